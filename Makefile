@@ -1,0 +1,53 @@
+# make run: set up, migrate, seed the demo when empty, serve on $(PORT).
+# make test: set up (Chromium included) and run the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+FLASK := $(BIN)/flask --app app
+export VELAI_DB ?= instance/velai.db
+
+.PHONY: setup run test bench translations chromium clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile -q -d translations
+
+setup: $(BIN)/.installed translations
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+run: setup instance/secret_key
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	@echo "Velai on http://localhost:$(PORT)/  (demo logins are in README.md)"
+	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/gunicorn -k gthread -w 2 --threads 4 \
+		--keep-alive 75 -b 0.0.0.0:$(PORT) --access-logfile - 'app:create_app()'
+
+# Browser tests need Debian's Chromium; install it when we may, else say how.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-core; \
+		elif [ "$$CI" = true ]; then \
+			echo "Chromium missing: run 'sudo apt-get install chromium fonts-noto-core'"; exit 1; \
+		else \
+			echo "Chromium missing: browser tests will be skipped. Install: sudo apt-get install chromium fonts-noto-core"; \
+		fi; \
+	fi
+
+test: setup chromium
+	$(BIN)/python -m pytest -q
+
+bench: setup chromium
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) static/build translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,1 @@
+"""Velai's rules and data, free of Flask: every SQL string lives in this package."""

@@ -1,0 +1,189 @@
+"""The hot path: claim a task under a lease, record an answer once, skip or report."""
+import datetime as dt
+import unicodedata
+from collections import Counter
+
+from .db import one, parse_stamp, stamp, utcnow, write
+from .errors import Conflict, Invalid, NotFound
+from .projects import YES_NO, labels
+
+SKIP_REASONS = ("unsure", "language", "unclear", "broken")
+HOLD_AFTER_REPORTS = 2  # a task reported broken this often is held for a supervisor
+MAX_TEXT = 2000
+
+_ACTIVE = "state = 'active' AND lease_expires_at > :now"
+
+# A task can go to this person when she never had it and the answers in plus
+# the leases still running leave room under the project's redundancy.
+_CANDIDATE = f"""
+SELECT t.id FROM tasks t
+WHERE t.project_id = :project AND t.status = 'open'
+  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = :user)
+  AND t.answers_count + (SELECT count(*) FROM assignments a
+                         WHERE a.task_id = t.id AND {_ACTIVE}) < :redundancy
+ORDER BY t.id LIMIT 1
+"""
+
+
+def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) -> dict | None:
+    """Her running assignment in this project, else a new lease on the next task.
+
+    Returns the assignment (as get_assignment), or None when nothing is left for her.
+    """
+    now = now or utcnow()
+    params = {"user": user_id, "project": project["id"], "now": stamp(now),
+              "redundancy": project["redundancy"]}
+    with write(db):
+        running = one(db, f"SELECT id FROM assignments WHERE user_id = :user"
+                          f" AND project_id = :project AND {_ACTIVE} ORDER BY id LIMIT 1", params)
+        if running:
+            return get_assignment(db, running["id"], user_id)
+        task = one(db, _CANDIDATE, params)
+        if task is None:
+            return None
+        expires = now + dt.timedelta(seconds=project["lease_seconds"])
+        cursor = db.execute(
+            "INSERT INTO assignments (task_id, user_id, project_id, claimed_at, lease_expires_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (task["id"], user_id, project["id"], stamp(now), stamp(expires)),
+        )
+        return get_assignment(db, cursor.lastrowid, user_id)
+
+
+def get_assignment(db, assignment_id: int, user_id: int) -> dict:
+    """Her assignment with its task and project.
+
+    Raises NotFound("no_task") when it does not exist or is someone else's.
+    """
+    row = one(db, "SELECT a.*, t.payload_text, t.media_id, t.gold_answer,"
+                  " m.width AS media_width, m.height AS media_height, p.slug, p.task_type"
+                  " FROM assignments a JOIN tasks t ON t.id = a.task_id"
+                  " JOIN projects p ON p.id = a.project_id"
+                  " LEFT JOIN media m ON m.id = t.media_id"
+                  " WHERE a.id = ? AND a.user_id = ?", (assignment_id, user_id))
+    if row is None:
+        raise NotFound("no_task")
+    return row
+
+
+def clean_answer(db, project: dict, raw) -> str:
+    """The answer as stored, or Invalid naming what is wrong with it."""
+    raw = raw if isinstance(raw, str) else ""
+    if project["task_type"] == "free_text":
+        text = unicodedata.normalize("NFC", raw).strip()
+        if not text:
+            raise Invalid("empty_text")
+        if len(text) > MAX_TEXT:
+            raise Invalid("text_too_long", limit=MAX_TEXT)
+        return text
+    allowed = YES_NO if project["task_type"] == "yes_no" else [
+        label["value"] for label in labels(db, project["id"])]
+    if raw not in allowed:
+        raise Invalid("unknown_label")
+    return raw
+
+
+def _same(a: str, b: str) -> bool:
+    """Two answers agree: for free text, ignoring case and runs of spaces."""
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _check_held(assignment: dict, now: dt.datetime) -> None:
+    """Refuse an assignment that is no longer hers to answer."""
+    if assignment["state"] in ("skipped", "reported"):
+        raise Conflict("already_skipped")
+    if parse_stamp(assignment["lease_expires_at"]) <= now:
+        raise Conflict("expired")
+
+
+def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=None,
+                  now: dt.datetime | None = None) -> dict:
+    """Record her answer exactly once; a repeat of a recorded answer changes nothing.
+
+    Returns the assignment as stored. Raises NotFound, Invalid (bad answer) or
+    Conflict (lease expired, task skipped); each writes nothing.
+    """
+    now = now or utcnow()
+    with write(db):
+        assignment = get_assignment(db, assignment_id, user_id)
+        if assignment["state"] == "submitted":
+            return assignment
+        _check_held(assignment, now)
+        project = one(db, "SELECT * FROM projects WHERE id = ?", (assignment["project_id"],))
+        answer = clean_answer(db, project, raw_answer)
+        took = int((now - parse_stamp(assignment["claimed_at"])).total_seconds())
+        if isinstance(seconds, int) and 0 <= seconds <= project["lease_seconds"]:
+            took = seconds  # the phone's own count: right even for answers sent late
+        gold = assignment["gold_answer"]
+        review = "pending" if gold is None else ("accepted" if _same(answer, gold) else "rejected")
+        db.execute(
+            "UPDATE assignments SET state = 'submitted', answer = ?, submitted_at = ?,"
+            " seconds_spent = ?, review_state = ?, pay_paise = ? WHERE id = ?",
+            (answer, stamp(now), took, review, project["pay_paise"], assignment_id),
+        )
+        db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
+                   (assignment["task_id"],))
+        _aggregate_if_complete(db, assignment["task_id"], project["redundancy"])
+    return get_assignment(db, assignment_id, user_id)
+
+
+def _aggregate_if_complete(db, task_id: int, redundancy: int) -> None:
+    """When enough answers are in, close the task and settle pending reviews.
+
+    A strict majority becomes the aggregate: agreeing answers are accepted, the
+    others rejected. Without one, answers stay pending for a supervisor.
+    """
+    answers = list(db.query("SELECT id, answer FROM assignments WHERE task_id = ?"
+                            " AND state = 'submitted'", (task_id,)))
+    if len(answers) < redundancy:
+        return
+    votes = Counter(" ".join(a["answer"].casefold().split()) for a in answers)
+    top, count = votes.most_common(1)[0]
+    majority = next(a["answer"] for a in answers
+                    if _same(a["answer"], top)) if count * 2 > len(answers) else None
+    db.execute("UPDATE tasks SET status = 'done', aggregate = ? WHERE id = ?", (majority, task_id))
+    if majority is None:
+        return
+    for a in answers:
+        db.execute("UPDATE assignments SET review_state = ? WHERE id = ?"
+                   " AND review_state = 'pending'",
+                   ("accepted" if _same(a["answer"], majority) else "rejected", a["id"]))
+
+
+def skip(db, assignment_id: int, user_id: int, reason, now: dt.datetime | None = None) -> dict:
+    """Give a task back with a reason; "broken" reports it. Repeats change nothing.
+
+    Raises NotFound, Invalid("bad_reason") or Conflict("already_answered").
+    """
+    now = now or utcnow()
+    if reason not in SKIP_REASONS:
+        raise Invalid("bad_reason")
+    with write(db):
+        assignment = get_assignment(db, assignment_id, user_id)
+        if assignment["state"] in ("skipped", "reported"):
+            return assignment
+        if assignment["state"] == "submitted":
+            raise Conflict("already_answered")
+        state = "reported" if reason == "broken" else "skipped"
+        db.execute("UPDATE assignments SET state = ?, reason = ?, submitted_at = ? WHERE id = ?",
+                   (state, reason, stamp(now), assignment_id))
+        if state == "reported":
+            db.execute("UPDATE tasks SET reports_count = reports_count + 1,"
+                       " status = CASE WHEN reports_count + 1 >= ? AND status = 'open'"
+                       " THEN 'held' ELSE status END WHERE id = ?",
+                       (HOLD_AFTER_REPORTS, assignment["task_id"]))
+    return get_assignment(db, assignment_id, user_id)
+
+
+def media_for_holder(db, media_id: int, user_id: int, now: dt.datetime | None = None) -> dict:
+    """An image, only for someone whose lease on its task is running.
+
+    Raises NotFound("no_media") otherwise, without saying whether it exists.
+    """
+    media = one(db, f"SELECT m.* FROM media m JOIN tasks t ON t.media_id = m.id"
+                    f" JOIN assignments a ON a.task_id = t.id"
+                    f" WHERE m.id = :media AND a.user_id = :user AND {_ACTIVE} LIMIT 1",
+                {"media": media_id, "user": user_id, "now": stamp(now or utcnow())})
+    if media is None:
+        raise NotFound("no_media")
+    return media

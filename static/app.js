@@ -1,0 +1,1 @@
+// Velai's own script: small on purpose. Pages work without it; htmx does the swapping.

@@ -1,0 +1,98 @@
+"""Fixtures: a fresh SQLite file per test, built by the production migrations."""
+import re
+
+import pytest
+
+from app import create_app
+from core import db as coredb
+from core import projects, users
+
+CHEAP_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of logins
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "VELAI_DB": str(tmp_path / "velai.db"), "PASSWORD_HASH": CHEAP_HASH})
+    coredb.migrate(coredb.connect(app.config["VELAI_DB"]))
+    return app
+
+
+@pytest.fixture
+def db(app):
+    database = coredb.connect(app.config["VELAI_DB"])
+    yield database
+    database.close()
+
+
+class Visitor:
+    """A test client that carries its CSRF token like a browser's forms do."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def _keep_token(self, response):
+        found = TOKEN.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def get(self, url, htmx=False, **kwargs):
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self._keep_token(self.client.get(url, headers=headers, **kwargs))
+
+    def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            if self.token is None:
+                self.get("/login", follow_redirects=True)  # any page carries a token
+            data.setdefault("csrf_token", self.token)
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = self.client.post(url, data=data, headers=headers, **kwargs)
+        if url in ("/login", "/logout"):
+            self.token = None  # the session starts anew
+        return self._keep_token(response)
+
+    def login(self, user, password="2580"):
+        response = self.post("/login", {"login": user["login"], "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture
+def visitor(app):
+    return Visitor(app.test_client())
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role="annotator", lang="en", centre="KRR", password="2580"):
+        n = next(counter)
+        return users.create_user(db, login=f"98765{n:05d}", password=password, role=role,
+                                 name=f"Worker {n}", centre=centre, lang=lang,
+                                 hash_method=CHEAP_HASH)
+    return make
+
+
+@pytest.fixture
+def make_project(db):
+    def make(task_type="single_choice", tasks=5, redundancy=3, centre="KRR", slug=None,
+             pay_paise=50, gold=None, lease_seconds=900):
+        centre_row = users.get_centre(db, centre, create=True)
+        labels = [("pos", {"en": "Happy", "ta": "மகிழ்ச்சி", "hi": "खुश"}),
+                  ("neg", {"en": "Unhappy", "ta": "வருத்தம்", "hi": "नाखुश"})]
+        project = projects.create_project(
+            db, centre_id=centre_row["id"], slug=slug or f"p-{task_type}-{centre}",
+            task_type=task_type, name={"en": "Reviews", "ta": "விமர்சனங்கள்", "hi": "समीक्षाएँ"},
+            instructions={"en": "Pick one.", "ta": "ஒன்றைத் தேர்வு செய்யுங்கள்.",
+                          "hi": "एक चुनें।"},
+            labels=labels if task_type == "single_choice" else (), redundancy=redundancy,
+            pay_paise=pay_paise, lease_seconds=lease_seconds)
+        projects.add_tasks(db, project["id"], [
+            {"text": f"Sentence {i}", "gold": gold} for i in range(tasks)])
+        return project
+    return make

@@ -1,0 +1,143 @@
+"""Logging in and out, lockout after repeated failures, roles, CSRF, headers."""
+import pytest
+
+from core.db import one
+
+
+def test_good_login_goes_home_and_logout_ends_the_session(visitor, make_user):
+    worker = make_user()
+    response = visitor.login(worker)
+    assert response.headers["Location"] == "/home"
+    assert visitor.get("/home").status_code == 200
+    assert visitor.post("/logout").status_code == 303
+    assert visitor.get("/home").headers["Location"].startswith("/login")
+
+
+def test_supervisor_lands_on_the_centre_overview(visitor, make_user, make_project):
+    make_project()
+    response = visitor.login(make_user(role="supervisor"))
+    assert response.headers["Location"] == "/supervisor/"
+    assert "0 of 5 tasks done" in visitor.get("/supervisor/").get_data(as_text=True)
+
+
+def test_wrong_pin_says_how_many_tries_are_left(visitor, make_user, db):
+    worker = make_user()
+    response = visitor.post("/login", {"login": worker["login"], "password": "0000"})
+    assert response.status_code == 401
+    assert "Wrong login or PIN. 4 tries left." in response.get_data(as_text=True)
+    assert one(db, "SELECT ok FROM login_attempts")["ok"] == 0
+
+
+def test_five_failures_lock_the_account_even_for_the_right_pin(visitor, make_user, db):
+    worker = make_user()
+    for _ in range(5):
+        visitor.post("/login", {"login": worker["login"], "password": "0000"})
+    response = visitor.post("/login", {"login": worker["login"], "password": "2580"})
+    assert response.status_code == 429
+    assert "Too many wrong tries. Try again in 15 minutes." in response.get_data(as_text=True)
+    assert visitor.get("/home").status_code == 302
+
+
+def test_lockout_is_shared_by_every_worker_process(app, make_user, db):
+    """The count lives in SQLite: failures seen by one app instance lock the other."""
+    from app import create_app
+    from tests.conftest import Visitor
+
+    worker = make_user()
+    other = create_app(dict(app.config))
+    for instance in (app, other, app, other, app):
+        Visitor(instance.test_client()).post("/login", {"login": worker["login"],
+                                                         "password": "0000"})
+    response = Visitor(other.test_client()).post("/login", {"login": worker["login"],
+                                                             "password": "2580"})
+    assert response.status_code == 429
+
+
+def test_lockout_message_is_in_hindi_for_a_hindi_browser(visitor, make_user):
+    worker = make_user()
+    visitor.post("/lang", {"lang": "hi", "next": "/login"})
+    for _ in range(5):
+        response = visitor.post("/login", {"login": worker["login"], "password": "0000"})
+    body = response.get_data(as_text=True)
+    assert "Too many" not in body and "मिनट" in body
+
+
+def test_a_login_link_never_sends_anyone_off_site(visitor, make_user):
+    worker = make_user()
+    visitor.get("/login")
+    response = visitor.client.post("/login?next=//evil.example/x", data={
+        "login": worker["login"], "password": "2580", "csrf_token": visitor.token})
+    assert response.headers["Location"] == "/home"
+
+
+def test_a_post_without_csrf_token_is_refused(visitor, make_user, make_project, db):
+    worker, project = make_user(), make_project()
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/next")
+    response = visitor.post("/answers/1", {"answer": "pos"}, csrf=False)
+    assert response.status_code == 400
+    assert "This page was open too long" in response.get_data(as_text=True)
+    assert one(db, "SELECT state FROM assignments")["state"] == "active"
+
+
+def test_the_csrf_header_that_htmx_sends_is_accepted(visitor, make_user, make_project, db):
+    worker, project = make_user(), make_project()
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/next")
+    response = visitor.client.post("/answers/1", data={"answer": "pos"}, headers={
+        "HX-Request": "true", "X-CSRFToken": visitor.token})
+    assert response.status_code == 200
+    assert one(db, "SELECT state FROM assignments WHERE id = 1")["state"] == "submitted"
+
+
+def test_logged_out_htmx_request_is_redirected_by_header(visitor):
+    response = visitor.get("/home", htmx=True)
+    assert response.headers["HX-Redirect"].startswith("/login") and b"<" not in response.data
+
+
+def test_pages_carry_security_headers_and_a_strict_csp(visitor):
+    response = visitor.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in response.get_data(as_text=True)  # no inline script at all
+
+
+def test_session_cookie_is_httponly_and_samesite(visitor, make_user):
+    response = visitor.login(make_user())
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("role,url,status", [
+    ("annotator", "/supervisor/", 403),
+    ("supervisor", "/home", 403),
+    ("supervisor", "/earnings", 403),
+    ("admin", "/supervisor/", 200),
+])
+def test_each_role_reaches_only_its_pages(visitor, make_user, role, url, status):
+    visitor.login(make_user(role=role, password="long-password"), password="long-password")
+    response = visitor.get(url)
+    assert response.status_code == status
+    if status == 403:
+        assert "This page is not for your role." in response.get_data(as_text=True)
+
+
+PUBLIC = {"auth.login", "auth.set_lang", "auth.index", "health.healthz"}
+
+
+def test_every_route_outside_login_is_role_guarded(app):
+    unguarded = set()
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "public", False):
+            assert rule.endpoint in PUBLIC, f"{rule.endpoint} is public but should not be"
+        elif not getattr(view, "roles", None):
+            unguarded.add(rule.endpoint)
+    assert not unguarded, f"routes without a role guard: {sorted(unguarded)}"
+
+
+def test_healthz_answers_when_the_database_does(visitor, app):
+    assert visitor.get("/healthz").get_json() == {"status": "ok"}
+    app.config["VELAI_DB"] = "/nonexistent/dir/velai.db"
+    assert visitor.get("/healthz").status_code == 503

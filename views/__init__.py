@@ -1,0 +1,1 @@
+"""HTTP side of Velai: one blueprint per role, thin views over core."""

@@ -1,0 +1,47 @@
+"""Static files under versioned names, precompressed, cached for a year.
+
+At start-up each file in ASSETS is copied to static/build/ as name.<hash>.ext
+with .br and .gz beside it; WhiteNoise serves them with an immutable cache
+header. Templates ask for `asset("app.css")` and get the versioned URL.
+"""
+import gzip
+import hashlib
+import os
+import re
+
+import brotli
+from whitenoise import WhiteNoise
+
+ASSETS = ("app.css", "app.js", "vendor/htmx-2.0.11.min.js", "icon.svg")
+_HASHED = re.compile(r"\.[0-9a-f]{10}\.\w+$")
+
+
+def build(static_dir: str) -> dict:
+    """Write versioned, compressed copies of ASSETS; return logical -> built name."""
+    out_dir = os.path.join(static_dir, "build")
+    os.makedirs(out_dir, exist_ok=True)
+    manifest = {}
+    for name in ASSETS:
+        with open(os.path.join(static_dir, name), "rb") as f:
+            data = f.read()
+        stem, ext = os.path.splitext(os.path.basename(name))
+        built = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{ext}"
+        target = os.path.join(out_dir, built)
+        if not os.path.exists(target):
+            for suffix, body in (("", data), (".gz", gzip.compress(data, 9, mtime=0)),
+                                 (".br", brotli.compress(data, quality=11))):
+                tmp = f"{target}{suffix}.{os.getpid()}.tmp"
+                with open(tmp, "wb") as f:
+                    f.write(body)
+                os.replace(tmp, target + suffix)  # atomic: workers may race at start
+        manifest[name] = built
+    return manifest
+
+
+def init_app(app):
+    static_dir = os.path.join(app.root_path, "static")
+    manifest = build(static_dir)
+    app.jinja_env.globals["asset"] = lambda name: "/static/" + manifest[name]
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app, root=os.path.join(static_dir, "build"), prefix="static/",
+        max_age=365 * 24 * 3600, immutable_file_test=lambda path, url: bool(_HASHED.search(url)))

@@ -1,0 +1,176 @@
+"""What every view shares: the database connection, the current user, role
+guards, locale choice, page-or-fragment rendering and translated refusals."""
+import functools
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, make_response, redirect, render_template, request, \
+    session, url_for
+from flask_babel import format_currency, get_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFError
+
+from core import db as coredb
+from core import users
+from core.errors import Refused
+
+htmx = HTMX()
+
+MESSAGES = {
+    "no_project": _l("This project is not open to you."),
+    "no_task": _l("This task was not found."),
+    "no_media": _l("This picture is only for the person doing the task."),
+    "not_found": _l("This page does not exist."),
+    "forbidden": _l("This page is not for your role."),
+    "unknown_label": _l("Please choose one of the answers shown."),
+    "empty_text": _l("Please type your answer first."),
+    "text_too_long": _l("Your answer is too long. Keep it under %(limit)s characters."),
+    "expired": _l("Time for this task ran out and it went back to the pool. "
+                  "Your answer was not saved."),
+    "already_skipped": _l("You already skipped this task."),
+    "already_answered": _l("You already answered this task."),
+    "bad_reason": _l("Please choose why you are skipping this task."),
+    "bad_lang": _l("Please choose a language from the list."),
+    "csrf": _l("This page was open too long. Please try again."),
+    "bad_request": _l("Something in the request was wrong. Please try again."),
+}
+
+
+def message(refusal: Refused) -> str:
+    """The refusal as a sentence in the user's language."""
+    detail = refusal.detail
+    if refusal.code == "bad_credentials":
+        return ngettext("Wrong login or PIN. %(num)d try left.",
+                        "Wrong login or PIN. %(num)d tries left.", detail["tries_left"])
+    if refusal.code == "locked":
+        return ngettext("Too many wrong tries. Try again in %(num)d minute.",
+                        "Too many wrong tries. Try again in %(num)d minutes.", detail["minutes"])
+    text = MESSAGES.get(refusal.code, MESSAGES["bad_request"])
+    return str(text) % detail if detail else str(text)
+
+
+def get_db():
+    """One connection per request, closed at teardown."""
+    if "db" not in g:
+        g.db = coredb.connect(current_app.config["VELAI_DB"])
+    return g.db
+
+
+def _close_db(_exc=None):
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def _load_user():
+    uid = session.get("uid")
+    g.user = users.get_user(get_db(), uid) if uid else None
+
+
+def select_locale() -> str:
+    """The user's saved language, then this browser's choice, then Accept-Language."""
+    user = g.get("user")
+    lang = (user["lang"] if user else session.get("lang")) or \
+        request.accept_languages.best_match(users.LANGS) or "en"
+    return f"{lang}_IN"  # en_IN too: lakh grouping for everyone
+
+
+def lang() -> str:
+    return get_locale().language
+
+
+def localized(row: dict, field: str) -> str:
+    """Project content in the reader's language, falling back to English."""
+    return row.get(f"{field}_{lang()}") or row[f"{field}_en"]
+
+
+def money(paise: int) -> str:
+    return format_currency(paise / 100, "INR")
+
+
+def public(view):
+    """Mark a view as open to everyone (login, health); the meta-test checks the rest."""
+    view.public = True
+    return view
+
+
+def role_required(*roles):
+    """Let in only logged-in users with one of `roles`; others go to login or get 403."""
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(**kwargs):
+            if g.user is None:
+                login = url_for("auth.login", next=request.full_path.rstrip("?"))
+                if htmx:
+                    response = make_response("", 200)
+                    response.headers["HX-Redirect"] = login
+                    return response
+                return redirect(login)
+            if g.user["role"] not in roles:
+                abort(403)
+            return view(**kwargs)
+        guarded.roles = roles
+        return guarded
+    return decorate
+
+
+def home_url(user) -> str:
+    return url_for("work.home" if user["role"] == "annotator" else "supervisor.overview")
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths: a login link must not send anyone elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return fallback
+
+
+def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
+    """Render the whole page, or for htmx just the fragment the page includes."""
+    response = make_response(render_template(fragment if htmx else page, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def refuse(refusal: Refused, **context):
+    """A refusal as a page, or for htmx as a card in place of the task."""
+    return page_or_fragment("message.html", "_message.html", refusal.status,
+                            message=message(refusal), **context)
+
+
+def _security_headers(response):
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _http_error(code_name: str, status: int):
+    def handler(_error):
+        refusal = Refused(code_name)
+        refusal.status = status
+        return refuse(refusal)
+    return handler
+
+
+def init_app(app):
+    htmx.init_app(app)
+    app.before_request(_load_user)
+    app.teardown_appcontext(_close_db)
+    app.after_request(_security_headers)
+    app.register_error_handler(Refused, refuse)
+    app.register_error_handler(CSRFError, _http_error("csrf", 400))
+    app.register_error_handler(400, _http_error("bad_request", 400))
+    app.register_error_handler(403, _http_error("forbidden", 403))
+    app.register_error_handler(404, _http_error("not_found", 404))
+    app.register_error_handler(405, _http_error("not_found", 405))
+    app.jinja_env.globals.update(lang=lang, localized=localized, home_url=home_url)
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

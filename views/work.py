@@ -1,0 +1,98 @@
+"""Annotators: home, the task loop (one request per task), media and earnings."""
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+
+from core import earnings, projects, tasks
+from core.errors import Refused
+
+from .web import get_db, htmx, message, page_or_fragment, refuse, role_required
+
+bp = Blueprint("work", __name__)
+annotator = role_required("annotator")
+
+
+def _card(project, assignment, error=None, status=200):
+    """The task card (page or htmx fragment) for `assignment`, or "no more tasks"."""
+    db = get_db()
+    return page_or_fragment(
+        "work/task.html", "work/_task_card.html", status,
+        project=project, assignment=assignment, error=error,
+        labels=projects.labels(db, project["id"]) if assignment else [],
+        reasons=tasks.SKIP_REASONS, today=earnings.today(db, g.user["id"]))
+
+
+def _after_write(assignment_id, write):
+    """Run an answer or skip, then reply with the next card (htmx) or a 303."""
+    db = get_db()
+    assignment = tasks.get_assignment(db, assignment_id, g.user["id"])
+    project = projects.project_for_worker(db, g.user, assignment["slug"])
+    try:
+        write(db)
+    except Refused as refusal:
+        if refusal.status == 400:  # a bad answer: the same card again, message beside it
+            return _card(project, assignment, error=message(refusal), status=400)
+        return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]))
+    if not htmx:
+        return redirect(url_for(".next_task", slug=project["slug"]), 303)
+    return _card(project, tasks.claim_next(db, g.user["id"], project))
+
+
+@bp.get("/home")
+@annotator
+def home():
+    """Annotator: her projects with tasks available, today's answers and earnings."""
+    db = get_db()
+    return render_template("work/home.html", projects=projects.worker_projects(db, g.user),
+                           today=earnings.today(db, g.user["id"]))
+
+
+@bp.get("/tasks/<slug>/next")
+@annotator
+def next_task(slug):
+    """Annotator: claim (or resume) her next task in a project and show it."""
+    db = get_db()
+    project = projects.project_for_worker(db, g.user, slug)
+    return _card(project, tasks.claim_next(db, g.user["id"], project))
+
+
+@bp.post("/answers/<int:assignment_id>")
+@annotator
+def answer(assignment_id):
+    """Annotator: record her answer once; reply with the next task."""
+    return _after_write(assignment_id, lambda db: tasks.record_answer(
+        db, assignment_id, g.user["id"], request.form.get("answer"),
+        seconds=request.form.get("seconds", type=int)))
+
+
+@bp.post("/assignments/<int:assignment_id>/skip")
+@annotator
+def skip(assignment_id):
+    """Annotator: skip a task with a reason, or report it broken; reply with the next."""
+    return _after_write(assignment_id, lambda db: tasks.skip(
+        db, assignment_id, g.user["id"], request.form.get("reason")))
+
+
+@bp.get("/media/<int:media_id>")
+@annotator
+def media(media_id):
+    """Annotator: a task's picture, only while she holds the task."""
+    row = tasks.media_for_holder(get_db(), media_id, g.user["id"])
+    response = make_response(row["data"])
+    response.content_type = row["content_type"]
+    # Private: the picture is hers alone. An id's bytes never change.
+    response.cache_control.private = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.cache_control.immutable = True
+    response.set_etag(row["sha256"])
+    return response.make_conditional(request)
+
+
+@bp.get("/earnings")
+@annotator
+def earnings_page():
+    """Annotator: what she earned per day and in total, by review state."""
+    db = get_db()
+    page = max(request.args.get("page", 1, type=int), 1)
+    days, older = earnings.by_day(db, g.user["id"], page)
+    return render_template("work/earnings.html", days=days, older=older, page=page,
+                           totals=earnings.totals(db, g.user["id"]),
+                           today=earnings.today(db, g.user["id"]))
