@@ -44,6 +44,14 @@ def write(db: Database):
     db.conn.execute("COMMIT")
 
 
+def backup(db: Database, target: str) -> None:
+    """A consistent copy while the app runs, by SQLite's online backup API."""
+    dest = sqlite3.connect(target)
+    with dest:
+        db.conn.backup(dest)
+    dest.close()
+
+
 def one(db: Database, sql: str, params=()) -> dict | None:
     return next(db.query(sql, params), None)
 
@@ -194,3 +202,15 @@ def _initial(db: Database) -> None:
     for statement in SCHEMA_1.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations(name="0002_traffic")
+def _traffic(db: Database) -> None:
+    # Bytes sent to each user per day in India: shown to her as her data cost.
+    db.execute("""
+        CREATE TABLE traffic (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            day TEXT NOT NULL,
+            bytes INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_id, day)
+        )""")

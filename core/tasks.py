@@ -25,29 +25,65 @@ ORDER BY t.id LIMIT 1
 """
 
 
+BATCH_SIZE = 20
+BATCH_LEASE = dt.timedelta(hours=4)  # long enough to answer a batch with no signal
+
+
+def _claim(db, params: dict, expires: dt.datetime) -> int | None:
+    """Lease the next task that may go to this person; its assignment id, or None."""
+    task = one(db, _CANDIDATE, params)
+    if task is None:
+        return None
+    cursor = db.execute(
+        "INSERT INTO assignments (task_id, user_id, project_id, claimed_at, lease_expires_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (task["id"], params["user"], params["project"], params["now"], stamp(expires)))
+    return cursor.lastrowid
+
+
+def _params(user_id: int, project: dict, now: dt.datetime) -> dict:
+    return {"user": user_id, "project": project["id"], "now": stamp(now),
+            "redundancy": project["redundancy"]}
+
+
 def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) -> dict | None:
     """Her running assignment in this project, else a new lease on the next task.
 
     Returns the assignment (as get_assignment), or None when nothing is left for her.
     """
     now = now or utcnow()
-    params = {"user": user_id, "project": project["id"], "now": stamp(now),
-              "redundancy": project["redundancy"]}
+    params = _params(user_id, project, now)
     with write(db):
         running = one(db, f"SELECT id FROM assignments WHERE user_id = :user"
                           f" AND project_id = :project AND {_ACTIVE} ORDER BY id LIMIT 1", params)
-        if running:
-            return get_assignment(db, running["id"], user_id)
-        task = one(db, _CANDIDATE, params)
-        if task is None:
-            return None
-        expires = now + dt.timedelta(seconds=project["lease_seconds"])
-        cursor = db.execute(
-            "INSERT INTO assignments (task_id, user_id, project_id, claimed_at, lease_expires_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (task["id"], user_id, project["id"], stamp(now), stamp(expires)),
-        )
-        return get_assignment(db, cursor.lastrowid, user_id)
+        assignment_id = running["id"] if running else _claim(
+            db, params, now + dt.timedelta(seconds=project["lease_seconds"]))
+        return get_assignment(db, assignment_id, user_id) if assignment_id else None
+
+
+def claim_batch(db, user_id: int, project: dict, size: int = BATCH_SIZE,
+                now: dt.datetime | None = None) -> list[dict]:
+    """Her running leases in this project topped up to `size`, to answer offline.
+
+    Every lease in the batch runs BATCH_LEASE from now, so answers sent late
+    still count.
+    """
+    now = now or utcnow()
+    params = _params(user_id, project, now)
+    expires = now + BATCH_LEASE
+    with write(db):
+        db.execute(f"UPDATE assignments SET lease_expires_at = max(lease_expires_at, :until)"
+                   f" WHERE user_id = :user AND project_id = :project AND {_ACTIVE}",
+                   {**params, "until": stamp(expires)})
+        held = [row["id"] for row in db.query(
+            f"SELECT id FROM assignments WHERE user_id = :user AND project_id = :project"
+            f" AND {_ACTIVE} ORDER BY id", params)]
+        while len(held) < size:
+            assignment_id = _claim(db, params, expires)
+            if assignment_id is None:
+                break
+            held.append(assignment_id)
+        return [get_assignment(db, assignment_id, user_id) for assignment_id in held]
 
 
 def get_assignment(db, assignment_id: int, user_id: int) -> dict:
@@ -187,3 +223,28 @@ def media_for_holder(db, media_id: int, user_id: int, now: dt.datetime | None = 
     if media is None:
         raise NotFound("no_media")
     return media
+
+
+def sync(db, user_id: int, items: list, now: dt.datetime | None = None) -> list[dict]:
+    """Answers and skips kept on a phone while it had no signal, sent together.
+
+    Each item: {"id": assignment id, "answer": .. or "reason": .., "seconds": ..}.
+    Each is recorded on its own (a repeat is harmless); returns per item its
+    id and the refusal code, None when it is recorded.
+    """
+    results = []
+    for item in items:
+        item = item if isinstance(item, dict) else {}
+        assignment_id = item.get("id")
+        try:
+            if not isinstance(assignment_id, int):
+                raise NotFound("no_task")
+            if "reason" in item:
+                skip(db, assignment_id, user_id, item["reason"], now=now)
+            else:
+                record_answer(db, assignment_id, user_id, item.get("answer"),
+                              seconds=item.get("seconds"), now=now)
+            results.append({"id": assignment_id, "code": None})
+        except (NotFound, Invalid, Conflict) as refusal:
+            results.append({"id": assignment_id, "code": refusal.code})
+    return results

@@ -1,1 +1,104 @@
-// Velai's own script: small on purpose. Pages work without it; htmx does the swapping.
+// Velai's own script, small on purpose. Pages work without it; htmx swaps the
+// cards. This adds what a dropped signal needs: answers kept on the phone and
+// sent when the signal returns (the server records each once), offline batches,
+// seconds spent per task, and the service worker.
+(function () {
+  var d = document, ls = localStorage, Q = 'velai.queue', DONE = 'velai.done';
+  var shown = Date.now(), lastBtn = null, timer = null, busy = false;
+
+  function load(k) { try { return JSON.parse(ls.getItem(k)) || []; } catch (e) { return []; } }
+  function save(k, v) { ls.setItem(k, JSON.stringify(v.slice(-500))); }
+  function token() { return JSON.parse(d.body.getAttribute('hx-headers'))['X-CSRFToken']; }
+  function queueNote(extra) {
+    var el = d.getElementById('queue'), n = load(Q).length;
+    if (!el) return;
+    var text = n ? (n == 1 ? el.dataset.one : el.dataset.many).replace('#', n) : '';
+    el.textContent = [extra, text].filter(Boolean).join(' ');
+    el.hidden = !el.textContent;
+  }
+  function item(form, button) {
+    var data = new FormData(form), it = {
+      id: +form.action.match(/\/(\d+)(\/skip)?$/)[1],
+      seconds: Math.round((Date.now() - shown) / 1000)
+    };
+    if (button && button.form == form && button.name) data.set(button.name, button.value);
+    if (data.has('reason')) it.reason = data.get('reason'); else it.answer = data.get('answer');
+    return it;
+  }
+  function keep(it) {
+    save(Q, load(Q).filter(function (x) { return x.id != it.id; }).concat([it]));
+    save(DONE, load(DONE).concat([it.id]));
+    queueNote();
+    sync();
+  }
+  function sync() {
+    var q = load(Q);
+    clearTimeout(timer);
+    if (!q.length || busy) return;
+    busy = true;
+    fetch('/answers/sync', {
+      method: 'POST', credentials: 'same-origin', body: JSON.stringify({items: q}),
+      headers: {'Content-Type': 'application/json', 'X-CSRFToken': token()}
+    }).then(function (r) {
+      if (!r.ok) throw r;
+      return r.json();
+    }).then(function (body) {
+      var sent = body.results.map(function (x) { return x.id; });
+      save(Q, load(Q).filter(function (x) { return sent.indexOf(x.id) < 0; }));
+      queueNote(body.results.filter(function (x) { return !x.ok; })
+        .map(function (x) { return x.message; }).join(' '));
+      if (d.querySelector('#task.offline')) location.reload();
+    }).catch(function () {}).then(function () {
+      busy = false;
+      if (load(Q).length) timer = setTimeout(sync, 15000);
+    });
+  }
+  function nextCard(batch) {
+    var done = load(DONE), found = null;
+    batch.querySelectorAll('[data-id]').forEach(function (card) {
+      var open = !found && done.indexOf(+card.dataset.id) < 0;
+      card.hidden = !open;
+      if (open) found = card;
+    });
+    batch.querySelector('.batch-done').hidden = !!found;
+    shown = Date.now();
+  }
+  function failed(e) {
+    var form = e.detail.elt, card = d.getElementById('task');
+    if (!form.action || !card) return;
+    keep(item(form, lastBtn));
+    card.className += ' offline';
+    card.innerHTML = '<p class="error"></p>';
+    card.firstChild.textContent = d.getElementById('queue').dataset.offline;
+  }
+
+  d.addEventListener('click', function (e) { lastBtn = e.target.closest('button'); }, true);
+  d.addEventListener('submit', function (e) {
+    var batch = e.target.closest('.batch');
+    if (!batch) return;
+    e.preventDefault();
+    keep(item(e.target, e.submitter || lastBtn));
+    nextCard(batch);
+    scrollTo(0, 0);
+  });
+  d.addEventListener('htmx:configRequest', function (e) {
+    e.detail.parameters.seconds = Math.round((Date.now() - shown) / 1000);
+  });
+  d.addEventListener('htmx:afterSettle', function () { shown = Date.now(); });
+  d.addEventListener('htmx:sendError', failed);
+  d.addEventListener('htmx:timeout', failed);
+  addEventListener('online', sync);
+
+  var batch = d.querySelector('.batch');
+  if (batch) nextCard(batch);
+  queueNote();
+  sync();
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js');
+    var lang = d.documentElement.lang;  // keep the offline page in her language
+    if (ls.getItem('velai.lang') != lang && window.caches) {
+      caches.open('velai').then(function (c) { return c.add('/offline'); })
+        .then(function () { ls.setItem('velai.lang', lang); }, function () {});
+    }
+  }
+})();

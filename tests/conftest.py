@@ -34,13 +34,15 @@ class Visitor:
         self.token = None
 
     def _keep_token(self, response):
+        if response.mimetype != "text/html":
+            return response
         found = TOKEN.search(response.get_data(as_text=True))
         if found:
             self.token = found.group(1)
         return response
 
-    def get(self, url, htmx=False, **kwargs):
-        headers = {"HX-Request": "true"} if htmx else {}
+    def get(self, url, htmx=False, headers=None, **kwargs):
+        headers = {**(headers or {}), **({"HX-Request": "true"} if htmx else {})}
         return self._keep_token(self.client.get(url, headers=headers, **kwargs))
 
     def post(self, url, data=None, htmx=False, csrf=True, **kwargs):

@@ -123,7 +123,8 @@ def test_each_role_reaches_only_its_pages(visitor, make_user, role, url, status)
         assert "This page is not for your role." in response.get_data(as_text=True)
 
 
-PUBLIC = {"auth.login", "auth.set_lang", "auth.index", "health.healthz"}
+PUBLIC = {"auth.login", "auth.set_lang", "auth.index", "health.healthz", "pwa.manifest",
+          "pwa.service_worker", "pwa.offline"}
 
 
 def test_every_route_outside_login_is_role_guarded(app):

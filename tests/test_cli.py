@@ -40,3 +40,44 @@ def test_seed_demo_loads_projects_in_three_languages_once(app):
     assert images and all(i["width"] <= 360 and i["size"] <= 40 * 1024 for i in images)
     assert "not loaded" in runner.invoke(args=["seed-demo", "--if-empty"]).output
     assert db["users"].count == 6
+
+
+def _big_photo(path):
+    import random
+
+    from PIL import Image
+    rng = random.Random(3)
+    # noise: the hardest picture to shrink
+    image = Image.frombytes("RGB", (2400, 1600), rng.randbytes(2400 * 1600 * 3))
+    image.save(path, "JPEG", quality=95)
+
+
+def test_import_shrinks_photos_for_phones(app, tmp_path, make_project):
+    project = make_project(tasks=0)
+    _big_photo(tmp_path / "photo.jpg")
+    assert (tmp_path / "photo.jpg").stat().st_size > 1_000_000
+    (tmp_path / "tasks.jsonl").write_text(
+        '{"image": "photo.jpg", "gold": "pos"}\n{"text": "இது நல்ல கடை"}\n', encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-tasks", "--project", project["slug"],
+                                                str(tmp_path / "tasks.jsonl")])
+    assert result.exit_code == 0, result.output
+    db = coredb.connect(app.config["VELAI_DB"])
+    media = one(db, "SELECT width, height, length(data) AS size FROM media")
+    assert media["width"] == 360 and media["height"] == 240 and media["size"] <= 40 * 1024
+    assert db["tasks"].count == 2
+
+
+def test_a_bad_line_imports_nothing(app, tmp_path, make_project):
+    project = make_project(tasks=0)
+    (tmp_path / "tasks.jsonl").write_text('{"text": "ok"}\n{"image": "missing.jpg"}\n')
+    result = app.test_cli_runner().invoke(args=["import-tasks", "--project", project["slug"],
+                                                str(tmp_path / "tasks.jsonl")])
+    assert result.exit_code != 0 and "line 2" in result.output
+    assert coredb.connect(app.config["VELAI_DB"])["tasks"].count == 0
+
+
+def test_backup_is_a_consistent_copy(app, tmp_path, make_user):
+    make_user()
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.db")])
+    assert result.exit_code == 0, result.output
+    assert coredb.connect(str(tmp_path / "copy.db"))["users"].count == 1

@@ -48,7 +48,8 @@ def test_posting_the_same_answer_twice_gives_one_answer_and_one_credit(visitor, 
     url = f"/answers/{_assignment_id(page)}"
     first = visitor.post(url, {"answer": "pos"}, htmx=True).get_data(as_text=True)
     second = visitor.post(url, {"answer": "pos"}, htmx=True).get_data(as_text=True)
-    assert first == second  # the same reply: the same next card
+    data_used = re.compile(r'<p id="data-used".*?</p>')  # grows with every reply
+    assert data_used.sub("", first) == data_used.sub("", second)  # the same next card
     assert one(db, "SELECT count(*) AS n, sum(pay_paise) AS paid FROM assignments"
                    " WHERE state = 'submitted'") == {"n": 1, "paid": 40}
     assert one(db, "SELECT answers_count FROM tasks WHERE id = 1")["answers_count"] == 1
@@ -183,3 +184,71 @@ def test_media_is_cached_privately_for_its_holder(visitor, make_user, make_proje
     assert len(response.data) <= 40 * 1024
     again = visitor.get(src.group(1), headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_header_shows_the_data_sent_to_her_today(visitor, make_user, make_project, db):
+    worker, project = make_user(), make_project()
+    visitor.login(worker)
+    visitor.get("/home")
+    counted = one(db, "SELECT bytes FROM traffic WHERE user_id = ?", (worker["id"],))["bytes"]
+    assert counted > 500  # the home page and its headers, as sent
+    body = visitor.get(f"/tasks/{project['slug']}/next").get_data(as_text=True)
+    assert re.search(r'<p id="data-used" class="data">Data today: \d+ KB</p>', body)
+    fragment = visitor.post("/answers/1", {"answer": "pos"}, htmx=True).get_data(as_text=True)
+    assert 'id="data-used" class="data" hx-swap-oob="true"' in fragment
+
+
+def test_a_batch_claims_twenty_long_leases_for_offline_work(visitor, make_user, make_project,
+                                                            db):
+    worker, project = make_user(), make_project(tasks=25, redundancy=1)
+    visitor.login(worker)
+    body = visitor.get(f"/tasks/{project['slug']}/batch").get_data(as_text=True)
+    assert body.count('class="card" data-id=') == 20 and "hx-post" not in body
+    leases = one(db, "SELECT count(*) AS n, min(julianday(lease_expires_at) -"
+                     " julianday(claimed_at)) * 24 AS hours FROM assignments")
+    assert leases["n"] == 20 and leases["hours"] >= 3.9
+    again = visitor.get(f"/tasks/{project['slug']}/batch").get_data(as_text=True)
+    assert again.count('class="card" data-id=') == 20
+    assert db["assignments"].count == 20  # the same batch, not a second one
+
+
+def test_sync_records_answers_once_and_explains_refusals(visitor, make_user, make_project, db):
+    worker, project = make_user(), make_project(tasks=4, redundancy=1)
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/batch")
+    db.execute("UPDATE assignments SET lease_expires_at = '2000-01-01 00:00:00' WHERE id = 4")
+    items = [{"id": 1, "answer": "pos", "seconds": 7}, {"id": 2, "reason": "unclear"},
+             {"id": 3, "answer": "nonsense"}, {"id": 4, "answer": "pos"}, {"id": "x"}]
+    for _ in range(2):  # the phone may send the same queue twice: nothing doubles
+        response = visitor.client.post("/answers/sync", json={"items": items},
+                                       headers={"X-CSRFToken": visitor.token})
+        results = response.get_json()["results"]
+    assert [r["ok"] for r in results] == [True, True, False, False, False]
+    assert results[2]["message"] == "Please choose one of the answers shown."
+    assert "Time for this task ran out" in results[3]["message"]
+    rows = list(db.query("SELECT state, answer, seconds_spent FROM assignments ORDER BY id"))
+    assert rows[0] == {"state": "submitted", "answer": "pos", "seconds_spent": 7}
+    assert rows[1]["state"] == "skipped" and rows[2]["state"] == rows[3]["state"] == "active"
+    assert one(db, "SELECT sum(answers_count) AS n FROM tasks")["n"] == 1
+
+
+def test_sync_refuses_a_body_that_is_not_a_list_of_items(visitor, make_user):
+    visitor.login(make_user())
+    visitor.get("/home")
+    response = visitor.client.post("/answers/sync", data="oops",
+                                   headers={"X-CSRFToken": visitor.token})
+    assert response.status_code == 400
+
+
+def test_install_manifest_service_worker_and_offline_page(visitor, make_user):
+    manifest = visitor.get("/manifest.webmanifest").get_json()
+    assert manifest["display"] == "standalone" and {i["sizes"] for i in manifest["icons"]} == {
+        "192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert visitor.get(icon["src"]).status_code == 200
+    worker = visitor.get("/sw.js")
+    assert "no-cache" in worker.headers["Cache-Control"]
+    assert "/offline" in worker.get_data(as_text=True) and "SHELL," not in worker.get_data(
+        as_text=True)
+    offline = visitor.get("/offline", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+    assert '<html lang="hi">' in offline

@@ -4,8 +4,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import users
-from core.errors import Invalid
+from core import importing, users
+from core.errors import Invalid, Refused
 
 
 def _db():
@@ -60,6 +60,32 @@ def create_user(login, password, role, name, lang, centre):
     click.echo(f"Created {user['role']} {user['login']} (id {user['id']})")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup(target):
+    """Write a consistent copy of the database to TARGET, even while serving."""
+    coredb.backup(_db(), target)
+    click.echo(f"Backup written: {target}")
+
+
+@click.command("import-tasks")
+@with_appcontext
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_tasks(slug, path):
+    """Add tasks from a JSON Lines file ({"text", "image", "gold"} per line), all or nothing.
+
+    Pictures are resized for a 360 px screen and recompressed to at most 40 KB.
+    """
+    try:
+        count = importing.import_jsonl(_db(), slug, path)
+    except Refused as refusal:
+        where = f" (line {refusal.detail['line']})" if "line" in refusal.detail else ""
+        raise click.ClickException(f"nothing imported: {refusal.code}{where}") from None
+    click.echo(f"Imported {count} tasks into {slug}")
+
+
 def init_app(app):
-    for command in (init_db, seed_demo, create_user):
+    for command in (init_db, seed_demo, create_user, import_tasks, backup):
         app.cli.add_command(command)

@@ -5,12 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, \
     session, url_for
-from flask_babel import format_currency, get_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import format_currency, format_decimal, get_locale, gettext as _, \
+    lazy_gettext as _l, ngettext
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFError
 
 from core import db as coredb
-from core import users
+from core import traffic, users
 from core.errors import Refused
 
 htmx = HTMX()
@@ -85,6 +86,28 @@ def localized(row: dict, field: str) -> str:
 
 def money(paise: int) -> str:
     return format_currency(paise / 100, "INR")
+
+
+def data_today() -> str:
+    """The data Velai sent her today, as her header shows it."""
+    size = traffic.today(get_db(), g.user["id"])
+    if size >= 1024 * 1024:
+        return _("Data today: %(mb)s MB", mb=format_decimal(size / 1024 / 1024, "#,##0.0"))
+    return _("Data today: %(kb)s KB", kb=format_decimal(size / 1024, "#,##0"))
+
+
+def count_traffic(response):
+    """Add this response's bytes on the wire to her data for today.
+
+    Registered before Flask-Compress, so it runs after it: it counts what is
+    sent, compressed, headers included.
+    """
+    user = g.get("user")
+    if user and user["role"] == "annotator":
+        headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
+        body = 0 if response.is_streamed else response.calculate_content_length() or 0
+        traffic.add(get_db(), user["id"], body + headers + 17)  # 17: the status line
+    return response
 
 
 def public(view):
@@ -170,7 +193,8 @@ def init_app(app):
     app.register_error_handler(403, _http_error("forbidden", 403))
     app.register_error_handler(404, _http_error("not_found", 404))
     app.register_error_handler(405, _http_error("not_found", 405))
-    app.jinja_env.globals.update(lang=lang, localized=localized, home_url=home_url)
+    app.jinja_env.globals.update(lang=lang, localized=localized, home_url=home_url,
+                                 data_today=data_today)
     app.jinja_env.filters["money"] = money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

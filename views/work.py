@@ -2,9 +2,11 @@
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 
 from core import earnings, projects, tasks
-from core.errors import Refused
+from core.errors import Invalid, Refused
 
 from .web import get_db, htmx, message, page_or_fragment, refuse, role_required
+
+MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
 bp = Blueprint("work", __name__)
 annotator = role_required("annotator")
@@ -69,6 +71,34 @@ def skip(assignment_id):
     """Annotator: skip a task with a reason, or report it broken; reply with the next."""
     return _after_write(assignment_id, lambda db: tasks.skip(
         db, assignment_id, g.user["id"], request.form.get("reason")))
+
+
+@bp.get("/tasks/<slug>/batch")
+@annotator
+def batch(slug):
+    """Annotator: a batch of tasks on one page, to answer with no signal."""
+    db = get_db()
+    project = projects.project_for_worker(db, g.user, slug)
+    return render_template("work/batch.html", project=project,
+                           assignments=tasks.claim_batch(db, g.user["id"], project),
+                           labels=projects.labels(db, project["id"]),
+                           today=earnings.today(db, g.user["id"]))
+
+
+@bp.post("/answers/sync")
+@annotator
+def sync():
+    """Annotator's phone: answers kept while offline, sent together; JSON both ways."""
+    items = (request.get_json(silent=True) or {}).get("items")
+    if not isinstance(items, list) or len(items) > MAX_SYNC:
+        raise Invalid("bad_request")
+    results = tasks.sync(get_db(), g.user["id"], items)
+    for result in results:
+        code = result.pop("code")
+        result["ok"] = code is None
+        if code:
+            result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
+    return {"results": results}
 
 
 @bp.get("/media/<int:media_id>")

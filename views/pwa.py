@@ -1,0 +1,52 @@
+"""The installable shell: web app manifest, service worker, offline page."""
+import json
+import os
+
+from flask import Blueprint, current_app, make_response, render_template, url_for
+from flask_babel import gettext as _
+
+from .web import public
+
+bp = Blueprint("pwa", __name__)
+
+
+@bp.get("/manifest.webmanifest")
+@public
+def manifest():
+    """Anyone: what a phone needs to add Velai to its home screen."""
+    asset = current_app.jinja_env.globals["asset"]
+    body = {
+        "name": _("Velai"), "short_name": _("Velai"), "start_url": "/", "scope": "/",
+        "display": "standalone", "theme_color": "#0b6e4f", "background_color": "#f6f5f2",
+        "icons": [{"src": asset(f"icon-{size}.png"), "sizes": f"{size}x{size}",
+                   "type": "image/png", "purpose": "any maskable"} for size in (192, 512)],
+    }
+    response = make_response(json.dumps(body, ensure_ascii=False))
+    response.content_type = "application/manifest+json"
+    response.cache_control.max_age = 86400
+    return response
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    """Anyone: the service worker, with this release's asset names to keep offline.
+
+    Served from the root so its scope is the whole site; never cached, so a new
+    release reaches phones on their next visit.
+    """
+    asset = current_app.jinja_env.globals["asset"]
+    shell = [asset(name) for name in ("app.css", "app.js", "vendor/htmx-2.0.11.min.js")]
+    with open(os.path.join(current_app.root_path, "static", "sw.js"), encoding="utf-8") as f:
+        script = f.read().replace("SHELL", json.dumps(shell + [url_for(".offline")]))
+    response = make_response(script)
+    response.content_type = "text/javascript"
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/offline")
+@public
+def offline():
+    """Anyone: what the phone shows when a page cannot load for want of signal."""
+    return render_template("offline.html")
