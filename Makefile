@@ -15,7 +15,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 translations: $(BIN)/.installed
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 setup: $(BIN)/.installed translations
 
@@ -43,7 +43,12 @@ chromium:
 		fi; \
 	fi
 
-test: setup chromium
+# axe-core for the browser tests' accessibility checks (from the npm registry).
+AXE := .cache/axe-core/axe.min.js
+$(AXE):
+	mkdir -p .cache/axe-core && cd .cache/axe-core && npm pack --silent axe-core@4.14.1 && tar xzf axe-core-4.14.1.tgz && cp package/axe.min.js . && rm -rf package axe-core-4.14.1.tgz
+
+test: setup chromium $(AXE)
 	$(BIN)/python -m pytest -q
 
 bench: setup chromium

@@ -1,7 +1,7 @@
 // Velai's service worker: keeps the app shell, task pictures and saved batches
 // so a phone that loses its signal can go on working. Answers are not handled
 // here: app.js keeps them and sends them when the signal returns.
-var SHELL_FILES = SHELL, CACHE = 'velai';
+var SHELL_FILES = __SHELL__, CACHE = 'velai';
 
 function keep(request, response) {
   var copy = response.clone();

@@ -38,7 +38,7 @@ def service_worker():
     asset = current_app.jinja_env.globals["asset"]
     shell = [asset(name) for name in ("app.css", "app.js", "vendor/htmx-2.0.11.min.js")]
     with open(os.path.join(current_app.root_path, "static", "sw.js"), encoding="utf-8") as f:
-        script = f.read().replace("SHELL", json.dumps(shell + [url_for(".offline")]))
+        script = f.read().replace("__SHELL__", json.dumps(shell + [url_for(".offline")]))
     response = make_response(script)
     response.content_type = "text/javascript"
     response.cache_control.no_cache = True
