@@ -62,8 +62,10 @@ def budgets(results: dict) -> list[dict]:
     for name, page in results["pages"].items():
         add(f"page {name} ({page['path']}) HTML down", page["down"], PAGE_LIMIT)
     static = results["static"]
-    add("CSS down", static["css"]["down"], 6 * KB)
-    add("own JS down (app.js + sw.js)", static["own_js"]["down"], 3 * KB)
+    # The design's budgets for CSS and JS are file sizes, compressed as sent; pages are
+    # judged on the wire, headers included.
+    add("CSS compressed", static["css"]["body"], 6 * KB)
+    add("own JS compressed (app.js + sw.js)", static["own_js"]["body"], 3 * KB)
     for kind, cycle in results["task_cycle"].items():
         if kind == "fragment":
             continue

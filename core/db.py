@@ -69,6 +69,11 @@ def parse_stamp(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
 
 
+def india_day(now: dt.datetime | None = None) -> str:
+    """Today's date in India, where every centre is, as YYYY-MM-DD."""
+    return (now or utcnow()).astimezone(IST).date().isoformat()
+
+
 def ist_day_start(moment: dt.datetime) -> dt.datetime:
     """Midnight in India (where every centre is) of the day `moment` falls on."""
     local = moment.astimezone(IST)

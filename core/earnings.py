@@ -1,7 +1,7 @@
 """What an annotator has earned: today, per day and in total (money in integer paise)."""
 import datetime as dt
 
-from .db import IST, ist_day_start, one, stamp, utcnow
+from .db import ist_day_start, one, stamp, utcnow
 
 _SUMS = """
 count(*) AS answers,
@@ -39,7 +39,3 @@ def by_day(db, user_id: int, page: int = 1, per_page: int = 14) -> tuple[list[di
     for row in rows:
         row["day"] = dt.date.fromisoformat(row["day"])
     return rows[:per_page], len(rows) > per_page
-
-
-def ist_today(now: dt.datetime | None = None) -> dt.date:
-    return (now or utcnow()).astimezone(IST).date()

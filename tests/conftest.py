@@ -45,13 +45,13 @@ class Visitor:
         headers = {**(headers or {}), **({"HX-Request": "true"} if htmx else {})}
         return self._keep_token(self.client.get(url, headers=headers, **kwargs))
 
-    def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
+    def post(self, url, data=None, htmx=False, csrf=True, headers=None, **kwargs):
         data = dict(data or {})
         if csrf:
             if self.token is None:
                 self.get("/login", follow_redirects=True)  # any page carries a token
             data.setdefault("csrf_token", self.token)
-        headers = {"HX-Request": "true"} if htmx else {}
+        headers = {**(headers or {}), **({"HX-Request": "true"} if htmx else {})}
         response = self.client.post(url, data=data, headers=headers, **kwargs)
         if url in ("/login", "/logout"):
             self.token = None  # the session starts anew

@@ -109,6 +109,42 @@ def test_session_cookie_is_httponly_and_samesite(visitor, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_the_session_is_renewed_once_a_day_not_on_every_task(visitor, make_user,
+                                                              make_project):
+    project = make_project()
+    visitor.login(make_user())
+    first = visitor.get("/home")  # the first request of her day renews the cookie
+    assert "Set-Cookie" in first.headers
+    card = visitor.get(f"/tasks/{project['slug']}/next", htmx=True)
+    assert card.status_code == 200 and "Set-Cookie" not in card.headers
+    with visitor.client.session_transaction() as session:
+        session["day"] = "2000-01-01"  # as if she last came yesterday
+    assert "Set-Cookie" in visitor.get("/home").headers
+
+
+def test_task_fragments_carry_no_document_headers(visitor, make_user, make_project):
+    project = make_project()
+    visitor.login(make_user())
+    card = visitor.get(f"/tasks/{project['slug']}/next", htmx=True)
+    assert "Content-Security-Policy" not in card.headers
+    assert card.headers["X-Content-Type-Options"] == "nosniff"
+    page = visitor.get(f"/tasks/{project['slug']}/next")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_behind_a_proxy_lockout_counts_the_real_address(app, make_user, db):
+    """With PROXY_COUNT=1 (nginx in front) failures are counted per phone, not per proxy."""
+    from app import create_app
+    from tests.conftest import Visitor
+
+    behind = create_app({**app.config, "PROXY_COUNT": 1})
+    worker = make_user()
+    Visitor(behind.test_client()).post(
+        "/login", {"login": worker["login"], "password": "0000"},
+        headers={"X-Forwarded-For": "203.0.113.7"})
+    assert one(db, "SELECT ip FROM login_attempts")["ip"] == "203.0.113.7"
+
+
 @pytest.mark.parametrize("role,url,status", [
     ("annotator", "/supervisor/", 403),
     ("supervisor", "/home", 403),

@@ -2,7 +2,7 @@
 import json
 import os
 
-from flask import Blueprint, current_app, make_response, render_template, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .web import public
@@ -42,7 +42,8 @@ def service_worker():
     response = make_response(script)
     response.content_type = "text/javascript"
     response.cache_control.no_cache = True
-    return response
+    response.add_etag()  # the phone's update check then costs a 304, not the script
+    return response.make_conditional(request)
 
 
 @bp.get("/offline")

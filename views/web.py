@@ -65,6 +65,11 @@ def _close_db(_exc=None):
 def _load_user():
     uid = session.get("uid")
     g.user = users.get_user(get_db(), uid) if uid else None
+    if g.user:
+        # Renew the session cookie once a day, not on every task (see app.py).
+        day = coredb.india_day()
+        if session.get("day") != day:
+            session["day"] = day
 
 
 def select_locale() -> str:
@@ -162,11 +167,15 @@ def refuse(refusal: Refused, **context):
 
 
 def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if htmx:
+        # A fragment is read by htmx, never shown as a document: a CSP or frame rule on it
+        # does nothing, and would add 250 bytes to every task on 2G.
+        return response
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:

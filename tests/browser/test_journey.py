@@ -73,9 +73,7 @@ def test_a_day_of_work_on_a_phone(lang, server, open_phone, checks, lang_text, p
     page.wait_for_url("**/login")
     checks.page(page, lang, f"{lang} login after logging out")
 
-    # The service worker's own failures are test_offline's business.
     for errors in (page.js_errors, page.console_errors):
-        errors = [e for e in errors if "serviceworker" not in e.lower()]
         assert not errors, errors
     with capsys.disabled():
         print(f"\n[{lang}] checked: {', '.join(checks.seen)}")
