@@ -84,7 +84,10 @@
   d.addEventListener('htmx:configRequest', function (e) {
     e.detail.parameters.seconds = Math.round((Date.now() - shown) / 1000);
   });
-  d.addEventListener('htmx:afterSettle', function () { shown = Date.now(); });
+  d.addEventListener('htmx:afterSettle', function () { shown = Date.now(); queueNote(); });
+  d.addEventListener('htmx:responseError', function () {  // the card stays; she taps again
+    queueNote(d.getElementById('queue').dataset.failed);
+  });
   d.addEventListener('htmx:sendError', failed);
   d.addEventListener('htmx:timeout', failed);
   addEventListener('online', sync);
@@ -95,8 +98,11 @@
   sync();
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js');
-    var lang = d.documentElement.lang;  // keep the offline page in her language
-    if (ls.getItem('velai.lang') != lang && window.caches) {
+    // Keep the offline page in her language: only her own pages (those with the queue
+    // note) save it, so a copy fetched by the login page in the phone's language never
+    // lands over hers.
+    var lang = d.documentElement.lang;
+    if (d.getElementById('queue') && ls.getItem('velai.lang') != lang && window.caches) {
       caches.open('velai').then(function (c) { return c.add('/offline'); })
         .then(function () { ls.setItem('velai.lang', lang); }, function () {});
     }

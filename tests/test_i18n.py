@@ -99,7 +99,7 @@ def test_switching_language_is_saved_on_the_account(visitor, make_user, db):
 def test_an_unknown_language_gets_a_clear_400(visitor):
     response = visitor.post("/lang", {"lang": "fr"})
     assert response.status_code == 400
-    assert "Please choose a language from the list." in response.get_data(as_text=True)
+    assert "Please choose one of the languages shown." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang", ["en", "ta", "hi"])

@@ -2,7 +2,7 @@
 import json
 import os
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 
 from .web import public
@@ -38,7 +38,8 @@ def service_worker():
     asset = current_app.jinja_env.globals["asset"]
     shell = [asset(name) for name in ("app.css", "app.js", "vendor/htmx-2.0.11.min.js")]
     with open(os.path.join(current_app.root_path, "static", "sw.js"), encoding="utf-8") as f:
-        script = f.read().replace("__SHELL__", json.dumps(shell + [url_for(".offline")]))
+        # Not /offline: app.js keeps that page, in the language of the page she is on.
+        script = f.read().replace("__SHELL__", json.dumps(shell))
     response = make_response(script)
     response.content_type = "text/javascript"
     response.cache_control.no_cache = True

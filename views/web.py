@@ -30,9 +30,9 @@ MESSAGES = {
     "already_skipped": _l("You already skipped this task."),
     "already_answered": _l("You already answered this task."),
     "bad_reason": _l("Please choose why you are skipping this task."),
-    "bad_lang": _l("Please choose a language from the list."),
+    "bad_lang": _l("Please choose one of the languages shown."),
     "csrf": _l("This page was open too long. Please try again."),
-    "bad_request": _l("Something in the request was wrong. Please try again."),
+    "bad_request": _l("Something went wrong. Please try again."),
 }
 
 

@@ -166,3 +166,35 @@ def test_a_page_that_needs_signal_shows_the_offline_page_in_her_language(
     assert page.locator("main p").inner_text() == said._(
         "This page needs a connection. Answers you give in a saved batch stay on your phone"
         " and are sent when the signal returns.")
+
+
+def test_a_server_error_keeps_the_card_and_asks_her_to_tap_again(server, open_phone, lang_text,
+                                                                  phone_tools):
+    said = lang_text("hi")
+    login, slug = "9876500072", "hindi-headline-topic"
+    server.flask("create-user", "--login", login, "--password", "2580", "--role", "annotator",
+                 "--name", "Rekha", "--lang", "hi", "--centre", "STP")
+    user_id = server.user_id(login)
+    # Blocked: Playwright's routing does not see requests that pass a service worker.
+    page = open_phone("hi", service_workers="block")
+    phone_tools.log_in(page, server.url, login)
+    page.goto(f"{server.url}/tasks/{slug}/next")
+    before = phone_tools.card(page)
+
+    page.route("**/answers/*", lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    page.locator("#task form.answers button[name=answer]").first.tap()
+    queue = page.locator("#queue")
+    queue.wait_for(state="visible")
+    assert queue.inner_text() == said._("Something went wrong. Please try again.")
+    said.assert_in_language(queue.inner_text(), "the error note")
+    assert phone_tools.card(page) == before  # her task is still there to answer
+    assert server.submitted(user_id) == 0
+
+    page.unroute("**/answers/*")
+    page.locator("#task form.answers button[name=answer]:not([disabled])").first.tap()
+    page.wait_for_function("a => { const f = document.querySelector('#task form.answers');"
+                           " return f && f.getAttribute('action') !== a; }",
+                           arg=before["action"])
+    queue.wait_for(state="hidden")
+    assert server.submitted(user_id) == 1
+    assert not page.js_errors, page.js_errors
