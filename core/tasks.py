@@ -163,6 +163,18 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
     return get_assignment(db, assignment_id, user_id)
 
 
+def missed_check(db, assignment_id: int, user_id: int) -> dict | None:
+    """Her answer, if it was to a check task (one with a gold answer) and was wrong.
+
+    Told at once, with the right answer, so she learns; None for anything else,
+    including an id that is not hers.
+    """
+    return one(db, "SELECT a.id, a.answer, t.gold_answer FROM assignments a"
+                   " JOIN tasks t ON t.id = a.task_id WHERE a.id = ? AND a.user_id = ?"
+                   " AND a.review_state = 'rejected' AND t.gold_answer IS NOT NULL",
+               (assignment_id, user_id))
+
+
 def _aggregate_if_complete(db, task_id: int, redundancy: int) -> None:
     """When enough answers are in, close the task and settle pending reviews.
 

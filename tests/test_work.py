@@ -41,6 +41,40 @@ def test_loop_without_javascript_redirects_303_to_the_next_task(visitor, make_us
     assert one(db, "SELECT answer FROM assignments WHERE id = 1")["answer"] == "neg"
 
 
+CHECK_NOTE = "Check task: the right answer was “Happy”. This answer is not paid."
+
+
+def test_a_wrong_answer_to_a_check_task_is_told_at_once_with_the_right_one(
+        visitor, make_user, make_project, db):
+    worker, project = make_user(lang="ta"), make_project(tasks=3, gold="pos")
+    visitor.login(worker)
+    page = visitor.get(f"/tasks/{project['slug']}/next").get_data(as_text=True)
+    wrong = _assignment_id(page)
+    card = visitor.post(f"/answers/{wrong}", {"answer": "neg"}, htmx=True).get_data(
+        as_text=True)
+    assert "சோதனைப் பணி: சரியான பதில் “மகிழ்ச்சி”" in card  # the label as her button said
+    assert one(db, "SELECT review_state FROM assignments WHERE id = ?",
+               (wrong,))["review_state"] == "rejected"
+    right = visitor.post(f"/answers/{_assignment_id(card)}", {"answer": "pos"}, htmx=True)
+    assert "சோதனைப் பணி" not in right.get_data(as_text=True)
+
+
+def test_without_javascript_the_check_note_follows_the_redirect(visitor, make_user,
+                                                                make_project):
+    worker, project = make_user(), make_project(tasks=3, gold="pos")
+    visitor.login(worker)
+    page = visitor.get(f"/tasks/{project['slug']}/next").get_data(as_text=True)
+    wrong = _assignment_id(page)
+    response = visitor.post(f"/answers/{wrong}", {"answer": "neg"})
+    assert response.headers["Location"] == f"/tasks/{project['slug']}/next?missed={wrong}"
+    assert CHECK_NOTE in visitor.get(response.headers["Location"]).get_data(as_text=True)
+    # Another person's id, or a right answer, shows nothing.
+    visitor.post("/logout")
+    visitor.login(make_user())
+    other = visitor.get(f"/tasks/{project['slug']}/next?missed={wrong}")
+    assert CHECK_NOTE not in other.get_data(as_text=True)
+
+
 def test_posting_the_same_answer_twice_gives_one_answer_and_one_credit(visitor, make_user,
                                                                         make_project, db):
     worker, project = make_user(), make_project(tasks=3, pay_paise=40)

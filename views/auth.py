@@ -50,7 +50,8 @@ def set_lang():
     session["lang"] = lang
     if g.user:
         users.set_lang(get_db(), g.user["id"], lang)
-    return redirect(safe_next(request.form.get("next"), url_for("auth.login")), 303)
+    return redirect(safe_next(request.form.get("next"),
+                              home_url(g.user) if g.user else url_for("auth.login")), 303)
 
 
 @bp.get("/")

@@ -89,6 +89,14 @@ def localized(row: dict, field: str) -> str:
     return row.get(f"{field}_{lang()}") or row[f"{field}_en"]
 
 
+def answer_text(project: dict, labels: list[dict], value: str) -> str:
+    """An answer as the buttons showed it to her."""
+    if project["task_type"] == "yes_no":
+        return {"yes": _("Yes"), "no": _("No")}.get(value, value)
+    return next((localized(label, "text") for label in labels if label["value"] == value),
+                value)
+
+
 def money(paise: int) -> str:
     return format_currency(paise / 100, "INR")
 
@@ -203,7 +211,7 @@ def init_app(app):
     app.register_error_handler(404, _http_error("not_found", 404))
     app.register_error_handler(405, _http_error("not_found", 405))
     app.jinja_env.globals.update(lang=lang, localized=localized, home_url=home_url,
-                                 data_today=data_today)
+                                 data_today=data_today, answer_text=answer_text)
     app.jinja_env.filters["money"] = money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -12,13 +12,14 @@ bp = Blueprint("work", __name__)
 annotator = role_required("annotator")
 
 
-def _card(project, assignment, error=None, status=200):
-    """The task card (page or htmx fragment) for `assignment`, or "no more tasks"."""
+def _card(project, assignment, error=None, status=200, missed=None):
+    """The task card (page or htmx fragment) for `assignment`, or "no more tasks";
+    `missed`: her previous answer, when it failed a check task."""
     db = get_db()
     return page_or_fragment(
         "work/task.html", "work/_task_card.html", status,
-        project=project, assignment=assignment, error=error,
-        labels=projects.labels(db, project["id"]) if assignment else [],
+        project=project, assignment=assignment, error=error, missed=missed,
+        labels=projects.labels(db, project["id"]),
         reasons=tasks.SKIP_REASONS, today=earnings.today(db, g.user["id"]))
 
 
@@ -28,14 +29,16 @@ def _after_write(assignment_id, write):
     assignment = tasks.get_assignment(db, assignment_id, g.user["id"])
     project = projects.project_for_worker(db, g.user, assignment["slug"])
     try:
-        write(db)
+        done = write(db)
     except Refused as refusal:
         if refusal.status == 400:  # a bad answer: the same card again, message beside it
             return _card(project, assignment, error=message(refusal), status=400)
         return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]))
+    missed = tasks.missed_check(db, done["id"], g.user["id"])
     if not htmx:
-        return redirect(url_for(".next_task", slug=project["slug"]), 303)
-    return _card(project, tasks.claim_next(db, g.user["id"], project))
+        return redirect(url_for(".next_task", slug=project["slug"],
+                                missed=missed["id"] if missed else None), 303)
+    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed)
 
 
 @bp.get("/home")
@@ -53,7 +56,9 @@ def next_task(slug):
     """Annotator: claim (or resume) her next task in a project and show it."""
     db = get_db()
     project = projects.project_for_worker(db, g.user, slug)
-    return _card(project, tasks.claim_next(db, g.user["id"], project))
+    missed = request.args.get("missed", type=int)  # set by the 303 after an answer
+    return _card(project, tasks.claim_next(db, g.user["id"], project),
+                 missed=tasks.missed_check(db, missed, g.user["id"]) if missed else None)
 
 
 @bp.post("/answers/<int:assignment_id>")
