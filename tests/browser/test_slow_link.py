@@ -54,18 +54,13 @@ def test_tamil_journey_on_2g(server, open_phone, lang_text, phone_tools, capsys)
         assert said.today(n) in page.locator("#task .today").inner_text(), where
         keep()
 
-    wire.reset()
-    page.locator('nav a[href="/earnings"]').tap()
-    page.wait_for_url("**/earnings")
-    page.wait_for_load_state("load")
-    phone_tools.wait_for_wire(page, wire, lambda r: r["url"].endswith("/earnings"))
-    keep()
-    wire.reset()
-    page.locator("nav form button").tap()
-    page.wait_for_url("**/login")
-    page.wait_for_load_state("load")
-    phone_tools.wait_for_wire(page, wire, lambda r: r["url"].endswith("/login"))
-    keep()
+    for tap, path in (('nav a[href="/earnings"]', "/earnings"), ("nav form button", "/login")):
+        wire.reset()
+        page.locator(tap).tap()
+        page.wait_for_url(f"**{path}")
+        page.wait_for_load_state("load")
+        phone_tools.wait_for_wire(page, wire, lambda r, path=path: r["url"].endswith(path))
+        keep()
 
     assert server.submitted(server.user_id(LOGIN)) == TASKS
     requests = list(journey.values())
