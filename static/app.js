@@ -54,13 +54,14 @@
     });
   }
   function nextCard(batch) {
-    var done = load(DONE), found = null;
-    batch.querySelectorAll('[data-id]').forEach(function (card) {
+    var done = load(DONE), found = null, at = 0, note = d.querySelector('.progress');
+    batch.querySelectorAll('[data-id]').forEach(function (card, i) {
       var open = !found && done.indexOf(+card.dataset.id) < 0;
       card.hidden = !open;
-      if (open) found = card;
+      if (open) { found = card; at = i + 1; }
     });
     batch.querySelector('.batch-done').hidden = !!found;
+    note.textContent = found ? note.dataset.text.replace('#', at) : '';
     shown = Date.now();
   }
   function failed(e) {

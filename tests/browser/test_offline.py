@@ -117,9 +117,13 @@ def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_pho
             "id => { const c = document.querySelector('.batch [data-id]:not([hidden])');"
             " return !c || c.dataset.id != id; }", arg=str(ids[k]))
 
+    progress = page.locator(".progress")
+    assert progress.inner_text() == said._("Task %(num)s of %(total)s", num=1, total=20)
     page.context.set_offline(True)
     for k in range(3):
         answer(k)
+    assert progress.inner_text() == said._("Task %(num)s of %(total)s", num=4, total=20)
+    said.assert_in_language(progress.inner_text(), "the batch progress")
     assert queue.is_visible()
     assert queue.inner_text() == said.waiting(3)
     said.assert_in_language(queue.inner_text(), "the queue note")
