@@ -3,18 +3,21 @@
 // sent when the signal returns (the server records each once), offline batches,
 // seconds spent per task, and the service worker.
 (function () {
-  var d = document, ls = localStorage, Q = 'velai.queue', DONE = 'velai.done';
+  // Answers wait under her own id: on a shared phone the next person's session must
+  // neither send them (the server would refuse them as not hers) nor drop them.
+  var d = document, ls = localStorage, me = d.getElementById('queue');
+  var Q = 'velai.queue.' + (me ? me.dataset.user : ''), DONE = 'velai.done';
   var shown = Date.now(), lastBtn = null, timer = null, busy = false;
 
   function load(k) { try { return JSON.parse(ls.getItem(k)) || []; } catch (e) { return []; } }
   function save(k, v) { ls.setItem(k, JSON.stringify(v.slice(-500))); }
   function token() { return JSON.parse(d.body.getAttribute('hx-headers'))['X-CSRFToken']; }
   function queueNote(extra) {
-    var el = d.getElementById('queue'), n = load(Q).length;
-    if (!el) return;
-    var text = n ? (n == 1 ? el.dataset.one : el.dataset.many).replace('#', n) : '';
-    el.textContent = [extra, text].filter(Boolean).join(' ');
-    el.hidden = !el.textContent;
+    if (!me) return;
+    var n = load(Q).length;
+    var text = n ? (n == 1 ? me.dataset.one : me.dataset.many).replace('#', n) : '';
+    me.textContent = [extra, text].filter(Boolean).join(' ');
+    me.hidden = !me.textContent;
   }
   function item(form, button) {
     var data = new FormData(form), it = {
@@ -70,7 +73,7 @@
     keep(item(form, lastBtn));
     card.className += ' offline';
     card.innerHTML = '<p class="note"></p>';  // her answer is safe: a note, not an error
-    card.firstChild.textContent = d.getElementById('queue').dataset.offline;
+    card.firstChild.textContent = me.dataset.offline;
   }
 
   d.addEventListener('click', function (e) { lastBtn = e.target.closest('button'); }, true);
@@ -87,7 +90,7 @@
   });
   d.addEventListener('htmx:afterSettle', function () { shown = Date.now(); queueNote(); });
   d.addEventListener('htmx:responseError', function () {  // the card stays; she taps again
-    queueNote(d.getElementById('queue').dataset.failed);
+    queueNote(me.dataset.failed);
   });
   d.addEventListener('htmx:sendError', failed);
   d.addEventListener('htmx:timeout', failed);
@@ -103,7 +106,7 @@
     // note) save it, so a copy fetched by the login page in the phone's language never
     // lands over hers.
     var lang = d.documentElement.lang;
-    if (d.getElementById('queue') && ls.getItem('velai.lang') != lang && window.caches) {
+    if (me && ls.getItem('velai.lang') != lang && window.caches) {
       caches.open('velai').then(function (c) { return c.add('/offline'); })
         .then(function () { ls.setItem('velai.lang', lang); }, function () {});
     }

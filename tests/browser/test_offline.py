@@ -87,7 +87,7 @@ def test_an_answer_without_signal_is_kept_and_sent_once(server, open_phone, lang
                         (assignment_id,)) == "submitted"
     assert server.value("SELECT answers_count FROM tasks WHERE id = ?",
                         (task_id,)) == count_before + 1
-    assert page.evaluate("localStorage.getItem('velai.queue')") in (None, "[]")
+    assert page.evaluate(f"localStorage.getItem('velai.queue.{user_id}')") in (None, "[]")
     assert not page.js_errors, page.js_errors
 
 
@@ -201,4 +201,41 @@ def test_a_server_error_keeps_the_card_and_asks_her_to_tap_again(server, open_ph
                            arg=before["action"])
     queue.wait_for(state="hidden")
     assert server.submitted(user_id) == 1
+    assert not page.js_errors, page.js_errors
+
+
+def test_on_a_shared_phone_answers_wait_for_the_person_who_gave_them(server, open_phone,
+                                                                     lang_text, phone_tools):
+    said = lang_text("ta")
+    slug = "tamil-review-sentiment"
+    logins = ("9876500073", "9876500074")
+    for n, login in enumerate(logins):
+        server.flask("create-user", "--login", login, "--password", "2580", "--role",
+                     "annotator", "--name", f"Worker {n}", "--lang", "ta", "--centre", "KRR")
+    first, second = (server.user_id(login) for login in logins)
+    page = open_phone("ta", service_workers="block")  # so that routing sees every request
+    phone_tools.log_in(page, server.url, logins[0])
+    page.goto(f"{server.url}/tasks/{slug}/next")
+
+    page.route("**/answers/*", lambda route: route.abort())  # no signal for answers
+    page.locator("#task form.answers button[name=answer]").first.tap()
+    page.locator("#queue").wait_for(state="visible")
+    assert page.locator("#queue").inner_text() == said.waiting(1)
+    page.unroute("**/answers/*")
+
+    page.locator("nav form button").tap()  # she hands the phone on
+    page.wait_for_url("**/login")
+    phone_tools.log_in(page, server.url, logins[1])
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)  # any sync the page would start has started
+    assert page.locator("#queue").is_hidden()  # the note is hers alone
+    assert server.submitted(first) == 0 and server.submitted(second) == 0
+    kept = page.evaluate(f"JSON.parse(localStorage.getItem('velai.queue.{first}'))")
+    assert len(kept) == 1, kept
+
+    page.locator("nav form button").tap()
+    page.wait_for_url("**/login")
+    phone_tools.log_in(page, server.url, logins[0])  # back: her answer goes now
+    page.locator("#queue").wait_for(state="hidden")
+    assert server.submitted(first) == 1
     assert not page.js_errors, page.js_errors
