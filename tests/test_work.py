@@ -228,7 +228,7 @@ def test_the_header_shows_the_data_sent_to_her_today(visitor, make_user, make_pr
     counted = one(db, "SELECT bytes FROM traffic WHERE user_id = ?", (worker["id"],))["bytes"]
     assert counted > 500  # the home page and its headers, as sent
     body = visitor.get(f"/tasks/{project['slug']}/next").get_data(as_text=True)
-    assert re.search(r'<p id="data-used" class="data">Data today: \d+ KB</p>', body)
+    assert re.search(r'<p id="data-used" class="data">Data used today: \d+ KB</p>', body)
     fragment = visitor.post("/answers/1", {"answer": "pos"}, htmx=True).get_data(as_text=True)
     assert 'id="data-used" class="data" hx-swap-oob="true"' in fragment
 

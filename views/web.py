@@ -105,8 +105,8 @@ def data_today() -> str:
     """The data Velai sent her today, as her header shows it."""
     size = traffic.today(get_db(), g.user["id"])
     if size >= 1024 * 1024:
-        return _("Data today: %(mb)s MB", mb=format_decimal(size / 1024 / 1024, "#,##0.0"))
-    return _("Data today: %(kb)s KB", kb=format_decimal(size / 1024, "#,##0"))
+        return _("Data used today: %(mb)s MB", mb=format_decimal(size / 1024 / 1024, "#,##0.0"))
+    return _("Data used today: %(kb)s KB", kb=format_decimal(size / 1024, "#,##0"))
 
 
 def count_traffic(response):
