@@ -13,6 +13,7 @@ LANGS = ("ta", "hi", "en")
 MAX_FAILURES = 5  # per login within LOCK_WINDOW, then locked until the window passes
 MAX_IP_FAILURES = 30  # per address within LOCK_WINDOW: stops one phone guessing many PINs
 LOCK_WINDOW = dt.timedelta(minutes=15)
+MAX_LOGIN = 64  # longer is no login of ours; kept short in the attempts table
 # Verified against unknown logins so a wrong login costs as long as a wrong PIN.
 _DUMMY_HASH = generate_password_hash("velai-dummy")
 
@@ -35,6 +36,8 @@ def create_user(db, *, login, password, role, name, centre, lang="en", actor_id=
     name = (name or "").strip()
     if not login:
         raise Invalid("login_required")
+    if len(login) > MAX_LOGIN:
+        raise Invalid("login_too_long")
     if role not in ROLES:
         raise Invalid("bad_role")
     if lang not in LANGS:
@@ -68,15 +71,21 @@ def set_lang(db, user_id: int, lang: str) -> None:
     db.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 
 
-def _failures_since(db, column: str, value: str, since: str) -> list[str]:
-    """Times of failed attempts after `since` and after the last success."""
-    rows = db.query(
-        f"SELECT at FROM login_attempts WHERE {column} = ? AND at > ? AND ok = 0"
-        f" AND at >= coalesce((SELECT max(at) FROM login_attempts"
-        f" WHERE {column} = ? AND ok = 1), '') ORDER BY at",
-        (value, since, value),
-    )
-    return [row["at"] for row in rows]
+def _failures(db, login: str, ip: str, since: str) -> tuple[list[str], list[str]]:
+    """Times of failed attempts in the window: for this login (after its last success),
+    and from this address (except failures of logins that have since succeeded from it,
+    so a centre behind one address is not locked out by its own typos)."""
+    by_login = [row["at"] for row in db.query(
+        "SELECT at FROM login_attempts WHERE login = :login AND at > :since AND ok = 0"
+        " AND at >= coalesce((SELECT max(at) FROM login_attempts"
+        " WHERE login = :login AND ok = 1), '') ORDER BY at",
+        {"login": login, "since": since})]
+    by_ip = [row["at"] for row in db.query(
+        "SELECT at FROM login_attempts f WHERE ip = :ip AND at > :since AND ok = 0"
+        " AND NOT EXISTS (SELECT 1 FROM login_attempts s WHERE s.ip = f.ip"
+        " AND s.login = f.login AND s.ok = 1 AND s.at >= f.at) ORDER BY at",
+        {"ip": ip, "since": since})]
+    return by_login, by_ip
 
 
 def authenticate(db, login: str, password: str, ip: str, now: dt.datetime | None = None):
@@ -84,22 +93,23 @@ def authenticate(db, login: str, password: str, ip: str, now: dt.datetime | None
 
     The refusal is an Invalid with code "locked" (detail: minutes) or
     "bad_credentials" (detail: tries_left). Failures are counted in SQLite so
-    every worker process sees the same count.
+    every worker process sees the same count. The attempt is written as failed
+    in the same transaction that counts, before the slow hash check, so parallel
+    guesses cannot all slip under the limit; a good PIN then marks it ok.
     """
     now = now or utcnow()
-    login = (login or "").strip()
-    since = stamp(now - LOCK_WINDOW)
-    failures = _failures_since(db, "login", login, since)
-    ip_failures = _failures_since(db, "ip", ip, since)
-    for times, limit in ((failures, MAX_FAILURES), (ip_failures, MAX_IP_FAILURES)):
-        if len(times) >= limit:
-            return None, _locked(times[-limit], now)
+    login = (login or "").strip()[:MAX_LOGIN]
+    with write(db):
+        failures, ip_failures = _failures(db, login, ip, stamp(now - LOCK_WINDOW))
+        for times, limit in ((failures, MAX_FAILURES), (ip_failures, MAX_IP_FAILURES)):
+            if len(times) >= limit:
+                return None, _locked(times[-limit], now)
+        attempt = db.execute("INSERT INTO login_attempts (login, ip, at, ok) VALUES (?, ?, ?, 0)",
+                             (login, ip, stamp(now))).lastrowid
     user = one(db, "SELECT * FROM users WHERE login = ? AND active = 1", (login,))
     ok = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password or "")
-    ok = ok and user is not None
-    db.execute("INSERT INTO login_attempts (login, ip, at, ok) VALUES (?, ?, ?, ?)",
-               (login, ip, stamp(now), int(ok)))
-    if ok:
+    if ok and user is not None:
+        db.execute("UPDATE login_attempts SET ok = 1 WHERE id = ?", (attempt,))
         return user, None
     failures.append(stamp(now))
     if len(failures) >= MAX_FAILURES:

@@ -178,3 +178,64 @@ def test_healthz_answers_when_the_database_does(visitor, app):
     assert visitor.get("/healthz").get_json() == {"status": "ok"}
     app.config["VELAI_DB"] = "/nonexistent/dir/velai.db"
     assert visitor.get("/healthz").status_code == 503
+
+
+def test_a_guesser_cannot_clear_the_address_limit_by_logging_in_to_her_own_account(
+        db, make_user):
+    from core import users
+
+    import datetime as dt
+
+    own, refusals = make_user(), []
+    clock = iter(users.utcnow() + dt.timedelta(seconds=n) for n in range(1000))
+    for round_ in range(3):  # 28 guesses, under the address limit of 30, then her own login
+        for other in [make_user() for _ in range(7)]:
+            for _ in range(4):  # under the per-login limit of 5
+                refusals.append(users.authenticate(db, other["login"], "0000", "10.1.1.1",
+                                                   now=next(clock))[1])
+        users.authenticate(db, own["login"], "2580", "10.1.1.1", now=next(clock))
+    assert "locked" in {r.code for r in refusals if r}
+    assert sum(1 for r in refusals if r and r.code == "bad_credentials") == \
+        users.MAX_IP_FAILURES
+
+
+def test_a_centre_behind_one_address_is_not_locked_by_its_own_typos(db, make_user):
+    from core import users
+
+    workers = [make_user() for _ in range(users.MAX_IP_FAILURES + 5)]
+    for worker in workers:  # everyone mistypes once, then gets in
+        assert users.authenticate(db, worker["login"], "0000", "10.2.2.2")[0] is None
+        assert users.authenticate(db, worker["login"], "2580", "10.2.2.2")[0] is not None
+
+
+def test_parallel_guesses_cannot_slip_past_the_lockout(app, make_user):
+    """Each guess is counted before its slow hash check, so a burst gets no more than five."""
+    import threading
+
+    from core import db as coredb
+    from core import users
+
+    worker = make_user()
+    with coredb.connect(app.config["VELAI_DB"]).conn as conn:  # a slow hash widens the race
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                     (users.generate_password_hash("2580", "pbkdf2:sha256:300000"),
+                      worker["id"]))
+    start, codes = threading.Barrier(12), []
+
+    def guess():
+        database = coredb.connect(app.config["VELAI_DB"])
+        start.wait()
+        codes.append(users.authenticate(database, worker["login"], "0000", "10.3.3.3")[1].code)
+        database.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Five guesses were tried (the fifth already says "locked"); the other seven never were.
+    assert codes.count("bad_credentials") == users.MAX_FAILURES - 1
+    assert codes.count("locked") == 12 - users.MAX_FAILURES + 1
+    tried = coredb.connect(app.config["VELAI_DB"]).execute(
+        "SELECT count(*) FROM login_attempts WHERE login = ?", (worker["login"],)).fetchone()
+    assert tried[0] == users.MAX_FAILURES
