@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         COMPRESS_MIMETYPES=["text/html", "application/json", "text/javascript",
                             "application/manifest+json"],
         PASSWORD_HASH="scrypt",
+        MAX_CONTENT_LENGTH=1024 * 1024,  # a full offline batch is far smaller
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
     )
     app.config.from_prefixed_env()

@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("velai")
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id cannot name a row
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 

@@ -31,7 +31,7 @@ def totals(db, user_id: int) -> dict:
 
 def by_day(db, user_id: int, page: int = 1, per_page: int = 14) -> tuple[list[dict], bool]:
     """One row per day she answered, newest first; and whether an older page exists."""
-    page = max(page, 1)
+    page = min(max(page, 1), 10**9)  # far past any real page; keeps OFFSET in range
     rows = list(db.query(
         f"SELECT {_DAY} AS day, {_SUMS} FROM assignments WHERE user_id = ?"
         f" AND state = 'submitted' GROUP BY day ORDER BY day DESC LIMIT ? OFFSET ?",

@@ -77,7 +77,7 @@ def labels(db, project_id: int) -> list[dict]:
 _WORKER_PROJECTS = """
 SELECT p.* FROM projects p
 LEFT JOIN qualifications q ON q.project_id = p.id AND q.user_id = :user
-WHERE p.centre_id = :centre AND p.active = 1
+WHERE p.centre_id = (SELECT centre_id FROM users WHERE id = :user) AND p.active = 1
   AND coalesce(q.status, 'qualified') = 'qualified'
 """
 
@@ -87,11 +87,18 @@ def project_for_worker(db, user: dict, slug: str) -> dict:
 
     Raises NotFound("no_project") for a missing project or one she may not see.
     """
-    project = one(db, _WORKER_PROJECTS + " AND p.slug = :slug",
-                  {"user": user["id"], "centre": user["centre_id"], "slug": slug})
+    project = one(db, _WORKER_PROJECTS + " AND p.slug = :slug", {"user": user["id"], "slug": slug})
     if project is None:
         raise NotFound("no_project")
     return project
+
+
+def check_open_to(db, user_id: int, project_id: int) -> None:
+    """Raise NotFound("no_project") unless this annotator may still work on the project:
+    a paused worker or a closed project gets no more answers recorded, by any route."""
+    if one(db, _WORKER_PROJECTS + " AND p.id = :project",
+           {"user": user_id, "project": project_id}) is None:
+        raise NotFound("no_project")
 
 
 def worker_projects(db, user: dict) -> list[dict]:
@@ -101,7 +108,7 @@ def worker_projects(db, user: dict) -> list[dict]:
         " AND t.status = 'open' AND NOT EXISTS (SELECT 1 FROM assignments a"
         " WHERE a.task_id = t.id AND a.user_id = :user)) AS available"
         f" FROM ({_WORKER_PROJECTS}) w ORDER BY available = 0, w.id",
-        {"user": user["id"], "centre": user["centre_id"]},
+        {"user": user["id"]},
     ))
 
 

@@ -1,11 +1,12 @@
 """The hot path: claim a task under a lease, record an answer once, skip or report."""
 import datetime as dt
+import re
 import unicodedata
 from collections import Counter
 
-from .db import one, parse_stamp, stamp, utcnow, write
+from .db import MAX_ID, one, parse_stamp, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
-from .projects import YES_NO, labels
+from .projects import YES_NO, check_open_to, labels
 
 SKIP_REASONS = ("unsure", "language", "unclear", "broken")
 HOLD_AFTER_REPORTS = 2  # a task reported broken this often is held for a supervisor
@@ -24,6 +25,8 @@ WHERE t.project_id = :project AND t.status = 'open'
 ORDER BY t.id LIMIT 1
 """
 
+
+_EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
 
 BATCH_SIZE = 20
 BATCH_LEASE = dt.timedelta(hours=4)  # long enough to answer a batch with no signal
@@ -106,7 +109,10 @@ def clean_answer(db, project: dict, raw) -> str:
     """The answer as stored, or Invalid naming what is wrong with it."""
     raw = raw if isinstance(raw, str) else ""
     if project["task_type"] == "free_text":
-        text = unicodedata.normalize("NFC", raw).strip()
+        # Control characters (NUL...) go; joiners inside a word stay, they can change how
+        # Indic letters join, but at the ends they are as empty as spaces.
+        text = "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) != "Cc")
+        text = _EDGES.sub("", unicodedata.normalize("NFC", text))
         if not text:
             raise Invalid("empty_text")
         if len(text) > MAX_TEXT:
@@ -145,10 +151,13 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
         if assignment["state"] == "submitted":
             return assignment
         _check_held(assignment, now)
+        check_open_to(db, user_id, assignment["project_id"])
         project = one(db, "SELECT * FROM projects WHERE id = ?", (assignment["project_id"],))
         answer = clean_answer(db, project, raw_answer)
-        took = int((now - parse_stamp(assignment["claimed_at"])).total_seconds())
-        if isinstance(seconds, int) and 0 <= seconds <= project["lease_seconds"]:
+        claimed = parse_stamp(assignment["claimed_at"])
+        took = int((now - claimed).total_seconds())
+        lease = (parse_stamp(assignment["lease_expires_at"]) - claimed).total_seconds()
+        if type(seconds) is int and 0 <= seconds <= lease:
             took = seconds  # the phone's own count: right even for answers sent late
         gold = assignment["gold_answer"]
         review = "pending" if gold is None else ("accepted" if _same(answer, gold) else "rejected")
@@ -212,6 +221,7 @@ def skip(db, assignment_id: int, user_id: int, reason, now: dt.datetime | None =
             return assignment
         if assignment["state"] == "submitted":
             raise Conflict("already_answered")
+        check_open_to(db, user_id, assignment["project_id"])
         state = "reported" if reason == "broken" else "skipped"
         db.execute("UPDATE assignments SET state = ?, reason = ?, submitted_at = ? WHERE id = ?",
                    (state, reason, stamp(now), assignment_id))
@@ -249,8 +259,8 @@ def sync(db, user_id: int, items: list, now: dt.datetime | None = None) -> list[
         item = item if isinstance(item, dict) else {}
         assignment_id = item.get("id")
         try:
-            if not isinstance(assignment_id, int):
-                raise NotFound("no_task")
+            if type(assignment_id) is not int or not 0 < assignment_id <= MAX_ID:
+                raise NotFound("no_task")  # bools, floats, strings, ids SQLite cannot hold
             if "reason" in item:
                 skip(db, assignment_id, user_id, item["reason"], now=now)
             else:

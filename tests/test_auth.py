@@ -70,6 +70,18 @@ def test_a_login_link_never_sends_anyone_off_site(visitor, make_user):
     assert response.headers["Location"] == "/home"
 
 
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie:a=b", "/home\nX: y", "/\x00"])
+def test_a_line_break_in_next_falls_back_home(visitor, make_user, db, target):
+    worker = make_user()
+    visitor.get("/login")
+    response = visitor.client.post("/login", query_string={"next": target}, data={
+        "login": worker["login"], "password": "2580", "csrf_token": visitor.token})
+    assert response.status_code == 303 and response.headers["Location"] == "/home"
+    visitor.token = None
+    switched = visitor.post("/lang", {"lang": "ta", "next": target})
+    assert switched.status_code == 303 and switched.headers["Location"] == "/home"
+
+
 def test_a_post_without_csrf_token_is_refused(visitor, make_user, make_project, db):
     worker, project = make_user(), make_project()
     visitor.login(worker)

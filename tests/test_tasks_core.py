@@ -91,6 +91,34 @@ def test_free_text_is_trimmed_and_nfc_normalised(db, make_user, make_project):
     assert stored["answer"] == "caf\u00e9 \u0b95\u0bca"
 
 
+@pytest.mark.parametrize("raw", ["\x00", "\u200b", " \u200c\u200d\ufeff ", "\x00 \x07"])
+def test_free_text_of_nothing_visible_is_empty(db, make_user, make_project, raw):
+    worker, project = make_user(), make_project(task_type="free_text")
+    a = tasks.claim_next(db, worker["id"], project)
+    with pytest.raises(Invalid) as refused:
+        tasks.record_answer(db, a["id"], worker["id"], raw)
+    assert refused.value.code == "empty_text"
+    assert tasks.get_assignment(db, a["id"], worker["id"])["state"] == "active"
+
+
+def test_free_text_keeps_joiners_inside_words_but_drops_control_characters(
+        db, make_user, make_project):
+    worker, project = make_user(), make_project(task_type="free_text")
+    a = tasks.claim_next(db, worker["id"], project)
+    stored = tasks.record_answer(db, a["id"], worker["id"], "\u200bक\u094d\u200dष\x00\n")
+    assert stored["answer"] == "क\u094d\u200dष"
+
+
+def test_a_batch_answer_keeps_the_phones_time_however_late_it_arrives(db, make_user,
+                                                                       make_project):
+    worker, project = make_user(), make_project(tasks=2)
+    start = utcnow()
+    first = tasks.claim_batch(db, worker["id"], project, now=start)[0]
+    stored = tasks.record_answer(db, first["id"], worker["id"], "pos", seconds=1500,
+                                 now=start + dt.timedelta(hours=3))
+    assert stored["seconds_spent"] == 1500  # 25 minutes on one task: over a 15-minute lease
+
+
 def test_someone_elses_assignment_is_not_found(db, make_user, make_project):
     project = make_project()
     owner, other = make_user(), make_user()

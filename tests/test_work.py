@@ -194,7 +194,7 @@ def test_earnings_show_days_and_totals_in_rupees(visitor, make_user, make_projec
     assert "₹123.45" in body and "1 rejected" in body
 
 
-@pytest.mark.parametrize("query", ["?page=x", "?page=-3", "?page=99999"])
+@pytest.mark.parametrize("query", ["?page=x", "?page=-3", "?page=99999", f"?page={10**30}"])
 def test_odd_earnings_pages_never_fail(visitor, make_user, query):
     visitor.login(make_user())
     assert visitor.get("/earnings" + query).status_code == 200
@@ -267,12 +267,66 @@ def test_sync_records_answers_once_and_explains_refusals(visitor, make_user, mak
     assert one(db, "SELECT sum(answers_count) AS n FROM tasks")["n"] == 1
 
 
-def test_sync_refuses_a_body_that_is_not_a_list_of_items(visitor, make_user):
+@pytest.mark.parametrize("body", ["oops", "[1, 2]", '"items"', "5", "true",
+                                  '{"items": 5}', "[" * 100_000])
+def test_sync_refuses_a_body_that_is_not_a_list_of_items(visitor, make_user, body):
     visitor.login(make_user())
     visitor.get("/home")
-    response = visitor.client.post("/answers/sync", data="oops",
+    response = visitor.client.post("/answers/sync", data=body, content_type="application/json",
                                    headers={"X-CSRFToken": visitor.token})
     assert response.status_code == 400
+    assert "Something went wrong" in response.get_data(as_text=True)
+
+
+def test_sync_refuses_ids_that_are_not_ids_and_writes_nothing(visitor, make_user, make_project,
+                                                              db):
+    worker, project = make_user(), make_project(tasks=1)
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/next")
+    items = [{"id": bad, "answer": "pos"} for bad in (True, 1.0, "1", 2**63, -2**63 - 1, None)]
+    response = visitor.client.post("/answers/sync", json={"items": items},
+                                   headers={"X-CSRFToken": visitor.token})
+    assert [r["ok"] for r in response.get_json()["results"]] == [False] * len(items)
+    assert one(db, "SELECT state FROM assignments WHERE id = 1")["state"] == "active"
+
+
+@pytest.mark.parametrize("how", ["paused", "closed"])
+def test_no_route_records_answers_once_her_project_is_closed_to_her(
+        visitor, make_user, make_project, db, how):
+    worker, project = make_user(), make_project(tasks=2)
+    visitor.login(worker)
+    first = _assignment_id(visitor.get(f"/tasks/{project['slug']}/next").get_data(as_text=True))
+    if how == "paused":
+        db.execute("INSERT INTO qualifications (user_id, project_id, status, updated_at)"
+                   " VALUES (?, ?, 'paused', '2026-11-24 00:00:00')",
+                   (worker["id"], project["id"]))
+    else:
+        db.execute("UPDATE projects SET active = 0 WHERE id = ?", (project["id"],))
+    synced = visitor.client.post("/answers/sync", json={"items": [
+        {"id": first, "answer": "pos"}]}, headers={"X-CSRFToken": visitor.token}).get_json()
+    assert synced["results"][0]["ok"] is False
+    assert synced["results"][0]["message"] == "This project is not open to you."
+    assert visitor.post(f"/answers/{first}", {"answer": "pos"}).status_code == 404
+    assert visitor.post(f"/assignments/{first}/skip", {"reason": "unsure"}).status_code == 404
+    assert one(db, "SELECT state FROM assignments WHERE id = ?", (first,))["state"] == "active"
+    assert one(db, "SELECT answers_count FROM tasks WHERE id = 1")["answers_count"] == 0
+
+
+@pytest.mark.parametrize("method,url", [
+    ("post", "/answers/9223372036854775808"), ("post", "/assignments/9223372036854775808/skip"),
+    ("get", "/media/9223372036854775808"), ("get", "/media/0")])
+def test_ids_no_row_can_have_are_a_clear_404(visitor, make_user, method, url):
+    visitor.login(make_user())
+    response = getattr(visitor, method)(url)
+    assert response.status_code == 404
+    assert "This page does not exist." in response.get_data(as_text=True)
+
+
+def test_a_huge_missed_id_is_ignored(visitor, make_user, make_project):
+    project = make_project(tasks=1)
+    visitor.login(make_user())
+    response = visitor.get(f"/tasks/{project['slug']}/next?missed={10**30}")
+    assert response.status_code == 200 and "Sentence 0" in response.get_data(as_text=True)
 
 
 def test_install_manifest_service_worker_and_offline_page(visitor, make_user):

@@ -9,6 +9,7 @@ from flask_babel import format_currency, format_decimal, get_locale, gettext as 
     lazy_gettext as _l, ngettext
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from core import db as coredb
 from core import traffic, users
@@ -154,11 +155,25 @@ def home_url(user) -> str:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site paths: a login link must not send anyone elsewhere."""
+    """Only same-site paths: a login link must not send anyone elsewhere (nor carry a
+    line break into the Location header)."""
     if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc and "\\" not in target:
+            and not urlsplit(target).netloc and "\\" not in target and target.isprintable():
         return target
     return fallback
+
+
+class IdConverter(IntegerConverter):
+    """<id:name>: a row id; one larger than SQLite's integers is a 404, not a 500."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=coredb.MAX_ID)
+
+
+def id_arg(name: str) -> int | None:
+    """A row id from the query string, or None when absent or not an id."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= coredb.MAX_ID else None
 
 
 def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
@@ -200,6 +215,7 @@ def _http_error(code_name: str, status: int):
 
 
 def init_app(app):
+    app.url_map.converters["id"] = IdConverter
     htmx.init_app(app)
     app.before_request(_load_user)
     app.teardown_appcontext(_close_db)
@@ -210,6 +226,7 @@ def init_app(app):
     app.register_error_handler(403, _http_error("forbidden", 403))
     app.register_error_handler(404, _http_error("not_found", 404))
     app.register_error_handler(405, _http_error("not_found", 405))
+    app.register_error_handler(413, _http_error("bad_request", 413))
     app.jinja_env.globals.update(lang=lang, localized=localized, home_url=home_url,
                                  data_today=data_today, answer_text=answer_text)
     app.jinja_env.filters["money"] = money

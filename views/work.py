@@ -4,7 +4,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from core import earnings, projects, tasks
 from core.errors import Invalid, Refused
 
-from .web import get_db, htmx, message, page_or_fragment, refuse, role_required
+from .web import get_db, htmx, id_arg, message, page_or_fragment, refuse, role_required
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
@@ -56,12 +56,12 @@ def next_task(slug):
     """Annotator: claim (or resume) her next task in a project and show it."""
     db = get_db()
     project = projects.project_for_worker(db, g.user, slug)
-    missed = request.args.get("missed", type=int)  # set by the 303 after an answer
+    missed = id_arg("missed")  # set by the 303 after an answer
     return _card(project, tasks.claim_next(db, g.user["id"], project),
                  missed=tasks.missed_check(db, missed, g.user["id"]) if missed else None)
 
 
-@bp.post("/answers/<int:assignment_id>")
+@bp.post("/answers/<id:assignment_id>")
 @annotator
 def answer(assignment_id):
     """Annotator: record her answer once; reply with the next task."""
@@ -70,7 +70,7 @@ def answer(assignment_id):
         seconds=request.form.get("seconds", type=int)))
 
 
-@bp.post("/assignments/<int:assignment_id>/skip")
+@bp.post("/assignments/<id:assignment_id>/skip")
 @annotator
 def skip(assignment_id):
     """Annotator: skip a task with a reason, or report it broken; reply with the next."""
@@ -94,7 +94,11 @@ def batch(slug):
 @annotator
 def sync():
     """Annotator's phone: answers kept while offline, sent together; JSON both ways."""
-    items = (request.get_json(silent=True) or {}).get("items")
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep
+        body = None
+    items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or len(items) > MAX_SYNC:
         raise Invalid("bad_request")
     results = tasks.sync(get_db(), g.user["id"], items)
@@ -106,7 +110,7 @@ def sync():
     return {"results": results}
 
 
-@bp.get("/media/<int:media_id>")
+@bp.get("/media/<id:media_id>")
 @annotator
 def media(media_id):
     """Annotator: a task's picture, only while she holds the task."""
