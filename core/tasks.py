@@ -111,6 +111,7 @@ def clean_answer(db, project: dict, raw) -> str:
     if project["task_type"] == "free_text":
         # Control characters (NUL...) go; joiners inside a word stay, they can change how
         # Indic letters join, but at the ends they are as empty as spaces.
+        raw = raw.replace("\r\n", "\n")  # as the textarea counted it against maxlength
         text = "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) != "Cc")
         text = _EDGES.sub("", unicodedata.normalize("NFC", text))
         if not text:

@@ -65,6 +65,7 @@
     });
     batch.querySelector('.batch-done').hidden = !!found;
     note.textContent = found ? note.dataset.text.replace('#', at) : '';
+    return found;
     shown = Date.now();
   }
   function failed(e) {
@@ -72,8 +73,13 @@
     if (!form.action || !card) return;
     keep(item(form, lastBtn));
     card.className += ' offline';
-    card.innerHTML = '<p class="note"></p>';  // her answer is safe: a note, not an error
-    card.firstChild.textContent = me.dataset.offline;
+    var note = d.createElement('p');  // her answer is safe: a note, not an error
+    note.className = 'note';
+    note.textContent = me.dataset.offline;
+    [].slice.call(card.children).forEach(function (el) {  // keep the title and today's count
+      if (el.tagName != 'H1' && el.className != 'today') card.removeChild(el);
+    });
+    card.firstElementChild.after(note);
   }
 
   d.addEventListener('click', function (e) { lastBtn = e.target.closest('button'); }, true);
@@ -82,8 +88,7 @@
     if (!batch) return;
     e.preventDefault();
     keep(item(e.target, e.submitter || lastBtn));
-    nextCard(batch);
-    scrollTo(0, 0);
+    (nextCard(batch) || batch).scrollIntoView();  // the next task's answers in view
   });
   d.addEventListener('htmx:configRequest', function (e) {
     e.detail.parameters.seconds = Math.round((Date.now() - shown) / 1000);
@@ -102,6 +107,15 @@
   sync();
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js');
+    if (!me && window.caches) {  // nobody's pages: on a shared phone, hers go at logout
+      caches.open('velai').then(function (c) {
+        return c.keys().then(function (keys) {
+          return Promise.all(keys.filter(function (r) {
+            return !/^\/(static\/|offline$)/.test(new URL(r.url).pathname);
+          }).map(function (r) { return c.delete(r); }));
+        });
+      });
+    }
     // Keep the offline page in her language: only her own pages (those with the queue
     // note) save it, so a copy fetched by the login page in the phone's language never
     // lands over hers.

@@ -112,6 +112,28 @@ def test_a_free_text_task_takes_typed_text(visitor, make_user, make_project, db)
     assert one(db, "SELECT answer FROM assignments WHERE id = 1")["answer"] == "வணக்கம்"
 
 
+def test_a_refused_text_comes_back_in_the_box_to_mend(visitor, make_user, make_project, db):
+    worker, project = make_user(), make_project(task_type="free_text")
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/next")
+    long_text = "மழை " * 600  # 2,400 characters
+    card = visitor.post("/answers/1", {"answer": long_text}, htmx=True)
+    assert card.status_code == 400
+    assert f">{long_text}</textarea>" in card.get_data(as_text=True)
+    assert one(db, "SELECT state FROM assignments WHERE id = 1")["state"] == "active"
+
+
+def test_line_breaks_count_once_as_the_box_counted_them(visitor, make_user, make_project, db):
+    """A browser sends each line break as CR LF; maxlength counted it as one character."""
+    worker, project = make_user(), make_project(task_type="free_text")
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/next")
+    text = "\r\n".join(["வணக்கம்"] * 250)  # 1,999 characters as typed, 2,248 as sent
+    assert visitor.post("/answers/1", {"answer": text}).status_code == 303
+    stored = one(db, "SELECT answer FROM assignments WHERE id = 1")["answer"]
+    assert len(stored) == 1999 and "\r" not in stored
+
+
 @pytest.mark.parametrize("task_type,data,message", [
     ("single_choice", {"answer": "maybe"}, "Please choose one of the answers shown."),
     ("free_text", {"answer": "  "}, "Please type your answer first."),

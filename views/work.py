@@ -12,13 +12,14 @@ bp = Blueprint("work", __name__)
 annotator = role_required("annotator")
 
 
-def _card(project, assignment, error=None, status=200, missed=None):
+def _card(project, assignment, error=None, status=200, missed=None, typed=""):
     """The task card (page or htmx fragment) for `assignment`, or "no more tasks";
-    `missed`: her previous answer, when it failed a check task."""
+    `missed`: her previous answer, when it failed a check task; `typed`: her refused
+    text, given back to mend."""
     db = get_db()
     return page_or_fragment(
         "work/task.html", "work/_task_card.html", status,
-        project=project, assignment=assignment, error=error, missed=missed,
+        project=project, assignment=assignment, error=error, missed=missed, typed=typed,
         labels=projects.labels(db, project["id"]),
         reasons=tasks.SKIP_REASONS, today=earnings.today(db, g.user["id"]))
 
@@ -32,7 +33,8 @@ def _after_write(assignment_id, write):
         done = write(db)
     except Refused as refusal:
         if refusal.status == 400:  # a bad answer: the same card again, message beside it
-            return _card(project, assignment, error=message(refusal), status=400)
+            return _card(project, assignment, error=message(refusal), status=400,
+                         typed=request.form.get("answer", ""))
         return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]))
     missed = tasks.missed_check(db, done["id"], g.user["id"])
     if not htmx:

@@ -37,16 +37,16 @@ def _wait_for_service_worker(page, timeout_ms=10_000):
     assert _cached(page, "/offline"), "the offline page was never saved on the phone"
 
 
-def _cached(page, url, timeout_ms=10_000):
-    """Wait in the page until `url` is in the phone's cache (wait_for_function would not
-    await the promise)."""
-    return page.evaluate("""async ([url, ms]) => {
+def _cached(page, url, timeout_ms=10_000, present=True):
+    """Wait in the page until `url` is in the phone's cache (or, present=False, is gone
+    from it); wait_for_function would not await the promise."""
+    return page.evaluate("""async ([url, ms, present]) => {
         for (const end = Date.now() + ms; Date.now() < end;) {
-            if (await caches.match(url)) return true;
+            if (!!(await caches.match(url)) === present) return true;
             await new Promise(done => setTimeout(done, 50));
         }
         return false;
-    }""", [url, timeout_ms])
+    }""", [url, timeout_ms, present])
 
 
 def test_an_answer_without_signal_is_kept_and_sent_once(server, open_phone, lang_text,
@@ -68,8 +68,13 @@ def test_an_answer_without_signal_is_kept_and_sent_once(server, open_phone, lang
     queue.wait_for(state="visible")
     assert queue.inner_text() == said.waiting(1)
     said.assert_in_language(queue.inner_text(), "the queue note")
-    offline_card = page.locator("#task.offline")
+    offline_card = page.locator("#task.offline .note")
     offline_card.wait_for()
+    # The title and today's count stay; the answer buttons go until the signal returns.
+    assert page.locator("#task.offline h1").count() == 1
+    assert page.locator("#task.offline .today").inner_text() == page.locator(
+        "#task .today").inner_text()
+    assert page.locator("#task.offline form").count() == 0
     assert offline_card.inner_text().strip() == said._(
         "No signal. Your answer is saved on the phone and will be sent when the signal returns.")
     said.assert_in_language(offline_card.inner_text(), "the offline card")
@@ -239,3 +244,25 @@ def test_on_a_shared_phone_answers_wait_for_the_person_who_gave_them(server, ope
     page.locator("#queue").wait_for(state="hidden")
     assert server.submitted(first) == 1
     assert not page.js_errors, page.js_errors
+
+
+def test_after_logout_her_saved_pages_are_not_shown_to_the_next_person(server, open_phone,
+                                                                       lang_text, phone_tools):
+    said = lang_text("ta")
+    login, slug = "9876500075", "leaf-health-photos"
+    server.flask("create-user", "--login", login, "--password", "2580", "--role", "annotator",
+                 "--name", "Valli", "--lang", "ta", "--centre", "KRR")
+    page = open_phone("ta")
+    phone_tools.log_in(page, server.url, login)
+    _wait_for_service_worker(page)
+    page.goto(f"{server.url}/tasks/{slug}/batch")
+    assert _cached(page, page.url), "the service worker did not save the batch page"
+
+    page.locator("nav form button").tap()  # she hands the phone on
+    page.wait_for_url("**/login")
+    for saved in (f"/tasks/{slug}/batch", "/home"):
+        assert _cached(page, saved, present=False), f"{saved} is still saved after logout"
+    page.context.set_offline(True)
+    page.goto(f"{server.url}/tasks/{slug}/batch")  # no signal: not her batch, the offline page
+    assert page.locator("main h1").inner_text() == said._("No signal")
+    assert page.locator(".batch").count() == 0
