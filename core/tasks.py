@@ -252,8 +252,9 @@ def sync(db, user_id: int, items: list, now: dt.datetime | None = None) -> list[
     """Answers and skips kept on a phone while it had no signal, sent together.
 
     Each item: {"id": assignment id, "answer": .. or "reason": .., "seconds": ..}.
-    Each is recorded on its own (a repeat is harmless); returns per item its
-    id and the refusal code, None when it is recorded.
+    Each is recorded on its own (a repeat is harmless); returns per item its id,
+    and the refusal's code and status (400: the answer itself was wrong, she may
+    answer again), code None when it is recorded.
     """
     results = []
     for item in items:
@@ -267,7 +268,8 @@ def sync(db, user_id: int, items: list, now: dt.datetime | None = None) -> list[
             else:
                 record_answer(db, assignment_id, user_id, item.get("answer"),
                               seconds=item.get("seconds"), now=now)
-            results.append({"id": assignment_id, "code": None})
+            results.append({"id": assignment_id, "code": None, "status": 200})
         except (NotFound, Invalid, Conflict) as refusal:
-            results.append({"id": assignment_id, "code": refusal.code})
+            results.append({"id": assignment_id, "code": refusal.code,
+                            "status": refusal.status})
     return results

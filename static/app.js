@@ -50,6 +50,13 @@
       save(Q, load(Q).filter(function (x) { return sent.indexOf(x.id) < 0; }));
       queueNote(body.results.filter(function (x) { return !x.ok; })
         .map(function (x) { return x.message; }).join(' '));
+      var retry = body.results.filter(function (x) { return x.retry; })
+        .map(function (x) { return x.id; }), today = d.querySelector('.today');
+      if (retry.length && batch) {  // a refused answer: its card comes back to mend
+        save(DONE, load(DONE).filter(function (id) { return retry.indexOf(id) < 0; }));
+        nextCard(batch);
+      }
+      if (today) today.outerHTML = body.today;
       if (d.querySelector('#task.offline')) location.reload();
     }).catch(function () {}).then(function () {
       busy = false;

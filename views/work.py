@@ -103,13 +103,17 @@ def sync():
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or len(items) > MAX_SYNC:
         raise Invalid("bad_request")
-    results = tasks.sync(get_db(), g.user["id"], items)
+    db = get_db()
+    results = tasks.sync(db, g.user["id"], items)
     for result in results:
-        code = result.pop("code")
+        code, status = result.pop("code"), result.pop("status")
         result["ok"] = code is None
         if code:
             result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
-    return {"results": results}
+            result["retry"] = status == 400  # a bad answer: her card comes back to mend
+    # Her count for today, as the page shows it, so a batch page stays true.
+    return {"results": results, "today": render_template(
+        "work/_today.html", today=earnings.today(db, g.user["id"]))}
 
 
 @bp.get("/media/<id:media_id>")

@@ -151,6 +151,8 @@ def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_pho
     rows = server.query("SELECT id, state FROM assignments WHERE user_id = ?"
                         " AND state = 'submitted'", (user_id,))
     assert sorted(r["id"] for r in rows) == sorted(ids[:5])
+    page.wait_for_function("t => document.querySelector('main > .today').textContent.includes(t)",
+                           arg=said.today(5))  # the server's count, once they arrived
     assert server.value(
         "SELECT sum(t.answers_count) FROM tasks t JOIN projects p ON p.id = t.project_id"
         " WHERE p.slug = ?", (slug,)) == 5
@@ -266,3 +268,33 @@ def test_after_logout_her_saved_pages_are_not_shown_to_the_next_person(server, o
     page.goto(f"{server.url}/tasks/{slug}/batch")  # no signal: not her batch, the offline page
     assert page.locator("main h1").inner_text() == said._("No signal")
     assert page.locator(".batch").count() == 0
+
+
+def test_a_batch_answer_the_server_refuses_comes_back_to_mend(server, open_phone, lang_text,
+                                                              phone_tools):
+    said = lang_text("ta")
+    login, slug = "9876500076", "english-to-tamil"
+    server.flask("create-user", "--login", login, "--password", "2580", "--role", "annotator",
+                 "--name", "Meenakshi", "--lang", "ta", "--centre", "KRR")
+    user_id = server.user_id(login)
+    page = open_phone("ta")
+    phone_tools.log_in(page, server.url, login)
+    page.goto(f"{server.url}/tasks/{slug}/batch")
+    showing = page.locator(".batch section.card[data-id]:not([hidden])")
+    first = showing.get_attribute("data-id")
+    showing.locator("textarea").fill("   ")  # the box takes it; the server will not
+    showing.locator("button.primary").tap()
+    queue = page.locator("#queue")
+    page.wait_for_function("t => document.getElementById('queue').textContent == t",
+                           arg=said._("Please type your answer first."))
+    page.wait_for_function("id => document.querySelector("
+                           "'.batch [data-id]:not([hidden])').dataset.id == id", arg=first)
+    showing.locator("textarea").fill("மழைக் காலத்தில் காய்ச்சிய தண்ணீரைக் குடியுங்கள்.")
+    showing.locator("button.primary").tap()
+    page.wait_for_function("id => document.querySelector("
+                           "'.batch [data-id]:not([hidden])').dataset.id != id", arg=first)
+    queue.wait_for(state="hidden")
+    assert server.value("SELECT answer FROM assignments WHERE id = ?", (int(first),)) == \
+        "மழைக் காலத்தில் காய்ச்சிய தண்ணீரைக் குடியுங்கள்."
+    assert server.submitted(user_id) == 1
+    assert not page.js_errors, page.js_errors
