@@ -144,16 +144,19 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
     """Record her answer exactly once; a repeat of a recorded answer changes nothing.
 
     Returns the assignment as stored. Raises NotFound, Invalid (bad answer) or
-    Conflict (lease expired, task skipped); each writes nothing.
+    Conflict (lease expired, task skipped, or answered already with another
+    answer, which stands); each writes nothing.
     """
     now = now or utcnow()
     with write(db):
         assignment = get_assignment(db, assignment_id, user_id)
+        project = one(db, "SELECT * FROM projects WHERE id = ?", (assignment["project_id"],))
         if assignment["state"] == "submitted":
+            if not _same(clean_answer(db, project, raw_answer), assignment["answer"]):
+                raise Conflict("already_answered")  # e.g. the same task in a stale batch
             return assignment
         _check_held(assignment, now)
         check_open_to(db, user_id, assignment["project_id"])
-        project = one(db, "SELECT * FROM projects WHERE id = ?", (assignment["project_id"],))
         answer = clean_answer(db, project, raw_answer)
         claimed = parse_stamp(assignment["claimed_at"])
         took = int((now - claimed).total_seconds())

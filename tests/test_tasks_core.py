@@ -62,6 +62,17 @@ def test_the_same_answer_twice_is_recorded_once_and_paid_once(db, make_user, mak
     assert earnings.today(db, worker["id"])["earned_paise"] == 75
 
 
+def test_a_different_second_answer_is_refused_and_the_first_stands(db, make_user,
+                                                                   make_project):
+    worker, project = make_user(), make_project()
+    a = tasks.claim_next(db, worker["id"], project)
+    tasks.record_answer(db, a["id"], worker["id"], "pos")
+    with pytest.raises(Conflict) as refused:
+        tasks.record_answer(db, a["id"], worker["id"], "neg")
+    assert refused.value.code == "already_answered"
+    assert tasks.get_assignment(db, a["id"], worker["id"])["answer"] == "pos"
+
+
 @pytest.mark.parametrize("task_type,raw,code", [
     ("single_choice", "maybe", "unknown_label"),
     ("single_choice", None, "unknown_label"),
