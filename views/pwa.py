@@ -5,6 +5,7 @@ import os
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 
+from .assets import lean_js
 from .web import public
 
 bp = Blueprint("pwa", __name__)
@@ -39,7 +40,7 @@ def service_worker():
     shell = [asset(name) for name in ("app.css", "app.js", "vendor/htmx-2.0.11.min.js")]
     with open(os.path.join(current_app.root_path, "static", "sw.js"), encoding="utf-8") as f:
         # Not /offline: app.js keeps that page, in the language of the page she is on.
-        script = f.read().replace("__SHELL__", json.dumps(shell))
+        script = lean_js(f.read()).replace("__SHELL__", json.dumps(shell))
     response = make_response(script)
     response.content_type = "text/javascript"
     response.cache_control.no_cache = True
