@@ -74,7 +74,7 @@ def labels(db, project_id: int) -> list[dict]:
 
 # A worker sees her centre's active projects, except those where a
 # qualification row says she is still a trainee or paused.
-_WORKER_PROJECTS = """
+WORKER_PROJECTS = """
 SELECT p.* FROM projects p
 LEFT JOIN qualifications q ON q.project_id = p.id AND q.user_id = :user
 WHERE p.centre_id = (SELECT centre_id FROM users WHERE id = :user) AND p.active = 1
@@ -87,7 +87,7 @@ def project_for_worker(db, user: dict, slug: str) -> dict:
 
     Raises NotFound("no_project") for a missing project or one she may not see.
     """
-    project = one(db, _WORKER_PROJECTS + " AND p.slug = :slug", {"user": user["id"], "slug": slug})
+    project = one(db, WORKER_PROJECTS + " AND p.slug = :slug", {"user": user["id"], "slug": slug})
     if project is None:
         raise NotFound("no_project")
     return project
@@ -96,20 +96,9 @@ def project_for_worker(db, user: dict, slug: str) -> dict:
 def check_open_to(db, user_id: int, project_id: int) -> None:
     """Raise NotFound("no_project") unless this annotator may still work on the project:
     a paused worker or a closed project gets no more answers recorded, by any route."""
-    if one(db, _WORKER_PROJECTS + " AND p.id = :project",
+    if one(db, WORKER_PROJECTS + " AND p.id = :project",
            {"user": user_id, "project": project_id}) is None:
         raise NotFound("no_project")
-
-
-def worker_projects(db, user: dict) -> list[dict]:
-    """Her projects, each with `available`: open tasks she has not yet been given."""
-    return list(db.query(
-        "SELECT w.*, (SELECT count(*) FROM tasks t WHERE t.project_id = w.id"
-        " AND t.status = 'open' AND NOT EXISTS (SELECT 1 FROM assignments a"
-        " WHERE a.task_id = t.id AND a.user_id = :user)) AS available"
-        f" FROM ({_WORKER_PROJECTS}) w ORDER BY available = 0, w.id",
-        {"user": user["id"]},
-    ))
 
 
 def centre_overview(db, centre_id: int | None) -> list[dict]:

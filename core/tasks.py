@@ -6,7 +6,7 @@ from collections import Counter
 
 from .db import MAX_ID, one, parse_stamp, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
-from .projects import YES_NO, check_open_to, labels
+from .projects import WORKER_PROJECTS, YES_NO, check_open_to, labels
 
 SKIP_REASONS = ("unsure", "language", "unclear", "broken")
 HOLD_AFTER_REPORTS = 2  # a task reported broken this often is held for a supervisor
@@ -14,16 +14,19 @@ MAX_TEXT = 2000
 
 _ACTIVE = "state = 'active' AND lease_expires_at > :now"
 
-# A task can go to this person when she never had it and the answers in plus
-# the leases still running leave room under the project's redundancy.
-_CANDIDATE = f"""
-SELECT t.id FROM tasks t
-WHERE t.project_id = :project AND t.status = 'open'
+
+
+def _claimable(redundancy: str) -> str:
+    """SQL: task t can go to this person (:user) now: she never had it, and the answers
+    in plus the leases still running leave room under `redundancy` (an SQL expression)."""
+    return f"""t.status = 'open'
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = :user)
   AND t.answers_count + (SELECT count(*) FROM assignments a
-                         WHERE a.task_id = t.id AND {_ACTIVE}) < :redundancy
-ORDER BY t.id LIMIT 1
-"""
+                         WHERE a.task_id = t.id AND {_ACTIVE}) < {redundancy}"""
+
+
+_CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
+  AND {_claimable(":redundancy")} ORDER BY t.id LIMIT 1"""
 
 
 _EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
@@ -87,6 +90,18 @@ def claim_batch(db, user_id: int, project: dict, size: int = BATCH_SIZE,
                 break
             held.append(assignment_id)
         return [get_assignment(db, assignment_id, user_id) for assignment_id in held]
+
+
+def worker_projects(db, user: dict, now: dt.datetime | None = None) -> list[dict]:
+    """Her projects, each with `available`: the tasks Start would give her now, those she
+    holds already (a batch) and those a claim may take (the same rule as a claim, so the
+    count never promises what Start cannot give)."""
+    return list(db.query(
+        f"SELECT w.*, (SELECT count(*) FROM tasks t WHERE t.project_id = w.id"
+        f" AND {_claimable('w.redundancy')}) + (SELECT count(*) FROM assignments"
+        f" WHERE project_id = w.id AND user_id = :user AND {_ACTIVE}) AS available"
+        f" FROM ({WORKER_PROJECTS}) w ORDER BY available = 0, w.id",
+        {"user": user["id"], "now": stamp(now or utcnow())}))
 
 
 def get_assignment(db, assignment_id: int, user_id: int) -> dict:

@@ -28,6 +28,18 @@ def test_loop_with_htmx_is_one_request_per_task(visitor, make_user, make_project
     assert one(db, "SELECT count(*) AS n FROM assignments WHERE state = 'submitted'")["n"] == 3
 
 
+def test_home_counts_only_tasks_start_can_give_her(visitor, make_user, make_project):
+    project = make_project(tasks=3, redundancy=1)
+    holder, other = make_user(), make_user()
+    visitor.login(holder)
+    visitor.get(f"/tasks/{project['slug']}/batch")  # she holds all three
+    assert "3 tasks waiting" in visitor.get("/home").get_data(as_text=True)
+    visitor.post("/logout")
+    visitor.login(other)
+    home = visitor.get("/home").get_data(as_text=True)
+    assert "0 tasks waiting" in home and f"/tasks/{project['slug']}/next" not in home
+
+
 def test_loop_without_javascript_redirects_303_to_the_next_task(visitor, make_user, make_project,
                                                                  db):
     worker, project = make_user(), make_project(tasks=2)

@@ -48,7 +48,7 @@ def _after_write(assignment_id, write):
 def home():
     """Annotator: her projects with tasks available, today's answers and earnings."""
     db = get_db()
-    return render_template("work/home.html", projects=projects.worker_projects(db, g.user),
+    return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
                            today=earnings.today(db, g.user["id"]))
 
 
