@@ -72,8 +72,8 @@
     });
     batch.querySelector('.batch-done').hidden = !!found;
     note.textContent = found ? note.dataset.text.replace('#', at) : '';
+    shown = Date.now();  // her time on the task starts when it shows
     return found;
-    shown = Date.now();
   }
   function failed(e) {
     var form = e.detail.elt, card = d.getElementById('task');

@@ -125,6 +125,7 @@ def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_pho
     progress = page.locator(".progress")
     assert progress.inner_text() == said._("Task %(num)s of %(total)s", num=1, total=20)
     page.context.set_offline(True)
+    page.wait_for_timeout(2500)  # she thinks over the first task; the next ones go fast
     for k in range(3):
         answer(k)
     assert progress.inner_text() == said._("Task %(num)s of %(total)s", num=4, total=20)
@@ -153,6 +154,9 @@ def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_pho
     assert sorted(r["id"] for r in rows) == sorted(ids[:5])
     page.wait_for_function("t => document.querySelector('main > .today').textContent.includes(t)",
                            arg=said.today(5))  # the server's count, once they arrived
+    took = {r["id"]: r["seconds_spent"] for r in server.query(
+        "SELECT id, seconds_spent FROM assignments WHERE id IN (?, ?)", (ids[0], ids[1]))}
+    assert took[ids[0]] >= 2 and took[ids[1]] <= 1, took  # each task's own time
     assert server.value(
         "SELECT sum(t.answers_count) FROM tasks t JOIN projects p ON p.id = t.project_id"
         " WHERE p.slug = ?", (slug,)) == 5
