@@ -197,8 +197,9 @@ def missed_check(db, assignment_id: int, user_id: int) -> dict | None:
     Told at once, with the right answer, so she learns; None for anything else,
     including an id that is not hers.
     """
-    return one(db, "SELECT a.id, a.answer, t.gold_answer FROM assignments a"
-                   " JOIN tasks t ON t.id = a.task_id WHERE a.id = ? AND a.user_id = ?"
+    return one(db, "SELECT a.id, a.answer, a.project_id, t.gold_answer, p.task_type"
+                   " FROM assignments a JOIN tasks t ON t.id = a.task_id"
+                   " JOIN projects p ON p.id = a.project_id WHERE a.id = ? AND a.user_id = ?"
                    " AND a.review_state = 'rejected' AND t.gold_answer IS NOT NULL",
                (assignment_id, user_id))
 

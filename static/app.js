@@ -48,7 +48,7 @@
     }).then(function (body) {
       var sent = body.results.map(function (x) { return x.id; });
       save(Q, load(Q).filter(function (x) { return sent.indexOf(x.id) < 0; }));
-      queueNote(body.results.filter(function (x) { return !x.ok; })
+      queueNote(body.results.filter(function (x) { return x.message; })
         .map(function (x) { return x.message; }).join(' '));
       var retry = body.results.filter(function (x) { return x.retry; })
         .map(function (x) { return x.id; }), today = d.querySelector('.today');

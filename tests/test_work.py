@@ -71,6 +71,19 @@ def test_a_wrong_answer_to_a_check_task_is_told_at_once_with_the_right_one(
     assert "சோதனைப் பணி" not in right.get_data(as_text=True)
 
 
+def test_a_batch_answer_to_a_check_task_is_told_when_it_arrives(visitor, make_user,
+                                                                make_project):
+    worker, project = make_user(lang="hi"), make_project(tasks=2, gold="pos")
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/batch")
+    results = visitor.client.post("/answers/sync", json={"items": [
+        {"id": 1, "answer": "neg"}, {"id": 2, "answer": "pos"}]},
+        headers={"X-CSRFToken": visitor.token}).get_json()["results"]
+    assert results[0]["ok"] and results[0]["message"] == \
+        "जाँच का काम: सही जवाब “खुश” था। इस जवाब के पैसे नहीं मिलेंगे।"
+    assert results[1]["ok"] and "message" not in results[1]
+
+
 def test_without_javascript_the_check_note_follows_the_redirect(visitor, make_user,
                                                                 make_project):
     worker, project = make_user(), make_project(tasks=3, gold="pos")

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from core import db as coredb
-from core import traffic, users
+from core import projects, traffic, users
 from core.errors import Refused
 
 htmx = HTMX()
@@ -90,12 +90,17 @@ def localized(row: dict, field: str) -> str:
     return row.get(f"{field}_{lang()}") or row[f"{field}_en"]
 
 
-def answer_text(project: dict, labels: list[dict], value: str) -> str:
-    """An answer as the buttons showed it to her."""
-    if project["task_type"] == "yes_no":
-        return {"yes": _("Yes"), "no": _("No")}.get(value, value)
-    return next((localized(label, "text") for label in labels if label["value"] == value),
-                value)
+def check_note(missed: dict) -> str:
+    """What she is told after a wrong answer to a check task (core.tasks.missed_check):
+    the right answer, as the buttons showed it to her."""
+    right = missed["gold_answer"]
+    if missed["task_type"] == "yes_no":
+        right = {"yes": _("Yes"), "no": _("No")}.get(right, right)
+    else:
+        right = next((localized(label, "text") for label in projects.labels(
+            get_db(), missed["project_id"]) if label["value"] == right), right)
+    return _("Check task: the right answer was “%(answer)s”. This answer is not paid.",
+             answer=right)
 
 
 def money(paise: int) -> str:
@@ -228,7 +233,7 @@ def init_app(app):
     app.register_error_handler(405, _http_error("not_found", 405))
     app.register_error_handler(413, _http_error("bad_request", 413))
     app.jinja_env.globals.update(lang=lang, localized=localized, home_url=home_url,
-                                 data_today=data_today, answer_text=answer_text)
+                                 data_today=data_today, check_note=check_note)
     app.jinja_env.filters["money"] = money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

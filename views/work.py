@@ -4,7 +4,8 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from core import earnings, projects, tasks
 from core.errors import Invalid, Refused
 
-from .web import get_db, htmx, id_arg, message, page_or_fragment, refuse, role_required
+from .web import check_note, get_db, htmx, id_arg, message, page_or_fragment, refuse, \
+    role_required
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
@@ -20,7 +21,7 @@ def _card(project, assignment, error=None, status=200, missed=None, typed=""):
     return page_or_fragment(
         "work/task.html", "work/_task_card.html", status,
         project=project, assignment=assignment, error=error, missed=missed, typed=typed,
-        labels=projects.labels(db, project["id"]),
+        labels=projects.labels(db, project["id"]) if assignment else [],
         reasons=tasks.SKIP_REASONS, today=earnings.today(db, g.user["id"]))
 
 
@@ -111,6 +112,8 @@ def sync():
         if code:
             result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
+        elif missed := tasks.missed_check(db, result["id"], g.user["id"]):
+            result["message"] = check_note(missed)
     # Her count for today, as the page shows it, so a batch page stays true.
     return {"results": results, "today": render_template(
         "work/_today.html", today=earnings.today(db, g.user["id"]))}
