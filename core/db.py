@@ -8,6 +8,11 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("velai")
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id cannot name a row
+
+
+def is_id(value) -> bool:
+    """Whether `value` can be a row id: a whole number SQLite holds (not a bool)."""
+    return type(value) is int and 0 < value <= MAX_ID
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 

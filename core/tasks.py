@@ -4,7 +4,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .db import MAX_ID, one, parse_stamp, stamp, utcnow, write
+from .db import is_id, one, parse_stamp, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 from .projects import WORKER_PROJECTS, YES_NO, check_open_to, labels
 
@@ -13,7 +13,6 @@ HOLD_AFTER_REPORTS = 2  # a task reported broken this often is held for a superv
 MAX_TEXT = 2000
 
 _ACTIVE = "state = 'active' AND lease_expires_at > :now"
-
 
 
 def _claimable(redundancy: str) -> str:
@@ -29,6 +28,7 @@ _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
   AND {_claimable(":redundancy")} ORDER BY t.id LIMIT 1"""
 
 
+# Spaces and invisible joiners at either end of typed text.
 _EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
 
 BATCH_SIZE = 20
@@ -191,17 +191,20 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
     return get_assignment(db, assignment_id, user_id)
 
 
-def missed_check(db, assignment_id: int, user_id: int) -> dict | None:
-    """Her answer, if it was to a check task (one with a gold answer) and was wrong.
+def missed_check(assignment: dict) -> bool:
+    """Whether this answer (as get_assignment returns it) was wrong on a check task, one
+    with a gold answer. She is told at once, with the right answer, so she learns."""
+    return assignment["review_state"] == "rejected" and assignment["gold_answer"] is not None
 
-    Told at once, with the right answer, so she learns; None for anything else,
-    including an id that is not hers.
-    """
-    return one(db, "SELECT a.id, a.answer, a.project_id, t.gold_answer, p.task_type"
-                   " FROM assignments a JOIN tasks t ON t.id = a.task_id"
-                   " JOIN projects p ON p.id = a.project_id WHERE a.id = ? AND a.user_id = ?"
-                   " AND a.review_state = 'rejected' AND t.gold_answer IS NOT NULL",
-               (assignment_id, user_id))
+
+def find_missed_check(db, assignment_id: int | None, user_id: int) -> dict | None:
+    """Her assignment `assignment_id` if it missed a check task; None for anything else,
+    an id that is not hers included (the 303 after an answer names it in the URL)."""
+    try:
+        assignment = get_assignment(db, assignment_id, user_id) if assignment_id else None
+    except NotFound:
+        return None
+    return assignment if assignment and missed_check(assignment) else None
 
 
 def _aggregate_if_complete(db, task_id: int, redundancy: int) -> None:
@@ -273,22 +276,24 @@ def sync(db, user_id: int, items: list, now: dt.datetime | None = None) -> list[
     Each item: {"id": assignment id, "answer": .. or "reason": .., "seconds": ..}.
     Each is recorded on its own (a repeat is harmless); returns per item its id,
     and the refusal's code and status (400: the answer itself was wrong, she may
-    answer again), code None when it is recorded.
+    answer again), code None when it is recorded; `missed`: the recorded
+    assignment when it missed a check task, else None.
     """
     results = []
     for item in items:
         item = item if isinstance(item, dict) else {}
         assignment_id = item.get("id")
         try:
-            if type(assignment_id) is not int or not 0 < assignment_id <= MAX_ID:
+            if not is_id(assignment_id):
                 raise NotFound("no_task")  # bools, floats, strings, ids SQLite cannot hold
             if "reason" in item:
-                skip(db, assignment_id, user_id, item["reason"], now=now)
+                done = skip(db, assignment_id, user_id, item["reason"], now=now)
             else:
-                record_answer(db, assignment_id, user_id, item.get("answer"),
-                              seconds=item.get("seconds"), now=now)
-            results.append({"id": assignment_id, "code": None, "status": 200})
+                done = record_answer(db, assignment_id, user_id, item.get("answer"),
+                                     seconds=item.get("seconds"), now=now)
+            results.append({"id": assignment_id, "code": None, "status": 200,
+                            "missed": done if missed_check(done) else None})
         except (NotFound, Invalid, Conflict) as refusal:
             results.append({"id": assignment_id, "code": refusal.code,
-                            "status": refusal.status})
+                            "status": refusal.status, "missed": None})
     return results

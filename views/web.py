@@ -91,7 +91,8 @@ def localized(row: dict, field: str) -> str:
 
 
 def check_note(missed: dict) -> str:
-    """What she is told after a wrong answer to a check task (core.tasks.missed_check):
+    """What she is told after a wrong answer to a check task (core.tasks.missed_check),
+    given that assignment:
     the right answer, as the buttons showed it to her."""
     right = missed["gold_answer"]
     if missed["task_type"] == "yes_no":
@@ -178,7 +179,7 @@ class IdConverter(IntegerConverter):
 def id_arg(name: str) -> int | None:
     """A row id from the query string, or None when absent or not an id."""
     value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value <= coredb.MAX_ID else None
+    return value if coredb.is_id(value) else None
 
 
 def page_or_fragment(page: str, fragment: str, status: int = 200, **context):

@@ -37,7 +37,7 @@ def _after_write(assignment_id, write):
             return _card(project, assignment, error=message(refusal), status=400,
                          typed=request.form.get("answer", ""))
         return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]))
-    missed = tasks.missed_check(db, done["id"], g.user["id"])
+    missed = done if tasks.missed_check(done) else None
     if not htmx:
         return redirect(url_for(".next_task", slug=project["slug"],
                                 missed=missed["id"] if missed else None), 303)
@@ -59,9 +59,8 @@ def next_task(slug):
     """Annotator: claim (or resume) her next task in a project and show it."""
     db = get_db()
     project = projects.project_for_worker(db, g.user, slug)
-    missed = id_arg("missed")  # set by the 303 after an answer
-    return _card(project, tasks.claim_next(db, g.user["id"], project),
-                 missed=tasks.missed_check(db, missed, g.user["id"]) if missed else None)
+    missed = tasks.find_missed_check(db, id_arg("missed"), g.user["id"])  # from the 303
+    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed)
 
 
 @bp.post("/answers/<id:assignment_id>")
@@ -107,12 +106,12 @@ def sync():
     db = get_db()
     results = tasks.sync(db, g.user["id"], items)
     for result in results:
-        code, status = result.pop("code"), result.pop("status")
+        code, status, missed = result.pop("code"), result.pop("status"), result.pop("missed")
         result["ok"] = code is None
         if code:
             result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
-        elif missed := tasks.missed_check(db, result["id"], g.user["id"]):
+        elif missed:
             result["message"] = check_note(missed)
     # Her count for today, as the page shows it, so a batch page stays true.
     return {"results": results, "today": render_template(
