@@ -107,6 +107,12 @@ class Server:
         return self.value("SELECT count(*) FROM assignments WHERE user_id = ?"
                           " AND state = 'submitted'", (user_id,))
 
+    def add_annotator(self, login, name, lang, centre):
+        """A new annotator (PIN 2580), through the app's own command line; her id."""
+        self.flask("create-user", "--login", login, "--password", "2580", "--role",
+                   "annotator", "--name", name, "--lang", lang, "--centre", centre)
+        return self.user_id(login)
+
     def flask(self, *args):
         """The app's command line against this server's database (as live.server runs it)."""
         env = {**os.environ, "VELAI_DB": self.db_path, "FLASK_SECRET_KEY": "live-test-secret",

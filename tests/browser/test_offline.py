@@ -19,6 +19,13 @@ def _back_online(page):
         page.evaluate("dispatchEvent(new Event('online'))")
 
 
+def _phone(open_phone, phone_tools, server, login, *phone, **options):
+    """A new phone (language, context options) with `login` logged in."""
+    page = open_phone(*phone, **options)
+    phone_tools.log_in(page, server.url, login)
+    return page
+
+
 class ServiceWorkerNotActive(AssertionError):
     """The service worker did not become active: nothing works offline."""
 
@@ -54,8 +61,7 @@ def test_an_answer_without_signal_is_kept_and_sent_once(server, open_phone, lang
     said = lang_text("ta")
     login, slug = "9876500001", "tamil-review-sentiment"
     user_id = server.user_id(login)
-    page = open_phone("ta")
-    phone_tools.log_in(page, server.url, login)
+    page = _phone(open_phone, phone_tools, server, login, "ta")
     page.goto(f"{server.url}/tasks/{slug}/next")
     action = phone_tools.card(page)["action"]
     assignment_id = int(action.rsplit("/", 1)[1])
@@ -101,8 +107,7 @@ def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_pho
     said = lang_text("hi")
     login, slug = "9876500002", "hindi-is-it-a-question"
     user_id = server.user_id(login)
-    page = open_phone("hi")
-    phone_tools.log_in(page, server.url, login)
+    page = _phone(open_phone, phone_tools, server, login, "hi")
     page.locator(f'a.button[href="/tasks/{slug}/batch"]').tap()
     page.wait_for_url(f"**/tasks/{slug}/batch")
     ids = [int(i) for i in page.locator(".batch section.card[data-id]").evaluate_all(
@@ -166,10 +171,9 @@ def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_pho
 def test_a_page_that_needs_signal_shows_the_offline_page_in_her_language(
         server, open_phone, lang_text, phone_tools):
     said = lang_text("ta")
-    server.flask("create-user", "--login", "9876500071", "--password", "2580", "--role",
-                 "annotator", "--name", "Selvi", "--lang", "ta", "--centre", "KRR")
-    page = open_phone("en")  # her phone is in English; her account says Tamil
-    phone_tools.log_in(page, server.url, "9876500071")
+    server.add_annotator("9876500071", "Selvi", "ta", "KRR")
+    # Her phone is in English; her account says Tamil.
+    page = _phone(open_phone, phone_tools, server, "9876500071", "en")
     _wait_for_service_worker(page)
 
     page.context.set_offline(True)
@@ -187,12 +191,9 @@ def test_a_server_error_keeps_the_card_and_asks_her_to_tap_again(server, open_ph
                                                                   phone_tools):
     said = lang_text("hi")
     login, slug = "9876500072", "hindi-headline-topic"
-    server.flask("create-user", "--login", login, "--password", "2580", "--role", "annotator",
-                 "--name", "Rekha", "--lang", "hi", "--centre", "STP")
-    user_id = server.user_id(login)
+    user_id = server.add_annotator(login, "Rekha", "hi", "STP")
     # Blocked: Playwright's routing does not see requests that pass a service worker.
-    page = open_phone("hi", service_workers="block")
-    phone_tools.log_in(page, server.url, login)
+    page = _phone(open_phone, phone_tools, server, login, "hi", service_workers="block")
     page.goto(f"{server.url}/tasks/{slug}/next")
     before = phone_tools.card(page)
 
@@ -220,12 +221,10 @@ def test_on_a_shared_phone_answers_wait_for_the_person_who_gave_them(server, ope
     said = lang_text("ta")
     slug = "tamil-review-sentiment"
     logins = ("9876500073", "9876500074")
-    for n, login in enumerate(logins):
-        server.flask("create-user", "--login", login, "--password", "2580", "--role",
-                     "annotator", "--name", f"Worker {n}", "--lang", "ta", "--centre", "KRR")
-    first, second = (server.user_id(login) for login in logins)
-    page = open_phone("ta", service_workers="block")  # so that routing sees every request
-    phone_tools.log_in(page, server.url, logins[0])
+    first, second = (server.add_annotator(login, f"Worker {n}", "ta", "KRR")
+                     for n, login in enumerate(logins))
+    # Service workers blocked, so that routing sees every request.
+    page = _phone(open_phone, phone_tools, server, logins[0], "ta", service_workers="block")
     page.goto(f"{server.url}/tasks/{slug}/next")
 
     page.route("**/answers/*", lambda route: route.abort())  # no signal for answers
@@ -256,10 +255,8 @@ def test_after_logout_her_saved_pages_are_not_shown_to_the_next_person(server, o
                                                                        lang_text, phone_tools):
     said = lang_text("ta")
     login, slug = "9876500075", "leaf-health-photos"
-    server.flask("create-user", "--login", login, "--password", "2580", "--role", "annotator",
-                 "--name", "Valli", "--lang", "ta", "--centre", "KRR")
-    page = open_phone("ta")
-    phone_tools.log_in(page, server.url, login)
+    server.add_annotator(login, "Valli", "ta", "KRR")
+    page = _phone(open_phone, phone_tools, server, login, "ta")
     _wait_for_service_worker(page)
     page.goto(f"{server.url}/tasks/{slug}/batch")
     assert _cached(page, page.url), "the service worker did not save the batch page"
@@ -278,11 +275,8 @@ def test_a_batch_answer_the_server_refuses_comes_back_to_mend(server, open_phone
                                                               phone_tools):
     said = lang_text("ta")
     login, slug = "9876500076", "english-to-tamil"
-    server.flask("create-user", "--login", login, "--password", "2580", "--role", "annotator",
-                 "--name", "Meenakshi", "--lang", "ta", "--centre", "KRR")
-    user_id = server.user_id(login)
-    page = open_phone("ta")
-    phone_tools.log_in(page, server.url, login)
+    user_id = server.add_annotator(login, "Meenakshi", "ta", "KRR")
+    page = _phone(open_phone, phone_tools, server, login, "ta")
     page.goto(f"{server.url}/tasks/{slug}/batch")
     showing = page.locator(".batch section.card[data-id]:not([hidden])")
     first = showing.get_attribute("data-id")
