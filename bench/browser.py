@@ -263,6 +263,43 @@ def _cycles(page, net, image: bool) -> dict:
     return summary
 
 
+def extra_pages(browser, url: str, db_path: str) -> dict:
+    """The pages each capability registers in a module bench/pages_*.py, weighed as above.
+
+    Such a module has `pages(db_path)`: a list of dicts with name, login, password, lang
+    and path (it may read the seeded database for ids, or prepare state through core).
+    Each login's pages are weighed in one phone, in that person's language.
+    """
+    import importlib
+    import pkgutil
+
+    import bench
+
+    wanted = []
+    for info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
+        if info.name.startswith("pages_"):
+            wanted += importlib.import_module(f"bench.{info.name}").pages(db_path)
+    measured = {}
+    for login in dict.fromkeys(p["login"] for p in wanted):
+        mine = [p for p in wanted if p["login"] == login]
+        context, page = _open_phone(browser, service_workers="block",
+                                    locale=f"{mine[0]['lang']}-IN")
+        try:
+            net = Net(page)
+            page.goto(url + "/login")
+            page.fill("#login", login)
+            page.fill("#password", mine[0]["password"])
+            page.click("form.card button.primary")
+            page.wait_for_url(lambda u: "/login" not in u)
+            for p in mine:
+                measured[p["name"]] = _page(page, net, url, p["path"])
+            if page.js_errors:
+                raise BenchError(f"JavaScript errors: {page.js_errors}")
+        finally:
+            context.close()
+    return measured
+
+
 def weight(browser, url: str) -> dict:
     """Pages, static files and task cycles, unthrottled (bytes do not depend on speed).
 

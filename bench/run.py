@@ -188,6 +188,7 @@ def measure() -> dict:
             try:
                 started = time.monotonic()
                 results.update(browser.weight(chromium, url))
+                results["pages"].update(browser.extra_pages(chromium, url, db_path))
                 results["slow_2g"] = {
                     "sw_blocked": browser.slow_2g(chromium, url, service_worker=False),
                     "sw_allowed": browser.slow_2g(chromium, url, service_worker=True)}

@@ -72,12 +72,12 @@ def labels(db, project_id: int) -> list[dict]:
                          (project_id,)))
 
 
-# A worker sees her centre's active projects, except those where a
+# A worker sees her centre's live projects, except those where a
 # qualification row says she is still a trainee or paused.
 WORKER_PROJECTS = """
 SELECT p.* FROM projects p
 LEFT JOIN qualifications q ON q.project_id = p.id AND q.user_id = :user
-WHERE p.centre_id = (SELECT centre_id FROM users WHERE id = :user) AND p.active = 1
+WHERE p.centre_id = (SELECT centre_id FROM users WHERE id = :user) AND p.status = 'live'
   AND coalesce(q.status, 'qualified') = 'qualified'
 """
 

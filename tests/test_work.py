@@ -351,7 +351,7 @@ def test_no_route_records_answers_once_her_project_is_closed_to_her(
                    " VALUES (?, ?, 'paused', '2026-11-24 00:00:00')",
                    (worker["id"], project["id"]))
     else:
-        db.execute("UPDATE projects SET active = 0 WHERE id = ?", (project["id"],))
+        db.execute("UPDATE projects SET status = 'closed' WHERE id = ?", (project["id"],))
     synced = visitor.client.post("/answers/sync", json={"items": [
         {"id": first, "answer": "pos"}]}, headers={"X-CSRFToken": visitor.token}).get_json()
     assert synced["results"][0]["ok"] is False
