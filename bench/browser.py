@@ -90,7 +90,8 @@ class Net:
 
     def in_flight(self) -> int:
         return sum(1 for rid, r in self.wire.requests.items()
-                   if r.get("down") is None and not self.info.get(rid, {}).get("failed"))
+                   if r.get("down") is None and not self.info.get(rid, {}).get("failed")
+                   and not self.info.get(rid, {}).get("memory_cache"))
 
     def settle(self, quiet_ms=300, timeout_ms=TIMEOUT_MS):
         """Wait until nothing has been in flight for `quiet_ms` (events are delivered while

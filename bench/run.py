@@ -203,7 +203,26 @@ def measure() -> dict:
     return results
 
 
+def pages_only() -> int:
+    """`python -m bench.run --pages`: weigh just the pages bench/pages_*.py register."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="velai-bench-") as workdir, \
+            live.server(workdir) as (url, db_path), sync_playwright() as playwright:
+        chromium = live.launch(playwright)
+        try:
+            pages = browser.extra_pages(chromium, url, db_path)
+        finally:
+            chromium.close()
+    for name, p in pages.items():
+        verdict = "PASS" if p["down"] <= PAGE_LIMIT else "FAIL"
+        print(f"{name:<24} {p['path']:<44} {p['down']:>7,} B down  {verdict}")
+    return 0
+
+
 def main() -> int:
+    if "--pages" in sys.argv:
+        return pages_only()
     try:
         results = measure()
     except Exception:  # noqa: BLE001 - a broken measurement is reported, not a budget
