@@ -39,3 +39,11 @@ def by_day(db, user_id: int, page: int = 1, per_page: int = 14) -> tuple[list[di
     for row in rows:
         row["day"] = dt.date.fromisoformat(row["day"])
     return rows[:per_page], len(rows) > per_page
+
+
+def payouts_part(db, user_id: int, page: int = 1) -> dict:
+    """Her money by payout stage and her payouts, for the earnings page's payout part."""
+    from . import payouts
+
+    lines, more = payouts.her_lines(db, user_id, page)
+    return {"ledger": payouts.ledger(db, user_id), "lines": lines, "more": more, "page": page}

@@ -142,4 +142,6 @@ def earnings_page():
     days, older = earnings.by_day(db, g.user["id"], page)
     return render_template("work/earnings.html", days=days, older=older, page=page,
                            totals=earnings.totals(db, g.user["id"]),
+                           pay=earnings.payouts_part(db, g.user["id"],
+                                                     max(request.args.get("pp", 1, type=int), 1)),
                            today=earnings.today(db, g.user["id"]))

@@ -1,0 +1,530 @@
+"""Payout runs: draft a centre's week, preview, a second person approves, mark paid.
+
+Money is integer paise from end to end. The database holds the rules (migration
+0009_payouts): an answer is in at most one live payout, an approved payout and its
+lines and items never change, the drafter is not the approver, and the totals must
+add up when a payout is approved. This module only writes what those rules allow,
+each change with its audit entry in the same transaction.
+"""
+import csv
+import datetime as dt
+import io
+import re
+
+from . import audit
+from .db import IST, one, stamp, utcnow, write
+from .errors import Conflict, Invalid, NotFound
+
+MAX_DAYS = 62  # a payout covers a week, a fortnight or a month; never more
+MAX_BONUS_PAISE = 10_000_00  # ₹10,000: beyond that a typo, not a bonus
+MAX_TEXT = 200
+IMPS_LIMIT_PAISE = 5_00_000_00  # IMPS carries up to ₹5 lakh; above that, NEFT
+FILE_COLUMNS = ("account_type", "name", "account_number", "ifsc", "upi_id", "amount", "mode",
+                "purpose", "narration", "reference")
+RESULT_COLUMNS = ("reference", "status", "utr", "failure_reason")
+PAID_WORDS = {"paid", "processed", "success", "successful", "completed"}
+FAILED_WORDS = {"failed", "failure", "rejected", "reversed", "cancelled"}
+REFERENCE = re.compile(r"^VELAI-(\d{1,18})-(\d{1,18})$")
+UTR = re.compile(r"^[A-Za-z0-9]{6,30}$")
+RUPEES = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
+
+
+# -- money and periods ---------------------------------------------------------------
+
+def rupees(paise: int) -> str:
+    """123.50 from 12350: by integer arithmetic, never a float."""
+    return f"{paise // 100}.{paise % 100:02d}"
+
+
+def parse_rupees(text, field: str) -> int:
+    """Paise from what a person typed ("120", "120.5", "120.50"); Invalid otherwise."""
+    found = RUPEES.match((text or "").strip().replace(",", ""))
+    if not found:
+        raise Invalid("bad_amount", errors={field: "bad_amount"})
+    return int(found.group(1)) * 100 + int((found.group(2) or "0").ljust(2, "0"))
+
+
+def last_week(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """Last week in India, Monday to Sunday."""
+    today = (now or utcnow()).astimezone(IST).date()
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    return monday, monday + dt.timedelta(days=6)
+
+
+def parse_period(start, end, now=None) -> tuple[dt.date, dt.date]:
+    """Two dates (YYYY-MM-DD) of a period that has begun, at most MAX_DAYS long."""
+    try:
+        first, last = dt.date.fromisoformat(start or ""), dt.date.fromisoformat(end or "")
+    except ValueError:
+        raise Invalid("bad_period") from None
+    today = (now or utcnow()).astimezone(IST).date()
+    if first > last or (last - first).days >= MAX_DAYS or first > today:
+        raise Invalid("bad_period")
+    return first, last
+
+
+def _end_stamp(last: dt.date) -> str:
+    """The UTC moment the period's last day ends in India."""
+    midnight = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), IST)
+    return stamp(midnight)
+
+
+# -- finding rows ------------------------------------------------------------------------
+
+def _may_see(actor: dict, centre_id: int) -> bool:
+    return actor["role"] == "admin" or (actor["role"] == "supervisor"
+                                        and actor["centre_id"] == centre_id)
+
+
+def get_payout_or_404(db, payout_id: int, actor: dict) -> dict:
+    """The payout with its counts, if `actor` may see it (her centre; admin: all).
+
+    Raises NotFound otherwise, for a missing id and another centre's alike."""
+    payout = one(db, """
+        SELECT p.*, c.name AS centre_name, d.name AS drafted_by_name, a.name AS approved_by_name,
+          (SELECT count(*) FROM payout_lines l WHERE l.payout_id = p.id) AS lines,
+          (SELECT count(*) FROM payout_results r JOIN payout_lines l ON l.id = r.line_id
+           WHERE l.payout_id = p.id AND r.status = 'paid') AS paid_lines,
+          (SELECT count(*) FROM payout_results r JOIN payout_lines l ON l.id = r.line_id
+           WHERE l.payout_id = p.id AND r.status = 'failed') AS failed_lines,
+          (SELECT coalesce(sum(answers), 0) FROM payout_lines l WHERE l.payout_id = p.id)
+            AS answers
+        FROM payouts p JOIN centres c ON c.id = p.centre_id JOIN users d ON d.id = p.drafted_by
+        LEFT JOIN users a ON a.id = p.approved_by WHERE p.id = ?""", (payout_id,))
+    if payout is None or not _may_see(actor, payout["centre_id"]):
+        raise NotFound("not_found")
+    payout["state"] = _state(payout)
+    for key in ("period_start", "period_end"):
+        payout[key] = dt.date.fromisoformat(payout[key])
+    return payout
+
+
+def _state(payout: dict) -> str:
+    """draft, void, approved (to be paid), part_paid or paid (every line has its result)."""
+    if payout["status"] != "approved":
+        return payout["status"]
+    settled = payout["paid_lines"] + payout["failed_lines"]
+    if settled == payout["lines"]:
+        return "paid"
+    return "part_paid" if settled else "approved"
+
+
+def _centre_for(db, actor: dict, centre_id) -> int:
+    """The centre a supervisor works in; an admin names one."""
+    if actor["role"] == "supervisor":
+        return actor["centre_id"]
+    if actor["role"] == "admin" and centre_id and one(
+            db, "SELECT 1 AS x FROM centres WHERE id = ?", (centre_id,)):
+        return centre_id
+    raise NotFound("not_found")
+
+
+def list_payouts(db, actor: dict, page: int = 1, per_page: int = 15):
+    page = min(max(page, 1), 10**9)
+    centre = None if actor["role"] == "admin" else actor["centre_id"]
+    rows = list(db.query(
+        "SELECT p.id FROM payouts p WHERE (:centre IS NULL OR p.centre_id = :centre)"
+        " ORDER BY p.id DESC LIMIT :limit OFFSET :offset",
+        {"centre": centre, "limit": per_page + 1, "offset": (page - 1) * per_page}))
+    payouts = [get_payout_or_404(db, row["id"], actor) for row in rows[:per_page]]
+    return payouts, len(rows) > per_page
+
+
+def centres(db) -> list[dict]:
+    return list(db.query("SELECT * FROM centres ORDER BY name"))
+
+
+# -- drafting ----------------------------------------------------------------------------
+
+_PAYABLE = """
+    SELECT a.id, a.user_id, a.pay_paise FROM assignments a JOIN users u ON u.id = a.user_id
+    WHERE u.centre_id = :centre AND u.role = 'annotator' AND a.state = 'submitted'
+      AND a.review_state = 'accepted' AND a.submitted_at < :end
+      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id AND i.live = 1)
+    ORDER BY a.user_id, a.id"""
+_PAYABLE_TO = """
+    SELECT d.id FROM payment_details d WHERE d.user_id = ? AND d.confirmed_by IS NOT NULL
+      AND d.id = (SELECT max(id) FROM payment_details WHERE user_id = d.user_id)"""
+
+
+def held(db, centre_id: int, last: dt.date) -> list[dict]:
+    """Annotators with pay due up to `last` whom no payout may take yet: no payment
+    details, or a change a supervisor has not confirmed."""
+    rows = list(db.query(
+        f"SELECT u.id, u.name, count(*) AS answers, sum(x.pay_paise) AS amount_paise,"
+        f" (SELECT count(*) FROM payment_details d WHERE d.user_id = u.id) AS details"
+        f" FROM ({_PAYABLE}) x JOIN users u ON u.id = x.user_id GROUP BY u.id ORDER BY u.name",
+        {"centre": centre_id, "end": _end_stamp(last)}))
+    return [row for row in rows if not one(db, _PAYABLE_TO, (row["id"],))]
+
+
+def draft(db, actor: dict, start, end, centre_id=None, now=None) -> int:
+    """Draft a payout: one line per annotator with her accepted answers not yet in a live
+    payout, submitted by the end of the period (earlier ones left over, from a failed
+    line or accepted late, are never lost), at each answer's own pay. Annotators whose
+    payment details wait for confirmation are held out. Returns the payout id."""
+    now = now or utcnow()
+    first, last = parse_period(start, end, now)
+    with write(db):
+        centre = _centre_for(db, actor, centre_id)
+        answers = list(db.query(_PAYABLE, {"centre": centre, "end": _end_stamp(last)}))
+        by_user: dict[int, list[dict]] = {}
+        for answer in answers:
+            by_user.setdefault(answer["user_id"], []).append(answer)
+        payable = {}
+        for user_id, rows in by_user.items():
+            details = one(db, _PAYABLE_TO, (user_id,))
+            if details:
+                payable[user_id] = (details["id"], rows)
+        if not payable:
+            raise Invalid("nothing_to_pay")
+        payout_id = db.execute(
+            "INSERT INTO payouts (centre_id, period_start, period_end, drafted_by, drafted_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (centre, first.isoformat(), last.isoformat(), actor["id"], stamp(now))).lastrowid
+        total = 0
+        for user_id, (details_id, rows) in payable.items():
+            items = sum(row["pay_paise"] for row in rows)
+            line_id = db.execute(
+                "INSERT INTO payout_lines (payout_id, user_id, payment_detail_id, answers,"
+                " items_paise, amount_paise) VALUES (?, ?, ?, ?, ?, ?)",
+                (payout_id, user_id, details_id, len(rows), items, items)).lastrowid
+            db.conn.executemany(
+                "INSERT INTO payout_items (payout_id, line_id, assignment_id, pay_paise)"
+                " VALUES (?, ?, ?, ?)",
+                [(payout_id, line_id, row["id"], row["pay_paise"]) for row in rows])
+            total += items
+        db.execute("UPDATE payouts SET total_paise = ? WHERE id = ?", (total, payout_id))
+        audit.record(db, actor["id"], "payout.draft", f"payout:{payout_id}",
+                     centre=centre, period=f"{first}..{last}", lines=len(payable),
+                     answers=sum(len(rows) for _, rows in payable.values()), total_paise=total)
+    return payout_id
+
+
+def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
+    """A payout's lines, names and masked details, each with its result."""
+    from .payment_details import mask
+
+    page = min(max(page, 1), 10**9)
+    rows = list(db.query(
+        "SELECT l.*, u.name, u.login, d.kind, d.upi_id, d.account_number, d.ifsc,"
+        " r.status AS result, r.utr, r.failure_reason, r.recorded_at"
+        " FROM payout_lines l JOIN users u ON u.id = l.user_id"
+        " JOIN payment_details d ON d.id = l.payment_detail_id"
+        " LEFT JOIN payout_results r ON r.line_id = l.id WHERE l.payout_id = ?"
+        " ORDER BY u.name, l.id LIMIT ? OFFSET ?",
+        (payout_id, per_page + 1, (page - 1) * per_page)))
+    for row in rows:
+        row["masked"] = mask(row)
+        for key in ("upi_id", "account_number"):
+            row.pop(key)  # the page shows the masked form only
+    return rows[:per_page], len(rows) > per_page
+
+
+def _draft_for(db, payout_id: int, actor: dict) -> dict:
+    payout = get_payout_or_404(db, payout_id, actor)
+    if payout["status"] != "draft":
+        raise Conflict("not_draft")
+    return payout
+
+
+def set_bonus(db, payout_id: int, line_id: int, actor: dict, amount, reason) -> None:
+    """A bonus on one line of a draft, with its reason (both required together)."""
+    bonus = parse_rupees(amount or "0", "bonus")
+    reason = (reason or "").strip()
+    if bonus > MAX_BONUS_PAISE:
+        raise Invalid("bonus_too_big", errors={"bonus": "bonus_too_big"})
+    if bonus and not reason or len(reason) > MAX_TEXT:
+        raise Invalid("bonus_reason", errors={"reason": "bonus_reason"})
+    with write(db):
+        _draft_for(db, payout_id, actor)
+        line = one(db, "SELECT * FROM payout_lines WHERE id = ? AND payout_id = ?",
+                   (line_id, payout_id))
+        if line is None:
+            raise NotFound("not_found")
+        db.execute("UPDATE payout_lines SET bonus_paise = ?, bonus_reason = ?,"
+                   " amount_paise = items_paise + ? WHERE id = ?",
+                   (bonus, reason if bonus else "", bonus, line_id))
+        db.execute("UPDATE payouts SET total_paise = (SELECT sum(amount_paise) FROM"
+                   " payout_lines WHERE payout_id = ?) WHERE id = ?", (payout_id, payout_id))
+        audit.record(db, actor["id"], "payout.bonus", f"payout:{payout_id}", line=line_id,
+                     user=line["user_id"], bonus_paise=bonus, was_paise=line["bonus_paise"],
+                     reason=reason)
+
+
+def approve(db, payout_id: int, actor: dict, now=None) -> dict:
+    """A second person approves: a supervisor of the centre or an admin, never the one
+    who drafted it. Two approvals at once give one: the second finds it approved."""
+    now = now or utcnow()
+    with write(db):
+        payout = get_payout_or_404(db, payout_id, actor)
+        if payout["status"] == "approved":
+            raise Conflict("already_approved")
+        if payout["status"] != "draft":
+            raise Conflict("not_draft")
+        if payout["drafted_by"] == actor["id"]:
+            raise Conflict("own_draft")
+        changed = one(db, """
+            SELECT count(*) AS n FROM payout_lines l WHERE l.payout_id = ? AND l.payment_detail_id
+            IS NOT (SELECT max(id) FROM payment_details d WHERE d.user_id = l.user_id)""",
+                      (payout_id,))["n"]
+        if changed:
+            raise Conflict("details_changed")
+        _check_totals(db, payout_id)
+        db.execute("UPDATE payouts SET status = 'approved', approved_by = ?, approved_at = ?"
+                   " WHERE id = ? AND status = 'draft'", (actor["id"], stamp(now), payout_id))
+        audit.record(db, actor["id"], "payout.approve", f"payout:{payout_id}",
+                     total_paise=payout["total_paise"], lines=payout["lines"])
+    return get_payout_or_404(db, payout_id, actor)
+
+
+def _check_totals(db, payout_id: int) -> None:
+    """Lines = items + bonus and payout = lines, to the paisa (the trigger checks too)."""
+    bad = one(db, """
+        SELECT (SELECT total_paise FROM payouts WHERE id = :id) <>
+               (SELECT coalesce(sum(amount_paise), 0) FROM payout_lines WHERE payout_id = :id)
+            OR EXISTS (SELECT 1 FROM payout_lines l WHERE l.payout_id = :id AND
+               l.items_paise <> (SELECT coalesce(sum(pay_paise), 0) FROM payout_items i
+                                 WHERE i.line_id = l.id)) AS bad""", {"id": payout_id})
+    if bad["bad"]:
+        raise Conflict("totals")
+
+
+def void(db, payout_id: int, actor: dict, now=None) -> None:
+    """Void a draft: its answers are free for the next payout (a trigger frees them)."""
+    now = now or utcnow()
+    with write(db):
+        payout = _draft_for(db, payout_id, actor)
+        db.execute("UPDATE payouts SET status = 'void', voided_by = ?, voided_at = ?"
+                   " WHERE id = ?", (actor["id"], stamp(now), payout_id))
+        audit.record(db, actor["id"], "payout.void", f"payout:{payout_id}",
+                     total_paise=payout["total_paise"])
+
+
+# -- paying ------------------------------------------------------------------------------
+
+def _approved_for(db, payout_id: int, actor: dict) -> dict:
+    payout = get_payout_or_404(db, payout_id, actor)
+    if payout["status"] != "approved":
+        raise Conflict("not_approved")
+    return payout
+
+
+def _record(db, actor, payout_id, line_id, status, utr="", reason="", now=None) -> bool:
+    """One line's result; False when it has one already (the same result again is
+    harmless; a different one is refused)."""
+    line = one(db, "SELECT l.*, r.status AS result, r.utr AS result_utr FROM payout_lines l"
+                   " LEFT JOIN payout_results r ON r.line_id = l.id"
+                   " WHERE l.id = ? AND l.payout_id = ?", (line_id, payout_id))
+    if line is None:
+        raise NotFound("not_found")
+    if line["result"]:
+        if line["result"] == status and (status == "failed" or line["result_utr"] == utr):
+            return False
+        raise Conflict("has_result")
+    db.execute("INSERT INTO payout_results (line_id, status, utr, failure_reason, recorded_by,"
+               " recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+               (line_id, status, utr, reason, actor["id"], stamp(now or utcnow())))
+    audit.record(db, actor["id"], f"payout.{status}", f"payout:{payout_id}", line=line_id,
+                 user=line["user_id"], amount_paise=line["amount_paise"], utr=utr,
+                 reason=reason)
+    return True
+
+
+def _clean_utr(utr) -> str:
+    utr = (utr or "").strip()
+    if not UTR.match(utr):
+        raise Invalid("bad_utr", errors={"utr": "bad_utr"})
+    return utr
+
+
+def mark_paid(db, payout_id: int, actor: dict, utr, line_id: int | None = None,
+              now=None) -> int:
+    """Paid, with the bank's reference (UTR): one line, or every line still unpaid.
+    Returns how many lines were marked."""
+    utr = _clean_utr(utr)
+    with write(db):
+        _approved_for(db, payout_id, actor)
+        if line_id is not None:
+            return int(_record(db, actor, payout_id, line_id, "paid", utr, now=now))
+        open_lines = [row["id"] for row in db.query(
+            "SELECT l.id FROM payout_lines l WHERE l.payout_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM payout_results r WHERE r.line_id = l.id)", (payout_id,))]
+        return sum(_record(db, actor, payout_id, lid, "paid", utr, now=now)
+                   for lid in open_lines)
+
+
+def mark_failed(db, payout_id: int, line_id: int, actor: dict, reason, now=None) -> None:
+    """The bank could not pay this line: it goes back to unpaid, with its reason; its
+    answers become payable in a later payout."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_TEXT:
+        raise Invalid("failure_reason", errors={"reason": "failure_reason"})
+    with write(db):
+        _approved_for(db, payout_id, actor)
+        _record(db, actor, payout_id, line_id, "failed", reason=reason, now=now)
+
+
+def import_results(db, payout_id: int, actor: dict, text: str, now=None) -> dict:
+    """The bank's result file (CSV: reference, status, utr, failure_reason), all or
+    nothing: any bad row refuses the whole file, naming its line."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if tuple(header[:4]) != RESULT_COLUMNS:
+        raise Invalid("bad_results_header")
+    results = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        row = [cell.strip() for cell in row] + [""] * 4
+        found = REFERENCE.match(row[0])
+        status = row[1].lower()
+        if not found or int(found.group(1)) != payout_id:
+            raise Invalid("bad_results_line", line=number)
+        if status in PAID_WORDS and UTR.match(row[2]):
+            results.append((int(found.group(2)), "paid", row[2], ""))
+        elif status in FAILED_WORDS and 0 < len(row[3]) <= MAX_TEXT:
+            results.append((int(found.group(2)), "failed", "", row[3]))
+        else:
+            raise Invalid("bad_results_line", line=number)
+    if not results:
+        raise Invalid("bad_results_header")
+    counts = {"paid": 0, "failed": 0}
+    with write(db):
+        _approved_for(db, payout_id, actor)
+        for line_id, status, utr, reason in results:
+            try:
+                counts[status] += _record(db, actor, payout_id, line_id, status, utr, reason,
+                                          now=now)
+            except NotFound:
+                raise Invalid("bad_results_line", line=results.index(
+                    (line_id, status, utr, reason)) + 2) from None
+        audit.record(db, actor["id"], "payout.import", f"payout:{payout_id}", **counts)
+    return counts
+
+
+def payout_file(db, payout_id: int, actor: dict) -> tuple[str, str]:
+    """The bulk-payout CSV for the accounts team (full account numbers: the one place
+    they appear), for an approved payout's lines not yet settled; audit-logged.
+    Returns (file name, text)."""
+    with write(db):
+        payout = _approved_for(db, payout_id, actor)
+        rows = list(db.query(
+            "SELECT l.id, l.amount_paise, u.name, d.kind, d.upi_id, d.account_number, d.ifsc"
+            " FROM payout_lines l JOIN users u ON u.id = l.user_id"
+            " JOIN payment_details d ON d.id = l.payment_detail_id"
+            " WHERE l.payout_id = ? AND NOT EXISTS (SELECT 1 FROM payout_results r"
+            " WHERE r.line_id = l.id) ORDER BY l.id", (payout_id,)))
+        audit.record(db, actor["id"], "payout.file", f"payout:{payout_id}", lines=len(rows),
+                     total_paise=sum(row["amount_paise"] for row in rows))
+    start, end = payout["period_start"], payout["period_end"]
+    narration = f"Velai pay {start:%d%b}-{end:%d%b%Y}"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FILE_COLUMNS)
+    for row in rows:
+        if row["kind"] == "vpa":
+            account = ("vpa", "", "", row["upi_id"], "UPI")
+        else:
+            mode = "IMPS" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "NEFT"
+            account = ("bank_account", row["account_number"], row["ifsc"], "", mode)
+        writer.writerow((account[0], row["name"], account[1], account[2], account[3],
+                         rupees(row["amount_paise"]), account[4], "payout", narration,
+                         f"VELAI-{payout_id}-{row['id']}"))
+    return f"velai-payout-{payout_id}-{start}-{end}.csv", out.getvalue()
+
+
+# -- what she sees -----------------------------------------------------------------------
+
+def ledger(db, user_id: int) -> dict:
+    """Her money by stage: waiting for review, accepted and not yet in a payout (answers,
+    at each one's pay), then in a draft, approved to be paid, and paid (payout lines,
+    bonuses included)."""
+    out = one(db, """
+        SELECT coalesce(sum(CASE WHEN review_state = 'pending' THEN pay_paise END), 0)
+                 AS pending_paise,
+               coalesce(sum(review_state = 'pending'), 0) AS pending,
+               coalesce(sum(CASE WHEN review_state = 'accepted' AND NOT EXISTS (SELECT 1 FROM
+                 payout_items i WHERE i.assignment_id = a.id AND i.live = 1)
+                 THEN pay_paise END), 0) AS ready_paise,
+               coalesce(sum(review_state = 'accepted' AND NOT EXISTS (SELECT 1 FROM
+                 payout_items i WHERE i.assignment_id = a.id AND i.live = 1)), 0) AS ready
+        FROM assignments a WHERE user_id = ? AND state = 'submitted'""", (user_id,))
+    for key in ("draft", "approved", "paid"):
+        out[f"{key}_paise"], out[key] = 0, 0
+    for row in db.query("""
+        SELECT CASE WHEN r.status = 'paid' THEN 'paid' WHEN p.status = 'draft' THEN 'draft'
+               ELSE 'approved' END AS stage, sum(l.amount_paise) AS paise, sum(l.answers) AS n
+        FROM payout_lines l JOIN payouts p ON p.id = l.payout_id
+        LEFT JOIN payout_results r ON r.line_id = l.id
+        WHERE l.user_id = ? AND p.status <> 'void' AND r.status IS NOT 'failed'
+        GROUP BY stage""", (user_id,)):
+        out[f"{row['stage']}_paise"], out[row["stage"]] = row["paise"], row["n"]
+    return out
+
+
+def her_lines(db, user_id: int, page: int = 1, per_page: int = 5):
+    """Her payouts, newest first: period, amount, state and the bank's reference."""
+    page = min(max(page, 1), 10**9)
+    rows = list(db.query(
+        "SELECT l.id, l.amount_paise, l.bonus_paise, l.answers, p.period_start, p.period_end,"
+        " p.status, r.status AS result, r.utr, r.failure_reason"
+        " FROM payout_lines l JOIN payouts p ON p.id = l.payout_id"
+        " LEFT JOIN payout_results r ON r.line_id = l.id"
+        " WHERE l.user_id = ? AND p.status <> 'void' ORDER BY l.id DESC LIMIT ? OFFSET ?",
+        (user_id, per_page + 1, (page - 1) * per_page)))
+    for row in rows:
+        row["state"] = row["result"] or row["status"]
+        for key in ("period_start", "period_end"):
+            row[key] = dt.date.fromisoformat(row[key])
+    return rows[:per_page], len(rows) > per_page
+
+
+# -- fair pay ----------------------------------------------------------------------------
+
+def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
+             per_page: int = 20, now=None) -> dict:
+    """Effective pay per hour, from the seconds spent on each answer, per annotator and
+    project over the last `days`; flagged when under the centre's minimum wage.
+
+    Earned: answers not rejected, at each one's pay; time: every answer she gave."""
+    page = min(max(page, 1), 10**9)
+    centre = one(db, "SELECT * FROM centres WHERE id = ?", (_centre_for(db, actor, centre_id),))
+    since = stamp((now or utcnow()) - dt.timedelta(days=days))
+    select = """
+        SELECT p.id AS project_id, p.name_en, p.name_ta, p.name_hi, p.pay_paise,
+               count(*) AS answers, coalesce(sum(a.seconds_spent), 0) AS seconds,
+               coalesce(sum(CASE WHEN a.review_state <> 'rejected' THEN a.pay_paise END), 0)
+                 AS earned_paise {extra}
+        FROM assignments a JOIN projects p ON p.id = a.project_id {join}
+        WHERE p.centre_id = :centre AND a.state = 'submitted' AND a.submitted_at >= :since
+        GROUP BY {group} ORDER BY {order} LIMIT :limit OFFSET :offset"""
+    params = {"centre": centre["id"], "since": since}
+    project_rows = list(db.query(select.format(extra="", join="", group="p.id",
+                                               order="p.id"),
+                                 {**params, "limit": 100, "offset": 0}))
+    people = list(db.query(select.format(
+        extra=", u.id AS user_id, u.name", join="JOIN users u ON u.id = a.user_id",
+        group="u.id, p.id", order="u.name, u.id, p.id"),
+        {**params, "limit": per_page + 1, "offset": (page - 1) * per_page}))
+    minimum = centre["min_wage_paise_per_hour"]
+    for row in project_rows + people:
+        row["per_hour_paise"] = row["earned_paise"] * 3600 // row["seconds"] \
+            if row["seconds"] else None
+        row["below"] = bool(minimum and row["per_hour_paise"] is not None
+                            and row["per_hour_paise"] < minimum)
+    return {"centre": centre, "projects": project_rows, "people": people[:per_page],
+            "more": len(people) > per_page, "days": days}
+
+
+def set_min_wage(db, actor: dict, amount, centre_id=None) -> None:
+    """The centre's minimum wage per hour (₹, with paise), audited; 0 means none set."""
+    paise = parse_rupees(amount, "min_wage")
+    with write(db):
+        centre_id = _centre_for(db, actor, centre_id)
+        before = one(db, "SELECT min_wage_paise_per_hour AS p FROM centres WHERE id = ?",
+                     (centre_id,))["p"]
+        db.execute("UPDATE centres SET min_wage_paise_per_hour = ? WHERE id = ?",
+                   (paise, centre_id))
+        audit.record(db, actor["id"], "centre.min_wage", f"centre:{centre_id}",
+                     paise_per_hour=paise, was=before)

@@ -1,0 +1,283 @@
+"""Payouts: supervisors draft, approve and pay; annotators give their payment details;
+admins read the audit log. Thin: each view parses the request, calls core, renders."""
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from core import audit, payment_details, payouts
+from core.errors import NotFound, Refused
+
+from .web import MESSAGES, get_db, message, page_or_fragment, role_required
+
+bp = Blueprint("payouts", __name__)
+staff = role_required("supervisor", "admin")
+MAX_RESULTS_FILE = 512 * 1024
+
+MESSAGES.update({
+    "nothing_to_pay": _l("No accepted answers are waiting for a payout in this period."),
+    "bad_period": _l("Please give a period that has begun, first day before last, at most"
+                     " 62 days."),
+    "not_draft": _l("This payout is no longer a draft."),
+    "already_approved": _l("This payout was approved already."),
+    "own_draft": _l("You drafted this payout. Another supervisor or an admin must approve it."),
+    "details_changed": _l("Someone's payment details changed after this draft. Void it and"
+                          " draft again."),
+    "totals": _l("The totals of this payout do not add up. It was not approved."),
+    "not_approved": _l("Only an approved payout can be paid."),
+    "has_result": _l("This line is marked already."),
+    "bad_utr": _l("Please type the bank reference (UTR): 6 to 30 letters or digits."),
+    "failure_reason": _l("Please say why the payment failed."),
+    "bonus_reason": _l("Please give a reason for the bonus."),
+    "bonus_too_big": _l("A bonus can be at most ₹10,000."),
+    "bad_amount": _l("Please type an amount in rupees, such as 120 or 120.50."),
+    "bad_results_header": _l("The file must be a CSV with the columns reference, status, utr,"
+                             " failure_reason."),
+    "bad_results_line": _l("Line %(line)s of the file is not right. Nothing was saved."),
+    "bad_upi": _l("Please type a UPI ID such as name@okaxis."),
+    "bad_account": _l("Please type the account number: 9 to 18 digits."),
+    "bad_ifsc": _l("Please type the IFSC: 11 letters and digits, such as SBIN0001234."),
+    "bad_kind": _l("Please choose UPI or bank account."),
+    "bad_details": _l("Please check what you typed."),
+})
+STATES = {
+    "draft": _l("Draft: waiting for approval"),
+    "approved": _l("Approved: to be paid"),
+    "part_paid": _l("Partly paid"),
+    "paid": _l("Paid"),
+    "failed": _l("Payment failed"),
+    "void": _l("Void"),
+}
+
+
+@bp.app_template_global()
+def payout_state(state: str) -> str:
+    return str(STATES.get(state, state))
+
+
+def _errors(refusal: Refused) -> dict:
+    """Field name -> sentence, for a form to show each beside its field."""
+    return {field: str(MESSAGES.get(code, MESSAGES["bad_request"]))
+            for field, code in refusal.detail.get("errors", {}).items()}
+
+
+def _page(name="page") -> int:
+    return max(request.args.get(name, 1, type=int), 1)
+
+
+# -- supervisors: payout runs -------------------------------------------------------------
+
+@bp.get("/supervisor/payouts")
+@staff
+def index(error=None, status=200):
+    """Supervisor: her centre's payouts, newest first, and the form to draft one."""
+    db = get_db()
+    page = _page()
+    rows, more = payouts.list_payouts(db, g.user, page)
+    start, end = payouts.last_week()
+    return render_template("payouts/index.html", payouts=rows, more=more, page=page,
+                           start=request.form.get("start", start.isoformat()),
+                           end=request.form.get("end", end.isoformat()), error=error,
+                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           ), status
+
+
+@bp.post("/supervisor/payouts")
+@staff
+def draft():
+    """Supervisor: draft a payout for the period; then its preview."""
+    try:
+        payout_id = payouts.draft(get_db(), g.user, request.form.get("start"),
+                                  request.form.get("end"), request.form.get("centre", type=int))
+    except NotFound:
+        raise
+    except Refused as refusal:
+        return index(error=message(refusal), status=refusal.status)
+    return redirect(url_for(".show", payout_id=payout_id), 303)
+
+
+def _show(payout_id, template="payouts/show.html", error=None, errors=None, status=200):
+    db = get_db()
+    payout = payouts.get_payout_or_404(db, payout_id, g.user)
+    page = _page()
+    lines, more = payouts.lines(db, payout_id, page, per_page=200 if "print" in template else 25)
+    held = payouts.held(db, payout["centre_id"], payout["period_end"]) \
+        if payout["status"] == "draft" else []
+    return page_or_fragment(template, "payouts/_lines.html", status, payout=payout,
+                            lines=lines, more=more, page=page, held=held, error=error,
+                            errors=errors or {})
+
+
+@bp.get("/supervisor/payouts/<id:payout_id>")
+@staff
+def show(payout_id):
+    """Supervisor: a payout's lines (preview of a draft), and what can be done next."""
+    return _show(payout_id)
+
+
+@bp.get("/supervisor/payouts/<id:payout_id>/print")
+@staff
+def printable(payout_id):
+    """Supervisor: a payout's summary to print and sign."""
+    return _show(payout_id, "payouts/print.html")
+
+
+def _act(payout_id, action):
+    """Run a change to a payout; back to its page (303), or the page with the refusal."""
+    try:
+        action(get_db())
+    except NotFound:
+        raise
+    except Refused as refusal:
+        return _show(payout_id, error=message(refusal), errors=_errors(refusal),
+                     status=refusal.status)
+    return redirect(url_for(".show", payout_id=payout_id), 303)
+
+
+@bp.post("/supervisor/payouts/<id:payout_id>/lines/<id:line_id>/bonus")
+@staff
+def bonus(payout_id, line_id):
+    """Supervisor: set a line's bonus and its reason, in a draft."""
+    return _act(payout_id, lambda db: payouts.set_bonus(
+        db, payout_id, line_id, g.user, request.form.get("bonus"), request.form.get("reason")))
+
+
+@bp.post("/supervisor/payouts/<id:payout_id>/approve")
+@staff
+def approve(payout_id):
+    """A second supervisor or an admin: approve a draft. It never changes after."""
+    return _act(payout_id, lambda db: payouts.approve(db, payout_id, g.user))
+
+
+@bp.post("/supervisor/payouts/<id:payout_id>/void")
+@staff
+def void(payout_id):
+    """Supervisor: void a draft; its answers go to the next payout."""
+    return _act(payout_id, lambda db: payouts.void(db, payout_id, g.user))
+
+
+@bp.post("/supervisor/payouts/<id:payout_id>/paid")
+@staff
+def paid(payout_id):
+    """Supervisor: mark one line, or every unpaid line, paid with the bank's UTR."""
+    line_id = request.form.get("line", type=int)
+    return _act(payout_id, lambda db: payouts.mark_paid(
+        db, payout_id, g.user, request.form.get("utr"), line_id))
+
+
+@bp.post("/supervisor/payouts/<id:payout_id>/lines/<id:line_id>/failed")
+@staff
+def failed(payout_id, line_id):
+    """Supervisor: the bank could not pay a line; it goes back to unpaid."""
+    return _act(payout_id, lambda db: payouts.mark_failed(
+        db, payout_id, line_id, g.user, request.form.get("reason")))
+
+
+@bp.post("/supervisor/payouts/<id:payout_id>/results")
+@staff
+def results(payout_id):
+    """Supervisor: import the bank's result file (reference, status, UTR, reason)."""
+    upload = request.files.get("file")
+    raw = upload.read(MAX_RESULTS_FILE + 1) if upload else b""
+    try:
+        text = raw.decode("utf-8") if len(raw) <= MAX_RESULTS_FILE else ""
+    except UnicodeDecodeError:
+        text = ""
+    return _act(payout_id, lambda db: payouts.import_results(db, payout_id, g.user, text))
+
+
+@bp.get("/supervisor/payouts/<id:payout_id>/file.csv")
+@staff
+def payout_file(payout_id):
+    """Accounts team: the bulk-payout CSV of an approved payout (full account numbers)."""
+    try:
+        name, text = payouts.payout_file(get_db(), payout_id, g.user)
+    except NotFound:
+        raise
+    except Refused as refusal:
+        return _show(payout_id, error=message(refusal), status=refusal.status)
+    response = make_response(text.encode("utf-8"))
+    response.content_type = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.cache_control.no_store = True
+    return response
+
+
+# -- supervisors: payment details to confirm, fair pay --------------------------------------
+
+@bp.get("/supervisor/payment-changes")
+@staff
+def changes():
+    """Supervisor: new payment details waiting for her confirmation."""
+    page = _page()
+    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    rows, more = payment_details.to_confirm(get_db(), centre, page)
+    return render_template("payouts/changes.html", rows=rows, more=more, page=page)
+
+
+@bp.post("/supervisor/payment-changes/<id:detail_id>/confirm")
+@staff
+def confirm(detail_id):
+    """Supervisor: confirm an annotator's new payment details (after calling her)."""
+    payment_details.confirm(get_db(), detail_id, g.user)
+    return redirect(url_for(".changes"), 303)
+
+
+@bp.get("/supervisor/fair-pay")
+@staff
+def fair_pay(error=None, status=200):
+    """Supervisor: effective pay per hour by annotator and project, against the minimum."""
+    db = get_db()
+    page = _page()
+    report = payouts.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
+    return render_template("payouts/fair_pay.html", report=report, page=page, error=error,
+                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           ), status
+
+
+@bp.post("/supervisor/fair-pay/min-wage")
+@staff
+def min_wage():
+    """Supervisor or admin: set the centre's minimum wage per hour (audited)."""
+    centre = request.form.get("centre", type=int)
+    try:
+        payouts.set_min_wage(get_db(), g.user, request.form.get("min_wage"), centre)
+    except NotFound:
+        raise
+    except Refused as refusal:
+        return fair_pay(error=message(refusal), status=refusal.status)
+    return redirect(url_for(".fair_pay", centre=centre if g.user["role"] == "admin" else None),
+                    303)
+
+
+# -- admins: the audit log -------------------------------------------------------------------
+
+@bp.get("/admin/audit")
+@role_required("admin")
+def audit_log():
+    """Admin: who did what and when, filtered by action and person, newest first."""
+    db = get_db()
+    page = _page()
+    action = request.args.get("action", "").strip()[:64]
+    person = request.args.get("person", "").strip()[:64]
+    rows, more = audit.entries(db, action, person, page)
+    return render_template("payouts/audit.html", rows=rows, more=more, page=page,
+                           action=action, person=person, actions=audit.actions(db))
+
+
+# -- annotators: where she is paid ----------------------------------------------------------
+
+@bp.route("/payment-details", methods=["GET", "POST"])
+@role_required("annotator")
+def details():
+    """Annotator: her UPI ID or bank account, shown masked; a change waits for a
+    supervisor's confirmation before she is paid there."""
+    db = get_db()
+    errors, status, form = {}, 200, request.form
+    if request.method == "POST":
+        try:
+            payment_details.change(db, g.user, form.get("kind"), form.get("upi_id"),
+                                   form.get("account_number"), form.get("ifsc"))
+            return redirect(url_for(".details", saved=1), 303)
+        except Refused as refusal:
+            errors, status = _errors(refusal) or {"kind": message(refusal)}, refusal.status
+    return render_template("payouts/details.html", current=payment_details.current(
+        db, g.user["id"]), errors=errors, form=form, saved="saved" in request.args), status
