@@ -1,4 +1,5 @@
 """The demo: two centres, accounts in each language, five projects, drawn images."""
+import datetime as dt
 import io
 import math
 import random
@@ -6,7 +7,8 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import projects, users
+from . import payment_details, projects, users
+from .db import IST, one, stamp, write
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre
@@ -16,6 +18,7 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("meena", "velai-demo", "supervisor", "Meena Sundaram", "ta", "KRR"),
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
+    ("anitha", "velai-demo", "supervisor", "Anitha Selvam", "ta", "KRR"),
 ]
 CENTRES = {"KRR": "Karur", "STP": "Sitapur"}
 
@@ -105,4 +108,59 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, topic["id"], [{"text": t} for t, _ in data.HINDI_HEADLINES])
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
+    _last_week(db)
     return [(login, secret, role, lang) for login, secret, role, _, lang, _ in ACCOUNTS]
+
+
+# Who was paid where, and what each did last week: (project, answers, of them pending).
+# Confirmed details, so that last week's payout can be drafted at once.
+PAID_TO = {
+    "9876500001": ("meena", {"kind": "vpa", "upi_id": "kavitha.m@okaxis"}),
+    "9876500002": ("rakesh", {"kind": "bank_account", "account_number": "30219876543",
+                              "ifsc": "SBIN0011352"}),
+    "9876500003": ("meena", {"kind": "bank_account", "account_number": "50100123456789",
+                             "ifsc": "HDFC0001234"}),
+}
+LAST_WEEK = {
+    "9876500001": (("tamil-review-sentiment", 8, 1), ("english-to-tamil", 3, 0)),
+    "9876500002": (("hindi-headline-topic", 6, 1),),
+    "9876500003": (("english-to-tamil", 4, 1), ("leaf-health-photos", 4, 0)),
+}
+
+
+def _last_week(db, now=None) -> None:
+    """Answers given last week (Tuesday to Friday, India time), most of them accepted, on
+    each project's last tasks (the first ones stay fresh for today's work)."""
+    from .payouts import last_week
+
+    monday = dt.datetime.combine(last_week(now)[0], dt.time(10, 0), IST)
+    for login, (confirmer, details) in PAID_TO.items():
+        user = one(db, "SELECT * FROM users WHERE login = ?", (login,))
+        row = payment_details.change(db, user, **details)
+        boss = one(db, "SELECT * FROM users WHERE login = ?", (confirmer,))
+        payment_details.confirm(db, row["id"], boss)
+    with write(db):
+        for login, work in LAST_WEEK.items():
+            user = one(db, "SELECT * FROM users WHERE login = ?", (login,))
+            for slug, count, pending in work:
+                project = one(db, "SELECT * FROM projects WHERE slug = ?", (slug,))
+                tasks = list(db.query(
+                    "SELECT * FROM tasks t WHERE project_id = ? AND gold_answer IS NULL AND NOT"
+                    " EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id)"
+                    " ORDER BY id DESC LIMIT ?", (project["id"], count)))
+                labels = [r["value"] for r in db.query(
+                    "SELECT value FROM labels WHERE project_id = ? ORDER BY position",
+                    (project["id"],))] or ["yes"]
+                for n, task in enumerate(tasks):
+                    at = monday + dt.timedelta(days=1 + n % 4, minutes=7 * n)
+                    answer = "நன்றி" if project["task_type"] == "free_text" else labels[n % len(labels)]
+                    db.execute(
+                        "INSERT INTO assignments (task_id, user_id, project_id, state, claimed_at,"
+                        " lease_expires_at, answer, submitted_at, seconds_spent, review_state,"
+                        " pay_paise) VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)",
+                        (task["id"], user["id"], project["id"],
+                         stamp(at - dt.timedelta(seconds=40)), stamp(at + dt.timedelta(minutes=15)),
+                         answer, stamp(at), 25 + 3 * n,
+                         "pending" if n < pending else "accepted", project["pay_paise"]))
+                    db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
+                               (task["id"],))

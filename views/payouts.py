@@ -102,7 +102,7 @@ def _show(payout_id, template="payouts/show.html", error=None, errors=None, stat
     held = payouts.held(db, payout["centre_id"], payout["period_end"]) \
         if payout["status"] == "draft" else []
     return page_or_fragment(template, "payouts/_lines.html", status, payout=payout,
-                            lines=lines, more=more, page=page, held=held, error=error,
+                            lines=lines, more=more, lines_page=page, held=held, error=error,
                             errors=errors or {})
 
 

@@ -104,8 +104,10 @@ class Server:
         return self.value("SELECT id FROM users WHERE login = ?", (login,))
 
     def submitted(self, user_id):
+        """Her answers of the last day (the demo's own answers are from last week)."""
         return self.value("SELECT count(*) FROM assignments WHERE user_id = ?"
-                          " AND state = 'submitted'", (user_id,))
+                          " AND state = 'submitted' AND submitted_at >= datetime('now', '-1 day')",
+                          (user_id,))
 
     def add_annotator(self, login, name, lang, centre):
         """A new annotator (PIN 2580), through the app's own command line; her id."""

@@ -62,7 +62,8 @@ def test_a_day_of_work_on_a_phone(lang, server, open_phone, checks, lang_text, p
 
     assert server.submitted(user_id) == TASKS
     assert server.value("SELECT count(*) FROM assignments WHERE user_id = ? AND state ="
-                        " 'submitted' AND answer IS NOT NULL", (user_id,)) == TASKS
+                        " 'submitted' AND answer IS NOT NULL"
+                        " AND submitted_at >= datetime('now', '-1 day')", (user_id,)) == TASKS
 
     page.locator('nav a[href="/earnings"]').tap()
     page.wait_for_url("**/earnings")
