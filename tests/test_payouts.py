@@ -241,3 +241,29 @@ def test_a_draft_with_nothing_to_pay_says_so_and_writes_nothing(visitor, db, mak
     assert "No accepted answers" in response.get_data(as_text=True)
     assert value(db, "SELECT count(*) FROM payouts") == 0
     assert visitor.post("/supervisor/payouts", {"start": "x", "end": ""}).status_code == 400
+
+
+@pytest.mark.parametrize("lang,script", [("ta", "[\u0b80-\u0bff]"), ("hi", "[\u0900-\u097f]")])
+def test_payout_pages_in_tamil_and_hindi_have_no_english_left(visitor, db, karur, make_user,
+                                                              lang, script):
+    payout_id = _draft(visitor, karur["meena"])
+    boss = make_user("supervisor", lang=lang)
+    worker = make_user(lang=lang)
+    data = [karur[w]["name"] for w in ("kavitha", "priya", "meena")] + \
+        [boss["name"], worker["name"], "KRR", "English", "Reviews", "okaxis", "HDFC", "UPI",
+         "IFSC", "UTR", "CSV"]
+    for who, urls in ((boss, ["/supervisor/payouts", f"/supervisor/payouts/{payout_id}",
+                              f"/supervisor/payouts/{payout_id}/print",
+                              "/supervisor/payment-changes", "/supervisor/fair-pay"]),
+                      (worker, ["/payment-details", "/earnings"])):
+        visitor.login(who)
+        for url in urls:
+            body = visitor.get(url).get_data(as_text=True)
+            text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", body,
+                                                  flags=re.S))
+            for word in data:
+                text = text.replace(word, "")
+            assert f'<html lang="{lang}">' in body and re.search(script, text), url
+            english = re.findall(r"\b[A-Za-z]{3,}\b", text)
+            assert not english, f"{lang} {url}: English left: {english}"
+        visitor.post("/logout")
