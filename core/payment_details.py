@@ -8,7 +8,7 @@ everywhere except the payout file.
 import re
 
 from . import audit
-from .db import one, stamp, utcnow, write
+from .db import one, parse_stamp, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
 UPI = re.compile(r"^[a-z0-9][a-z0-9._-]{1,255}@[a-z][a-z0-9]{1,63}$")
@@ -94,6 +94,7 @@ def to_confirm(db, centre_id: int | None, page: int = 1, per_page: int = 20):
         {"centre": centre_id, "limit": per_page + 1, "offset": (page - 1) * per_page}))
     for row in rows:
         row["masked"] = mask(row)
+        row["entered_at"] = parse_stamp(row["entered_at"])
         before = one(db, "SELECT * FROM payment_details WHERE id = ?",
                      (row["before_id"],)) if row["before_id"] else None
         row["before"] = mask(before) if before else ""

@@ -267,3 +267,22 @@ def test_payout_pages_in_tamil_and_hindi_have_no_english_left(visitor, db, karur
             english = re.findall(r"\b[A-Za-z]{3,}\b", text)
             assert not english, f"{lang} {url}: English left: {english}"
         visitor.post("/logout")
+
+
+def test_an_admin_drafts_for_a_centre_she_names_and_a_supervisor_approves(visitor, db, karur):
+    visitor.login(karur["admin"])
+    page = visitor.get("/supervisor/payouts").get_data(as_text=True)
+    assert '<select id="centre" name="centre">' in page
+    centre = karur["kavitha"]["centre_id"]
+    start, end = (d.isoformat() for d in __import__("core.payouts").payouts.last_week())
+    assert visitor.post("/supervisor/payouts", {"start": start, "end": end,
+                                                "centre": 999}).status_code == 404
+    response = visitor.post("/supervisor/payouts", {"start": start, "end": end,
+                                                    "centre": centre})
+    assert response.status_code == 303
+    payout_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert visitor.post(f"/supervisor/payouts/{payout_id}/approve").status_code == 409
+    visitor.post("/logout")
+    visitor.login(karur["meena"])
+    assert visitor.post(f"/supervisor/payouts/{payout_id}/approve").status_code == 303
+    assert value(db, "SELECT approved_by FROM payouts") == karur["meena"]["id"]
