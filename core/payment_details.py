@@ -46,7 +46,7 @@ def mask(row: dict | None) -> str:
         return ""
     if row["kind"] == "vpa":
         name, handle = row["upi_id"].split("@", 1)
-        return f"{name[:2]}{DOT * 3}@{handle}"
+        return f"{name[:min(2, len(name) - 1)]}{DOT * 3}@{handle}"  # never all of it
     return f"{DOT * 4}{row['account_number'][-4:]} · {row['ifsc']}"
 
 

@@ -382,9 +382,9 @@ def import_results(db, payout_id: int, actor: dict, text: str, now=None) -> dict
         if not found or int(found.group(1)) != payout_id:
             raise Invalid("bad_results_line", line=number)
         if status in PAID_WORDS and UTR.match(row[2]):
-            results.append((int(found.group(2)), "paid", row[2], ""))
+            results.append((number, int(found.group(2)), "paid", row[2], ""))
         elif status in FAILED_WORDS and 0 < len(row[3]) <= MAX_TEXT:
-            results.append((int(found.group(2)), "failed", "", row[3]))
+            results.append((number, int(found.group(2)), "failed", "", row[3]))
         else:
             raise Invalid("bad_results_line", line=number)
     if not results:
@@ -392,13 +392,12 @@ def import_results(db, payout_id: int, actor: dict, text: str, now=None) -> dict
     counts = {"paid": 0, "failed": 0}
     with write(db):
         _approved_for(db, payout_id, actor)
-        for line_id, status, utr, reason in results:
+        for number, line_id, status, utr, reason in results:
             try:
                 counts[status] += _record(db, actor, payout_id, line_id, status, utr, reason,
                                           now=now)
             except NotFound:
-                raise Invalid("bad_results_line", line=results.index(
-                    (line_id, status, utr, reason)) + 2) from None
+                raise Invalid("bad_results_line", line=number) from None
         audit.record(db, actor["id"], "payout.import", f"payout:{payout_id}", **counts)
     return counts
 

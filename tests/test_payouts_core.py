@@ -411,3 +411,20 @@ def test_fair_pay_warns_below_the_minimum_wage_and_the_wage_change_is_audited(
         '{"paise_per_hour": 5000, "was": 0}'
     with pytest.raises(Invalid):
         payouts.set_min_wage(db, centre["meena"], "12.345")
+
+
+def test_a_result_for_a_line_of_another_payout_names_its_line_and_saves_nothing(db, centre):
+    answers(db, centre["kavitha"], centre["project"], 1)
+    payout_id = _draft(db, centre)
+    payouts.approve(db, payout_id, centre["anitha"], now=NOW)
+    line = value(db, "SELECT id FROM payout_lines WHERE payout_id = ?", (payout_id,))
+    text = (f"reference,status,utr,failure_reason\n\nVELAI-{payout_id}-{line},paid,UTR1234567,\n"
+            f"VELAI-{payout_id}-{line + 50},paid,UTR7654321,\n")
+    with pytest.raises(Invalid) as refused:
+        payouts.import_results(db, payout_id, centre["meena"], text)
+    assert refused.value.detail == {"line": 4}
+    assert value(db, "SELECT count(*) FROM payout_results") == 0
+
+
+def test_a_short_upi_name_is_never_shown_whole():
+    assert payment_details.mask({"kind": "vpa", "upi_id": "ab@ybl"}) == "a•••@ybl"

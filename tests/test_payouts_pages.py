@@ -286,3 +286,14 @@ def test_an_admin_drafts_for_a_centre_she_names_and_a_supervisor_approves(visito
     visitor.login(karur["meena"])
     assert visitor.post(f"/supervisor/payouts/{payout_id}/approve").status_code == 303
     assert value(db, "SELECT approved_by FROM payouts") == karur["meena"]["id"]
+
+
+def test_a_line_form_with_a_broken_line_id_marks_nothing_paid(visitor, db, karur):
+    payout_id = _draft(visitor, karur["meena"])
+    visitor.login(karur["anitha"])
+    visitor.post(f"/supervisor/payouts/{payout_id}/approve")
+    for bad in ("abc", "", "-1", "99999999999999999999"):
+        response = visitor.post(f"/supervisor/payouts/{payout_id}/paid",
+                                {"utr": "UTR12345678", "line": bad})
+        assert response.status_code == 404, bad
+    assert value(db, "SELECT count(*) FROM payout_results") == 0

@@ -4,6 +4,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_babel import lazy_gettext as _l
 
 from core import audit, payment_details, payouts
+from core import db as coredb
 from core.errors import NotFound, Refused
 
 from .web import MESSAGES, get_db, message, page_or_fragment, role_required
@@ -158,7 +159,11 @@ def void(payout_id):
 @staff
 def paid(payout_id):
     """Supervisor: mark one line, or every unpaid line, paid with the bank's UTR."""
-    line_id = request.form.get("line", type=int)
+    line_id = request.form.get("line")
+    if line_id is not None:  # one line: its id must be one, never "all lines" by mistake
+        line_id = request.form.get("line", type=int)
+        if not coredb.is_id(line_id):
+            raise NotFound("not_found")
     return _act(payout_id, lambda db: payouts.mark_paid(
         db, payout_id, g.user, request.form.get("utr"), line_id))
 
