@@ -527,3 +527,25 @@ def set_min_wage(db, actor: dict, amount, centre_id=None) -> None:
                    (paise, centre_id))
         audit.record(db, actor["id"], "centre.min_wage", f"centre:{centre_id}",
                      paise_per_hour=paise, was=before)
+
+
+def check_all(db) -> list[str]:
+    """Every money rule re-checked over the whole ledger; the problems found (none: [])."""
+    problems = [f"payout {r['id']}: total {r['total_paise']} is not the sum of its lines"
+                f" {r['lines']}" for r in db.query(
+                    "SELECT p.id, p.total_paise, coalesce(sum(l.amount_paise), 0) AS lines"
+                    " FROM payouts p LEFT JOIN payout_lines l ON l.payout_id = p.id"
+                    " WHERE p.status <> 'void' GROUP BY p.id HAVING p.total_paise <> lines")]
+    problems += [f"line {r['id']}: items {r['items_paise']} are not the sum {r['s']}"
+                 for r in db.query(
+                     "SELECT l.id, l.items_paise, coalesce(sum(i.pay_paise), 0) AS s"
+                     " FROM payout_lines l LEFT JOIN payout_items i ON i.line_id = l.id"
+                     " GROUP BY l.id HAVING l.items_paise <> s")]
+    problems += [f"answer {r['assignment_id']} is in {r['n']} live payouts" for r in db.query(
+        "SELECT assignment_id, count(*) AS n FROM payout_items WHERE live = 1"
+        " GROUP BY assignment_id HAVING n > 1")]
+    problems += [f"answer {r['assignment_id']} was paid twice" for r in db.query(
+        "SELECT i.assignment_id FROM payout_items i JOIN payout_results r"
+        " ON r.line_id = i.line_id AND r.status = 'paid'"
+        " GROUP BY i.assignment_id HAVING count(*) > 1")]
+    return problems

@@ -297,3 +297,21 @@ def test_a_line_form_with_a_broken_line_id_marks_nothing_paid(visitor, db, karur
                                 {"utr": "UTR12345678", "line": bad})
         assert response.status_code == 404, bad
     assert value(db, "SELECT count(*) FROM payout_results") == 0
+
+
+def test_the_payout_commands_write_the_file_and_check_the_ledger(app, db, karur, tmp_path):
+    from core import payouts as core_payouts
+    start, end = core_payouts.last_week()
+    payout_id = core_payouts.draft(db, karur["meena"], start.isoformat(), end.isoformat())
+    runner = app.test_cli_runner()
+    target = tmp_path / "out.csv"
+    refused = runner.invoke(args=["payouts", "file", str(payout_id), str(target),
+                                  "--by", karur["meena"]["login"]])
+    assert refused.exit_code == 1 and "not_approved" in refused.output and not target.exists()
+    core_payouts.approve(db, payout_id, karur["anitha"])
+    done = runner.invoke(args=["payouts", "file", str(payout_id), str(target),
+                               "--by", karur["meena"]["login"]])
+    assert done.exit_code == 0, done.output
+    assert target.read_bytes().startswith(b"account_type,name,account_number,ifsc,upi_id,amount")
+    assert ACCOUNT in target.read_text(encoding="utf-8")
+    assert runner.invoke(args=["payouts", "check"]).exit_code == 0
