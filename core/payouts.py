@@ -208,9 +208,14 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
     page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT l.*, u.name, u.login, d.kind, d.upi_id, d.account_number, d.ifsc,"
-        " r.status AS result, r.utr, r.failure_reason, r.recorded_at"
+        " r.status AS result, r.utr, r.failure_reason, r.recorded_at, c.name AS confirmer,"
+        # New details (no earlier payout paid there): the approver should look twice.
+        " NOT EXISTS (SELECT 1 FROM payout_lines o JOIN payouts op ON op.id = o.payout_id"
+        "  WHERE o.payment_detail_id = l.payment_detail_id AND o.id < l.id"
+        "  AND op.status = 'approved') AS new_details"
         " FROM payout_lines l JOIN users u ON u.id = l.user_id"
         " JOIN payment_details d ON d.id = l.payment_detail_id"
+        " JOIN users c ON c.id = d.confirmed_by"
         " LEFT JOIN payout_results r ON r.line_id = l.id WHERE l.payout_id = ?"
         " ORDER BY u.name, l.id LIMIT ? OFFSET ?",
         (payout_id, per_page + 1, (page - 1) * per_page)))

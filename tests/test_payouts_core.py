@@ -428,3 +428,13 @@ def test_a_result_for_a_line_of_another_payout_names_its_line_and_saves_nothing(
 
 def test_a_short_upi_name_is_never_shown_whole():
     assert payment_details.mask({"kind": "vpa", "upi_id": "ab@ybl"}) == "a•••@ybl"
+
+
+def test_the_approver_sees_which_lines_go_to_details_never_paid_before(db, centre):
+    answers(db, centre["kavitha"], centre["project"], 1)
+    first = _draft(db, centre)
+    assert [line["new_details"] for line in payouts.lines(db, first)[0]] == [1]
+    assert payouts.lines(db, first)[0][0]["confirmer"] == centre["meena"]["name"]
+    payouts.approve(db, first, centre["anitha"], now=NOW)
+    answers(db, centre["kavitha"], centre["project"], 1)
+    assert [line["new_details"] for line in payouts.lines(db, _draft(db, centre))[0]] == [0]
