@@ -177,6 +177,12 @@ def draft(db, actor: dict, start, end, centre_id=None, now=None) -> int:
             if details:
                 payable[user_id] = (details["id"], rows)
         if not payable:
+            # A second tap on "Draft" (2G, no answer yet) finds the draft the first made.
+            same = one(db, "SELECT id FROM payouts WHERE centre_id = ? AND status = 'draft'"
+                           " AND period_start = ? AND period_end = ? ORDER BY id DESC LIMIT 1",
+                       (centre, first.isoformat(), last.isoformat()))
+            if same:
+                return same["id"]
             raise Invalid("nothing_to_pay")
         payout_id = db.execute(
             "INSERT INTO payouts (centre_id, period_start, period_end, drafted_by, drafted_at)"

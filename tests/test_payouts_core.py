@@ -97,6 +97,8 @@ def test_answers_accepted_after_a_draft_go_to_the_next_payout(db, centre):
     assert value(db, "SELECT answers FROM payout_lines WHERE payout_id = ?", (first,)) == 2
     assert sorted(r["assignment_id"] for r in db.query(
         "SELECT assignment_id FROM payout_items WHERE payout_id = ?", (second,))) == late
+    assert _draft(db, centre) == second  # drafting again gives the same draft
+    payouts.approve(db, second, centre["anitha"], now=NOW)
     with pytest.raises(Invalid) as refused:
         _draft(db, centre)
     assert refused.value.code == "nothing_to_pay"
