@@ -440,3 +440,21 @@ def test_the_approver_sees_which_lines_go_to_details_never_paid_before(db, centr
     payouts.approve(db, first, centre["anitha"], now=NOW)
     answers(db, centre["kavitha"], centre["project"], 1)
     assert [line["new_details"] for line in payouts.lines(db, _draft(db, centre))[0]] == [0]
+
+
+def test_each_answer_is_paid_at_the_pay_of_its_moment_through_the_real_task_loop(
+        db, centre, make_project):
+    from core import tasks
+    project = make_project(slug="real", tasks=6, pay_paise=40, redundancy=1)
+    kavitha = centre["kavitha"]
+    ids = []
+    for n, pay in enumerate((40, 40, 55, 55, 7, 1000)):
+        db.execute("UPDATE projects SET pay_paise = ? WHERE id = ?", (pay, project["id"]))
+        fresh = coredb.one(db, "SELECT * FROM projects WHERE id = ?", (project["id"],))
+        at = coredb.parse_stamp("2026-11-24 05:00:00").replace(minute=n)
+        assignment = tasks.claim_next(db, kavitha["id"], fresh, now=at)
+        ids.append(tasks.record_answer(db, assignment["id"], kavitha["id"], "pos", now=at)["id"])
+    review(db, ids)
+    payout_id = _draft(db, centre)
+    assert value(db, "SELECT items_paise FROM payout_lines WHERE payout_id = ?",
+                 (payout_id,)) == 40 + 40 + 55 + 55 + 7 + 1000
