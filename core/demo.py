@@ -156,7 +156,9 @@ def _last_week(db, now=None) -> None:
                     (project["id"],))] or ["yes"]
                 for n, task in enumerate(tasks):
                     at = monday + dt.timedelta(days=1 + n % 4, minutes=7 * n)
-                    answer = "நன்றி" if project["task_type"] == "free_text" else labels[n % len(labels)]
+                    answer = labels[n % len(labels)]
+                    if project["task_type"] == "free_text":
+                        answer = "நன்றி"
                     db.execute(
                         "INSERT INTO assignments (task_id, user_id, project_id, state, claimed_at,"
                         " lease_expires_at, answer, submitted_at, seconds_spent, review_state,"

@@ -41,7 +41,7 @@ def clean(kind, upi_id="", account_number="", ifsc="") -> dict:
 
 
 def mask(row: dict | None) -> str:
-    """ra•••@okaxis, or ••••6789 · IFSC: enough for her to know it, not to copy it."""
+    """ra•••@okaxis, or ••••6789 · IFSC: enough for her to know it, not to copy it"""
     if not row:
         return ""
     if row["kind"] == "vpa":

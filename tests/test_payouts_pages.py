@@ -198,7 +198,8 @@ def test_her_details_form_says_what_is_wrong_beside_each_field(visitor, db, make
 def test_a_supervisor_confirms_a_change_and_only_of_her_centre(visitor, db, karur, make_user):
     row = payment_details.change(db, karur["kavitha"], "vpa", upi_id="new.one@ybl")
     visitor.login(make_user("supervisor", centre="STP"))
-    assert "ne•••@ybl" not in visitor.get("/supervisor/payment-changes").get_data(as_text=True)
+    page = visitor.get("/supervisor/payment-changes").get_data(as_text=True)
+    assert "ne•••@ybl" not in page
     assert visitor.post(f"/supervisor/payment-changes/{row['id']}/confirm").status_code == 404
     visitor.post("/logout")
     visitor.login(karur["anitha"])
