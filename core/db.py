@@ -294,3 +294,11 @@ def _shared_settings(db: Database) -> None:
     db.execute("ALTER TABLE qualifications ADD COLUMN reason TEXT")
     db.execute("ALTER TABLE qualifications ADD COLUMN changed_by INTEGER REFERENCES users(id)")
     db.execute("CREATE INDEX audit_log_at ON audit_log(at)")
+
+
+# The supervisor's home counts each project's live leases and today's answers: without
+# this index each count reads every assignment of every project (#7).
+@migrations(name="0006_centre_assignments_by_project")
+def _centre_assignments_by_project(db: Database) -> None:
+    db.execute("CREATE INDEX assignments_project ON assignments(project_id, state,"
+               " submitted_at)")
