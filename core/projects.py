@@ -240,7 +240,7 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     if "pay" in data:
         field("pay", lambda: rupees_to_paise(data["pay"]))
     else:
-        field("pay", lambda: _whole(get("pay_paise"), 0, MAX_PAY_PAISE, "bad_pay"))
+        field("pay", lambda: _whole(get("pay_paise"), 0, MAX_PAY_PAISE, "bad_pay_paise"))
     if "pay" in clean and clean["pay"] > MAX_PAY_PAISE:
         errors["pay"] = Invalid("bad_pay")
     field("lease_minutes", lambda: _whole(get("lease_minutes"), 1, MAX_LEASE_MINUTES,
@@ -270,7 +270,7 @@ def _centre(db, value) -> int:
     elif type(value) is int:
         row = one(db, "SELECT id FROM centres WHERE id = ?", (value,))
     if row is None:
-        raise Invalid("bad_centre")
+        raise Invalid("unknown_centre")
     return row["id"]
 
 
@@ -419,9 +419,10 @@ def get_project_or_404(db, viewer: dict, project_id) -> dict:
 
 def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None) -> list[dict]:
     """Each project's progress, for supervisors (every centre when centre_id is None):
-    tasks open, in progress (a lease running), done, held; answers today and in all."""
+    tasks open and waiting, in progress (open, a lease running), done, held; answers
+    today and in all."""
     now = now or utcnow()
-    return list(db.query(
+    rows = list(db.query(
         "SELECT p.*, c.name AS centre_name, c.code AS centre_code,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS tasks_total,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'open')"
@@ -430,8 +431,9 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None) -
         " AS tasks_done,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'held')"
         " AS tasks_held,"
-        " (SELECT count(DISTINCT a.task_id) FROM assignments a WHERE a.project_id = p.id"
-        " AND a.state = 'active' AND a.lease_expires_at > :now) AS tasks_in_progress,"
+        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'open'"
+        " AND EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id"
+        " AND a.state = 'active' AND a.lease_expires_at > :now)) AS tasks_in_progress,"
         " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id"
         " AND a.state = 'submitted') AS answers,"
         " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id"
@@ -441,6 +443,9 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None) -
         " ORDER BY c.name, p.status = 'closed', p.id",
         {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now))},
     ))
+    for row in rows:
+        row["tasks_open"] -= row["tasks_in_progress"]
+    return rows
 
 
 def centre_today(db, centre_id: int | None, now: dt.datetime | None = None) -> dict:

@@ -56,12 +56,10 @@ def no_store(response):
 
 def centre_filter() -> int | None:
     """The centre a page shows: hers; for an admin the one chosen (`?centre=`), or all."""
-    if g.user["role"] != "admin":
-        return g.user["centre_id"]
     centre_id = id_arg("centre")
     if centre_id is not None:
-        people.get_centre_or_404(get_db(), g.user, centre_id)
-    return centre_id
+        people.get_centre_or_404(get_db(), g.user, centre_id)  # another centre's: 404
+    return centre_id if g.user["role"] == "admin" else g.user["centre_id"]
 
 
 @bp.get("/")
