@@ -103,7 +103,7 @@ def test_tamil_supervisor_reads_the_errors_in_tamil(visitor, db, make_user):
     meena = make_user(role="supervisor", lang="ta", password="long-password")
     visitor.login(meena, password="long-password")
     body = visitor.post("/supervisor/projects/new", form(pay="abc")).get_data(as_text=True)
-    assert "0.50" in body and "ரூபாய்" in body
+    assert "0.50" in body and "ரூபாயில்" in body
 
 
 def test_a_supervisor_cannot_create_a_project_in_another_centre(visitor, db, meena):

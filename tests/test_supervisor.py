@@ -176,3 +176,23 @@ def test_get_or_404_functions_refuse_foreign_rows_without_flask(db, two_centres)
                  lambda: people.get_person_or_404(db, meena, 10**9)):
         with pytest.raises(NotFound):
             call()
+
+
+@pytest.mark.parametrize("lang", ["ta", "hi"])
+def test_supervisor_pages_in_tamil_and_hindi_have_no_english_left(visitor, db, make_user,
+                                                                 make_project, lang):
+    from tests.test_i18n import DEVANAGARI, LATIN_WORD, TAMIL, _text_of
+
+    project = make_project(tasks=2)
+    worker = make_user()
+    boss = make_user(role="supervisor", lang=lang, password="long-password")
+    visitor.login(boss, password="long-password")
+    for url in ("/supervisor/", "/supervisor/people/", f"/supervisor/people/{worker['id']}",
+                "/supervisor/people/new"):
+        body = visitor.get(url).get_data(as_text=True)
+        assert f'<html lang="{lang}">' in body
+        text = _text_of(body)
+        for data in (worker["name"], worker["login"], "English", "KRR", project["slug"]):
+            text = text.replace(data, "")
+        assert (TAMIL if lang == "ta" else DEVANAGARI).search(text), url
+        assert not LATIN_WORD.findall(text), f"{url}: English left: {LATIN_WORD.findall(text)}"
