@@ -77,6 +77,16 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
     assert server.value("SELECT count(*) FROM audit_log WHERE action = 'user.reset_pin'"
                         " AND subject = ?", (f"user:{user_id}",)) == 1
 
+    # Her other screens pass the same checks: a project's form, adding from a file.
+    project_id = server.value("SELECT id FROM projects WHERE slug = ?", (PROJECT,))
+    meena.goto(server.url + "/supervisor/")
+    meena.locator(f'a[href="/supervisor/projects/{project_id}/edit"]').tap()
+    meena.wait_for_url(f"**/supervisor/projects/{project_id}/edit")
+    checks.page(meena, "ta", "project form")
+    assert meena.locator("#pay").input_value() == "0.50"
+    meena.goto(server.url + "/supervisor/people/upload")
+    checks.page(meena, "ta", "add from a file")
+
     assert not meena.js_errors and not meena.console_errors, meena.console_errors
     assert not selvi.js_errors
     # The one console line on her phone is the refused old PIN (401), as intended.
