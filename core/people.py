@@ -14,7 +14,7 @@ import secrets
 from werkzeug.security import generate_password_hash
 
 from . import audit, qualifications, users
-from .db import ist_day_start, one, stamp, utcnow, write
+from .db import is_id, ist_day_start, one, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
 PAGE_SIZE = 20
@@ -229,7 +229,8 @@ def get_centre_or_404(db, viewer: dict, centre_id) -> dict:
     """The centre `centre_id` if the viewer runs it (an admin runs every one).
 
     Raises NotFound("not_found") for a missing centre or another centre's."""
-    centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_id,))
+    centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_id,)) if is_id(centre_id) \
+        else None
     if centre is None or not (_is_admin(viewer) or centre["id"] == viewer["centre_id"]):
         raise NotFound("not_found")
     return centre
@@ -424,7 +425,8 @@ def create_staff(db, viewer: dict, *, login, name, role, centre_id, lang, passwo
     if len(password or "") < MIN_PASSWORD:
         errors["password"] = "password_too_short"
     with write(db):
-        if one(db, "SELECT 1 AS x FROM centres WHERE id = ?", (centre_id,)) is None:
+        if not is_id(centre_id) or one(db, "SELECT 1 AS x FROM centres WHERE id = ?",
+                                       (centre_id,)) is None:
             errors["centre"] = "bad_centre"
         if "login" not in errors and _login_taken(db, login):
             errors["login"] = "login_taken"

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from . import audit
-from .db import ist_day_start, one, stamp, utcnow, write
+from .db import is_id, ist_day_start, one, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
 TASK_TYPES = ("single_choice", "yes_no", "free_text")
@@ -262,12 +262,11 @@ def _slug(db, value) -> str:
 
 
 def _centre(db, value) -> int:
-    """A centre code (the file) or id (the form) as the centre's id."""
+    """A centre code (the file, a string) or id (the form, an int) as the centre's id."""
     row = None
     if isinstance(value, str) and value.strip():
-        row = one(db, "SELECT id FROM centres WHERE code = ? OR CAST(id AS TEXT) = ?",
-                  (value.strip(), value.strip()))
-    elif type(value) is int:
+        row = one(db, "SELECT id FROM centres WHERE code = ?", (value.strip(),))
+    elif is_id(value):
         row = one(db, "SELECT id FROM centres WHERE id = ?", (value,))
     if row is None:
         raise Invalid("unknown_centre")
@@ -320,9 +319,12 @@ def _as_data(db, project: dict) -> dict:
 
 def form_data(form) -> dict:
     """The project form's fields (any mapping with .get) in the file's shape."""
-    data = {key: form.get(key) for key in ("centre", "slug", "task_type", "redundancy", "pay",
+    data = {key: form.get(key) for key in ("slug", "task_type", "redundancy", "pay",
                                            "lease_minutes", "gold_percent", "status")
             if form.get(key) is not None}
+    centre = (form.get("centre") or "").strip()
+    if centre:
+        data["centre"] = int(centre) if centre.isdigit() else -1  # the form sends ids
     for group in ("name", "instructions"):
         data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in LANG_CODES}
     data["labels"] = []

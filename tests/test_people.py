@@ -251,7 +251,8 @@ def test_pause_then_qualify_by_hand_changes_what_she_may_work_on(visitor, db, me
     assert tasks.worker_projects(db, worker) == []
     visitor.post(url, {"status": "qualified"}, htmx=htmx)
     assert qualifications.get_status(db, worker["id"], project["id"]) == "qualified"
-    row = one(db, "SELECT actor_id, detail FROM audit_log WHERE action = 'qualification.qualified'")
+    row = one(db, "SELECT actor_id, detail FROM audit_log"
+                  " WHERE action = 'qualification.qualified'")
     assert row["actor_id"] == meena["id"] and json.loads(row["detail"])["before"] == "paused"
     assert visitor.post(url, {"status": "trainee"}).status_code == 400
 

@@ -196,3 +196,25 @@ def test_supervisor_pages_in_tamil_and_hindi_have_no_english_left(visitor, db, m
             text = text.replace(data, "")
         assert (TAMIL if lang == "ta" else DEVANAGARI).search(text), url
         assert not LATIN_WORD.findall(text), f"{url}: English left: {LATIN_WORD.findall(text)}"
+
+
+@pytest.mark.parametrize("centre", ["99999999999999999999999", "-1", "0", "x", "1.5"])
+def test_odd_centre_ids_in_forms_are_refused_not_a_server_error(visitor, db, make_user,
+                                                                centre):
+    admin = make_user(role="admin", password="long-password")
+    visitor.login(admin, password="long-password")
+    before = db["users"].count, db["projects"].count
+    for url, data in (("/supervisor/people/new", {"name": "A", "phone": "9000012345",
+                                                  "lang": "ta", "centre": centre}),
+                      ("/supervisor/staff", {"login": "kala", "name": "K", "role": "supervisor",
+                                             "lang": "ta", "password": "long enough!",
+                                             "centre": centre}),
+                      ("/supervisor/projects/new", {"slug": "odd", "name_en": "O",
+                                                    "task_type": "yes_no", "redundancy": "1",
+                                                    "pay": "1", "lease_minutes": "5",
+                                                    "gold_percent": "0", "status": "live",
+                                                    "centre": centre})):
+        response = visitor.post(url, data)
+        assert response.status_code in (400, 404), (url, response.status_code)
+    assert visitor.get(f"/supervisor/?centre={centre}").status_code in (200, 404)
+    assert (db["users"].count, db["projects"].count) == before

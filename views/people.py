@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from core import people
 from core.errors import Invalid
 
-from .supervisor import centre_filter, field_errors, hash_method, no_store, staff
+from .supervisor import centre_filter, field_errors, form_centre, hash_method, no_store, staff
 from .web import MESSAGES, get_db, htmx, message, page_or_fragment
 
 bp = Blueprint("people", __name__, url_prefix="/supervisor/people")
@@ -57,7 +57,7 @@ def add():
     form = request.form
     try:
         added = people.add_annotator(
-            get_db(), g.user, form.get("centre", g.user["centre_id"], type=int),
+            get_db(), g.user, form_centre(),
             name=form.get("name"), phone=form.get("phone"), lang=form.get("lang"),
             pin=form.get("pin"), hash_method=hash_method())
     except Invalid as refusal:
@@ -88,7 +88,7 @@ def upload():
         return _upload_form(error=message(Invalid("no_file")), status=400)
     try:
         added = people.add_many(get_db(), g.user,
-                                request.form.get("centre", g.user["centre_id"], type=int),
+                                form_centre(),
                                 upload_.read(people.MAX_CSV_BYTES + 1), hash_method())
     except Invalid as refusal:
         if refusal.code != "lines":

@@ -62,6 +62,14 @@ def centre_filter() -> int | None:
     return centre_id if g.user["role"] == "admin" else g.user["centre_id"]
 
 
+def form_centre() -> int:
+    """The centre a form names (an id), or hers when it names none; 0 (no centre, so a
+    404) when it names one that is not an id."""
+    if not request.form.get("centre"):
+        return g.user["centre_id"]
+    return request.form.get("centre", 0, type=int)
+
+
 @bp.get("/")
 @staff
 def overview():
@@ -103,7 +111,7 @@ def add_staff():
     form = request.form
     try:
         people.create_staff(get_db(), g.user, login=form.get("login"), name=form.get("name"),
-                            role=form.get("role"), centre_id=form.get("centre", type=int),
+                            role=form.get("role"), centre_id=form.get("centre", 0, type=int),
                             lang=form.get("lang"), password=form.get("password"),
                             hash_method=hash_method())
     except Invalid as refusal:
