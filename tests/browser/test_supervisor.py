@@ -91,3 +91,29 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
     assert not selvi.js_errors
     # The one console line on her phone is the refused old PIN (401), as intended.
     assert [e for e in selvi.console_errors if "401" not in e] == []
+
+
+SCREENS = ["/supervisor/", "/supervisor/people/", "/supervisor/people/new",
+           "/supervisor/people/upload", "/supervisor/projects/new"]
+
+
+def test_every_supervisor_screen_fits_a_phone_in_hindi_and_english(server, open_phone, checks,
+                                                                   lang_text):
+    """Rakesh in Hindi, the admin in English (with the centres screen): the same checks."""
+    for login, password, lang, extra in (("rakesh", "velai-demo", "hi", []),
+                                         ("admin", "velai-admin", "en",
+                                          ["/supervisor/centres"])):
+        page = open_phone(lang)
+        _log_in(page, server.url, login, password, lands="/supervisor/")
+        worker = server.value("SELECT min(u.id) FROM users u JOIN users s ON s.login = ?"
+                              " WHERE u.role = 'annotator' AND u.centre_id = s.centre_id",
+                              (login,))
+        project = server.value("SELECT min(p.id) FROM projects p JOIN users s ON s.login = ?"
+                               " WHERE p.centre_id = s.centre_id", (login,))
+        for path in SCREENS + extra + [f"/supervisor/people/{worker}",
+                                       f"/supervisor/projects/{project}/edit"]:
+            page.goto(server.url + path)
+            checks.page(page, lang, f"{login} {path}")
+            lang_text(lang).assert_in_language(page.locator("main").inner_text(),
+                                               f"{login} {path}")
+        assert not page.js_errors and not page.console_errors, page.console_errors
