@@ -380,3 +380,16 @@ def test_admin_adds_people_to_any_centre(visitor, db, make_user):
         stp["id"]
     body = visitor.get(f"/supervisor/people/?centre={stp['id']}").get_data(as_text=True)
     assert "Sunita" in body
+
+
+def test_a_csv_over_the_limits_is_refused_before_anything_is_hashed(visitor, db, meena,
+                                                                     monkeypatch):
+    monkeypatch.setattr(people, "MAX_CSV_ROWS", 3)
+    login(visitor, meena)
+    rows = "".join(f"P{n},90000123{n:02d},ta,\n" for n in range(4))
+    response = upload(visitor, "name,phone,lang\n" + rows)
+    assert response.status_code == 400 and "At most 3 people" in response.get_data(as_text=True)
+    monkeypatch.setattr(people, "MAX_CSV_BYTES", 100)
+    big = upload(visitor, "name,phone,lang\n" + "Anitha,9876543210,ta\n" * 10)
+    assert big.status_code == 400 and "This file is too big." in big.get_data(as_text=True)
+    assert db["users"].count == 1
