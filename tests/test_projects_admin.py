@@ -191,7 +191,7 @@ def test_create_project_from_a_file_then_list_it(app, tmp_path):
     row = one(database, "SELECT * FROM projects")
     assert (row["slug"], row["lease_seconds"], row["status"]) == ("kadai-reviews", 1200, "live")
     listed = runner.invoke(args=["list-projects"]).output
-    assert "kadai-reviews" in listed and "KRR" in listed and "Rs 0.50" in listed
+    assert "kadai-reviews" in listed and "KRR" in listed and "₹0.50" in listed
 
 
 def test_create_project_refuses_a_bad_file_whole_naming_each_field(app, tmp_path):

@@ -130,7 +130,7 @@ def list_projects():
     for row in rows:
         click.echo(f"{row['slug']:<28} {row['centre']:<6} {row['task_type']:<13}"
                    f" {row['status']:<7} {row['tasks']:>7}"
-                   f" Rs {projects.paise_to_rupees(row['pay_paise'])}")
+                   f" ₹{projects.paise_to_rupees(row['pay_paise'])}")
 
 
 def init_app(app):
