@@ -408,6 +408,26 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
         return one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
 
 
+# The command line acts for the whole company, as an admin with no account would.
+SYSTEM = {"id": None, "role": "admin", "centre_id": None}
+
+
+def save_project_file(db, data: dict, update: bool = False) -> tuple[dict, bool]:
+    """A project file (README's format) saved: created, or with `update` applied to the
+    project of the same slug (fields left out keep their values). Returns (project,
+    created). Raises Invalid("form", errors=...) as save_project does; a file may not
+    move a project to another centre."""
+    slug = data.get("slug") if isinstance(data, dict) else None
+    existing = one(db, "SELECT p.id, c.code FROM projects p JOIN centres c"
+                       " ON c.id = p.centre_id WHERE p.slug = ?",
+                   (slug,)) if update and isinstance(slug, str) else None
+    if existing is None:
+        return save_project(db, SYSTEM, data), True
+    if data.get("centre", existing["code"]) != existing["code"]:
+        raise Invalid("form", errors={"centre": Invalid("centre_fixed")})
+    return save_project(db, SYSTEM, data, existing["id"]), False
+
+
 def get_project_or_404(db, viewer: dict, project_id) -> dict:
     """The project `project_id` if the viewer runs its centre (admin: any).
 

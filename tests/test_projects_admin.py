@@ -8,7 +8,7 @@ from core import projects, tasks, users
 from core.db import one
 from core.errors import Invalid
 
-SYSTEM = {"id": None, "role": "admin", "centre_id": None}
+SYSTEM = projects.SYSTEM
 FILE = {"slug": "kadai-reviews", "centre": "KRR", "task_type": "single_choice",
         "name": {"en": "Shop reviews", "ta": "கடை மதிப்புரைகள்", "hi": "दुकान की समीक्षाएँ"},
         "instructions": {"en": "Is the review good or bad?", "ta": "நல்லதா மோசமா?",
@@ -213,3 +213,26 @@ def test_create_project_refuses_a_file_that_is_not_json(app, tmp_path):
     path.write_text("{slug: 1", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["create-project", str(path)])
     assert result.exit_code != 0 and "not UTF-8 JSON" in result.output
+
+
+def test_create_project_update_applies_the_file_to_the_same_slug(app, tmp_path):
+    from core import db as coredb
+
+    database = coredb.connect(app.config["VELAI_DB"])
+    users.get_centre(database, "KRR", create=True)
+    users.get_centre(database, "STP", create=True)
+    path = tmp_path / "kadai.json"
+    path.write_text(json.dumps(FILE), encoding="utf-8")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["create-project", str(path)]).exit_code == 0
+    again = runner.invoke(args=["create-project", str(path)])
+    assert again.exit_code != 0 and "slug: Another project has this short name." in again.output
+    path.write_text(json.dumps({**FILE, "pay_paise": 65, "status": "live"}), encoding="utf-8")
+    result = runner.invoke(args=["create-project", "--update", str(path)])
+    assert result.exit_code == 0 and "Updated project kadai-reviews" in result.output
+    row = one(database, "SELECT * FROM projects")
+    assert (row["pay_paise"], row["status"], database["projects"].count) == (65, "live", 1)
+    path.write_text(json.dumps({**FILE, "centre": "STP"}), encoding="utf-8")
+    moved = runner.invoke(args=["create-project", "--update", str(path)])
+    assert moved.exit_code != 0 and "cannot move to another centre" in moved.output
+    assert one(database, "SELECT pay_paise FROM projects")["pay_paise"] == 65

@@ -88,37 +88,36 @@ def import_tasks(slug, path):
     click.echo(f"Imported {count} tasks into {slug}")
 
 
-# The command line acts for the whole company, as an admin with no account would.
-SYSTEM = {"id": None, "role": "admin", "centre_id": None}
-
-
 @click.command("create-project")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def create_project(path):
+@click.option("--update", is_flag=True, help="Change the project of the same slug if it exists.")
+def create_project(path, update):
     """Create a project from a JSON file (format in README.md), or refuse it whole,
-    naming each wrong field."""
+    naming each wrong field. With --update, a project of the same slug takes the file's
+    values (a centre keeps its project files under version control)."""
     from .web import message  # the same sentences as the web form, in English
 
     try:
         with open(path, encoding="utf-8-sig") as f:
             data = json.load(f)
     except (UnicodeDecodeError, ValueError) as error:
-        raise click.ClickException(f"not created: {path} is not UTF-8 JSON ({error})") from None
+        raise click.ClickException(f"not saved: {path} is not UTF-8 JSON ({error})") from None
     if not isinstance(data, dict):
-        raise click.ClickException("not created: the file must hold one JSON object {...}")
+        raise click.ClickException("not saved: the file must hold one JSON object {...}")
     database = _db()
     coredb.migrate(database)
     try:
-        project = projects.save_project(database, SYSTEM, data)
+        project, created = projects.save_project_file(database, data, update)
     except Invalid as refusal:
         lines = []
         with current_app.test_request_context(headers={"Accept-Language": "en"}):
             for field, error in refusal.detail["errors"].items():
                 name = "pay_paise" if field == "pay" and "pay" not in data else field
                 lines.append(f"  {name}: {message(error)}")
-        raise click.ClickException("not created:\n" + "\n".join(lines)) from None
-    click.echo(f"Created project {project['slug']} (id {project['id']}, {project['status']})")
+        raise click.ClickException("not saved:\n" + "\n".join(lines)) from None
+    done = "Created" if created else "Updated"
+    click.echo(f"{done} project {project['slug']} (id {project['id']}, {project['status']})")
 
 
 @click.command("list-projects")

@@ -29,6 +29,7 @@ MESSAGES.update({
     "bad_pay": _l("An amount in rupees, like 0.50, up to 100."),
     "bad_pay_paise": _l("Whole paise from 0 to 10000 (50 is ₹0.50)."),
     "unknown_centre": _l("There is no such centre."),
+    "centre_fixed": _l("A project cannot move to another centre."),
     "bad_lease": _l("Minutes from 1 to 240."),
     "bad_gold": _l("A percentage from 0 to 100."),
 })
