@@ -267,7 +267,7 @@ _PERSON = """SELECT u.id, u.login, u.name, u.role, u.lang, u.active, u.centre_id
     AS last_active,
   (SELECT count(*) FROM assignments a WHERE a.user_id = u.id AND a.state = 'submitted'
    AND a.submitted_at >= :day_start) AS answers_today
-FROM users u JOIN centres c ON c.id = u.centre_id"""
+FROM {users} u JOIN centres c ON c.id = u.centre_id"""
 
 
 def _times(now: dt.datetime | None) -> dict:
@@ -295,11 +295,14 @@ def list_people(db, viewer: dict, centre_id=None, page: int = 1, query: str = ""
     if not _is_admin(viewer):
         centre_id = viewer["centre_id"]
     page = max(page, 1)
+    # The page's rows are chosen first, so the counts are made for those rows only.
+    page_rows = ("(SELECT * FROM users WHERE role = 'annotator'"
+                 " AND (:centre IS NULL OR centre_id = :centre)"
+                 " AND (:q = '' OR name LIKE :like OR login LIKE :like)"
+                 " ORDER BY active DESC, name COLLATE NOCASE, id LIMIT :limit OFFSET :offset)")
     rows = [_with_status(row) for row in db.query(
-        _PERSON.format(locked=_locked_sql()) +
-        " WHERE u.role = 'annotator' AND (:centre IS NULL OR u.centre_id = :centre)"
-        " AND (:q = '' OR u.name LIKE :like OR u.login LIKE :like)"
-        " ORDER BY u.active DESC, u.name COLLATE NOCASE, u.id LIMIT :limit OFFSET :offset",
+        _PERSON.format(locked=_locked_sql(), users=page_rows) +
+        " ORDER BY u.active DESC, u.name COLLATE NOCASE, u.id",
         {**_times(now), "centre": centre_id, "q": query, "like": f"%{query}%",
          "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -310,7 +313,7 @@ def get_person_or_404(db, viewer: dict, user_id, now: dt.datetime | None = None)
     status, last active and answers today. Deactivated people are found too.
 
     Raises NotFound("not_found") for a missing id, a non-annotator, or another centre's."""
-    row = one(db, _PERSON.format(locked=_locked_sql()) +
+    row = one(db, _PERSON.format(locked=_locked_sql(), users="users") +
               " WHERE u.id = :id AND u.role = 'annotator' AND (:all OR u.centre_id = :centre)",
               {**_times(now), "id": user_id, "all": _is_admin(viewer),
                "centre": viewer["centre_id"]})
