@@ -439,10 +439,14 @@ def get_project_or_404(db, viewer: dict, project_id) -> dict:
     return project
 
 
-def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None) -> list[dict]:
-    """Each project's progress, for supervisors (every centre when centre_id is None):
-    tasks open and waiting, in progress (open, a lease running), done, held; answers
-    today and in all."""
+OVERVIEW_PAGE = 20
+
+
+def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
+                    page: int = 1) -> tuple[list[dict], bool]:
+    """A page of projects with their progress, for supervisors (every centre when
+    centre_id is None), closed ones last: tasks open and waiting, in progress (open, a
+    lease running), done, held; answers today and in all. Returns (rows, more pages)."""
     now = now or utcnow()
     rows = list(db.query(
         "SELECT p.*, c.name AS centre_name, c.code AS centre_code,"
@@ -462,12 +466,13 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None) -
         " AND a.state = 'submitted' AND a.submitted_at >= :day) AS answers_today"
         " FROM projects p JOIN centres c ON c.id = p.centre_id"
         " WHERE :centre IS NULL OR p.centre_id = :centre"
-        " ORDER BY c.name, p.status = 'closed', p.id",
-        {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now))},
+        " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
+        {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now)),
+         "limit": OVERVIEW_PAGE + 1, "offset": (max(page, 1) - 1) * OVERVIEW_PAGE},
     ))
     for row in rows:
         row["tasks_open"] -= row["tasks_in_progress"]
-    return rows
+    return rows[:OVERVIEW_PAGE], len(rows) > OVERVIEW_PAGE
 
 
 def centre_today(db, centre_id: int | None, now: dt.datetime | None = None) -> dict:

@@ -21,7 +21,7 @@ def test_home_counts_open_in_progress_done_and_held_tasks_and_today(visitor, db,
     meena = make_user(role="supervisor", password="long-password")
     visitor.login(meena, password="long-password")
     body = visitor.get("/supervisor/").get_data(as_text=True)
-    row = projects.centre_overview(db, meena["centre_id"])[0]
+    row = projects.centre_overview(db, meena["centre_id"])[0][0]
     assert (row["tasks_open"], row["tasks_in_progress"], row["tasks_done"],
             row["tasks_held"], row["answers_today"]) == (1, 1, 1, 1, 1)
     assert projects.centre_today(db, meena["centre_id"]) == {"answers": 1, "annotators": 1}
@@ -218,3 +218,16 @@ def test_odd_centre_ids_in_forms_are_refused_not_a_server_error(visitor, db, mak
         assert response.status_code in (400, 404), (url, response.status_code)
     assert visitor.get(f"/supervisor/?centre={centre}").status_code in (200, 404)
     assert (db["users"].count, db["projects"].count) == before
+
+
+def test_home_pages_projects_closed_ones_last(visitor, db, make_user, make_project):
+    made = [make_project(tasks=0, slug=f"p-{n:02d}") for n in range(projects.OVERVIEW_PAGE + 1)]
+    db.execute("UPDATE projects SET status = 'closed' WHERE id = ?", (made[0]["id"],))
+    meena = make_user(role="supervisor", password="long-password")
+    visitor.login(meena, password="long-password")
+    first = visitor.get("/supervisor/").get_data(as_text=True)
+    assert f"/projects/{made[1]['id']}/edit" in first
+    assert f"/projects/{made[0]['id']}/edit" not in first and "?page=2" in first
+    second = visitor.get("/supervisor/?page=2").get_data(as_text=True)
+    assert f"/projects/{made[0]['id']}/edit" in second
+    assert visitor.get("/supervisor/?page=x").status_code == 200

@@ -76,8 +76,10 @@ def overview():
     """Supervisor: her centre today and each project's tasks (admin: every centre)."""
     db = get_db()
     centre_id = centre_filter()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, more = projects.centre_overview(db, centre_id, page=page)
     return render_template("supervisor/overview.html", centre_id=centre_id,
-                           projects=projects.centre_overview(db, centre_id),
+                           projects=rows, more=more, page=page,
                            today=projects.centre_today(db, centre_id),
                            centres=people.centres(db, g.user))
 
