@@ -124,7 +124,7 @@ FIELDS = ("slug", "centre", "task_type", "name", "instructions", "labels", "redu
           "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-_RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$")
+_RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$", re.ASCII)
 
 
 def rupees_to_paise(text) -> int:
@@ -144,7 +144,7 @@ def paise_to_rupees(paise: int) -> str:
 
 def _whole(value, low: int, high: int, code: str) -> int:
     """A whole number in [low, high] from JSON (int) or a form (digits)."""
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if type(value) is not int or not low <= value <= high:
         raise Invalid(code)

@@ -43,7 +43,8 @@ def test_rupees_typed_become_exact_paise(typed, paise):
     assert projects.rupees_to_paise(typed) == paise  # 0.29 * 100 is 28.999... as a float
 
 
-@pytest.mark.parametrize("typed", ["", ".", "0.505", "-1", "abc", "1e2", "12345", None, "½"])
+@pytest.mark.parametrize("typed", ["", ".", "0.505", "-1", "abc", "1e2", "12345", None, "½",
+                                   "٠.٥", "²"])
 def test_anything_else_is_not_a_pay(typed):
     with pytest.raises(Invalid, match="bad_pay"):
         projects.rupees_to_paise(typed)
@@ -84,6 +85,17 @@ def test_new_project_on_the_web_is_saved_and_audited(visitor, db, meena):
     assert one(db, "SELECT action, actor_id FROM audit_log WHERE action LIKE 'project.%'") == {
         "action": "project.create", "actor_id": meena["id"]}
     assert "Shop reviews" in visitor.get("/supervisor/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "3.0", "-1", "99999999999999999999999"])
+def test_odd_numbers_in_the_form_are_refused_by_field(visitor, db, meena, number):
+    visitor.login(meena, password="long-password")
+    response = visitor.post("/supervisor/projects/new", form(
+        redundancy=number, lease_minutes=number, gold_percent=number))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="redundancy-error"' in body and 'id="lease_minutes-error"' in body
+    assert db["projects"].count == 0
 
 
 def test_a_bad_web_form_shows_each_error_beside_its_field_and_keeps_what_she_typed(
