@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import secrets
+import unicodedata
 
 from werkzeug.security import generate_password_hash
 
@@ -80,7 +81,9 @@ def clean_pin(raw) -> str:
 
 
 def _clean_name(raw) -> str:
-    name = " ".join((raw if isinstance(raw, str) else "").split())
+    """A name as typed, with runs of spaces made one and control characters dropped."""
+    raw = raw if isinstance(raw, str) else ""
+    name = " ".join("".join(c for c in raw if unicodedata.category(c) != "Cc").split())
     if not name:
         raise Invalid("name_required")
     if len(name) > MAX_NAME:
@@ -169,19 +172,22 @@ def read_csv(data: bytes) -> list[dict]:
     if not text.strip():
         raise Invalid("empty_file")
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in ("name", "phone", "lang") if c not in header]
-    if missing:
-        raise Invalid("bad_header", columns=", ".join(missing))
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        row = dict(zip(header, (v.strip() for v in values)))
-        row["line"] = reader.line_num
-        rows.append(row)
-        if len(rows) > MAX_CSV_ROWS:
-            raise Invalid("too_many_rows", limit=MAX_CSV_ROWS)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        missing = [c for c in ("name", "phone", "lang") if c not in header]
+        if missing:
+            raise Invalid("bad_header", columns=", ".join(missing))
+        rows = []
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            row = dict(zip(header, (v.strip() for v in values)))
+            row["line"] = reader.line_num
+            rows.append(row)
+            if len(rows) > MAX_CSV_ROWS:
+                raise Invalid("too_many_rows", limit=MAX_CSV_ROWS)
+    except csv.Error:  # a field longer than the csv module allows, and the like
+        raise Invalid("bad_csv", line=reader.line_num) from None
     if not rows:
         raise Invalid("empty_file")
     return rows

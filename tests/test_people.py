@@ -315,6 +315,8 @@ def test_csv_errors_are_listed_in_her_language(visitor, make_user):
     ("name,phone,lang\nஅனிதா,9876543210,ta\n".encode("utf-16"), "is not UTF-8"),
     (b"\xff\xfename;phone\n", "is not UTF-8"),
     (b"name,mobile,lang\nA,9876543210,ta\n", "Missing: phone."),
+    (b"name,phone,lang\nA,9876543210,ta\n" + b"x" * 200_000 + b",1,ta\n",
+     "Line 3 cannot be read as CSV."),
 ])
 def test_a_csv_that_is_not_one_is_refused_whole(visitor, db, meena, data, says):
     login(visitor, meena)
@@ -393,3 +395,9 @@ def test_a_csv_over_the_limits_is_refused_before_anything_is_hashed(visitor, db,
     big = upload(visitor, "name,phone,lang\n" + "Anitha,9876543210,ta\n" * 10)
     assert big.status_code == 400 and "This file is too big." in big.get_data(as_text=True)
     assert db["users"].count == 1
+
+
+def test_control_characters_are_dropped_from_names(db, meena):
+    added = people.add_annotator(db, meena, meena["centre_id"], name="Ani\x00tha\x1b K",
+                                 phone="9000012345", lang="ta", hash_method=CHEAP_HASH)
+    assert added["user"]["name"] == "Anitha K"

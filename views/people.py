@@ -20,6 +20,7 @@ MESSAGES.update({
                      "Missing: %(columns)s."),
     "bad_lang_code": _l("The language must be ta, hi or en."),
     "no_file": _l("Please choose a file."),
+    "bad_csv": _l("Line %(line)s cannot be read as CSV. Nothing was added."),
 })
 FIELD_NAMES = {"name": _l("Name"), "phone": _l("Phone number"), "lang": _l("Language"),
                "pin": _l("PIN")}
