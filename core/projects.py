@@ -1,8 +1,14 @@
-"""Projects, their labels and tasks: creating them and listing them for a worker."""
+"""Projects, their labels and tasks: creating them and listing them for a worker; for
+supervisors, one validation that serves the web form and the project file, saving,
+and each project's progress."""
+import datetime as dt
 import hashlib
+import json
+import re
+from decimal import Decimal
 
 from . import audit
-from .db import one, stamp, utcnow, write
+from .db import is_id, ist_day_start, one, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
 TASK_TYPES = ("single_choice", "yes_no", "free_text")
@@ -101,18 +107,387 @@ def check_open_to(db, user_id: int, project_id: int) -> None:
         raise NotFound("no_project")
 
 
-def centre_overview(db, centre_id: int | None) -> list[dict]:
-    """Progress of each project, for supervisors (every centre when centre_id is None)."""
-    return list(db.query(
-        "SELECT p.*, c.name AS centre_name,"
+# -- supervisors: one validation for the web form and the project file ---------------
+
+LANG_CODES = ("en", "ta", "hi")
+STATUSES = ("draft", "live", "paused", "closed")
+MAX_PAY_PAISE = 10_000  # ₹100 an answer: more is a typo
+MAX_REDUNDANCY = 10
+MAX_LEASE_MINUTES = 240
+MAX_NAME = 120
+MAX_INSTRUCTIONS = 4000
+MAX_LABELS = 20
+FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
+DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
+            "gold_share": 0.1, "status": "draft"}
+FIELDS = ("slug", "centre", "task_type", "name", "instructions", "labels", "redundancy",
+          "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+_VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$", re.ASCII)
+
+
+def rupees_to_paise(text) -> int:
+    """"0.50" (or "₹0.5", "12") as integer paise, exactly: no float on the way.
+    Raises Invalid("bad_pay") for anything else, more than two decimals included."""
+    text = (text if isinstance(text, str) else "").replace("₹", "").replace(",", "").strip()
+    found = _RUPEES.match(text)
+    if not text or text == "." or found is None:
+        raise Invalid("bad_pay")
+    return int(Decimal(text) * 100)
+
+
+def paise_to_rupees(paise: int) -> str:
+    """50 as "0.50": the form's own way to show a pay it will read back the same."""
+    return f"{paise // 100}.{paise % 100:02d}"
+
+
+def _whole(value, low: int, high: int, code: str) -> int:
+    """A whole number in [low, high] from JSON (int) or a form (digits)."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is not int or not low <= value <= high:
+        raise Invalid(code)
+    return value
+
+
+def _texts(raw, required: bool, limit: int) -> dict:
+    """{"en", "ta", "hi"} of stripped strings; English required when `required`."""
+    raw = raw if isinstance(raw, dict) else {}
+    texts = {lang: raw.get(lang) for lang in LANG_CODES}
+    if any(v is not None and not isinstance(v, str) for v in texts.values()) \
+            or set(raw) - set(LANG_CODES):
+        raise Invalid("bad_texts")
+    texts = {lang: (v or "").strip().replace("\r\n", "\n") for lang, v in texts.items()}
+    if required and not texts["en"]:
+        raise Invalid("english_required")
+    if any(len(v) > limit for v in texts.values()):
+        raise Invalid("too_long", limit=limit)
+    return texts
+
+
+def _labels(raw) -> list[dict]:
+    if not isinstance(raw, list) or len(raw) > MAX_LABELS:
+        raise Invalid("bad_labels")
+    out, values = [], set()
+    for label in raw:
+        if not isinstance(label, dict) or not isinstance(label.get("value"), str):
+            raise Invalid("bad_labels")
+        value = label["value"].strip()
+        if not _VALUE.match(value):
+            raise Invalid("bad_label_value", value=value[:40])
+        if value in values:
+            raise Invalid("label_twice", value=value)
+        values.add(value)
+        texts = _texts({k: v for k, v in label.items() if k != "value"}, False, MAX_NAME)
+        if not texts["en"]:
+            raise Invalid("label_english_required", value=value)
+        out.append({"value": value, **texts})
+    if len(out) < 2:
+        raise Invalid("labels_required")
+    return out
+
+
+def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, dict]:
+    """Check a project's fields, for a new project or (`project`) an edit of one.
+
+    `data` is shaped like the project file (README): pay as `pay_paise` (int) or `pay`
+    (rupees typed, "0.50"), the check-task share as `gold_share` (0-1) or `gold_percent`
+    (0-100); missing optional fields take DEFAULTS (on an edit: the project's own).
+    Returns (clean values, errors {field: Invalid}); nothing is written.
+    An edit keeps slug and centre, and keeps the task type once the project has tasks.
+    """
+    data = data if isinstance(data, dict) else {}
+    current = _as_data(db, project) if project else DEFAULTS
+    clean, errors = {}, {}
+    for key in data:
+        if key not in FIELDS:
+            errors[key] = Invalid("unknown_field")
+
+    def field(name, check):
+        try:
+            clean[name] = check()
+        except Invalid as refusal:
+            errors[name] = refusal
+
+    def get(name):
+        return data.get(name, current.get(name))
+
+    if project is None:
+        field("slug", lambda: _slug(db, data.get("slug")))
+        field("centre", lambda: _centre(db, data.get("centre")))
+    else:
+        clean["centre"] = project["centre_id"]
+
+    def task_type():
+        value = get("task_type")
+        if value not in TASK_TYPES:
+            raise Invalid("bad_task_type")
+        if project and value != project["task_type"] and task_count(db, project["id"]):
+            raise Invalid("type_fixed")
+        return value
+
+    field("task_type", task_type)
+    field("name", lambda: _texts(get("name"), True, MAX_NAME))
+    field("instructions", lambda: _texts(get("instructions"), False, MAX_INSTRUCTIONS))
+    if clean.get("task_type") == "single_choice":
+        field("labels", lambda: _labels(get("labels")))
+        if project and "labels" in clean:
+            field("labels", lambda: _labels_kept(db, project, clean["labels"]))
+    else:
+        clean["labels"] = []
+    field("redundancy", lambda: _whole(get("redundancy"), 1, MAX_REDUNDANCY, "bad_redundancy"))
+    if "pay" in data:
+        field("pay", lambda: rupees_to_paise(data["pay"]))
+    else:
+        field("pay", lambda: _whole(get("pay_paise"), 0, MAX_PAY_PAISE, "bad_pay_paise"))
+    if "pay" in clean and clean["pay"] > MAX_PAY_PAISE:
+        errors["pay"] = Invalid("bad_pay")
+    field("lease_minutes", lambda: _whole(get("lease_minutes"), 1, MAX_LEASE_MINUTES,
+                                          "bad_lease"))
+    if "gold_percent" in data:
+        field("gold_share", lambda: _whole(data["gold_percent"], 0, 100, "bad_gold") / 100)
+    else:
+        field("gold_share", lambda: _share(get("gold_share")))
+    field("status", lambda: _status(get("status")))
+    return clean, errors
+
+
+def _slug(db, value) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise Invalid("bad_slug")
+    if one(db, "SELECT 1 AS x FROM projects WHERE slug = ?", (value,)):
+        raise Invalid("slug_taken")
+    return value
+
+
+def _centre(db, value) -> int:
+    """A centre code (the file, a string) or id (the form, an int) as the centre's id."""
+    row = None
+    if isinstance(value, str) and value.strip():
+        row = one(db, "SELECT id FROM centres WHERE code = ?", (value.strip(),))
+    elif is_id(value):
+        row = one(db, "SELECT id FROM centres WHERE id = ?", (value,))
+    if row is None:
+        raise Invalid("unknown_centre")
+    return row["id"]
+
+
+def _share(value) -> float:
+    if type(value) not in (int, float) or not 0 <= value <= 1:
+        raise Invalid("bad_gold")
+    return float(value)
+
+
+def _status(value) -> str:
+    if value not in STATUSES:
+        raise Invalid("bad_status")
+    return value
+
+
+def task_count(db, project_id: int) -> int:
+    """How many tasks the project has (any status)."""
+    return one(db, "SELECT count(*) AS n FROM tasks WHERE project_id = ?", (project_id,))["n"]
+
+
+def _labels_kept(db, project: dict, new: list[dict]) -> list[dict]:
+    """Refuse to drop a label that an answer or a check task already uses."""
+    kept = {label["value"] for label in new}
+    for label in labels(db, project["id"]):
+        if label["value"] in kept:
+            continue
+        if one(db, "SELECT 1 AS x FROM assignments WHERE project_id = :p AND answer = :v"
+                   " UNION ALL SELECT 1 FROM tasks WHERE project_id = :p AND gold_answer = :v"
+                   " LIMIT 1", {"p": project["id"], "v": label["value"]}):
+            raise Invalid("label_in_use", value=label["value"])
+    return new
+
+
+def _as_data(db, project: dict) -> dict:
+    """A saved project in the shape check_project reads (the file's)."""
+    return {
+        "task_type": project["task_type"],
+        "name": {lang: project[f"name_{lang}"] for lang in LANG_CODES},
+        "instructions": {lang: project[f"instructions_{lang}"] for lang in LANG_CODES},
+        "labels": [{"value": label["value"], **{lang: label[f"text_{lang}"]
+                                                for lang in LANG_CODES}}
+                   for label in labels(db, project["id"])],
+        "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
+        "lease_minutes": max(1, project["lease_seconds"] // 60),
+        "gold_share": project["gold_share"], "status": project["status"]}
+
+
+def form_data(form) -> dict:
+    """The project form's fields (any mapping with .get) in the file's shape."""
+    data = {key: form.get(key) for key in ("slug", "task_type", "redundancy", "pay",
+                                           "lease_minutes", "gold_percent", "status")
+            if form.get(key) is not None}
+    centre = (form.get("centre") or "").strip()
+    if centre:
+        data["centre"] = int(centre) if centre.isdigit() else -1  # the form sends ids
+    for group in ("name", "instructions"):
+        data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in LANG_CODES}
+    data["labels"] = []
+    for n in range(MAX_LABELS + FORM_LABEL_ROWS):
+        row = {key: (form.get(f"label_{n}_{key}") or "") for key in ("value", *LANG_CODES)}
+        if any(v.strip() for v in row.values()):
+            data["labels"].append(row)
+    return data
+
+
+def form_values(db, project: dict | None) -> dict:
+    """What the form shows before she types: the project as saved, or the defaults."""
+    data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
+                                                  "task_type": "single_choice"}
+    return {**data, "pay": paise_to_rupees(data["pay_paise"]),
+            "gold_percent": round(data["gold_share"] * 100)}
+
+
+def _columns(clean: dict) -> dict:
+    columns = {"task_type": clean["task_type"], "redundancy": clean["redundancy"],
+               "pay_paise": clean["pay"], "lease_seconds": clean["lease_minutes"] * 60,
+               "gold_share": clean["gold_share"], "status": clean["status"]}
+    for lang in LANG_CODES:
+        columns[f"name_{lang}"] = clean["name"][lang]
+        columns[f"instructions_{lang}"] = clean["instructions"][lang]
+    return columns
+
+
+def _write_labels(db, project_id: int, new: list[dict]) -> None:
+    db.execute("DELETE FROM labels WHERE project_id = ? AND value NOT IN"
+               " (SELECT value FROM json_each(?))",
+               (project_id, json.dumps([label["value"] for label in new])))
+    for position, label in enumerate(new):
+        db.execute(
+            "INSERT INTO labels (project_id, value, text_en, text_ta, text_hi, position)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, value) DO UPDATE SET"
+            " text_en = excluded.text_en, text_ta = excluded.text_ta,"
+            " text_hi = excluded.text_hi, position = excluded.position",
+            (project_id, label["value"], label["en"], label["ta"], label["hi"], position))
+
+
+def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
+    """Create a project (project_id None) or change one the viewer runs, from form or
+    file data (see check_project). A supervisor saves only in her own centre.
+
+    Raises NotFound for a project not hers; Invalid("form", errors={field: Invalid})
+    naming every bad field, having written nothing. Pay changes apply to answers given
+    after it (record_answer reads the pay when the answer comes in). Audited.
+    """
+    with write(db):
+        project = get_project_or_404(db, viewer, project_id) if project_id else None
+        if project is None and viewer["role"] != "admin":
+            data = {**data, "centre": data.get("centre") or viewer["centre_id"]}
+        clean, errors = check_project(db, data, project)
+        if project is None and viewer["role"] != "admin" and "centre" in clean \
+                and clean["centre"] != viewer["centre_id"]:
+            raise NotFound("not_found")  # another centre's id: as if it did not exist
+        if errors:
+            raise Invalid("form", errors=errors)
+        columns = _columns(clean)
+        if project is None:
+            columns.update(centre_id=clean["centre"], slug=clean["slug"],
+                           created_at=stamp(utcnow()))
+            names = ", ".join(columns)
+            project_id = db.execute(
+                f"INSERT INTO projects ({names}) VALUES ({', '.join('?' * len(columns))})",
+                list(columns.values())).lastrowid
+            audit.record(db, viewer["id"], "project.create", f"project:{project_id}",
+                         slug=clean["slug"], pay_paise=clean["pay"], status=clean["status"])
+        else:
+            changed = {k: [project[k], v] for k, v in columns.items() if project[k] != v}
+            db.execute(f"UPDATE projects SET {', '.join(f'{k} = ?' for k in columns)}"
+                       " WHERE id = ?", [*columns.values(), project["id"]])
+            before = _as_data(db, project)["labels"]
+            if before != clean["labels"]:
+                changed["labels"] = [[x["value"] for x in before],
+                                     [x["value"] for x in clean["labels"]]]
+            audit.record(db, viewer["id"], "project.update", f"project:{project['id']}",
+                         **changed)
+        _write_labels(db, project_id, clean["labels"])
+        return one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
+
+
+# The command line acts for the whole company, as an admin with no account would.
+SYSTEM = {"id": None, "role": "admin", "centre_id": None}
+
+
+def save_project_file(db, data: dict, update: bool = False) -> tuple[dict, bool]:
+    """A project file (README's format) saved: created, or with `update` applied to the
+    project of the same slug (fields left out keep their values). Returns (project,
+    created). Raises Invalid("form", errors=...) as save_project does; a file may not
+    move a project to another centre."""
+    slug = data.get("slug") if isinstance(data, dict) else None
+    existing = one(db, "SELECT p.id, c.code FROM projects p JOIN centres c"
+                       " ON c.id = p.centre_id WHERE p.slug = ?",
+                   (slug,)) if update and isinstance(slug, str) else None
+    if existing is None:
+        return save_project(db, SYSTEM, data), True
+    if data.get("centre", existing["code"]) != existing["code"]:
+        raise Invalid("form", errors={"centre": Invalid("centre_fixed")})
+    return save_project(db, SYSTEM, data, existing["id"]), False
+
+
+def get_project_or_404(db, viewer: dict, project_id) -> dict:
+    """The project `project_id` if the viewer runs its centre (admin: any).
+
+    Raises NotFound("not_found") for a missing project or another centre's."""
+    project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
+    if project is None or not (viewer["role"] == "admin"
+                               or project["centre_id"] == viewer["centre_id"]):
+        raise NotFound("not_found")
+    return project
+
+
+OVERVIEW_PAGE = 20
+
+
+def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
+                    page: int = 1) -> tuple[list[dict], bool]:
+    """A page of projects with their progress, for supervisors (every centre when
+    centre_id is None), closed ones last: tasks open and waiting, in progress (open, a
+    lease running), done, held; answers today and in all. Returns (rows, more pages)."""
+    now = now or utcnow()
+    rows = list(db.query(
+        "SELECT p.*, c.name AS centre_name, c.code AS centre_code,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS tasks_total,"
+        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'open')"
+        " AS tasks_open,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'done')"
         " AS tasks_done,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'held')"
         " AS tasks_held,"
+        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'open'"
+        " AND EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id"
+        " AND a.state = 'active' AND a.lease_expires_at > :now)) AS tasks_in_progress,"
         " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id"
-        " AND a.state = 'submitted') AS answers"
+        " AND a.state = 'submitted') AS answers,"
+        " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id"
+        " AND a.state = 'submitted' AND a.submitted_at >= :day) AS answers_today"
         " FROM projects p JOIN centres c ON c.id = p.centre_id"
-        " WHERE :centre IS NULL OR p.centre_id = :centre ORDER BY c.name, p.id",
-        {"centre": centre_id},
+        " WHERE :centre IS NULL OR p.centre_id = :centre"
+        " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
+        {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now)),
+         "limit": OVERVIEW_PAGE + 1, "offset": (max(page, 1) - 1) * OVERVIEW_PAGE},
     ))
+    for row in rows:
+        row["tasks_open"] -= row["tasks_in_progress"]
+    return rows[:OVERVIEW_PAGE], len(rows) > OVERVIEW_PAGE
+
+
+def centre_today(db, centre_id: int | None, now: dt.datetime | None = None) -> dict:
+    """Today in India, for a centre (all when None): answers given and annotators who
+    gave at least one."""
+    return one(db, "SELECT count(*) AS answers, count(DISTINCT a.user_id) AS annotators"
+                   " FROM assignments a JOIN projects p ON p.id = a.project_id"
+                   " WHERE a.state = 'submitted' AND a.submitted_at >= :day"
+                   " AND (:centre IS NULL OR p.centre_id = :centre)",
+               {"centre": centre_id, "day": stamp(ist_day_start(now or utcnow()))})
+
+
+def list_projects(db) -> list[dict]:
+    """Every project, for `flask list-projects`."""
+    return list(db.query(
+        "SELECT p.slug, c.code AS centre, p.task_type, p.status, p.pay_paise,"
+        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS tasks"
+        " FROM projects p JOIN centres c ON c.id = p.centre_id ORDER BY c.code, p.slug"))

@@ -121,3 +121,9 @@ def _locked(first_counted: str, now: dt.datetime) -> Invalid:
     until = parse_stamp(first_counted) + LOCK_WINDOW
     minutes = max(1, math.ceil((until - now).total_seconds() / 60))
     return Invalid("locked", minutes=minutes)
+
+
+def clear_failures(db, login: str) -> None:
+    """Forget a login's failed attempts, so it is unlocked now: a supervisor's unlock or
+    PIN reset. The caller audits it (and may hold a write())."""
+    db.execute("DELETE FROM login_attempts WHERE login = ? AND ok = 0", (login,))

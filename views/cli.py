@@ -1,10 +1,12 @@
-"""Command line for scripts: init-db, seed-demo, create-user. Non-interactive."""
+"""Command line for scripts: init-db, seed-demo, create-user, projects. Non-interactive."""
+import json
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import importing, users
+from core import importing, projects, users
 from core.errors import Invalid, Refused
 
 
@@ -86,6 +88,51 @@ def import_tasks(slug, path):
     click.echo(f"Imported {count} tasks into {slug}")
 
 
+@click.command("create-project")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--update", is_flag=True, help="Change the project of the same slug if it exists.")
+def create_project(path, update):
+    """Create a project from a JSON file (format in README.md), or refuse it whole,
+    naming each wrong field. With --update, a project of the same slug takes the file's
+    values (a centre keeps its project files under version control)."""
+    from .web import message  # the same sentences as the web form, in English
+
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            data = json.load(f)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise click.ClickException(f"not saved: {path} is not UTF-8 JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise click.ClickException("not saved: the file must hold one JSON object {...}")
+    database = _db()
+    coredb.migrate(database)
+    try:
+        project, created = projects.save_project_file(database, data, update)
+    except Invalid as refusal:
+        lines = []
+        with current_app.test_request_context(headers={"Accept-Language": "en"}):
+            for field, error in refusal.detail["errors"].items():
+                name = "pay_paise" if field == "pay" and "pay" not in data else field
+                lines.append(f"  {name}: {message(error)}")
+        raise click.ClickException("not saved:\n" + "\n".join(lines)) from None
+    done = "Created" if created else "Updated"
+    click.echo(f"{done} project {project['slug']} (id {project['id']}, {project['status']})")
+
+
+@click.command("list-projects")
+@with_appcontext
+def list_projects():
+    """Every project: slug, centre, task type, status, tasks, pay per answer."""
+    rows = projects.list_projects(_db())
+    click.echo(f"{'slug':<28} {'centre':<6} {'type':<13} {'status':<7} {'tasks':>7} pay")
+    for row in rows:
+        click.echo(f"{row['slug']:<28} {row['centre']:<6} {row['task_type']:<13}"
+                   f" {row['status']:<7} {row['tasks']:>7}"
+                   f" ₹{projects.paise_to_rupees(row['pay_paise'])}")
+
+
 def init_app(app):
-    for command in (init_db, seed_demo, create_user, import_tasks, backup):
+    for command in (init_db, seed_demo, create_user, import_tasks, backup, create_project,
+                    list_projects):
         app.cli.add_command(command)

@@ -1,17 +1,121 @@
-"""Supervisors and admins: how each project of the centre is going."""
-from flask import Blueprint, g, render_template
+"""Supervisors and admins: the centre's home; for an admin, centres and supervisors."""
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime, lazy_gettext as _l
 
-from core import projects
+from core import people, projects
+from core.db import parse_stamp
+from core.errors import Invalid, Refused
 
-from .web import get_db, role_required
+from .web import MESSAGES, get_db, id_arg, message, role_required
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+staff = role_required("supervisor", "admin")
+admin = role_required("admin")
+
+MESSAGES.update({
+    "name_required": _l("Please type a name."),
+    "name_too_long": _l("This name is too long."),
+    "bad_phone": _l("Please type a 10-digit mobile number."),
+    "phone_taken": _l("Someone already logs in with this number."),
+    "phone_twice": _l("This number is on an earlier line too."),
+    "bad_pin": _l("A PIN is 4 to 8 digits."),
+    "weak_pin": _l("This PIN is too easy to guess. Choose another or leave it empty."),
+    "bad_code": _l("A centre code is 2 to 8 capital letters or digits."),
+    "code_taken": _l("This centre code is taken."),
+    "bad_login": _l("A login is 3 to 32 small letters, digits, dots or dashes, "
+                    "starting with a letter."),
+    "login_taken": _l("This login is taken."),
+    "bad_role": _l("Please choose a role."),
+    "password_too_short": _l("A password needs at least 10 characters."),
+    "bad_centre": _l("Please choose a centre."),
+    "bad_status": _l("Please choose a status."),
+})
+
+
+def hash_method() -> str:
+    return current_app.config["PASSWORD_HASH"]
+
+
+def field_errors(refusal: Refused) -> dict:
+    """A form's refusal ({field: code or Invalid}) as {field: sentence in her language}."""
+    return {field: message(code if isinstance(code, Refused) else Invalid(code))
+            for field, code in refusal.detail.get("errors", {}).items()}
+
+
+@bp.app_template_filter("when")
+def when(stamp: str | None) -> str:
+    """A stored UTC time as her local date and time (India)."""
+    return format_datetime(parse_stamp(stamp), "d MMM, HH:mm") if stamp else ""
+
+
+def no_store(response):
+    """A page that shows a PIN: never kept by the browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def centre_filter() -> int | None:
+    """The centre a page shows: hers; for an admin the one chosen (`?centre=`), or all."""
+    centre_id = id_arg("centre")
+    if centre_id is not None:
+        people.get_centre_or_404(get_db(), g.user, centre_id)  # another centre's: 404
+    return centre_id if g.user["role"] == "admin" else g.user["centre_id"]
+
+
+def form_centre() -> int:
+    """The centre a form names (an id), or hers when it names none; 0 (no centre, so a
+    404) when it names one that is not an id."""
+    if not request.form.get("centre"):
+        return g.user["centre_id"]
+    return request.form.get("centre", 0, type=int)
 
 
 @bp.get("/")
-@role_required("supervisor", "admin")
+@staff
 def overview():
-    """Supervisor: progress of her centre's projects (admin: every centre)."""
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
-    return render_template("supervisor/overview.html",
-                           projects=projects.centre_overview(get_db(), centre))
+    """Supervisor: her centre today and each project's tasks (admin: every centre)."""
+    db = get_db()
+    centre_id = centre_filter()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, more = projects.centre_overview(db, centre_id, page=page)
+    return render_template("supervisor/overview.html", centre_id=centre_id,
+                           projects=rows, more=more, page=page,
+                           today=projects.centre_today(db, centre_id),
+                           centres=people.centres(db, g.user))
+
+
+@bp.get("/centres")
+@admin
+def centres(errors=None, status=200):
+    """Admin: every centre and its supervisors; forms to add either."""
+    db = get_db()
+    return render_template("supervisor/centres.html", centres=people.centres(db, g.user),
+                           staff=people.staff(db), errors=errors or {}, form=request.form,
+                           langs=("ta", "hi", "en")), status
+
+
+@bp.post("/centres")
+@admin
+def add_centre():
+    """Admin: create a centre."""
+    try:
+        people.create_centre(get_db(), g.user, code=request.form.get("code"),
+                             name=request.form.get("centre_name"))
+    except Invalid as refusal:
+        return centres(errors=field_errors(refusal), status=400)
+    return redirect(url_for(".centres"), 303)
+
+
+@bp.post("/staff")
+@admin
+def add_staff():
+    """Admin: create a supervisor or admin with a real password."""
+    form = request.form
+    try:
+        people.create_staff(get_db(), g.user, login=form.get("login"), name=form.get("name"),
+                            role=form.get("role"), centre_id=form.get("centre", 0, type=int),
+                            lang=form.get("lang"), password=form.get("password"),
+                            hash_method=hash_method())
+    except Invalid as refusal:
+        return centres(errors=field_errors(refusal), status=400)
+    return redirect(url_for(".centres"), 303)

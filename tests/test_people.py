@@ -1,0 +1,403 @@
+"""People: her centre's annotators, added one by one or from a CSV, PINs reset and shown
+once, unlocking, deactivating, qualifying by hand; admin centres and supervisors."""
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from core import people, users
+from core.db import one, stamp
+from core.errors import Invalid, NotFound
+from tests.conftest import CHEAP_HASH
+
+PIN_SHOWN = re.compile(r'<b class="pin">(\d+)</b>')
+
+
+@pytest.fixture
+def meena(make_user):
+    return make_user(role="supervisor", password="long-password")
+
+
+def login(visitor, user):
+    visitor.login(user, password="long-password")
+
+
+def audit_actions(db):
+    return [row["action"] for row in db.query("SELECT action FROM audit_log ORDER BY id")]
+
+
+# -- core ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", ["9876543210", "98765 43210", "+91 98765-43210",
+                                 "+919876543210", "919876543210", "09876543210",
+                                 " 98765.43210 "])
+def test_an_indian_mobile_is_stored_as_its_ten_digits(raw):
+    assert people.clean_phone(raw) == "9876543210"
+
+
+@pytest.mark.parametrize("raw", ["", "12345", "0431 2345678", "5876543210", "+1 415 555 0100",
+                                 "98765432100", "९८७६५४३२१०", "98765abcde", None])
+def test_anything_but_an_indian_mobile_is_refused(raw):
+    with pytest.raises(Invalid, match="bad_phone"):
+        people.clean_phone(raw)
+
+
+def test_generated_pins_are_four_digits_and_never_the_commonest():
+    pins = {people.new_pin() for _ in range(3000)}
+    assert all(len(pin) == 4 and pin.isdigit() for pin in pins)
+    assert not pins & people.COMMON_PINS
+    assert not any(people.is_weak_pin(pin) for pin in pins)
+    assert len(pins) > 1000  # random, not a short list
+
+
+@pytest.mark.parametrize("pin", ["1234", "0000", "2580", "9876", "1212", "4444"])
+def test_weak_pins_are_spotted(pin):
+    assert people.is_weak_pin(pin)
+    with pytest.raises(Invalid, match="weak_pin"):
+        people.clean_pin(pin)
+
+
+def test_adding_writes_a_hashed_pin_she_can_log_in_with_and_an_audit_row(db, meena):
+    added = people.add_annotator(db, meena, meena["centre_id"], name="  Anitha   K ",
+                                 phone="+91 90000 12345", lang="ta", hash_method=CHEAP_HASH)
+    row = one(db, "SELECT * FROM users WHERE login = '9000012345'")
+    assert (row["name"], row["role"], row["lang"], row["centre_id"]) == (
+        "Anitha K", "annotator", "ta", meena["centre_id"])
+    assert added["generated"] and added["pin"] not in row["password_hash"]
+    user, refusal = users.authenticate(db, "9000012345", added["pin"], "1.2.3.4")
+    assert refusal is None and user["id"] == row["id"]
+    assert one(db, "SELECT actor_id, action FROM audit_log WHERE subject = ?",
+               (f"user:{row['id']}",)) == {"actor_id": meena["id"], "action": "user.create"}
+
+
+def test_adding_a_taken_phone_names_the_field_and_writes_nothing(db, meena, make_user):
+    taken = make_user()
+    with pytest.raises(Invalid) as refusal:
+        people.add_annotator(db, meena, meena["centre_id"], name="", phone=taken["login"],
+                             lang="xx", pin="12")
+    assert refusal.value.detail["errors"] == {"name": "name_required", "phone": "phone_taken",
+                                              "lang": "bad_lang", "pin": "bad_pin"}
+    assert db["users"].count == 2
+
+
+def test_a_supervisor_cannot_add_to_another_centre(db, meena):
+    other = users.get_centre(db, "STP", create=True)
+    with pytest.raises(NotFound):
+        people.add_annotator(db, meena, other["id"], name="A", phone="9000012345", lang="ta")
+    assert db["users"].count == 1
+
+
+def test_a_locked_account_shows_locked_and_unlock_clears_it(db, meena, make_user):
+    worker = make_user()
+    for _ in range(users.MAX_FAILURES):
+        users.authenticate(db, worker["login"], "0000", "1.2.3.4")
+    assert people.get_person_or_404(db, meena, worker["id"])["status"] == "locked"
+    people.unlock(db, meena, worker["id"])
+    assert people.get_person_or_404(db, meena, worker["id"])["status"] == "active"
+    user, refusal = users.authenticate(db, worker["login"], "2580", "1.2.3.5")
+    assert refusal is None and user["id"] == worker["id"]
+    assert "user.unlock" in audit_actions(db)
+
+
+def test_the_list_counts_answers_today_in_india_and_pages(db, meena, make_user, make_project):
+    from core import tasks
+
+    project = make_project(tasks=3)
+    workers = [make_user() for _ in range(people.PAGE_SIZE + 1)]
+    now = dt.datetime(2026, 12, 1, 19, 0, tzinfo=dt.timezone.utc)  # 00:30 on 2 Dec in India
+    assignment = tasks.claim_next(db, workers[0]["id"], project, now=now)
+    tasks.record_answer(db, assignment["id"], workers[0]["id"], "pos", now=now)
+    rows, more = people.list_people(db, meena, page=1, now=now)
+    assert more and len(rows) == people.PAGE_SIZE
+    first = next(r for r in rows if r["id"] == workers[0]["id"])
+    assert first["answers_today"] == 1 and first["last_active"] == stamp(now)
+    later = now + dt.timedelta(hours=6)  # still 2 Dec in India
+    assert people.get_person_or_404(db, meena, workers[0]["id"], now=later)["answers_today"] == 1
+    next_day = now + dt.timedelta(days=1)
+    assert people.get_person_or_404(db, meena, workers[0]["id"],
+                                    now=next_day)["answers_today"] == 0
+    rest, more = people.list_people(db, meena, page=2, now=now)
+    assert len(rest) == 1 and not more
+
+
+# -- the list and the person page -----------------------------------------------------
+
+def test_people_list_shows_her_centre_only_with_status(visitor, db, meena, make_user):
+    mine = make_user()
+    gone = make_user()
+    people.set_active(db, meena, gone["id"], False)
+    other = make_user(centre="STP")
+    login(visitor, meena)
+    body = visitor.get("/supervisor/people/").get_data(as_text=True)
+    assert mine["name"] in body and mine["login"] in body and gone["name"] in body
+    assert other["name"] not in body
+    assert "Deactivated" in body and "English" in body
+
+
+def test_people_list_searches_by_phone_and_survives_a_bad_page_number(visitor, meena,
+                                                                       make_user):
+    a, b = make_user(), make_user()
+    login(visitor, meena)
+    body = visitor.get(f"/supervisor/people/?q={b['login']}").get_data(as_text=True)
+    assert b["name"] in body and a["name"] not in body
+    assert visitor.get("/supervisor/people/?page=x").status_code == 200
+
+
+def test_adding_one_with_a_generated_pin_shows_it_once(visitor, db, meena):
+    login(visitor, meena)
+    assert visitor.get("/supervisor/people/new").status_code == 200
+    response = visitor.post("/supervisor/people/new", {"name": "Anitha", "phone": "90000 12345",
+                                                       "lang": "ta", "pin": ""})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    pin = PIN_SHOWN.search(response.get_data(as_text=True)).group(1)
+    user, _ = users.authenticate(db, "9000012345", pin, "1.2.3.4")
+    assert user["name"] == "Anitha"
+    person_page = visitor.get(f"/supervisor/people/{user['id']}").get_data(as_text=True)
+    assert pin not in person_page
+
+
+def test_adding_one_with_a_typed_pin_uses_it(visitor, db, meena):
+    login(visitor, meena)
+    visitor.post("/supervisor/people/new", {"name": "Rani", "phone": "9000012346",
+                                            "lang": "hi", "pin": "4826"})
+    user, refusal = users.authenticate(db, "9000012346", "4826", "1.2.3.4")
+    assert refusal is None and user["lang"] == "hi"
+
+
+def test_a_bad_add_form_comes_back_with_each_error_beside_its_field_in_her_language(
+        visitor, db, make_user):
+    meena = make_user(role="supervisor", lang="ta", password="long-password")
+    login(visitor, meena)
+    response = visitor.post("/supervisor/people/new", {"name": "Anitha", "phone": "12345",
+                                                       "lang": "ta", "pin": "1234"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="phone-error"' in body and 'id="pin-error"' in body
+    assert 'value="Anitha"' in body  # what she typed stays
+    assert "10 இலக்க மொபைல் எண்ணை" in body
+    assert db["users"].count == 1
+
+
+def test_reset_pin_shows_a_new_pin_once_and_the_old_one_stops_working(visitor, db, meena,
+                                                                       make_user):
+    worker = make_user()
+    login(visitor, meena)
+    response = visitor.post(f"/supervisor/people/{worker['id']}/pin")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    pin = PIN_SHOWN.search(response.get_data(as_text=True)).group(1)
+    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0] is None
+    assert users.authenticate(db, worker["login"], pin, "1.2.3.4")[0]["id"] == worker["id"]
+    assert audit_actions(db)[-1] == "user.reset_pin"
+
+
+def test_reset_pin_by_htmx_swaps_her_card_only(visitor, db, meena, make_user):
+    worker = make_user()
+    login(visitor, meena)
+    response = visitor.post(f"/supervisor/people/{worker['id']}/pin", htmx=True)
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'id="person"' in body and PIN_SHOWN.search(body)
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_unlock_page_and_htmx(visitor, db, meena, make_user, htmx):
+    worker = make_user()
+    for _ in range(users.MAX_FAILURES):
+        users.authenticate(db, worker["login"], "0000", "1.2.3.4")
+    login(visitor, meena)
+    assert "Unlock" in visitor.get(f"/supervisor/people/{worker['id']}").get_data(as_text=True)
+    response = visitor.post(f"/supervisor/people/{worker['id']}/unlock", htmx=htmx)
+    if htmx:
+        assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303
+    assert one(db, "SELECT count(*) AS n FROM login_attempts WHERE login = ? AND ok = 0",
+               (worker["login"],))["n"] == 0
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_deactivated_she_cannot_log_in_and_reactivated_she_can(visitor, app, db, meena,
+                                                                make_user, htmx):
+    from tests.conftest import Visitor
+
+    worker = make_user()
+    phone = Visitor(app.test_client())
+    phone.login(worker)
+    assert phone.get("/home").status_code == 200
+    login(visitor, meena)
+    visitor.post(f"/supervisor/people/{worker['id']}/active", {"active": "0"}, htmx=htmx)
+    assert one(db, "SELECT active FROM users WHERE id = ?", (worker["id"],))["active"] == 0
+    assert phone.get("/home").status_code == 302  # her session ends with her account
+    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0] is None
+    visitor.post(f"/supervisor/people/{worker['id']}/active", {"active": "1"}, htmx=htmx)
+    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0]["id"] == worker["id"]
+    assert audit_actions(db)[-2:] == ["user.deactivate", "user.activate"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_pause_then_qualify_by_hand_changes_what_she_may_work_on(visitor, db, meena, make_user,
+                                                                  make_project, htmx):
+    from core import qualifications, tasks
+
+    project = make_project()
+    worker = make_user()
+    login(visitor, meena)
+    url = f"/supervisor/people/{worker['id']}/projects/{project['id']}"
+    response = visitor.post(url, {"status": "paused"}, htmx=htmx)
+    assert response.status_code == (200 if htmx else 303)
+    assert qualifications.get_status(db, worker["id"], project["id"]) == "paused"
+    assert tasks.worker_projects(db, worker) == []
+    visitor.post(url, {"status": "qualified"}, htmx=htmx)
+    assert qualifications.get_status(db, worker["id"], project["id"]) == "qualified"
+    row = one(db, "SELECT actor_id, detail FROM audit_log"
+                  " WHERE action = 'qualification.qualified'")
+    assert row["actor_id"] == meena["id"] and json.loads(row["detail"])["before"] == "paused"
+    assert visitor.post(url, {"status": "trainee"}).status_code == 400
+
+
+# -- add many from a CSV --------------------------------------------------------------
+
+def upload(visitor, text, encoding="utf-8"):
+    import io
+
+    data = text.encode(encoding) if isinstance(text, str) else text
+    return visitor.post("/supervisor/people/upload",
+                        {"file": (io.BytesIO(data), "people.csv")},
+                        content_type="multipart/form-data")
+
+
+def test_a_good_csv_adds_everyone_and_shows_each_pin_once(visitor, db, meena):
+    login(visitor, meena)
+    csv = ("\ufeffname,phone,lang,pin\r\nஅனிதா,98765 43210,ta,\r\nRekha Devi,+91 91234 56789,"
+           "HI,4826\r\n\r\nPriya,09000012345,en,\r\n")
+    response = upload(visitor, csv)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    pins = PIN_SHOWN.findall(body)
+    assert len(pins) == 3 and pins[1] == "4826"
+    rows = {r["login"]: r for r in db.query("SELECT * FROM users WHERE role = 'annotator'")}
+    assert set(rows) == {"9876543210", "9123456789", "9000012345"}
+    assert rows["9876543210"]["name"] == "அனிதா" and rows["9123456789"]["lang"] == "hi"
+    assert users.authenticate(db, "9876543210", pins[0], "1.2.3.4")[0] is not None
+
+
+def test_a_csv_with_bad_lines_adds_no_one_and_lists_every_error_by_line(visitor, db, meena,
+                                                                        make_user):
+    taken = make_user()
+    login(visitor, meena)
+    csv = ("phone,name,lang\n9876543210,Anitha,ta\n12345,Rekha,hi\n9876543210,Priya,en\n"
+           f"{taken['login']},,xx\n9000012345,Kala,ta\n")
+    response = upload(visitor, csv)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Line 3, Phone number: Please type a 10-digit mobile number." in body
+    assert "Line 4, Phone number: This number is on an earlier line too." in body
+    assert "Line 5, Name: Please type a name." in body
+    assert "Line 5, Phone number: Someone already logs in with this number." in body
+    assert "Line 5, Language: The language must be ta, hi or en." in body
+    assert "Line 2" not in body and "Line 6" not in body
+    assert db["users"].count == 2  # meena and the one already there
+    assert db["audit_log"].count == 2
+
+
+def test_csv_errors_are_listed_in_her_language(visitor, make_user):
+    meena = make_user(role="supervisor", lang="hi", password="long-password")
+    login(visitor, meena)
+    body = upload(visitor, "name,phone,lang\nRekha,123,hi\n").get_data(as_text=True)
+    assert "लाइन 2" in body
+
+
+@pytest.mark.parametrize("data,says", [
+    (b"", "This file has no people in it."),
+    (b"name,phone,lang\n", "This file has no people in it."),
+    ("name,phone,lang\nஅனிதா,9876543210,ta\n".encode("utf-16"), "is not UTF-8"),
+    (b"\xff\xfename;phone\n", "is not UTF-8"),
+    (b"name,mobile,lang\nA,9876543210,ta\n", "Missing: phone."),
+    (b"name,phone,lang\nA,9876543210,ta\n" + b"x" * 200_000 + b",1,ta\n",
+     "Line 3 cannot be read as CSV."),
+])
+def test_a_csv_that_is_not_one_is_refused_whole(visitor, db, meena, data, says):
+    login(visitor, meena)
+    response = upload(visitor, data)
+    assert response.status_code == 400 and says in response.get_data(as_text=True)
+    assert db["users"].count == 1
+
+
+def test_uploading_without_a_file_is_refused(visitor, meena):
+    login(visitor, meena)
+    response = visitor.post("/supervisor/people/upload", {}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Please choose a file." in response.get_data(
+        as_text=True)
+
+
+# -- admin: centres and supervisors ---------------------------------------------------
+
+def test_admin_creates_a_centre_and_a_supervisor_with_a_real_password(visitor, db, make_user):
+    admin = make_user(role="admin", password="long-password")
+    login(visitor, admin)
+    assert visitor.post("/supervisor/centres", {"code": "mdu", "centre_name": "Madurai"}
+                        ).status_code == 303
+    centre = one(db, "SELECT * FROM centres WHERE code = 'MDU'")
+    assert centre["name"] == "Madurai"
+    short = visitor.post("/supervisor/staff", {"login": "kala", "name": "Kala", "role":
+                                               "supervisor", "centre": centre["id"],
+                                               "lang": "ta", "password": "short"})
+    assert short.status_code == 400 and "at least 10 characters" in short.get_data(as_text=True)
+    assert one(db, "SELECT 1 AS x FROM users WHERE login = 'kala'") is None
+    visitor.post("/supervisor/staff", {"login": "kala", "name": "Kala", "role": "supervisor",
+                                       "centre": centre["id"], "lang": "ta",
+                                       "password": "a long password"})
+    kala = one(db, "SELECT * FROM users WHERE login = 'kala'")
+    assert (kala["role"], kala["centre_id"]) == ("supervisor", centre["id"])
+    assert "Kala" in visitor.get("/supervisor/centres").get_data(as_text=True)
+    assert {"centre.create", "user.create"} <= set(audit_actions(db))
+
+
+def test_a_taken_centre_code_is_refused(visitor, db, make_user):
+    admin = make_user(role="admin", password="long-password")
+    login(visitor, admin)
+    response = visitor.post("/supervisor/centres", {"code": "KRR", "centre_name": "Again"})
+    assert response.status_code == 400 and "This centre code is taken." in response.get_data(
+        as_text=True)
+    assert db["centres"].count == 1
+
+
+def test_a_supervisor_may_not_open_the_centres_screen(visitor, meena):
+    login(visitor, meena)
+    assert visitor.get("/supervisor/centres").status_code == 403
+    assert visitor.post("/supervisor/centres", {"code": "MDU", "centre_name": "M"}
+                        ).status_code == 403
+
+
+def test_admin_adds_people_to_any_centre(visitor, db, make_user):
+    admin = make_user(role="admin", password="long-password")
+    stp = users.get_centre(db, "STP", create=True)
+    login(visitor, admin)
+    response = visitor.post("/supervisor/people/new", {"name": "Sunita", "phone": "9000012345",
+                                                       "lang": "hi", "centre": stp["id"]})
+    assert response.status_code == 200
+    assert one(db, "SELECT centre_id FROM users WHERE login = '9000012345'")["centre_id"] == \
+        stp["id"]
+    body = visitor.get(f"/supervisor/people/?centre={stp['id']}").get_data(as_text=True)
+    assert "Sunita" in body
+
+
+def test_a_csv_over_the_limits_is_refused_before_anything_is_hashed(visitor, db, meena,
+                                                                     monkeypatch):
+    monkeypatch.setattr(people, "MAX_CSV_ROWS", 3)
+    login(visitor, meena)
+    rows = "".join(f"P{n},90000123{n:02d},ta,\n" for n in range(4))
+    response = upload(visitor, "name,phone,lang\n" + rows)
+    assert response.status_code == 400 and "At most 3 people" in response.get_data(as_text=True)
+    monkeypatch.setattr(people, "MAX_CSV_BYTES", 100)
+    big = upload(visitor, "name,phone,lang\n" + "Anitha,9876543210,ta\n" * 10)
+    assert big.status_code == 400 and "This file is too big." in big.get_data(as_text=True)
+    assert db["users"].count == 1
+
+
+def test_control_characters_are_dropped_from_names(db, meena):
+    added = people.add_annotator(db, meena, meena["centre_id"], name="Ani\x00tha\x1b K",
+                                 phone="9000012345", lang="ta", hash_method=CHEAP_HASH)
+    assert added["user"]["name"] == "Anitha K"
