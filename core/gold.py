@@ -170,3 +170,17 @@ def decide(db, supervisor: dict, project_id: int, user_id: int, decision: str) -
             reason=REINSTATE_REASON if decision == "reinstate" else RETAKE_REASON,
             in_transaction=True)
     return user
+
+
+def missed_media(db, media_id: int, user_id: int) -> dict:
+    """The picture of a check task she missed, for the note that shows which task it was
+    (her lease has ended, so core.tasks.media_for_holder no longer gives it).
+
+    Raises NotFound("no_media") otherwise."""
+    media = one(db, "SELECT m.* FROM media m JOIN tasks t ON t.media_id = m.id"
+                    " JOIN assignments a ON a.task_id = t.id WHERE m.id = ? AND a.user_id = ?"
+                    " AND a.state = 'submitted' AND a.review_state = 'rejected'"
+                    " AND t.gold_answer IS NOT NULL LIMIT 1", (media_id, user_id))
+    if media is None:
+        raise NotFound("no_media")
+    return media
