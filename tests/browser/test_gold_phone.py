@@ -159,3 +159,37 @@ def test_after_logout_the_saved_offline_page_and_back_show_nothing_of_her(
     assert page.locator("main h1").inner_text() == said._("No signal")
     html = page.content()
     assert key not in html and "Chitra" not in html and not re.search(r"data-user=", html)
+
+
+def test_the_supervisor_reinstates_a_paused_annotator_on_her_phone_and_at_her_desk(
+        server, open_phone, phone_tools, checks, lang_text, browser):
+    said = lang_text("ta")
+    lakshmi = server.user_id("9876500009")  # the demo pauses her in the leaf photos
+    leaf = server.value("SELECT id FROM projects WHERE slug = 'leaf-health-photos'")
+    assert server.value("SELECT status FROM qualifications WHERE user_id = ?",
+                        (lakshmi,)) == "paused"
+    page = open_phone("ta")
+    page.goto(server.url + "/login")
+    page.fill("#login", "meena")
+    page.fill("#password", "velai-demo")
+    page.locator("form.card button.primary").tap()
+    page.wait_for_url("**/supervisor/")
+    page.locator(".screens a[href='/supervisor/gold/']").tap()
+    page.locator(f"a.button[href='/supervisor/gold/?project={leaf}']").tap()
+    row = page.locator("li", has_text="Lakshmi Selvam")
+    assert said._("Paused") in row.inner_text()
+    assert said.n_("%(right)d right of %(num)d", "%(right)d right of %(num)d", 4, right=2) \
+        in row.inner_text()
+    checks.page(page, "ta", "supervisor check tasks, 360 px")
+    with page.expect_navigation():
+        row.locator("button", has_text=said._("Reinstate")).tap()
+    assert said._("Working") in page.locator("li", has_text="Lakshmi Selvam").inner_text()
+    assert server.value("SELECT status FROM qualifications WHERE user_id = ?",
+                        (lakshmi,)) == "qualified"
+
+    desk = page.context.new_page()
+    desk.set_viewport_size({"width": 1280, "height": 800})
+    desk.goto(f"{server.url}/supervisor/gold/?project={leaf}")
+    width = desk.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280 and desk.locator("li", has_text="Lakshmi Selvam").count() == 1
+    assert not page.js_errors, page.js_errors
