@@ -164,3 +164,33 @@ def test_the_supervisor_screen_is_paged(visitor, make_user, make_project, db):
     assert first.count("1 right of 1") == 25 and "page=2" in first
     second = visitor.get("/supervisor/gold/?page=2").get_data(as_text=True)
     assert second.count("1 right of 1") == 5
+
+
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def _words(html):
+    """What a reader sees, tags and the task's English demo text aside."""
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html).replace("English", "").replace("Sentence", "")
+
+
+@pytest.mark.parametrize("lang,script", [("ta", "[\u0b80-\u0bff]"), ("hi", "[\u0900-\u097f]")])
+def test_check_task_pages_have_no_english_left(visitor, make_user, strict_project, lang,
+                                               script):
+    worker = make_user(lang=lang)
+    visitor.login(worker)
+    pages = {"help": visitor.get("/help"), "paused card": _miss(visitor, strict_project,
+                                                                htmx=False)}
+    pages["paused card"] = visitor.get(pages["paused card"].headers["Location"])
+    pages["home"] = visitor.get("/home")
+    visitor.post("/logout")
+    boss = make_user(role="supervisor", lang=lang)
+    visitor.login(boss)
+    pages["supervisor"] = visitor.get("/supervisor/gold/")
+    for where, response in pages.items():
+        text = _words(response.get_data(as_text=True))
+        for name in (worker["name"], boss["name"], worker["login"]):
+            text = text.replace(name, "")
+        assert re.search(script, text), where
+        assert not LATIN_WORD.findall(text), f"{where}: English left: {LATIN_WORD.findall(text)}"

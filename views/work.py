@@ -80,7 +80,7 @@ def home():
 @annotator
 def help_page():
     """Annotator: how the work goes (the first-day welcome, again)."""
-    return render_template("work/help.html", today=earnings.today(get_db(), g.user["id"]))
+    return render_template("work/help.html")
 
 
 @bp.get("/tasks/<slug>/next")
