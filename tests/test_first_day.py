@@ -15,7 +15,7 @@ def _assignment_id(body):
     return int(re.search(r'action="/answers/(\d+)"', body).group(1))
 
 
-WELCOME = "Some tasks are check tasks: their right answer is known."
+WELCOME = "Check tasks have a known answer."
 
 
 def test_the_welcome_shows_once_then_stays_under_help(visitor, make_user, make_project, db):
