@@ -181,6 +181,7 @@ def test_the_supervisor_reinstates_a_paused_annotator_on_her_phone_and_at_her_de
     assert said.n_("%(right)d right of %(num)d", "%(right)d right of %(num)d", 4, right=2) \
         in row.inner_text()
     checks.page(page, "ta", "supervisor check tasks, 360 px")
+    _one_line(page, ".days .actions button", "supervisor buttons")
     with page.expect_navigation():
         row.locator("button", has_text=said._("Reinstate")).tap()
     assert said._("Working") in page.locator("li", has_text="Lakshmi Selvam").inner_text()
