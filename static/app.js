@@ -14,8 +14,14 @@
 
   function load(k) { try { return JSON.parse(ls.getItem(k)) || []; } catch (e) { return []; } }
   function save(k, v) { ls.setItem(k, JSON.stringify(v.slice(-500))); }
-  function hex(s) { return new Uint8Array(s.match(/../g).map(function (h) { return parseInt(h, 16); })); }
-  function unhex(b) { return [].map.call(new Uint8Array(b), function (x) { return (x | 256).toString(16).slice(1); }).join(''); }
+  function hex(s) {
+    return new Uint8Array(s.match(/../g).map(function (h) { return parseInt(h, 16); }));
+  }
+  function unhex(b) {
+    return [].map.call(new Uint8Array(b), function (x) {
+      return (x | 256).toString(16).slice(1);
+    }).join('');
+  }
   function seal(x) {  // {id, iv, c}: only the assignment id stays readable
     if (!key || x.c) return Promise.resolve(x);
     G.iv = crypto.getRandomValues(new Uint8Array(12));
@@ -58,11 +64,12 @@
   }
   function keep(it) {
     save(DONE, load(DONE).concat([it.id]));
-    ready = ready.then(function () {
+    function add() {  // after what came before, even if that failed
       q = q.filter(function (x) { return x.id != it.id; }).concat([it]);
       queueNote();
       return persist();
-    }).then(sync);
+    }
+    ready = ready.then(add, add).then(sync);
   }
   function sync() {
     var items = q.filter(function (x) { return !x.c; });
