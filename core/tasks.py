@@ -26,8 +26,9 @@ def _claimable(redundancy: str) -> str:
 
 
 _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
-  AND {_claimable(":redundancy")} AND t.gold_answer {{}} ORDER BY t.id LIMIT 1"""
-_PLAIN, _CHECK = _CANDIDATE.format("IS NULL"), _CANDIDATE.format("IS NOT NULL")
+  AND {_claimable(":redundancy")} AND t.gold_answer IS NULL ORDER BY t.id LIMIT 1"""
+# The next check task (partial index tasks_gold); core.gold decides when one is due.
+_CHECK = _CANDIDATE.replace("gold_answer IS NULL", "gold_answer IS NOT NULL")
 
 
 # Spaces and invisible joiners at either end of typed text.
@@ -40,7 +41,7 @@ BATCH_LEASE = dt.timedelta(hours=4)  # long enough to answer a batch with no sig
 def _claim(db, params: dict, expires: dt.datetime) -> int | None:
     """Lease the next task that may go to this person; its assignment id, or None.
     Check tasks come spread through the ordinary ones at the project's share (core.gold)."""
-    task = one(db, _PLAIN, params)
+    task = one(db, _CANDIDATE, params)
     if task is None or check_tasks.due(task["id"], params["user"], params["share"]) and \
             not check_tasks.slot_taken(db, params["user"], params["project"], task["id"]):
         check = one(db, _CHECK, params)

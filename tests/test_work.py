@@ -79,8 +79,8 @@ def test_a_batch_answer_to_a_check_task_is_told_when_it_arrives(visitor, make_us
     results = visitor.client.post("/answers/sync", json={"items": [
         {"id": 1, "answer": "neg"}, {"id": 2, "answer": "pos"}]},
         headers={"X-CSRFToken": visitor.token}).get_json()["results"]
-    assert results[0]["ok"] and results[0]["message"] == \
-        "जाँच का काम: सही जवाब “खुश” था। इस जवाब के पैसे नहीं मिलेंगे।"
+    assert results[0]["ok"] and results[0]["message"] == (  # names the task: its card is gone
+        "“Sentence 0” वाला जाँच का काम: सही जवाब “खुश” था। इस जवाब के पैसे नहीं मिलेंगे।")
     assert results[1]["ok"] and "message" not in results[1]
 
 

@@ -8,7 +8,7 @@ from flask_babel import format_time, gettext as _, lazy_gettext as _l, ngettext
 from core import gold, lease
 from core.db import parse_stamp
 
-from .web import MESSAGES, get_db, role_required
+from .web import MESSAGES, check_note, get_db, right_answer, role_required
 
 MESSAGES.update({
     "no_user": _l("This person was not found."),
@@ -33,6 +33,17 @@ def pause_note(held: dict) -> str:
         " needs %(need)d. Work on this project is paused. Your supervisor will look at your"
         " answers, then let you go on or ask you to take the quiz again.",
         held["answered"], right=held["right"], need=need)
+
+
+def batch_check_note(missed: dict) -> str:
+    """The check note for an answer sent from a saved batch: its card is gone by then, so
+    the note names the task by its text (a picture task: the note alone)."""
+    text = missed["payload_text"]
+    if not text:
+        return check_note(missed)
+    short = text if len(text) <= 60 else text[:59].rstrip() + "…"
+    return _("Check task “%(task)s”: the right answer was “%(answer)s”. This answer is not"
+             " paid.", task=short, answer=right_answer(missed))
 
 
 @bp.app_template_global()

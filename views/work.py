@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from core import earnings, gold, lease, projects, tasks, welcome
 from core.errors import Invalid, NotFound, Refused
 
-from .gold import pause_note
-from .web import check_note, get_db, htmx, id_arg, message, page_or_fragment, refuse, \
+from .gold import batch_check_note, pause_note
+from .web import get_db, htmx, id_arg, message, page_or_fragment, refuse, \
     role_required
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
@@ -150,7 +150,7 @@ def sync():
             result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
         elif missed:
-            result["message"] = check_note(missed)
+            result["message"] = batch_check_note(missed)
             for held in gold.held_back(db, g.user["id"], missed["project_id"]):
                 result["message"] += " " + pause_note(held)
     # Her count for today, as the page shows it, so a batch page stays true.
