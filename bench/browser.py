@@ -292,10 +292,10 @@ def extra_pages(browser, url: str, db_path: str) -> dict:
             page.fill("#password", mine[0]["password"])
             page.click("form.card button.primary")
             page.wait_for_url(lambda u: "/login" not in u)
-            if page.locator("#queue").count():  # an annotator's first page saves the
-                # offline page in her language: let it finish first, as live.log_in does
-                page.wait_for_function("() => localStorage.getItem('velai.lang')")
-                net.settle()
+            # An annotator's first page saves the offline page: let that finish first, as
+            # live.log_in does, so it is not left in flight under the page measured next.
+            page.wait_for_function("() => !document.getElementById('queue')"
+                                   " || localStorage.getItem('velai.lang')")
             for p in mine:
                 measured[p["name"]] = _page(page, net, url, p["path"])
             if page.js_errors:

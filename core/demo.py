@@ -7,7 +7,7 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import payment_details, projects, users
+from . import payment_details, projects, qualifications, tasks, users
 from .db import IST, one, stamp, write
 from .media import prepare_image
 
@@ -15,6 +15,7 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("9876500001", "2580", "annotator", "Kavitha Murugan", "ta", "KRR"),
     ("9876500002", "2580", "annotator", "Sunita Verma", "hi", "STP"),
     ("9876500003", "2580", "annotator", "Priya Raman", "en", "KRR"),
+    ("9876500009", "2580", "annotator", "Lakshmi Selvam", "ta", "KRR"),  # paused by checks
     ("meena", "velai-demo", "supervisor", "Meena Sundaram", "ta", "KRR"),
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
@@ -74,6 +75,24 @@ def leaf_picture(kind: str, rng: random.Random) -> bytes:
     return _png(image)
 
 
+def _miss_checks(db, login: str, project: dict) -> None:
+    """Her answers in a project: check tasks right twice, then wrong until the misses
+    pause her (core.gold), as her supervisor will find her; ordinary ones "healthy"."""
+    user = one(db, "SELECT * FROM users WHERE login = ?", (login,))
+    project = one(db, "SELECT * FROM projects WHERE id = ?", (project["id"],))
+    checks = 0
+    while qualifications.get_status(db, user["id"], project["id"]) != "paused":
+        held = tasks.claim_next(db, user["id"], project)
+        if held is None:
+            return
+        answer = held["gold_answer"] or "healthy"
+        if held["gold_answer"] is not None:
+            checks += 1
+            if checks > 2:
+                answer = "not_leaf" if held["gold_answer"] != "not_leaf" else "healthy"
+        tasks.record_answer(db, held["id"], user["id"], answer)
+
+
 def _png(image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
@@ -101,6 +120,9 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, leaf["id"], [
         {"image": prepare_image(leaf_picture(kind, rng)), "gold": kind if i % 6 == 0 else None}
         for i, kind in enumerate(leaves)])
+    # Four check tasks are enough to judge here; Lakshmi misses two and is paused.
+    db["projects"].update(leaf["id"], {"gold_min_answers": 4})
+    _miss_checks(db, "9876500009", leaf)
     translate = _project(db, karur, "english-to-tamil", "free_text", pay_paise=150)
     projects.add_tasks(db, translate["id"], [{"text": t} for t in data.ENGLISH_TO_TAMIL])
 

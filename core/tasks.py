@@ -4,6 +4,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from . import gold as check_tasks
 from .db import is_id, one, parse_stamp, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 from .projects import WORKER_PROJECTS, YES_NO, check_open_to, labels
@@ -25,7 +26,9 @@ def _claimable(redundancy: str) -> str:
 
 
 _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
-  AND {_claimable(":redundancy")} ORDER BY t.id LIMIT 1"""
+  AND {_claimable(":redundancy")} AND t.gold_answer IS NULL ORDER BY t.id LIMIT 1"""
+# The next check task (partial index tasks_gold); core.gold decides when one is due.
+_CHECK = _CANDIDATE.replace("gold_answer IS NULL", "gold_answer IS NOT NULL")
 
 
 # Spaces and invisible joiners at either end of typed text.
@@ -36,8 +39,15 @@ BATCH_LEASE = dt.timedelta(hours=4)  # long enough to answer a batch with no sig
 
 
 def _claim(db, params: dict, expires: dt.datetime) -> int | None:
-    """Lease the next task that may go to this person; its assignment id, or None."""
+    """Lease the next task that may go to this person; its assignment id, or None.
+    Check tasks come spread through the ordinary ones at the project's share (core.gold)."""
     task = one(db, _CANDIDATE, params)
+    if task is None or check_tasks.due(task["id"], params["user"], params["share"]) and \
+            not check_tasks.slot_taken(db, params["user"], params["project"], task["id"]):
+        check = one(db, _CHECK, params)
+        if check and task:
+            check_tasks.took_slot(db, params["user"], params["project"], task["id"], params["now"])
+        task = check or task
     if task is None:
         return None
     cursor = db.execute(
@@ -49,7 +59,7 @@ def _claim(db, params: dict, expires: dt.datetime) -> int | None:
 
 def _params(user_id: int, project: dict, now: dt.datetime) -> dict:
     return {"user": user_id, "project": project["id"], "now": stamp(now),
-            "redundancy": project["redundancy"]}
+            "redundancy": project["redundancy"], "share": project["gold_share"]}
 
 
 def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) -> dict | None:
@@ -187,6 +197,8 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
         )
         db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
                    (assignment["task_id"],))
+        if gold is not None:  # her check-task accuracy, and a pause below the minimum
+            check_tasks.record(db, user_id, project, review == "accepted", now)
         _aggregate_if_complete(db, assignment["task_id"], project["redundancy"])
     return get_assignment(db, assignment_id, user_id)
 

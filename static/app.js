@@ -4,17 +4,51 @@
 // seconds spent per task, and the service worker.
 (function () {
   // Answers wait under her own id: on a shared phone the next person's session must
-  // neither send them (the server would refuse them as not hers) nor drop them.
+  // neither send them (the server would refuse them as not hers) nor drop them. Each is
+  // kept encrypted (AES-GCM) under a key that only her own pages carry (#queue data-key):
+  // after logout no page on the phone has it, so nobody else can read what she typed.
   var d = document, ls = localStorage, me = d.getElementById('queue');
   var Q = 'velai.queue.' + (me ? me.dataset.user : ''), DONE = 'velai.done';
   var shown = Date.now(), lastBtn = null, timer = null, busy = false;
+  var S = window.crypto && crypto.subtle, key, q = [], seq = 0, G = {name: 'AES-GCM'};
 
   function load(k) { try { return JSON.parse(ls.getItem(k)) || []; } catch (e) { return []; } }
   function save(k, v) { ls.setItem(k, JSON.stringify(v.slice(-500))); }
+  function hex(s) {
+    return new Uint8Array(s.match(/../g).map(function (h) { return parseInt(h, 16); }));
+  }
+  function unhex(b) {
+    return [].map.call(new Uint8Array(b), function (x) {
+      return (x | 256).toString(16).slice(1);
+    }).join('');
+  }
+  function seal(x) {  // {id, iv, c}: only the assignment id stays readable
+    if (!key || x.c) return Promise.resolve(x);
+    G.iv = crypto.getRandomValues(new Uint8Array(12));
+    var iv = unhex(G.iv);
+    return S.encrypt(G, key, new TextEncoder().encode(JSON.stringify(x)))
+      .then(function (c) { return {id: x.id, iv: iv, c: unhex(c)}; });
+  }
+  function unseal(x) {  // one it cannot open stays as it is, unsent, never dropped
+    if (!key || !x.c) return x;
+    G.iv = hex(x.iv);
+    return S.decrypt(G, key, hex(x.c)).then(function (b) {
+      return JSON.parse(new TextDecoder().decode(b));
+    }, function () { return x; });
+  }
+  function persist() {
+    var n = ++seq;
+    return Promise.all(q.map(seal)).then(function (list) { if (n == seq) save(Q, list); });
+  }
+  var ready = (me && S && me.dataset.key ? S.importKey('raw', hex(me.dataset.key), G, false,
+    ['encrypt', 'decrypt']) : Promise.resolve()).then(function (k) {
+    key = k;
+    return Promise.all(load(Q).map(unseal));
+  }).then(function (list) { q = list; }, function () { q = load(Q); });
   function token() { return JSON.parse(d.body.getAttribute('hx-headers'))['X-CSRFToken']; }
   function queueNote(extra) {
     if (!me) return;
-    var n = load(Q).length;
+    var n = q.length;
     var text = n ? (n == 1 ? me.dataset.one : me.dataset.many).replace('#', n) : '';
     me.textContent = [extra, text].filter(Boolean).join(' ');
     me.hidden = !me.textContent;
@@ -29,25 +63,28 @@
     return it;
   }
   function keep(it) {
-    save(Q, load(Q).filter(function (x) { return x.id != it.id; }).concat([it]));
     save(DONE, load(DONE).concat([it.id]));
-    queueNote();
-    sync();
+    function add() {  // after what came before, even if that failed
+      q = q.filter(function (x) { return x.id != it.id; }).concat([it]);
+      queueNote();
+      return persist();
+    }
+    ready = ready.then(add, add).then(sync);
   }
   function sync() {
-    var q = load(Q);
+    var items = q.filter(function (x) { return !x.c; });
     clearTimeout(timer);
-    if (!q.length || busy) return;
+    if (!items.length || busy) return;
     busy = true;
     fetch('/answers/sync', {
-      method: 'POST', credentials: 'same-origin', body: JSON.stringify({items: q}),
+      method: 'POST', credentials: 'same-origin', body: JSON.stringify({items: items}),
       headers: {'Content-Type': 'application/json', 'X-CSRFToken': token()}
     }).then(function (r) {
       if (!r.ok) throw r;
       return r.json();
     }).then(function (body) {
       var sent = body.results.map(function (x) { return x.id; });
-      save(Q, load(Q).filter(function (x) { return sent.indexOf(x.id) < 0; }));
+      q = q.filter(function (x) { return sent.indexOf(x.id) < 0; });
       queueNote(body.results.filter(function (x) { return x.message; })
         .map(function (x) { return x.message; }).join(' '));
       var retry = body.results.filter(function (x) { return x.retry; })
@@ -57,10 +94,12 @@
         nextCard(batch);
       }
       if (today) today.outerHTML = body.today;
-      if (d.querySelector('#task.offline')) location.reload();
+      return persist().then(function () {
+        if (d.querySelector('#task.offline')) location.reload();
+      });
     }).catch(function () {}).then(function () {
       busy = false;
-      if (load(Q).length) timer = setTimeout(sync, 15000);
+      if (q.length) timer = setTimeout(sync, 15000);
     });
   }
   function nextCard(batch) {
@@ -110,8 +149,7 @@
 
   var batch = d.querySelector('.batch');
   if (batch) nextCard(batch);
-  queueNote();
-  sync();
+  ready.then(function () { queueNote(); sync(); });
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js');
     if (!me && window.caches) {  // nobody's pages: on a shared phone, hers go at logout

@@ -79,8 +79,8 @@ def test_a_batch_answer_to_a_check_task_is_told_when_it_arrives(visitor, make_us
     results = visitor.client.post("/answers/sync", json={"items": [
         {"id": 1, "answer": "neg"}, {"id": 2, "answer": "pos"}]},
         headers={"X-CSRFToken": visitor.token}).get_json()["results"]
-    assert results[0]["ok"] and results[0]["message"] == \
-        "जाँच का काम: सही जवाब “खुश” था। इस जवाब के पैसे नहीं मिलेंगे।"
+    assert results[0]["ok"] and results[0]["message"] == (  # names the task: its card is gone
+        "“Sentence 0” वाला जाँच का काम: सही जवाब “खुश” था। इस जवाब के पैसे नहीं मिलेंगे।")
     assert results[1]["ok"] and "message" not in results[1]
 
 
@@ -198,10 +198,12 @@ def test_someone_elses_assignment_gets_404_and_writes_nothing(visitor, make_user
 
 
 def test_an_expired_lease_gets_409_with_a_way_on(visitor, make_user, make_project, db):
-    worker, project = make_user(), make_project(lease_seconds=60)
+    from core import tasks
+    worker, project = make_user(), make_project(lease_seconds=60, redundancy=1)
     visitor.login(worker)
     visitor.get(f"/tasks/{project['slug']}/next")
     db.execute("UPDATE assignments SET lease_expires_at = '2000-01-01 00:00:00'")
+    tasks.claim_next(db, make_user()["id"], project)  # the task went to someone else
     response = visitor.post("/answers/1", {"answer": "pos"}, htmx=True)
     body = response.get_data(as_text=True)
     assert response.status_code == 409 and "Time for this task ran out" in body

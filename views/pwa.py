@@ -2,11 +2,11 @@
 import json
 import os
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 
 from .assets import lean_js
-from .web import public
+from .web import htmx, public
 
 bp = Blueprint("pwa", __name__)
 
@@ -53,3 +53,15 @@ def service_worker():
 def offline():
     """Anyone: what the phone shows when a page cannot load for want of signal."""
     return render_template("offline.html")
+
+
+@bp.after_app_request
+def _not_for_the_next_person(response):
+    """A logged-in person's pages are never stored by the browser's own cache, so that Back
+    after logout on a shared phone asks the server (which says: log in) instead of showing
+    her page, her key in it. The service worker keeps what she needs offline, and app.js
+    drops it at logout."""
+    if g.get("user") and not htmx and response.mimetype == "text/html" \
+            and request.endpoint != "pwa.offline":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -90,18 +90,20 @@ def localized(row: dict, field: str) -> str:
     return row.get(f"{field}_{lang()}") or row[f"{field}_en"]
 
 
-def check_note(missed: dict) -> str:
-    """What she is told after a wrong answer to a check task (core.tasks.missed_check),
-    given that assignment:
-    the right answer, as the buttons showed it to her."""
+def right_answer(missed: dict) -> str:
+    """The right answer of a check task she missed, as the buttons showed it to her."""
     right = missed["gold_answer"]
     if missed["task_type"] == "yes_no":
-        right = {"yes": _("Yes"), "no": _("No")}.get(right, right)
-    else:
-        right = next((localized(label, "text") for label in projects.labels(
-            get_db(), missed["project_id"]) if label["value"] == right), right)
+        return {"yes": _("Yes"), "no": _("No")}.get(right, right)
+    return next((localized(label, "text") for label in projects.labels(
+        get_db(), missed["project_id"]) if label["value"] == right), right)
+
+
+def check_note(missed: dict) -> str:
+    """What she is told after a wrong answer to a check task (core.tasks.missed_check),
+    given that assignment: the right answer, as the buttons showed it to her."""
     return _("Check task: the right answer was “%(answer)s”. This answer is not paid.",
-             answer=right)
+             answer=right_answer(missed))
 
 
 def money(paise: int) -> str:

@@ -1,10 +1,12 @@
 """Annotators: home, the task loop (one request per task), media and earnings."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from core import earnings, projects, tasks
-from core.errors import Invalid, Refused
+from core import earnings, gold, lease, projects, tasks, welcome
+from core.errors import Invalid, NotFound, Refused
 
-from .web import check_note, get_db, htmx, id_arg, message, page_or_fragment, refuse, \
+from .gold import batch_check_note, pause_note
+from .web import get_db, htmx, id_arg, message, page_or_fragment, refuse, \
     role_required
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
@@ -13,14 +15,21 @@ bp = Blueprint("work", __name__)
 annotator = role_required("annotator")
 
 
-def _card(project, assignment, error=None, status=200, missed=None, typed=""):
+# What the next card says about the last one (?after= in the 303 without htmx).
+AFTER = {"skipped": lambda: _("Skipped."), "reported": lambda: _("Reported. Thank you.")}
+
+
+def _card(project, assignment, error=None, status=200, missed=None, typed="", notice=None,
+          paused=None):
     """The task card (page or htmx fragment) for `assignment`, or "no more tasks";
     `missed`: her previous answer, when it failed a check task; `typed`: her refused
-    text, given back to mend."""
+    text, given back to mend; `notice`: a word on what her last tap did; `paused`: why
+    check tasks hold her back in this project (core.gold.held_back), instead of a task."""
     db = get_db()
     return page_or_fragment(
         "work/task.html", "work/_task_card.html", status,
         project=project, assignment=assignment, error=error, missed=missed, typed=typed,
+        notice=notice, paused=paused,
         labels=projects.labels(db, project["id"]) if assignment else [],
         reasons=tasks.SKIP_REASONS, today=earnings.today(db, g.user["id"]))
 
@@ -30,18 +39,30 @@ def _after_write(assignment_id, write):
     db = get_db()
     assignment = tasks.get_assignment(db, assignment_id, g.user["id"])
     project = projects.project_for_worker(db, g.user, assignment["slug"])
+    typed = request.form.get("answer", "")
     try:
         done = write(db)
     except Refused as refusal:
         if refusal.status == 400:  # a bad answer: the same card again, message beside it
-            return _card(project, assignment, error=message(refusal), status=400,
-                         typed=request.form.get("answer", ""))
-        return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]))
+            return _card(project, assignment, error=message(refusal), status=400, typed=typed)
+        again = lease.renew(db, assignment_id, g.user["id"]) if refusal.code == "expired" \
+            else None
+        if again:  # her time ran out but the task is still free: hers again, text kept
+            return _card(project, again, typed=typed, notice=_(
+                "Time for this task ran out, but it is still free for you. Check your answer"
+                " and send it again."))
+        return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]),
+                      typed=typed if project["task_type"] == "free_text" else "")
     missed = done if tasks.missed_check(done) else None
+    after = done["state"] if done["state"] in AFTER else None
     if not htmx:
         return redirect(url_for(".next_task", slug=project["slug"],
-                                missed=missed["id"] if missed else None), 303)
-    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed)
+                                missed=missed["id"] if missed else None, after=after), 303)
+    paused = gold.held_back(db, g.user["id"], project["id"]) if missed else None  # only a miss
+    if paused:
+        return _card(project, None, missed=missed, paused=paused[0])
+    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed,
+                 notice=AFTER[after]() if after else None)
 
 
 @bp.get("/home")
@@ -50,7 +71,16 @@ def home():
     """Annotator: her projects with tasks available, today's answers and earnings."""
     db = get_db()
     return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
-                           today=earnings.today(db, g.user["id"]))
+                           today=earnings.today(db, g.user["id"]),
+                           held=gold.held_back(db, g.user["id"]),
+                           welcome=welcome.first_time(db, g.user))
+
+
+@bp.get("/help")
+@annotator
+def help_page():
+    """Annotator: how the work goes (the first-day welcome, again)."""
+    return render_template("work/help.html")
 
 
 @bp.get("/tasks/<slug>/next")
@@ -58,9 +88,17 @@ def home():
 def next_task(slug):
     """Annotator: claim (or resume) her next task in a project and show it."""
     db = get_db()
-    project = projects.project_for_worker(db, g.user, slug)
     missed = tasks.find_missed_check(db, id_arg("missed"), g.user["id"])  # from the 303
-    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed)
+    try:
+        project = projects.project_for_worker(db, g.user, slug)
+    except NotFound:  # paused by check tasks: say why, not "not open to you"
+        paused = gold.held_back_by_slug(db, g.user, slug)
+        if paused is None:
+            raise
+        return _card(paused, None, missed=missed, paused=paused)
+    after = AFTER.get(request.args.get("after", ""))
+    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed,
+                 notice=after() if after else None)
 
 
 @bp.post("/answers/<id:assignment_id>")
@@ -112,7 +150,9 @@ def sync():
             result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
         elif missed:
-            result["message"] = check_note(missed)
+            result["message"] = batch_check_note(missed)
+            for held in gold.held_back(db, g.user["id"], missed["project_id"]):
+                result["message"] += " " + pause_note(held)
     # Her count for today, as the page shows it, so a batch page stays true.
     return {"results": results, "today": render_template(
         "work/_today.html", today=earnings.today(db, g.user["id"]))}
@@ -122,7 +162,10 @@ def sync():
 @annotator
 def media(media_id):
     """Annotator: a task's picture, only while she holds the task."""
-    row = tasks.media_for_holder(get_db(), media_id, g.user["id"])
+    try:
+        row = tasks.media_for_holder(get_db(), media_id, g.user["id"])
+    except NotFound:  # the picture of a check task she missed, in the note that says so
+        row = gold.missed_media(get_db(), media_id, g.user["id"])
     response = make_response(row["data"])
     response.content_type = row["content_type"]
     # Private: the picture is hers alone. An id's bytes never change.
