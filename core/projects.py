@@ -105,7 +105,8 @@ def centre_overview(db, centre_id: int | None) -> list[dict]:
     """Progress of each project, for supervisors (every centre when centre_id is None)."""
     return list(db.query(
         "SELECT p.*, c.name AS centre_name,"
-        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS tasks_total,"
+        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status <> 'removed')"
+        " AS tasks_total,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'done')"
         " AS tasks_done,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'held')"
