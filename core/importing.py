@@ -10,6 +10,7 @@ import posixpath
 import sqlite3
 import unicodedata
 import zipfile
+import zlib
 
 from . import audit
 from .db import one, parse_stamp, stamp, utcnow, write
@@ -356,6 +357,9 @@ def _picture(line, path, report, archive, pictures_from) -> dict | None:
     except Invalid as refusal:
         code = "bad_picture" if refusal.code == "bad_image" else refusal.code
         report.error(line, code, name=path[:80], **refusal.detail)
+        return None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):  # a member that lies
+        report.error(line, "bad_picture", name=path[:80])
         return None
 
 

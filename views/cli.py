@@ -1,6 +1,7 @@
 """Command line for scripts: init-db, seed-demo, create-user, import-tasks, export,
 backup. Non-interactive."""
 import os
+import sys
 
 import click
 from flask import current_app
@@ -92,7 +93,7 @@ def import_tasks(slug, path, skip_duplicates):
             for bar in bars.values():
                 bar.render_finish()
             label = "Checking" if step == "check" else "Writing "
-            bars[step] = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            bars[step] = click.progressbar(length=total, label=label, file=sys.stderr)
             bars[step].render_progress()
         bar = bars[step]
         bar.update(done - bar.pos)
@@ -160,10 +161,8 @@ def export(slug, fmt, out):
                 f.write(piece)
         click.echo(f"Exported {slug} to {out}", err=True)
     else:
-        stream = click.get_text_stream("stdout")
         for piece in pieces:
-            stream.write(piece)
-        stream.flush()
+            click.echo(piece, nl=False)
 
 
 def init_app(app):
