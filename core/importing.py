@@ -29,6 +29,7 @@ MAX_ID_CHARS = 200
 MAX_ERRORS = 200  # listed; counting goes on
 COLUMNS = ("id", "text", "image", "gold")
 MANIFESTS = (".csv", ".jsonl", ".ndjson", ".json")
+DELIMITERS = (",", ";", "\t", "|")
 _CHUNK = 64 * 1024
 
 
@@ -89,14 +90,18 @@ def _lines(text: str, report: Report):
             yield line
 
 
+def _delimiter(text: str) -> str:
+    """The separator the header row uses (Excel writes ';' in some locales, tab for "text").
+
+    The header holds only our column names, so it tells more surely than csv.Sniffer,
+    which can take a ';' inside Tamil sentences for the separator."""
+    header = text.lstrip("\r\n").split("\n", 1)[0]
+    return max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
+
+
 def _csv_rows(text: str, report: Report):
     """(line, {column: value}) for each data row of a CSV with a header row."""
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _delimiter(text)
     reader = csv.reader(_lines(text, report), delimiter=delimiter)
     try:
         header = next(reader, None)
@@ -142,6 +147,9 @@ def _jsonl_rows(text: str, report: Report):
             report.error(number, "bad_json")
             continue
         if not isinstance(row, dict):
+            report.error(number, "bad_json")
+            continue
+        if any(isinstance(value, (dict, list)) for value in row.values()):
             report.error(number, "bad_json")
             continue
         unknown = [key for key in row if key not in COLUMNS]

@@ -61,6 +61,20 @@ def test_csv_without_bom_and_with_semicolons_is_read(db, make_project):
     assert [r["gold_answer"] for r in db.query("SELECT gold_answer FROM tasks")] == ["yes", "no"]
 
 
+def test_a_semicolon_in_the_text_does_not_make_it_the_separator(db, make_project):
+    project = make_project(tasks=0)
+    data = "id,text\n1,விலை அதிகம்; தரம் குறைவு\n2,சரி; நல்லது\n".encode()
+    assert importing.import_tasks(db, project, data, "t.csv")["imported"] == 2
+    assert one(db, "SELECT payload_text FROM tasks")["payload_text"] == "விலை அதிகம்; தரம் குறைவு"
+
+
+def test_tab_separated_text_from_excel_is_read(db, make_project):
+    project = make_project(tasks=0)
+    data = "text\tid\nகடை, நல்லது\tx\n".encode()
+    assert importing.import_tasks(db, project, data, "t.csv")["imported"] == 1
+    assert one(db, "SELECT client_id FROM tasks")["client_id"] == "x"
+
+
 def test_jsonl_imports_and_free_text_takes_any_gold(db, make_project):
     project = make_project(tasks=0, task_type="free_text")
     data = '{"id": 7, "text": "Good morning", "gold": "காலை வணக்கம்"}\n\n{"text": "Hi"}\n'
@@ -123,9 +137,10 @@ def test_an_empty_file_is_refused(db, make_project, data, code):
 
 def test_rows_without_text_or_image_and_bad_json_are_listed(db, make_project):
     project = make_project(tasks=0)
-    data = b'{"text": "ok"}\n{"text": ""}\nnot json\n[1, 2]\n{"txt": "x"}\n'
+    data = b'{"text": "ok"}\n{"text": ""}\nnot json\n[1, 2]\n{"txt": "x"}\n{"text": {"a": 1}}\n'
     assert _codes(_refusal(db, project, data, "t.jsonl")) == [
-        (2, "empty_task"), (3, "bad_json"), (4, "bad_json"), (5, "unknown_column")]
+        (2, "empty_task"), (3, "bad_json"), (4, "bad_json"), (5, "unknown_column"),
+        (6, "bad_json")]
 
 
 def test_duplicate_ids_in_the_file_or_the_project_are_refused_or_skipped(db, make_project):

@@ -1,5 +1,7 @@
 """Supervisors: a project's task data. Import tasks from a file, mend the tasks annotators
 reported, and export tasks with their answers."""
+import re
+
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, \
     stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
@@ -189,6 +191,7 @@ def export(project_id, fmt):
             db.close()
 
     response = Response(stream_with_context(pieces()), mimetype=MIMETYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{project["slug"]}.{fmt}"'
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", project["slug"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Cache-Control"] = "no-store"
     return response
