@@ -7,6 +7,7 @@ from PIL import Image, ImageDraw
 
 from . import demo_data as data
 from . import projects, users
+from .db import stamp, utcnow, write
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre
@@ -105,4 +106,23 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, topic["id"], [{"text": t} for t, _ in data.HINDI_HEADLINES])
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
+    _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
     return [(login, secret, role, lang) for login, secret, role, _, lang, _ in ACCOUNTS]
+
+
+def _held_task(db, project: dict, text: str, reporters) -> None:
+    """A task cut off in the client's file, reported broken by two annotators and so held:
+    Meena's "Reported tasks" screen shows her what to mend (it comes last, so nobody's
+    first tasks change)."""
+    projects.add_tasks(db, project["id"], [{"text": text}])
+    task_id = db.execute("SELECT max(id) FROM tasks WHERE project_id = ?",
+                         (project["id"],)).fetchone()[0]
+    with write(db):
+        for login in reporters:
+            user = db.execute("SELECT id FROM users WHERE login = ?", (login,)).fetchone()[0]
+            db.execute("INSERT INTO assignments (task_id, user_id, project_id, state, reason,"
+                       " claimed_at, lease_expires_at, submitted_at) VALUES (?, ?, ?,"
+                       " 'reported', 'broken', ?, ?, ?)",
+                       (task_id, user, project["id"], *[stamp(utcnow())] * 3))
+        db.execute("UPDATE tasks SET reports_count = ?, status = 'held' WHERE id = ?",
+                   (len(reporters), task_id))

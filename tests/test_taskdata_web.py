@@ -297,3 +297,22 @@ def test_an_admin_sees_every_centre(visitor, make_user, make_project):
     project = make_project(tasks=1, centre="STP")
     visitor.login(make_user(role="admin"))
     assert visitor.get(f"/supervisor/projects/{project['id']}/reported").status_code == 200
+
+
+@pytest.mark.parametrize("lang,word", [("hi", "काम जोड़ें"), ("en", "Import tasks"),
+                                       ("ta", "பணிகளை ஏற்றுங்கள்")])
+def test_every_task_data_screen_speaks_her_language(visitor, db, make_user, make_project,
+                                                    lang, word):
+    project = make_project(tasks=2)
+    _report(db, project, make_user())
+    visitor.login(make_user(role="supervisor", lang=lang))
+    done = _upload(visitor, project["id"], TAMIL_CSV)
+    pid = project["id"]
+    for url in ("/supervisor/data", f"/supervisor/projects/{pid}/import",
+                done.headers["Location"], f"/supervisor/projects/{pid}/reported"):
+        page = visitor.get(url)
+        assert page.status_code == 200 and f'<html lang="{lang}">' in page.get_data(
+            as_text=True), url
+    assert word in visitor.get("/supervisor/data").get_data(as_text=True)
+    reported = visitor.get(f"/supervisor/projects/{pid}/reported").get_data(as_text=True)
+    assert {"hi": "गड़बड़ी: 1", "en": "Broken: 1", "ta": "கோளாறு: 1"}[lang] in reported
