@@ -296,11 +296,7 @@ def _shared_settings(db: Database) -> None:
     db.execute("CREATE INDEX audit_log_at ON audit_log(at)")
 
 
-# Import and reported tasks (#7): the picture's name as the client's file gave it, handed
-# back in the export; and a small index for the reported/skipped tasks of a project (only
-# those rows, so the hot path's answers never touch it).
+# Import (#7): the picture's path as the client's file gave it, handed back in the export.
 @migrations(name="0007_data_tasks")
 def _data_tasks(db: Database) -> None:
     db.execute("ALTER TABLE tasks ADD COLUMN image_ref TEXT")
-    db.execute("CREATE INDEX assignments_reported ON assignments(project_id, task_id)"
-               " WHERE state IN ('reported', 'skipped')")

@@ -5,7 +5,7 @@ import unicodedata
 
 from . import audit
 from .db import one, stamp, utcnow, write
-from .errors import Conflict, Invalid, NotFound
+from .errors import Invalid, NotFound
 from .importing import MAX_TEXT_CHARS
 
 PER_PAGE = 20
@@ -49,8 +49,6 @@ def get_task_or_404(db, user: dict, task_id: int) -> dict:
 
 _REPORTED = """
 SELECT t.*,
-  (SELECT count(*) FROM assignments a WHERE a.task_id = t.id AND a.state = 'skipped'
-   AND a.project_id = t.project_id) AS skips,
   (SELECT group_concat(reason || ':' || n) FROM (
      SELECT reason, count(*) AS n FROM assignments a WHERE a.task_id = t.id
      AND a.project_id = t.project_id AND a.state IN ('reported', 'skipped')
@@ -118,14 +116,12 @@ def remove(db, user: dict, task_id: int, now: dt.datetime | None = None) -> dict
     """Take a task out for good: never claimed again, out of the progress counts; its
     answers stay. Leases running on it end now, so no answer comes in after.
 
-    Raises NotFound("no_task"), Conflict("task_done") for a task already finished."""
+    Raises NotFound("no_task")."""
     now = now or utcnow()
     with write(db):
         task = get_task_or_404(db, user, task_id)
         if task["status"] == "removed":
             return task
-        if task["status"] == "done":
-            raise Conflict("task_done")
         db.execute("UPDATE tasks SET status = 'removed' WHERE id = ?", (task_id,))
         db.execute("UPDATE assignments SET lease_expires_at = ? WHERE task_id = ?"
                    " AND state = 'active' AND lease_expires_at > ?",

@@ -8,7 +8,7 @@ from PIL import Image
 
 from core import importing
 from core.db import one
-from core.errors import Invalid
+from core.errors import Conflict, Invalid
 
 
 def _refusal(db, project, data, name="tasks.csv", **options):
@@ -263,3 +263,21 @@ def test_progress_is_reported_while_checking_and_writing(db, make_project):
     assert ("check", 1001, 2502) in seen or any(s[0] == "check" and s[1] < s[2] for s in seen)
     assert seen[-1] == ("write", 2500, 2500)
     assert db["tasks"].count == 2500
+
+
+def test_ids_taken_by_another_import_meanwhile_refuse_the_whole_file(db, make_project,
+                                                                     monkeypatch):
+    project = make_project(tasks=0)
+    real_check = importing.check
+
+    def check_then_another_import(*args, **kwargs):
+        found = real_check(*args, **kwargs)
+        db.execute("INSERT INTO tasks (project_id, client_id, payload_text, created_at)"
+                   " VALUES (?, 'b', 'theirs', '2026-12-01 10:00:00')", (project["id"],))
+        return found
+
+    monkeypatch.setattr(importing, "check", check_then_another_import)
+    with pytest.raises(Conflict) as caught:
+        importing.import_tasks(db, project, b"id,text\na,mine\nb,mine too\n", "t.csv")
+    assert caught.value.code == "duplicate_race"
+    assert [r["payload_text"] for r in db.query("SELECT payload_text FROM tasks")] == ["theirs"]

@@ -316,3 +316,16 @@ def test_every_task_data_screen_speaks_her_language(visitor, db, make_user, make
     assert word in visitor.get("/supervisor/data").get_data(as_text=True)
     reported = visitor.get(f"/supervisor/projects/{pid}/reported").get_data(as_text=True)
     assert {"hi": "गड़बड़ी: 1", "en": "Broken: 1", "ta": "கோளாறு: 1"}[lang] in reported
+
+
+def test_a_finished_task_can_be_removed_and_released_back_to_done(meena, visitor, db,
+                                                                  make_user, make_project):
+    project = make_project(tasks=1, redundancy=1)
+    worker = make_user()
+    a = tasks.claim_next(db, worker["id"], project)
+    tasks.record_answer(db, a["id"], worker["id"], "pos")
+    assert visitor.post(f"/supervisor/tasks/{a['task_id']}/remove").status_code == 303
+    assert one(db, "SELECT status FROM tasks")["status"] == "removed"
+    assert visitor.post(f"/supervisor/tasks/{a['task_id']}/release").status_code == 303
+    assert one(db, "SELECT status FROM tasks")["status"] == "done"
+    assert [e["was"] for e in _audit(db, "task.release")] == ["removed"]

@@ -23,7 +23,6 @@ MESSAGES.update({
     "duplicate_race": _l("Another import added some of these ids just now. Nothing was "
                          "imported. Please try again."),
     "empty_task_text": _l("Please type the task's text."),
-    "task_done": _l("This task has all its answers. It cannot be removed."),
     # One problem of an import (views show the line beside it).
     "empty_file": _l("The file is empty."),
     "no_rows": _l("The file has a header row but no tasks."),
