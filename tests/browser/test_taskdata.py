@@ -15,7 +15,7 @@ def _close_the_demo_tasks(db_path):
     """The demo's own tasks of the project are finished, so the new ones come next."""
     conn = sqlite3.connect(db_path, timeout=10)
     with conn:
-        conn.execute("UPDATE tasks SET status = 'done' WHERE project_id ="
+        conn.execute("UPDATE tasks SET status = 'done' WHERE status = 'open' AND project_id ="
                      " (SELECT id FROM projects WHERE slug = ?)", (SLUG,))
     conn.close()
 
@@ -92,3 +92,28 @@ def test_meena_imports_tamil_sentences_an_annotator_answers_them_and_she_exports
     assert [r["text"] for r in mine] == SENTENCES[:2] + ["'" + SENTENCES[2]]
     assert all(r["answer"] and r["annotator"] and r["seconds"] for r in mine)
     assert "9876511111" not in data.decode("utf-8-sig")
+
+
+def test_meena_mends_the_held_task_on_her_phone(server, open_phone, checks, lang_text):
+    said = lang_text("ta")
+    project_id = server.value("SELECT id FROM projects WHERE slug = ?", (SLUG,))
+    held = server.value("SELECT id FROM tasks WHERE project_id = ? AND status = 'held'",
+                        (project_id,))
+    assert held, "the demo has a held task in the Tamil project"
+    page = open_phone("ta")
+    _meena_logs_in(page, server.url)
+    page.goto(f"{server.url}/supervisor/projects/{project_id}/reported")
+    checks.page(page, "ta", "ta reported tasks")
+    card = page.locator("section.card", has_text=said._("Task %(id)s", id=str(held)))
+    assert said._("Broken") + ": 2" in card.inner_text()
+    card.locator("textarea").fill("இந்தக் கடையில் வாங்கிய அரிசி நன்றாக இருந்தது.")
+    with page.expect_navigation():
+        card.locator("button", has_text=said._("Save text")).tap()
+    card = page.locator("section.card", has_text=said._("Task %(id)s", id=str(held)))
+    with page.expect_navigation():
+        card.locator("button", has_text=said._("Back to work")).tap()
+    task = server.query("SELECT payload_text, status, reports_count FROM tasks WHERE id = ?",
+                        (held,))[0]
+    assert task == {"payload_text": "இந்தக் கடையில் வாங்கிய அரிசி நன்றாக இருந்தது.",
+                    "status": "open", "reports_count": 0}
+    assert said._("No reported tasks. Good.") in page.inner_text("main")
