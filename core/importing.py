@@ -3,6 +3,7 @@ as its manifest. Everything is checked first and every problem listed with its l
 all rows go in, in one transaction, or none do. Pictures are shrunk for phones on the way in.
 """
 import csv
+import hashlib
 import io
 import json
 import os
@@ -43,6 +44,7 @@ class Report:
         self.skipped = 0
         self.errors = []
         self.error_count = 0
+        self.sha256 = None
 
     def error(self, line, code, **detail):
         self.error_count += 1
@@ -261,6 +263,13 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     if len(data) > MAX_FILE_BYTES:
         report.error(None, "file_too_big", limit_mb=MAX_FILE_BYTES // 1024 // 1024)
         return [], report
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    if one(db, "SELECT 1 FROM audit_log WHERE action = 'tasks.import' AND subject = ?"
+               " AND json_extract(detail, '$.sha256') = ?",
+           (f"project:{project['id']}", report.sha256)):
+        # A second tap on a slow link, or the same file twice: the rows would be new tasks.
+        report.error(None, "same_file")
+        return [], report
     archive = None
     if data.startswith(b"PK\x03\x04") or name.lower().endswith(".zip"):
         archive = _Zip(data, report)
@@ -414,7 +423,7 @@ def import_tasks(db, project: dict, data: bytes, name: str, *, skip_duplicates=F
             report.imported = inserted
             summary = {k: v for k, v in report.as_dict().items() if k != "errors"}
             audit_id = audit.record(db, actor_id, "tasks.import", f"project:{project['id']}",
-                                    file=name[:120], **summary)
+                                    file=name[:120], sha256=report.sha256, **summary)
     except sqlite3.IntegrityError as exc:
         raise Conflict("duplicate_race") from exc
     if progress:

@@ -281,3 +281,20 @@ def test_ids_taken_by_another_import_meanwhile_refuse_the_whole_file(db, make_pr
         importing.import_tasks(db, project, b"id,text\na,mine\nb,mine too\n", "t.csv")
     assert caught.value.code == "duplicate_race"
     assert [r["payload_text"] for r in db.query("SELECT payload_text FROM tasks")] == ["theirs"]
+
+
+def test_the_same_file_twice_is_refused_the_second_time(db, make_project):
+    project = make_project(tasks=0)
+    data = "text\nஒன்று\nஇரண்டு\n".encode()
+    assert importing.import_tasks(db, project, data, "t.csv")["imported"] == 2
+    assert [e["code"] for e in _refusal_after(db, project, data)] == ["same_file"]
+    other = make_project(tasks=0, slug="other")
+    assert importing.import_tasks(db, other, data, "t.csv")["imported"] == 2
+
+
+def _refusal_after(db, project, data):
+    before = db["tasks"].count
+    with pytest.raises(Invalid) as caught:
+        importing.import_tasks(db, project, data, "t.csv")
+    assert db["tasks"].count == before
+    return caught.value.detail["report"]["errors"]

@@ -25,6 +25,7 @@ MESSAGES.update({
     "empty_task_text": _l("Please type the task's text."),
     # One problem of an import (views show the line beside it).
     "empty_file": _l("The file is empty."),
+    "same_file": _l("This same file was imported into this project already."),
     "no_rows": _l("The file has a header row but no tasks."),
     "bad_encoding": _l("This line is not UTF-8 text. In Excel, save as “CSV UTF-8”."),
     "line_too_long": _l("This line is too long: at most %(limit)s characters."),
