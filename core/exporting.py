@@ -6,8 +6,6 @@ import hmac
 import io
 import json
 
-from .db import one
-
 CSV_COLUMNS = ("task_id", "client_id", "text", "image", "gold", "status", "aggregate",
                "confidence", "annotator", "answer", "seconds", "review_state", "answered_at")
 FORMATS = ("csv", "jsonl")
@@ -100,7 +98,3 @@ def export(db, project_id: int, fmt: str, secret: bytes):
     items = tasks_with_answers(db, project_id, secret)
     return _csv_lines(items) if fmt == "csv" else _jsonl_lines(items)
 
-
-def answers_count(db, project_id: int) -> int:
-    return one(db, "SELECT count(*) AS n FROM assignments WHERE project_id = ?"
-                   " AND state = 'submitted'", (project_id,))["n"]

@@ -190,6 +190,8 @@ def export(project_id, fmt):
         finally:
             db.close()
 
+    # text/csv and application/x-ndjson are not in COMPRESS_MIMETYPES, so Flask-Compress
+    # passes the stream through untouched (tests/test_taskdata_web.py checks it).
     response = Response(stream_with_context(pieces()), mimetype=MIMETYPES[fmt])
     name = re.sub(r"[^A-Za-z0-9_-]", "_", project["slug"])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
