@@ -47,13 +47,25 @@ def get_task_or_404(db, user: dict, task_id: int) -> dict:
     return task
 
 
+def media_for_supervisor(db, user: dict, media_id: int) -> dict:
+    """A task's picture, for a supervisor of the project's centre (admin: any).
+
+    Raises NotFound("no_media") otherwise."""
+    media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
+                    " WHERE m.id = :id AND (:centre IS NULL OR p.centre_id = :centre)",
+                {"id": media_id, "centre": _centre_of(user)})
+    if media is None:
+        raise NotFound("no_media")
+    return media
+
+
 _REPORTED = """
-SELECT t.*,
+SELECT t.*, m.width AS media_width, m.height AS media_height,
   (SELECT group_concat(reason || ':' || n) FROM (
      SELECT reason, count(*) AS n FROM assignments a WHERE a.task_id = t.id
      AND a.project_id = t.project_id AND a.state IN ('reported', 'skipped')
      GROUP BY reason ORDER BY n DESC)) AS reasons
-FROM tasks t
+FROM tasks t LEFT JOIN media m ON m.id = t.media_id
 WHERE t.project_id = :project AND t.status <> 'removed'
   AND (t.status = 'held' OR t.reports_count > 0)
 """

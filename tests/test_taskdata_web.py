@@ -329,3 +329,25 @@ def test_a_finished_task_can_be_removed_and_released_back_to_done(meena, visitor
     assert visitor.post(f"/supervisor/tasks/{a['task_id']}/release").status_code == 303
     assert one(db, "SELECT status FROM tasks")["status"] == "done"
     assert [e["was"] for e in _audit(db, "task.release")] == ["removed"]
+
+
+def test_she_sees_the_picture_of_a_reported_task_and_no_other_centre_does(
+        visitor, db, make_user, make_project):
+    from PIL import Image
+
+    from core import media, projects
+    project = make_project(tasks=0)
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), (0, 120, 0)).save(out, "PNG")
+    projects.add_tasks(db, project["id"], [{"image": media.prepare_image(out.getvalue())}])
+    _report(db, project, make_user())
+    media_id = one(db, "SELECT media_id FROM tasks")["media_id"]
+    visitor.login(make_user(role="supervisor"))
+    html = visitor.get(f"/supervisor/projects/{project['id']}/reported").get_data(as_text=True)
+    assert f'src="/supervisor/media/{media_id}"' in html and 'width="360"' in html
+    picture = visitor.get(f"/supervisor/media/{media_id}")
+    assert picture.status_code == 200 and picture.mimetype == "image/webp"
+    assert "private" in picture.headers["Cache-Control"]
+    visitor.post("/logout")
+    visitor.login(make_user(role="supervisor", centre="STP"))
+    assert visitor.get(f"/supervisor/media/{media_id}").status_code == 404

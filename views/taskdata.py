@@ -2,8 +2,8 @@
 reported, and export tasks with their answers."""
 import re
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, \
-    stream_with_context, url_for
+from flask import Blueprint, Response, current_app, g, make_response, redirect, \
+    render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -168,6 +168,20 @@ def release(task_id):
 def remove(task_id):
     """Supervisor: take a task out for good (its answers stay)."""
     return _back_to_list(taskdata.remove(get_db(), g.user, task_id))
+
+
+@bp.get("/media/<id:media_id>")
+@role_required(*SUPERVISORS)
+def media(media_id):
+    """Supervisor: the picture of one of her centre's tasks, to judge a report."""
+    row = taskdata.media_for_supervisor(get_db(), g.user, media_id)
+    response = make_response(row["data"])
+    response.content_type = row["content_type"]
+    response.cache_control.private = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.cache_control.immutable = True  # an id's bytes never change
+    response.set_etag(row["sha256"])
+    return response.make_conditional(request)
 
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
