@@ -137,7 +137,9 @@ def _csv_rows(text: str, report: Report):
 
 
 def _jsonl_rows(text: str, report: Report):
-    for number, line in enumerate(text.splitlines(), 1):
+    # Not splitlines(): it also breaks at U+2028 and other separators a text may hold.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         if len(line) > MAX_LINE_CHARS:

@@ -83,6 +83,12 @@ def test_jsonl_imports_and_free_text_takes_any_gold(db, make_project):
         "client_id": "7", "gold_answer": "காலை வணக்கம்"}
 
 
+def test_jsonl_lines_break_only_at_newlines(db, make_project):
+    project = make_project(tasks=0, task_type="free_text")
+    data = '{"text": "ஒன்று\u2028இரண்டு"}\r\n{"text": "மூன்று\x85"}\r\n'.encode()
+    assert importing.import_tasks(db, project, data, "t.jsonl")["imported"] == 2
+
+
 def test_wrong_columns_are_named_and_nothing_imported(db, make_project):
     project = make_project(tasks=0)
     report = _refusal(db, project, b"id,sentence,label\n1,a,pos\n")
