@@ -7,7 +7,7 @@ PORT ?= 8000
 FLASK := $(BIN)/flask --app app
 export VELAI_DB ?= instance/velai.db
 
-.PHONY: setup run test bench translations chromium clean
+.PHONY: setup run test bench bench-data translations chromium clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ test: setup chromium $(AXE)
 
 bench: setup chromium
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.imports
+
+# Import 100,000 rows and export 100,000 answers: time and peak memory (a few seconds).
+bench-data: setup
+	$(BIN)/python -m bench.imports
 
 clean:
 	rm -rf $(VENV) static/build translations/*/LC_MESSAGES/*.mo

@@ -4,11 +4,12 @@ import json
 from .db import parse_stamp, stamp, utcnow
 
 
-def record(db, actor_id, action: str, subject: str, **detail) -> None:
-    db.execute(
+def record(db, actor_id, action: str, subject: str, **detail) -> int:
+    """Write one entry; returns its id."""
+    return db.execute(
         "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
         (stamp(utcnow()), actor_id, action, subject, json.dumps(detail, ensure_ascii=False)),
-    )
+    ).lastrowid
 
 
 def actions(db) -> list[str]:

@@ -507,3 +507,7 @@ def _gold(db: Database) -> None:
         BEGIN
             UPDATE users SET offline_key = lower(hex(randomblob(32))) WHERE id = NEW.id;
         END""")
+# Import (#7): the picture's path as the client's file gave it, handed back in the export.
+@migrations(name="0007_data_tasks")
+def _data_tasks(db: Database) -> None:
+    db.execute("ALTER TABLE tasks ADD COLUMN image_ref TEXT")

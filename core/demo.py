@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from . import demo_data as data
 from . import payment_details, projects, qualifications, tasks, users
-from .db import IST, one, stamp, write
+from .db import IST, one, stamp, utcnow, write
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre
@@ -131,6 +131,7 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
     _last_week(db)
+    _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
     return [(login, secret, role, lang) for login, secret, role, _, lang, _ in ACCOUNTS]
 
 
@@ -191,3 +192,21 @@ def _last_week(db, now=None) -> None:
                          "pending" if n < pending else "accepted", project["pay_paise"]))
                     db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
                                (task["id"],))
+
+
+def _held_task(db, project: dict, text: str, reporters) -> None:
+    """A task cut off in the client's file, reported broken by two annotators and so held:
+    Meena's "Reported tasks" screen shows her what to mend (it comes last, so nobody's
+    first tasks change)."""
+    projects.add_tasks(db, project["id"], [{"text": text}])
+    task_id = db.execute("SELECT max(id) FROM tasks WHERE project_id = ?",
+                         (project["id"],)).fetchone()[0]
+    with write(db):
+        for login in reporters:
+            user = db.execute("SELECT id FROM users WHERE login = ?", (login,)).fetchone()[0]
+            db.execute("INSERT INTO assignments (task_id, user_id, project_id, state, reason,"
+                       " claimed_at, lease_expires_at, submitted_at) VALUES (?, ?, ?,"
+                       " 'reported', 'broken', ?, ?, ?)",
+                       (task_id, user, project["id"], *[stamp(utcnow())] * 3))
+        db.execute("UPDATE tasks SET reports_count = ?, status = 'held' WHERE id = ?",
+                   (len(reporters), task_id))

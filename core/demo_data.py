@@ -1,5 +1,8 @@
 """Demo content for `flask seed-demo`: realistic, multilingual, written for this project."""
 
+# A line the client's file cut short: annotators report it broken, the supervisor mends it.
+BROKEN_REVIEW = "இந்தக் கடையில் வாங்கிய அரிசி ��� ���"
+
 TAMIL_REVIEWS = [
     ("இந்தக் கடையில் காய்கறிகள் எப்போதும் புதியதாக இருக்கும்.", "positive"),
     ("பேருந்து ஒரு மணி நேரம் தாமதமாக வந்தது, யாரும் காரணம் சொல்லவில்லை.", "negative"),

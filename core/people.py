@@ -168,9 +168,9 @@ def read_csv(data: bytes) -> list[dict]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("bad_encoding") from None
+        raise Invalid("people_bad_encoding") from None
     if not text.strip():
-        raise Invalid("empty_file")
+        raise Invalid("no_people")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -185,11 +185,11 @@ def read_csv(data: bytes) -> list[dict]:
             row["line"] = reader.line_num
             rows.append(row)
             if len(rows) > MAX_CSV_ROWS:
-                raise Invalid("too_many_rows", limit=MAX_CSV_ROWS)
+                raise Invalid("too_many_people", limit=MAX_CSV_ROWS)
     except csv.Error:  # a field longer than the csv module allows, and the like
-        raise Invalid("bad_csv", line=reader.line_num) from None
+        raise Invalid("people_bad_csv", line=reader.line_num) from None
     if not rows:
-        raise Invalid("empty_file")
+        raise Invalid("no_people")
     return rows
 
 

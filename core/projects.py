@@ -450,7 +450,8 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
     now = now or utcnow()
     rows = list(db.query(
         "SELECT p.*, c.name AS centre_name, c.code AS centre_code,"
-        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS tasks_total,"
+        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status <> 'removed')"
+        " AS tasks_total,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'open')"
         " AS tasks_open,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'done')"

@@ -1,4 +1,7 @@
-"""The command line that scripts use: init-db, create-user, seed-demo."""
+"""The command line that scripts use: init-db, create-user, seed-demo, import-tasks,
+export."""
+import json
+
 from core import db as coredb
 from core.db import one
 
@@ -59,7 +62,7 @@ def test_import_shrinks_photos_for_phones(app, tmp_path, make_project):
     assert (tmp_path / "photo.jpg").stat().st_size > 1_000_000
     (tmp_path / "tasks.jsonl").write_text(
         '{"image": "photo.jpg", "gold": "pos"}\n{"text": "இது நல்ல கடை"}\n', encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["import-tasks", "--project", project["slug"],
+    result = app.test_cli_runner().invoke(args=["import-tasks", project["slug"],
                                                 str(tmp_path / "tasks.jsonl")])
     assert result.exit_code == 0, result.output
     db = coredb.connect(app.config["VELAI_DB"])
@@ -71,10 +74,61 @@ def test_import_shrinks_photos_for_phones(app, tmp_path, make_project):
 def test_a_bad_line_imports_nothing(app, tmp_path, make_project):
     project = make_project(tasks=0)
     (tmp_path / "tasks.jsonl").write_text('{"text": "ok"}\n{"image": "missing.jpg"}\n')
-    result = app.test_cli_runner().invoke(args=["import-tasks", "--project", project["slug"],
+    result = app.test_cli_runner().invoke(args=["import-tasks", project["slug"],
                                                 str(tmp_path / "tasks.jsonl")])
-    assert result.exit_code != 0 and "line 2" in result.output
+    assert result.exit_code != 0 and "line 2: missing_picture" in result.output
     assert coredb.connect(app.config["VELAI_DB"])["tasks"].count == 0
+
+
+def test_import_csv_lists_every_bad_line_and_imports_nothing(app, tmp_path, make_project):
+    project = make_project(tasks=0)
+    (tmp_path / "tasks.csv").write_text(
+        "id,text,gold\n1,ok,pos\n2,,\n3,fine,maybe\n1,again,\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-tasks", project["slug"],
+                                                str(tmp_path / "tasks.csv")])
+    assert result.exit_code != 0
+    for expected in ("line 3: empty_task", "line 4: unknown_gold", "line 5: duplicate_id"):
+        assert expected in result.output
+    assert "4 rows" in result.output
+    assert coredb.connect(app.config["VELAI_DB"])["tasks"].count == 0
+
+
+def test_import_skips_duplicates_when_asked_and_says_so(app, tmp_path, make_project):
+    project = make_project(tasks=0)
+    path = tmp_path / "tasks.csv"
+    path.write_text("id,text\na,one\nb,two\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import-tasks", project["slug"], str(path)]).exit_code == 0
+    path.write_text("id,text\na,one\nc,three\nc,again\n", encoding="utf-8")
+    refused = runner.invoke(args=["import-tasks", project["slug"], str(path)])
+    assert refused.exit_code != 0 and "existing_id" in refused.output
+    skipped = runner.invoke(args=["import-tasks", project["slug"], str(path),
+                                  "--skip-duplicates"])
+    assert skipped.exit_code == 0, skipped.output
+    assert "Imported 1 tasks" in skipped.output and "2 duplicates skipped" in skipped.output
+    db = coredb.connect(app.config["VELAI_DB"])
+    assert [r["client_id"] for r in db.query("SELECT client_id FROM tasks ORDER BY id")] == \
+        ["a", "b", "c"]
+
+
+def test_import_to_an_unknown_project_says_so(app, tmp_path):
+    (tmp_path / "t.csv").write_text("text\nx\n")
+    result = app.test_cli_runner().invoke(args=["import-tasks", "nope", str(tmp_path / "t.csv")])
+    assert result.exit_code != 0 and "no_project" in result.output
+
+
+def test_export_writes_csv_with_bom_to_a_file_and_jsonl_to_stdout(app, tmp_path, make_project):
+    project = make_project(tasks=2)
+    runner = app.test_cli_runner()
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["export", project["slug"], "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbftask_id,client_id,text")
+    assert data.count(b"\r\n") == 3
+    lines = runner.invoke(args=["export", project["slug"], "--format", "jsonl"]).output
+    assert [json.loads(line)["text"] for line in lines.splitlines()] == ["Sentence 0",
+                                                                         "Sentence 1"]
 
 
 def test_backup_is_a_consistent_copy(app, tmp_path, make_user):

@@ -1,12 +1,15 @@
-"""Command line for scripts: init-db, seed-demo, create-user, projects. Non-interactive."""
+"""Command line for scripts: init-db, seed-demo, create-user, projects, import-tasks,
+export, backup. Non-interactive."""
 import json
+import os
+import sys
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import importing, projects, users
+from core import exporting, importing, projects, taskdata, users
 from core.errors import Invalid, Refused
 
 
@@ -73,19 +76,94 @@ def backup(target):
 
 @click.command("import-tasks")
 @with_appcontext
-@click.option("--project", "slug", required=True, help="Project slug.")
+@click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_tasks(slug, path):
-    """Add tasks from a JSON Lines file ({"text", "image", "gold"} per line), all or nothing.
+@click.option("--skip-duplicates", is_flag=True,
+              help="Skip rows whose id the project (or the file, above) has already.")
+def import_tasks(slug, path, skip_duplicates):
+    """Add tasks to project SLUG from a CSV, JSON Lines or zip file, all or nothing.
 
-    Pictures are resized for a 360 px screen and recompressed to at most 40 KB.
+    Every problem is listed with its line; pictures are resized for a 360 px screen and
+    recompressed to at most 40 KB.
     """
+    database = _db()
+    bars = {}
+
+    def progress(step, done, total):
+        if step not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            label = "Checking" if step == "check" else "Writing "
+            bars[step] = click.progressbar(length=total, label=label, file=sys.stderr)
+            bars[step].render_progress()
+        bar = bars[step]
+        bar.update(done - bar.pos)
+
     try:
-        count = importing.import_jsonl(_db(), slug, path)
+        project = taskdata.get_project_by_slug(database, slug)
+        report = importing.import_path(database, project, path,
+                                       skip_duplicates=skip_duplicates, progress=progress)
+    except Invalid as refusal:
+        if refusal.code != "import_refused":
+            raise click.ClickException(f"nothing imported: {refusal.code}") from None
+        found = refusal.detail["report"]
+        for error in found["errors"]:
+            where = f"line {error['line']}: " if error["line"] else ""
+            detail = ", ".join(f"{k}={v}" for k, v in error.items() if k not in ("line", "code"))
+            click.echo(f"{where}{error['code']}{' (' + detail + ')' if detail else ''}", err=True)
+        more = found["error_count"] - len(found["errors"])
+        if more > 0:
+            click.echo(f"... and {more} more", err=True)
+        raise click.ClickException(
+            f"nothing imported: {found['error_count']} problem(s) in {found['rows']} rows"
+        ) from None
     except Refused as refusal:
-        where = f" (line {refusal.detail['line']})" if "line" in refusal.detail else ""
-        raise click.ClickException(f"nothing imported: {refusal.code}{where}") from None
-    click.echo(f"Imported {count} tasks into {slug}")
+        raise click.ClickException(f"nothing imported: {refusal.code}") from None
+    finally:
+        for bar in bars.values():
+            bar.render_finish()
+    skipped = f", {report['skipped']} duplicates skipped" if report["skipped"] else ""
+    click.echo(f"Imported {report['imported']} tasks into {slug}"
+               f" ({report['rows']} rows checked{skipped})")
+
+
+def export_secret() -> bytes:
+    """The key of the annotators' pseudonyms: the app's secret, or, for a command run
+    without FLASK_SECRET_KEY, the one `make run` keeps in instance/, so that the command
+    line and the web give everyone the same pseudonym."""
+    from app import DEV_SECRET  # app.py imports this module: import at call time
+
+    secret = current_app.secret_key
+    kept = os.path.join(current_app.instance_path, "secret_key")
+    if secret == DEV_SECRET and os.path.exists(kept):
+        with open(kept, encoding="utf-8") as f:
+            secret = f.read().strip()
+    return secret.encode() if isinstance(secret, str) else secret
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(exporting.FORMATS), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="File to write (default: standard output).")
+def export(slug, fmt, out):
+    """Write project SLUG's tasks and answers as CSV (UTF-8 with BOM, for Excel) or JSONL."""
+    database = _db()
+    try:
+        project = taskdata.get_project_by_slug(database, slug)
+    except Refused as refusal:
+        raise click.ClickException(refusal.code) from None
+    pieces = exporting.export(database, project["id"], fmt, export_secret())
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            for piece in pieces:
+                f.write(piece)
+        click.echo(f"Exported {slug} to {out}", err=True)
+    else:
+        for piece in pieces:
+            click.echo(piece, nl=False)
 
 
 @click.command("create-project")
@@ -133,6 +211,6 @@ def list_projects():
 
 
 def init_app(app):
-    for command in (init_db, seed_demo, create_user, import_tasks, backup, create_project,
-                    list_projects):
+    for command in (init_db, seed_demo, create_user, import_tasks, export, backup,
+                    create_project, list_projects):
         app.cli.add_command(command)

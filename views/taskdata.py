@@ -1,0 +1,214 @@
+"""Supervisors: a project's task data. Import tasks from a file, mend the tasks annotators
+reported, and export tasks with their answers."""
+import re
+
+from flask import Blueprint, Response, current_app, g, make_response, redirect, \
+    render_template, request, stream_with_context, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from core import db as coredb
+from core import exporting, importing, projects, taskdata
+from core.errors import Invalid, Refused
+
+from .cli import export_secret
+from .web import MESSAGES, get_db, message, role_required
+
+bp = Blueprint("taskdata", __name__, url_prefix="/supervisor")
+SUPERVISORS = ("supervisor", "admin")
+
+MESSAGES.update({
+    "no_import": _l("This import was not found."),
+    "no_file": _l("Please choose a file."),
+    "duplicate_race": _l("Another import added some of these ids just now. Nothing was "
+                         "imported. Please try again."),
+    "empty_task_text": _l("Please type the task's text."),
+    # One problem of an import (views show the line beside it).
+    "empty_file": _l("The file is empty."),
+    "same_file": _l("This same file was imported into this project already."),
+    "no_rows": _l("The file has a header row but no tasks."),
+    "bad_encoding": _l("This line is not UTF-8 text. In Excel, save as “CSV UTF-8”."),
+    "line_too_long": _l("This line is too long: at most %(limit)s characters."),
+    "unknown_column": _l("Unknown column “%(name)s”. Columns can be id, text, image, gold."),
+    "repeated_column": _l("The column “%(name)s” is there twice."),
+    "missing_column": _l("A column named text or image is needed."),
+    "extra_cells": _l("This row has %(cells)s cells, but the header has %(columns)s."),
+    "bad_csv": _l("This line cannot be read. Check its quote marks."),
+    "bad_json": _l("This line is not a JSON object."),
+    "task_text_too_long": _l("The text is too long: at most %(limit)s characters."),
+    "id_too_long": _l("The id is too long: at most %(limit)s characters."),
+    "empty_task": _l("This row has no text and no picture."),
+    "unknown_gold": _l("The check answer “%(gold)s” is not an answer of this project. "
+                        "Answers: %(allowed)s."),
+    "picture_needs_zip": _l("Put the pictures and this list in one zip file, "
+                            "and import the zip."),
+    "missing_picture": _l("The picture “%(name)s” is not in the zip."),
+    "bad_picture": _l("The picture “%(name)s” cannot be opened."),
+    "picture_too_big": _l("A picture is too big: at most %(limit_mb)s MB."),
+    "duplicate_id": _l("The id “%(id)s” is also on line %(first)s."),
+    "existing_id": _l("The id “%(id)s” is already in this project."),
+    "too_many_rows": _l("Too many rows: at most %(limit)s in one file."),
+    "file_too_big": _l("The file is too big: at most %(limit_mb)s MB."),
+    "zip_too_big": _l("The zip opens to more than %(limit_mb)s MB."),
+    "bad_zip": _l("This zip file cannot be opened."),
+    "unsafe_path": _l("The zip has a path that leads outside it: “%(name)s”."),
+    "no_manifest": _l("The zip needs one list of tasks: a .csv or .jsonl file."),
+    "many_manifests": _l("The zip has more than one .csv or .jsonl file. Keep only one."),
+})
+
+
+def _exempt_upload_from_early_csrf(state):
+    """The upload's CSRF token is checked in the view, after its own size limit is set:
+    the app-wide check would read the form under the 1 MB limit of every other route."""
+    state.app.extensions["csrf"].exempt(f"{__name__}.import_upload")
+
+
+bp.record_once(_exempt_upload_from_early_csrf)
+
+
+def _problems(report: dict) -> list[dict]:
+    """Each problem of an import as {"line", "text"} in her language."""
+    return [{"line": e["line"], "text": message(Refused(e["code"], **{
+        k: v for k, v in e.items() if k not in ("line", "code")}))} for e in report["errors"]]
+
+
+@bp.get("/data")
+@role_required(*SUPERVISORS)
+def index():
+    """Supervisor: her centre's projects, each with import, reported tasks and export."""
+    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, more = projects.centre_overview(get_db(), centre, page=page)
+    return render_template("taskdata/index.html", projects=rows, page=page, more=more)
+
+
+@bp.get("/projects/<id:project_id>/import")
+@role_required(*SUPERVISORS)
+def import_form(project_id):
+    """Supervisor: the form to import tasks into one of her projects."""
+    project = taskdata.get_project_or_404(get_db(), g.user, project_id)
+    return _form(project)
+
+
+def _form(project, status=200, problem=None, report=None, skip=False):
+    return render_template("taskdata/import.html", project=project, problem=problem,
+                           report=report, problems=_problems(report) if report else [],
+                           skip=skip, limit_mb=importing.MAX_FILE_BYTES // 1024 // 1024), status
+
+
+@bp.post("/projects/<id:project_id>/import")
+@role_required(*SUPERVISORS)
+def import_upload(project_id):
+    """Supervisor: check the file she sent and import it whole, or list every problem."""
+    project = taskdata.get_project_or_404(get_db(), g.user, project_id)
+    request.max_content_length = importing.MAX_FILE_BYTES + 64 * 1024  # the form around it
+    too_big = Refused("file_too_big", limit_mb=importing.MAX_FILE_BYTES // 1024 // 1024)
+    if (request.content_length or 0) > request.max_content_length:
+        return _form(project, 413, message(too_big))
+    try:
+        current_app.extensions["csrf"].protect()
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        return _form(project, 413, message(too_big))
+    skip = request.form.get("duplicates") == "skip"
+    if upload is None or not upload.filename:
+        return _form(project, 400, message(Refused("no_file")), skip=skip)
+    try:
+        done = importing.import_tasks(get_db(), project, upload.read(), upload.filename,
+                                      skip_duplicates=skip, actor_id=g.user["id"])
+    except Invalid as refusal:
+        if refusal.code != "import_refused":
+            raise
+        return _form(project, 400, report=refusal.detail["report"], skip=skip)
+    return redirect(url_for(".import_done", project_id=project_id, audit_id=done["audit_id"]),
+                    303)
+
+
+@bp.get("/projects/<id:project_id>/import/<id:audit_id>")
+@role_required(*SUPERVISORS)
+def import_done(project_id, audit_id):
+    """Supervisor: what an import of hers did: rows checked, tasks imported, skipped."""
+    db = get_db()
+    project = taskdata.get_project_or_404(db, g.user, project_id)
+    return render_template("taskdata/imported.html", project=project,
+                           report=importing.import_result(db, project, audit_id))
+
+
+@bp.get("/projects/<id:project_id>/reported")
+@role_required(*SUPERVISORS)
+def reported(project_id):
+    """Supervisor: tasks of one project that annotators reported broken or that are held."""
+    db = get_db()
+    project = taskdata.get_project_or_404(db, g.user, project_id)
+    found = taskdata.reported_tasks(db, project_id, request.args.get("page", 1, type=int))
+    return render_template("taskdata/reported.html", project=project, **found)
+
+
+def _back_to_list(task, page=None):
+    return redirect(url_for(".reported", project_id=task["project_id"],
+                            page=request.form.get("page", 1, type=int)), 303)
+
+
+@bp.post("/tasks/<id:task_id>/text")
+@role_required(*SUPERVISORS)
+def correct(task_id):
+    """Supervisor: correct a reported task's text."""
+    return _back_to_list(taskdata.correct_text(get_db(), g.user, task_id,
+                                               request.form.get("text")))
+
+
+@bp.post("/tasks/<id:task_id>/release")
+@role_required(*SUPERVISORS)
+def release(task_id):
+    """Supervisor: put a reported or held task back in the pool."""
+    return _back_to_list(taskdata.release(get_db(), g.user, task_id))
+
+
+@bp.post("/tasks/<id:task_id>/remove")
+@role_required(*SUPERVISORS)
+def remove(task_id):
+    """Supervisor: take a task out for good (its answers stay)."""
+    return _back_to_list(taskdata.remove(get_db(), g.user, task_id))
+
+
+@bp.get("/media/<id:media_id>")
+@role_required(*SUPERVISORS)
+def media(media_id):
+    """Supervisor: the picture of one of her centre's tasks, to judge a report."""
+    row = taskdata.media_for_supervisor(get_db(), g.user, media_id)
+    response = make_response(row["data"])
+    response.content_type = row["content_type"]
+    response.cache_control.private = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.cache_control.immutable = True  # an id's bytes never change
+    response.set_etag(row["sha256"])
+    return response.make_conditional(request)
+
+
+MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
+
+
+@bp.get("/projects/<id:project_id>/export.<any(csv, jsonl):fmt>")
+@role_required(*SUPERVISORS)
+def export(project_id, fmt):
+    """Supervisor: download a project's tasks and answers, streamed as it is read."""
+    project = taskdata.get_project_or_404(get_db(), g.user, project_id)
+    secret, path = export_secret(), current_app.config["VELAI_DB"]
+
+    def pieces():
+        # Its own connection: the request's closes when the view returns, and the
+        # file is still being read then.
+        db = coredb.connect(path)
+        try:
+            for piece in exporting.export(db, project["id"], fmt, secret):
+                yield piece.encode("utf-8")
+        finally:
+            db.close()
+
+    # text/csv and application/x-ndjson are not in COMPRESS_MIMETYPES, so Flask-Compress
+    # passes the stream through untouched (tests/test_taskdata_web.py checks it).
+    response = Response(stream_with_context(pieces()), mimetype=MIMETYPES[fmt])
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", project["slug"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
