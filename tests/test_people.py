@@ -682,3 +682,23 @@ def test_a_supervisor_gets_404_for_every_staff_action(visitor, db, meena, make_u
                             {"active": "0"}).status_code == 404
     assert list(db.query("SELECT * FROM users ORDER BY id")) == before
     assert "user.reset_password" not in audit_actions(db)
+
+
+@pytest.mark.parametrize("lang", ["ta", "hi"])
+def test_the_password_pages_in_tamil_and_hindi_have_no_english_left(visitor, make_user, lang):
+    from tests.test_i18n import DEVANAGARI, LATIN_WORD, TAMIL, _text_of
+
+    boss = make_user(role="admin", lang=lang, password="long-password")
+    meena = make_user(role="supervisor", password="long-password")
+    login(visitor, boss)
+    url = f"/supervisor/staff/{meena['id']}/password"
+    pages = [visitor.get(url).get_data(as_text=True),
+             visitor.post(url, {"password": "short"}).get_data(as_text=True),
+             visitor.post(url, {"password": ""}).get_data(as_text=True)]
+    for body in pages:
+        text = _text_of(body)
+        for data in (meena["name"], meena["login"], "KRR", "English"):
+            text = text.replace(data, "")
+        text = re.sub(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}", "", text)  # the password
+        assert (TAMIL if lang == "ta" else DEVANAGARI).search(text)
+        assert not LATIN_WORD.findall(text), LATIN_WORD.findall(text)
