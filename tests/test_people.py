@@ -519,6 +519,8 @@ def test_reset_password_typed_or_generated_replaces_the_old_and_is_audited(db, a
     assert users.authenticate(db, meena["login"], "long-password", "1.2.3.4")[0] is None
     assert users.authenticate(db, meena["login"], reset["password"], "1.2.3.4")[0]["id"] == \
         meena["id"]
+    spaces = people.reset_password(db, admin, meena["id"], " " * 12, hash_method=CHEAP_HASH)
+    assert spaces["generated"] and spaces["password"].strip() == spaces["password"]
     typed = people.reset_password(db, admin, meena["id"], "a typed password",
                                   hash_method=CHEAP_HASH)
     assert typed == {"person": typed["person"], "password": "a typed password",
@@ -527,6 +529,7 @@ def test_reset_password_typed_or_generated_replaces_the_old_and_is_audited(db, a
     rows = list(db.query("SELECT actor_id, subject, detail FROM audit_log"
                          " WHERE action = 'user.reset_password' ORDER BY id"))
     assert [(r["actor_id"], r["subject"], json.loads(r["detail"])) for r in rows] == [
+        (admin["id"], f"user:{meena['id']}", {"generated": True}),
         (admin["id"], f"user:{meena['id']}", {"generated": True}),
         (admin["id"], f"user:{meena['id']}", {"generated": False})]
 
@@ -702,3 +705,13 @@ def test_the_password_pages_in_tamil_and_hindi_have_no_english_left(visitor, mak
         text = re.sub(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}", "", text)  # the password
         assert (TAMIL if lang == "ta" else DEVANAGARI).search(text)
         assert not LATIN_WORD.findall(text), LATIN_WORD.findall(text)
+
+
+def test_a_new_password_unlocks_a_locked_supervisor(db, admin, meena):
+    for _ in range(users.MAX_FAILURES):
+        users.authenticate(db, meena["login"], "wrong password", "1.2.3.4")
+    assert users.authenticate(db, meena["login"], "long-password", "1.2.3.4")[1].code == \
+        "locked"
+    reset = people.reset_password(db, admin, meena["id"], "", hash_method=CHEAP_HASH)
+    assert users.authenticate(db, meena["login"], reset["password"], "1.2.3.4")[0]["id"] == \
+        meena["id"]
