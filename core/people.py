@@ -523,8 +523,9 @@ def new_password() -> str:
 
 def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt") -> dict:
     """Admin: a new password for a supervisor or admin, typed (MIN_PASSWORD to
-    MAX_PASSWORD characters) or, when empty or only spaces, generated. Returns {"person", "password",
-    "generated"}: the password is shown once and stored only as a hash. Unlocks her too.
+    MAX_PASSWORD characters) or, when empty or only spaces, generated. Returns
+    {"person", "password", "generated"}: the password is shown once and stored only as a
+    hash. Unlocks her too.
 
     Raises NotFound (not admin, not staff), Invalid("form", errors={"password": code})."""
     get_staff_or_404(db, viewer, user_id)  # a supervisor's try is refused before hashing
