@@ -25,12 +25,14 @@ def pages(db_path):
         _fill_centre(db)
         kavitha = coredb.one(db, "SELECT id FROM users WHERE login = '9876500001'")["id"]
         project = coredb.one(db, "SELECT id FROM projects WHERE slug = 'tamil-review-sentiment'")
+        meena = coredb.one(db, "SELECT id FROM users WHERE login = 'meena'")["id"]
     finally:
         db.conn.close()
     return [
         {"name": "sup_overview", "path": "/supervisor/", **MEENA},
         {"name": "sup_people", "path": "/supervisor/people/", **MEENA},
         {"name": "sup_person", "path": f"/supervisor/people/{kavitha}", **MEENA},
+        {"name": "sup_person_edit", "path": f"/supervisor/people/{kavitha}/edit", **MEENA},
         {"name": "sup_person_new", "path": "/supervisor/people/new", **MEENA},
         {"name": "sup_people_upload", "path": "/supervisor/people/upload", **MEENA},
         {"name": "sup_project_new", "path": "/supervisor/projects/new", **MEENA},
@@ -39,4 +41,6 @@ def pages(db_path):
         {"name": "admin_overview", "path": "/supervisor/", **ADMIN},
         {"name": "admin_people", "path": "/supervisor/people/", **ADMIN},
         {"name": "admin_centres", "path": "/supervisor/centres", **ADMIN},
+        {"name": "admin_staff_password", "path": f"/supervisor/staff/{meena}/password",
+         **ADMIN},
     ]

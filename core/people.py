@@ -16,11 +16,15 @@ from werkzeug.security import generate_password_hash
 
 from . import audit, qualifications, users
 from .db import is_id, ist_day_start, one, stamp, utcnow, write
-from .errors import Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound
 
 PAGE_SIZE = 20
 MAX_NAME = 80
 MIN_PASSWORD = 10  # supervisors and admins: a real password, not a PIN
+MAX_PASSWORD = 128  # longer is no password anyone types; refused before it is hashed
+# Generated passwords: letters and digits that cannot be misread (no l, 1, o, 0), in
+# groups of four, easy to read out and type on a phone: 12 random characters (~61 bits).
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 PIN_DIGITS = 4
 # Each PIN is hashed on the way in (scrypt: about 0.1 s each), before the write lock is
 # taken; 500 people is a minute of hashing, so a bigger file is refused.
@@ -391,6 +395,36 @@ def set_qualification(db, viewer: dict, user_id, project_id, status_: str) -> No
                                   actor_id=viewer["id"], reason="by_hand", in_transaction=True)
 
 
+def edit_person(db, viewer: dict, user_id, *, name, phone, lang) -> dict:
+    """Change her name, phone number (which she logs in with) or language. Audited with
+    each changed field's value before and after; nothing changed, nothing written.
+
+    Raises NotFound for a person the viewer may not touch (before looking at the form),
+    Invalid("form", errors={field: code}) for bad fields or a phone someone else has."""
+    clean, errors = {}, {}
+    for field, check, raw in (("name", _clean_name, name), ("phone", clean_phone, phone),
+                              ("lang", _clean_lang, lang)):
+        try:
+            clean[field] = check(raw)
+        except Invalid as refusal:
+            errors[field] = refusal.code
+    with write(db):
+        person = get_person_or_404(db, viewer, user_id)
+        if "phone" in clean and clean["phone"] != person["login"] \
+                and _login_taken(db, clean["phone"]):
+            errors["phone"] = "phone_taken"
+        if errors:
+            raise Invalid("form", errors=errors)
+        before = {"name": person["name"], "phone": person["login"], "lang": person["lang"]}
+        changed = {field: f"{before[field]} → {clean[field]}"
+                   for field in before if before[field] != clean[field]}
+        if changed:
+            db.execute("UPDATE users SET name = ?, login = ?, lang = ? WHERE id = ?",
+                       (clean["name"], clean["phone"], clean["lang"], person["id"]))
+            audit.record(db, viewer["id"], "user.edit", f"user:{person['id']}", **changed)
+    return get_person_or_404(db, viewer, user_id)
+
+
 # -- centres and supervisors (admin) --------------------------------------------------
 
 def _require_admin(viewer: dict) -> None:
@@ -438,6 +472,8 @@ def create_staff(db, viewer: dict, *, login, name, role, centre_id, lang, passwo
             errors[field] = refusal.code
     if len(password or "") < MIN_PASSWORD:
         errors["password"] = "password_too_short"
+    elif len(password) > MAX_PASSWORD:
+        errors["password"] = "password_too_long"
     hashed = None if errors else generate_password_hash(password, method=hash_method)
     with write(db):
         if not is_id(centre_id) or one(db, "SELECT 1 AS x FROM centres WHERE id = ?",
@@ -451,9 +487,82 @@ def create_staff(db, viewer: dict, *, login, name, role, centre_id, lang, passwo
                        password_hash=hashed, lang=lang, actor_id=viewer["id"])
 
 
+_STAFF = ("SELECT u.id, u.login, u.name, u.role, u.lang, u.active, u.centre_id,"
+          " c.name AS centre_name FROM users u JOIN centres c ON c.id = u.centre_id"
+          " WHERE u.role IN ('supervisor', 'admin')")
+
+
 def staff(db) -> list[dict]:
-    """Every supervisor and admin, for the admin's centres page."""
-    return list(db.query(
-        "SELECT u.id, u.login, u.name, u.role, u.lang, u.active, c.name AS centre_name"
-        " FROM users u JOIN centres c ON c.id = u.centre_id"
-        " WHERE u.role IN ('supervisor', 'admin') ORDER BY c.name, u.name"))
+    """Every supervisor and admin, for the admin's centres page: by centre, active first."""
+    return list(db.query(_STAFF + " ORDER BY c.name, u.active DESC, u.name COLLATE NOCASE"))
+
+
+def staff_by_centre(db) -> dict[int, list[dict]]:
+    """Every supervisor and admin, under her centre's id."""
+    grouped: dict[int, list[dict]] = {}
+    for row in staff(db):
+        grouped.setdefault(row["centre_id"], []).append(row)
+    return grouped
+
+
+def get_staff_or_404(db, viewer: dict, user_id) -> dict:
+    """The supervisor or admin `user_id`, for an admin only: a supervisor manages no
+    other supervisor, so to her (and for a missing id or an annotator) it is NotFound."""
+    _require_admin(viewer)
+    row = one(db, _STAFF + " AND u.id = ?", (user_id,)) if is_id(user_id) else None
+    if row is None:
+        raise NotFound("not_found")
+    return row
+
+
+def new_password() -> str:
+    """A random password of 12 characters in three groups, e.g. ``k7mq-x3pa-9rtw``."""
+    chars = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt") -> dict:
+    """Admin: a new password for a supervisor or admin, typed (MIN_PASSWORD to
+    MAX_PASSWORD characters) or, when empty or only spaces, generated. Returns
+    {"person", "password", "generated"}: the password is shown once and stored only as a
+    hash. Unlocks her too.
+
+    Raises NotFound (not admin, not staff), Invalid("form", errors={"password": code})."""
+    get_staff_or_404(db, viewer, user_id)  # a supervisor's try is refused before hashing
+    generated = not (password or "").strip()  # spaces alone are no password: make one
+    password = new_password() if generated else password
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("form", errors={"password": "password_too_short"})
+    if len(password) > MAX_PASSWORD:
+        raise Invalid("form", errors={"password": "password_too_long"})
+    hashed = generate_password_hash(password, method=hash_method)  # before the lock: slow
+    with write(db):
+        person = get_staff_or_404(db, viewer, user_id)
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, person["id"]))
+        users.clear_failures(db, person["login"])
+        audit.record(db, viewer["id"], "user.reset_password", f"user:{person['id']}",
+                     generated=generated)
+    return {"person": person, "password": password, "generated": generated}
+
+
+def set_staff_active(db, viewer: dict, user_id, active: bool) -> dict:
+    """Admin: deactivate a supervisor or admin (she can no longer log in) or reactivate.
+
+    Raises NotFound (not admin, not staff); Conflict("own_account") for her own account,
+    Conflict("last_admin") for the last active admin (checked inside the write lock, so
+    two admins deactivating each other at once leave one)."""
+    with write(db):
+        person = get_staff_or_404(db, viewer, user_id)
+        if bool(person["active"]) == active:
+            return person
+        if not active:
+            if person["id"] == viewer["id"]:
+                raise Conflict("own_account")
+            if person["role"] == "admin" and one(
+                    db, "SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1"
+                        " AND id != ?", (person["id"],))["n"] == 0:
+                raise Conflict("last_admin")
+        db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), person["id"]))
+        audit.record(db, viewer["id"], "user.activate" if active else "user.deactivate",
+                     f"user:{person['id']}", role=person["role"])
+    return get_staff_or_404(db, viewer, user_id)

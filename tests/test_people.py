@@ -8,7 +8,7 @@ import pytest
 
 from core import people, users
 from core.db import one, stamp
-from core.errors import Invalid, NotFound
+from core.errors import Conflict, Invalid, NotFound
 from tests.conftest import CHEAP_HASH
 
 PIN_SHOWN = re.compile(r'<b class="pin">(\d+)</b>')
@@ -401,3 +401,317 @@ def test_control_characters_are_dropped_from_names(db, meena):
     added = people.add_annotator(db, meena, meena["centre_id"], name="Ani\x00tha\x1b K",
                                  phone="9000012345", lang="ta", hash_method=CHEAP_HASH)
     assert added["user"]["name"] == "Anitha K"
+
+
+# -- changing her name, phone or language ----------------------------------------------
+
+def test_editing_changes_name_phone_and_language_and_audits_before_and_after(db, meena,
+                                                                            make_user):
+    worker = make_user()
+    person = people.edit_person(db, meena, worker["id"], name=" Kavitha  R ",
+                                phone="+91 90000 55555", lang="ta")
+    assert (person["name"], person["login"], person["lang"]) == ("Kavitha R", "9000055555",
+                                                                 "ta")
+    row = one(db, "SELECT actor_id, action, subject, detail FROM audit_log ORDER BY id DESC")
+    assert (row["actor_id"], row["action"], row["subject"]) == (
+        meena["id"], "user.edit", f"user:{worker['id']}")
+    assert json.loads(row["detail"]) == {"name": f"{worker['name']} → Kavitha R",
+                                         "phone": f"{worker['login']} → 9000055555",
+                                         "lang": "en → ta"}
+    # She logs in with the new number and her old PIN; the old number no longer works.
+    assert users.authenticate(db, "9000055555", "2580", "1.2.3.4")[0]["id"] == worker["id"]
+    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0] is None
+
+
+def test_editing_nothing_writes_no_audit_row(db, meena, make_user):
+    worker = make_user()
+    before = db["audit_log"].count
+    people.edit_person(db, meena, worker["id"], name=worker["name"], phone=worker["login"],
+                       lang=worker["lang"])
+    assert db["audit_log"].count == before
+
+
+def test_editing_to_a_taken_phone_or_bad_fields_changes_nothing(db, meena, make_user):
+    worker, other = make_user(), make_user()
+    with pytest.raises(Invalid) as refusal:
+        people.edit_person(db, meena, worker["id"], name="Kavitha", phone=other["login"],
+                           lang="en")
+    assert refusal.value.detail["errors"] == {"phone": "phone_taken"}
+    with pytest.raises(Invalid) as refusal:
+        people.edit_person(db, meena, worker["id"], name=" ", phone="123", lang="fr")
+    assert refusal.value.detail["errors"] == {"name": "name_required", "phone": "bad_phone",
+                                              "lang": "bad_lang"}
+    row = one(db, "SELECT name, login, lang FROM users WHERE id = ?", (worker["id"],))
+    assert row == {"name": worker["name"], "login": worker["login"], "lang": "en"}
+    assert "user.edit" not in audit_actions(db)
+
+
+def test_editing_another_centres_person_is_not_found_even_with_a_bad_form(db, meena,
+                                                                          make_user):
+    stranger = make_user(centre="STP")
+    with pytest.raises(NotFound):
+        people.edit_person(db, meena, stranger["id"], name="", phone="1", lang="xx")
+    assert one(db, "SELECT name FROM users WHERE id = ?", (stranger["id"],))["name"] == \
+        stranger["name"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_edit_form_saves_from_her_page(visitor, db, meena, make_user, htmx):
+    worker = make_user()
+    login(visitor, meena)
+    page = visitor.get(f"/supervisor/people/{worker['id']}").get_data(as_text=True)
+    assert f'href="/supervisor/people/{worker["id"]}/edit"' in page
+    form = visitor.get(f"/supervisor/people/{worker['id']}/edit", htmx=htmx)
+    body = form.get_data(as_text=True)
+    assert form.status_code == 200 and f'value="{worker["login"]}"' in body
+    assert ("<html" in body) == (not htmx)
+    response = visitor.post(f"/supervisor/people/{worker['id']}/edit",
+                            {"name": "Kavitha", "phone": "90000 55555", "lang": "hi"},
+                            htmx=htmx)
+    if htmx:
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "<html" not in body
+        assert 'id="person"' in body and "Kavitha" in body and "9000055555" in body
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/supervisor/people/{worker['id']}")
+    row = one(db, "SELECT name, login, lang FROM users WHERE id = ?", (worker["id"],))
+    assert row == {"name": "Kavitha", "login": "9000055555", "lang": "hi"}
+    assert audit_actions(db)[-1] == "user.edit"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_bad_edit_comes_back_with_the_error_in_her_language_and_changes_nothing(
+        visitor, db, make_user, htmx):
+    meena = make_user(role="supervisor", lang="ta", password="long-password")
+    worker, other = make_user(), make_user()
+    login(visitor, meena)
+    response = visitor.post(f"/supervisor/people/{worker['id']}/edit",
+                            {"name": "Kavitha", "phone": other["login"], "lang": "ta"},
+                            htmx=htmx)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="phone-error"' in body
+    assert ("<html" in body) == (not htmx)
+    assert 'value="Kavitha"' in body  # what she typed stays
+    assert "ஏற்கெனவே" in body  # "Someone already logs in with this number."
+    assert one(db, "SELECT name FROM users WHERE id = ?", (worker["id"],))["name"] == \
+        worker["name"]
+    assert "user.edit" not in audit_actions(db)
+
+
+# -- admin: supervisors' passwords, deactivating and reactivating -----------------------
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(role="admin", password="long-password")
+
+
+def test_a_generated_password_is_long_readable_and_random():
+    passwords = {people.new_password() for _ in range(200)}
+    assert len(passwords) == 200
+    assert all(len(p) == 14 and len(p.replace("-", "")) == 12 for p in passwords)
+    assert not any(set(p) & set("lo01") for p in passwords)
+
+
+def test_reset_password_typed_or_generated_replaces_the_old_and_is_audited(db, admin, meena):
+    reset = people.reset_password(db, admin, meena["id"], "", hash_method=CHEAP_HASH)
+    assert reset["generated"] and len(reset["password"]) >= people.MIN_PASSWORD
+    assert users.authenticate(db, meena["login"], "long-password", "1.2.3.4")[0] is None
+    assert users.authenticate(db, meena["login"], reset["password"], "1.2.3.4")[0]["id"] == \
+        meena["id"]
+    spaces = people.reset_password(db, admin, meena["id"], " " * 12, hash_method=CHEAP_HASH)
+    assert spaces["generated"] and spaces["password"].strip() == spaces["password"]
+    typed = people.reset_password(db, admin, meena["id"], "a typed password",
+                                  hash_method=CHEAP_HASH)
+    assert typed == {"person": typed["person"], "password": "a typed password",
+                     "generated": False}
+    assert users.authenticate(db, meena["login"], "a typed password", "1.2.3.4")[0]
+    rows = list(db.query("SELECT actor_id, subject, detail FROM audit_log"
+                         " WHERE action = 'user.reset_password' ORDER BY id"))
+    assert [(r["actor_id"], r["subject"], json.loads(r["detail"])) for r in rows] == [
+        (admin["id"], f"user:{meena['id']}", {"generated": True}),
+        (admin["id"], f"user:{meena['id']}", {"generated": True}),
+        (admin["id"], f"user:{meena['id']}", {"generated": False})]
+
+
+@pytest.mark.parametrize("password,code", [("short pass", None), ("nine char", "too_short"),
+                                           ("x" * 129, "too_long")])
+def test_a_typed_password_needs_ten_to_128_characters(db, admin, meena, password, code):
+    if code is None:
+        people.reset_password(db, admin, meena["id"], password, hash_method=CHEAP_HASH)
+        return
+    before = one(db, "SELECT password_hash FROM users WHERE id = ?", (meena["id"],))
+    with pytest.raises(Invalid) as refusal:
+        people.reset_password(db, admin, meena["id"], password, hash_method=CHEAP_HASH)
+    assert refusal.value.detail["errors"] == {"password": f"password_{code}"}
+    assert one(db, "SELECT password_hash FROM users WHERE id = ?", (meena["id"],)) == before
+
+
+def test_a_supervisor_manages_no_supervisor_nor_herself_nor_an_annotator_as_staff(
+        db, meena, make_user, admin):
+    colleague = make_user(role="supervisor", password="long-password")
+    worker = make_user()
+    before = list(db.query("SELECT * FROM users ORDER BY id"))
+    for target in (colleague, meena, admin):
+        with pytest.raises(NotFound):
+            people.reset_password(db, meena, target["id"], "", hash_method=CHEAP_HASH)
+        with pytest.raises(NotFound):
+            people.set_staff_active(db, meena, target["id"], False)
+    with pytest.raises(NotFound):  # an annotator is no staff, for an admin too
+        people.set_staff_active(db, admin, worker["id"], False)
+    assert list(db.query("SELECT * FROM users ORDER BY id")) == before
+
+
+def test_admin_deactivates_and_reactivates_a_supervisor_who_then_cannot_log_in(db, admin,
+                                                                              meena):
+    people.set_staff_active(db, admin, meena["id"], False)
+    assert users.authenticate(db, meena["login"], "long-password", "1.2.3.4")[0] is None
+    people.set_staff_active(db, admin, meena["id"], True)
+    assert users.authenticate(db, meena["login"], "long-password", "1.2.3.4")[0]["id"] == \
+        meena["id"]
+    assert audit_actions(db)[-2:] == ["user.deactivate", "user.activate"]
+
+
+def test_an_admin_cannot_deactivate_herself_nor_the_last_active_admin(db, admin, make_user):
+    with pytest.raises(Conflict, match="own_account"):
+        people.set_staff_active(db, admin, admin["id"], False)
+    other = make_user(role="admin", password="long-password")
+    people.set_staff_active(db, admin, other["id"], False)  # two admins: one may go
+    # The other's request, sent before she was deactivated, arrives after: refused, so
+    # one active admin is always left.
+    with pytest.raises(Conflict, match="last_admin"):
+        people.set_staff_active(db, other, admin["id"], False)
+    assert one(db, "SELECT active FROM users WHERE id = ?", (admin["id"],))["active"] == 1
+    assert audit_actions(db).count("user.deactivate") == 1
+
+
+def test_the_centres_page_lists_each_centres_supervisors_with_their_actions(visitor, db,
+                                                                           admin, meena):
+    rakesh = people.get_staff_or_404(db, admin, people.create_staff(
+        db, admin, login="rakesh", name="Rakesh", role="supervisor",
+        centre_id=users.get_centre(db, "STP", create=True)["id"], lang="hi",
+        password="long-password", hash_method=CHEAP_HASH))
+    login(visitor, admin)
+    body = visitor.get("/supervisor/centres").get_data(as_text=True)
+    krr, stp = body.index("(KRR)"), body.index("(STP)")
+    assert krr < body.index(meena["name"]) < stp < body.index("Rakesh")
+    for person in (meena, rakesh):
+        assert f'id="staff-{person["id"]}"' in body
+        assert f'href="/supervisor/staff/{person["id"]}/password"' in body
+        assert f'action="/supervisor/staff/{person["id"]}/active"' in body
+    # Her own line has no Deactivate button.
+    assert f'action="/supervisor/staff/{admin["id"]}/active"' not in body
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_admin_resets_a_supervisors_password_on_the_web_shown_once(visitor, db, admin,
+                                                                   meena, htmx):
+    login(visitor, admin)
+    form = visitor.get(f"/supervisor/staff/{meena['id']}/password", htmx=htmx)
+    assert form.status_code == 200 and ("<html" in form.get_data(as_text=True)) == (not htmx)
+    response = visitor.post(f"/supervisor/staff/{meena['id']}/password", {"password": ""},
+                            htmx=htmx)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert ("<html" in body) == (not htmx)
+    password = re.search(r'<b class="pin">([^<]+)</b>', body).group(1)
+    assert users.authenticate(db, meena["login"], password, "1.2.3.4")[0]["id"] == meena["id"]
+    again = visitor.get(f"/supervisor/staff/{meena['id']}/password").get_data(as_text=True)
+    assert password not in again
+    assert audit_actions(db)[-1] == "user.reset_password"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_short_typed_password_is_refused_beside_its_field(visitor, db, admin, meena, htmx):
+    login(visitor, admin)
+    response = visitor.post(f"/supervisor/staff/{meena['id']}/password",
+                            {"password": "short"}, htmx=htmx)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="password-error"' in body
+    assert "at least 10 characters" in body and ("<html" in body) == (not htmx)
+    assert users.authenticate(db, meena["login"], "long-password", "1.2.3.4")[0] is not None
+    assert "user.reset_password" not in audit_actions(db)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_admin_deactivates_a_supervisor_on_the_web_and_her_session_ends(visitor, app, db,
+                                                                        admin, meena, htmx):
+    from tests.conftest import Visitor
+
+    office = Visitor(app.test_client())
+    office.login(meena, password="long-password")
+    assert office.get("/supervisor/").status_code == 200
+    login(visitor, admin)
+    url = f"/supervisor/staff/{meena['id']}/active"
+    response = visitor.post(url, {"active": "0"}, htmx=htmx)
+    if htmx:
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "<html" not in body
+        assert f'id="staff-{meena["id"]}"' in body and "Reactivate" in body
+    else:
+        assert response.status_code == 303
+    assert one(db, "SELECT active FROM users WHERE id = ?", (meena["id"],))["active"] == 0
+    assert office.get("/supervisor/").status_code == 302
+    visitor.post(url, {"active": "1"}, htmx=htmx)
+    assert one(db, "SELECT active FROM users WHERE id = ?", (meena["id"],))["active"] == 1
+    assert audit_actions(db)[-2:] == ["user.deactivate", "user.activate"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_deactivating_herself_on_the_web_says_why_and_changes_nothing(
+        visitor, db, admin, make_user, htmx):
+    other = make_user(role="admin", password="long-password")
+    people.set_staff_active(db, other, admin["id"], False)
+    login(visitor, other)
+    # Her own account: no button is shown, and a hand-made request is refused.
+    response = visitor.post(f"/supervisor/staff/{other['id']}/active", {"active": "0"},
+                            htmx=htmx)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409 and ("<html" in body) == (not htmx)
+    assert "You cannot deactivate your own account." in body
+    assert one(db, "SELECT active FROM users WHERE id = ?", (other["id"],))["active"] == 1
+    assert audit_actions(db).count("user.deactivate") == 1
+
+
+def test_a_supervisor_gets_404_for_every_staff_action(visitor, db, meena, make_user):
+    colleague = make_user(role="supervisor", password="long-password")
+    login(visitor, meena)
+    before = list(db.query("SELECT * FROM users ORDER BY id"))
+    for target in (colleague, meena):
+        assert visitor.get(f"/supervisor/staff/{target['id']}/password").status_code == 404
+        assert visitor.post(f"/supervisor/staff/{target['id']}/password",
+                            {"password": "a long password"}).status_code == 404
+        assert visitor.post(f"/supervisor/staff/{target['id']}/active",
+                            {"active": "0"}).status_code == 404
+    assert list(db.query("SELECT * FROM users ORDER BY id")) == before
+    assert "user.reset_password" not in audit_actions(db)
+
+
+@pytest.mark.parametrize("lang", ["ta", "hi"])
+def test_the_password_pages_in_tamil_and_hindi_have_no_english_left(visitor, make_user, lang):
+    from tests.test_i18n import DEVANAGARI, LATIN_WORD, TAMIL, _text_of
+
+    boss = make_user(role="admin", lang=lang, password="long-password")
+    meena = make_user(role="supervisor", password="long-password")
+    login(visitor, boss)
+    url = f"/supervisor/staff/{meena['id']}/password"
+    pages = [visitor.get(url).get_data(as_text=True),
+             visitor.post(url, {"password": "short"}).get_data(as_text=True),
+             visitor.post(url, {"password": ""}).get_data(as_text=True)]
+    for body in pages:
+        text = _text_of(body)
+        for data in (meena["name"], meena["login"], "KRR", "English"):
+            text = text.replace(data, "")
+        text = re.sub(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}", "", text)  # the password
+        assert (TAMIL if lang == "ta" else DEVANAGARI).search(text)
+        assert not LATIN_WORD.findall(text), LATIN_WORD.findall(text)
+
+
+def test_a_new_password_unlocks_a_locked_supervisor(db, admin, meena):
+    for _ in range(users.MAX_FAILURES):
+        users.authenticate(db, meena["login"], "wrong password", "1.2.3.4")
+    assert users.authenticate(db, meena["login"], "long-password", "1.2.3.4")[1].code == \
+        "locked"
+    reset = people.reset_password(db, admin, meena["id"], "", hash_method=CHEAP_HASH)
+    assert users.authenticate(db, meena["login"], reset["password"], "1.2.3.4")[0]["id"] == \
+        meena["id"]

@@ -73,13 +73,26 @@ def two_centres(db, make_user, make_project):
     stp_project = make_project(centre="STP", slug="stp-project")
     krr_worker = make_user()
     krr_project = make_project(slug="krr-project")
+    rakesh = make_user(role="supervisor", centre="STP", password="long-password")
     return {"meena": meena, "worker": stp_worker, "project": stp_project,
-            "krr_worker": krr_worker, "krr_project": krr_project}
+            "krr_worker": krr_worker, "krr_project": krr_project, "rakesh": rakesh}
 
 
 GETS = ["/supervisor/people/{worker}", "/supervisor/projects/{project}/edit",
-        "/supervisor/?centre={centre}", "/supervisor/people/?centre={centre}"]
+        "/supervisor/?centre={centre}", "/supervisor/people/?centre={centre}",
+        "/supervisor/people/{worker}/edit"]
+# Supervisors and admins are managed by an admin only: to a supervisor, another centre's
+# supervisor and her own account alike are not found.
+STAFF_GETS = ["/supervisor/staff/{staff}/password", "/supervisor/staff/{meena}/password"]
 POSTS = [
+    ("/supervisor/people/{worker}/edit", {"name": "Taken over", "phone": "9000012399",
+                                          "lang": "ta"}),
+    ("/supervisor/people/{worker}/edit", {"name": "", "phone": "1", "lang": "xx"}),
+    ("/supervisor/staff/{staff}/password", {"password": "a long password"}),
+    ("/supervisor/staff/{staff}/password", {"password": ""}),
+    ("/supervisor/staff/{meena}/password", {"password": "a long password"}),
+    ("/supervisor/staff/{staff}/active", {"active": "0"}),
+    ("/supervisor/staff/{meena}/active", {"active": "0"}),
     ("/supervisor/people/{worker}/pin", {}),
     ("/supervisor/people/{worker}/unlock", {}),
     ("/supervisor/people/{worker}/active", {"active": "0"}),
@@ -97,7 +110,8 @@ POSTS = [
 def _ids(two_centres):
     return {"worker": two_centres["worker"]["id"], "project": two_centres["project"]["id"],
             "centre": two_centres["project"]["centre_id"],
-            "krr_worker": two_centres["krr_worker"]["id"]}
+            "krr_worker": two_centres["krr_worker"]["id"],
+            "staff": two_centres["rakesh"]["id"], "meena": two_centres["meena"]["id"]}
 
 
 def _snapshot(db):
@@ -106,7 +120,7 @@ def _snapshot(db):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize("path", GETS)
+@pytest.mark.parametrize("path", GETS + STAFF_GETS)
 def test_a_supervisor_gets_404_for_another_centres_pages(visitor, two_centres, path, htmx):
     visitor.login(two_centres["meena"], password="long-password")
     response = visitor.get(path.format(**_ids(two_centres)), htmx=htmx)
@@ -142,7 +156,7 @@ def test_admin_may_open_and_change_any_centre(visitor, db, two_centres, make_use
     admin = make_user(role="admin", password="long-password")
     visitor.login(admin, password="long-password")
     ids = _ids(two_centres)
-    for path in GETS:
+    for path in GETS + STAFF_GETS:
         assert visitor.get(path.format(**ids)).status_code == 200, path
     visitor.post(f"/supervisor/people/{ids['worker']}/active", {"active": "0"})
     assert one(db, "SELECT active FROM users WHERE id = ?", (ids["worker"],))["active"] == 0
@@ -173,7 +187,9 @@ def test_get_or_404_functions_refuse_foreign_rows_without_flask(db, two_centres)
     for call in (lambda: people.get_person_or_404(db, meena, two_centres["worker"]["id"]),
                  lambda: projects.get_project_or_404(db, meena, two_centres["project"]["id"]),
                  lambda: people.get_centre_or_404(db, meena, two_centres["project"]["centre_id"]),
-                 lambda: people.get_person_or_404(db, meena, 10**9)):
+                 lambda: people.get_person_or_404(db, meena, 10**9),
+                 lambda: people.get_staff_or_404(db, meena, two_centres["rakesh"]["id"]),
+                 lambda: people.get_staff_or_404(db, meena, meena["id"])):
         with pytest.raises(NotFound):
             call()
 
@@ -188,7 +204,7 @@ def test_supervisor_pages_in_tamil_and_hindi_have_no_english_left(visitor, db, m
     boss = make_user(role="supervisor", lang=lang, password="long-password")
     visitor.login(boss, password="long-password")
     for url in ("/supervisor/", "/supervisor/people/", f"/supervisor/people/{worker['id']}",
-                "/supervisor/people/new"):
+                "/supervisor/people/new", f"/supervisor/people/{worker['id']}/edit"):
         body = visitor.get(url).get_data(as_text=True)
         assert f'<html lang="{lang}">' in body
         text = _text_of(body)

@@ -1,5 +1,6 @@
 """Supervisors (and admins): her centre's annotators: list, add one or many from a CSV,
-reset a PIN, unlock, deactivate, qualify or pause for a project."""
+change her name, phone or language, reset a PIN, unlock, deactivate, qualify or pause
+for a project."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -153,4 +154,32 @@ def set_active(user_id):
 def qualify(user_id, project_id):
     """Supervisor: qualify her for a project, or pause her there, by hand."""
     people.set_qualification(get_db(), g.user, user_id, project_id, request.form.get("status"))
+    return _done(user_id)
+
+
+def _edit_form(person, form, errors=None, status=200):
+    return page_or_fragment("supervisor/person_edit.html", "supervisor/_person_edit.html",
+                            status, person=person, form=form, errors=errors or {})
+
+
+@bp.get("/<id:user_id>/edit")
+@staff
+def edit(user_id):
+    """Supervisor: the form to change her name, phone number or language."""
+    person = people.get_person_or_404(get_db(), g.user, user_id)
+    return _edit_form(person, {"name": person["name"], "phone": person["login"],
+                               "lang": person["lang"]})
+
+
+@bp.post("/<id:user_id>/edit")
+@staff
+def update(user_id):
+    """Supervisor: save her new name, phone number or language; errors beside each field."""
+    form = request.form
+    try:
+        people.edit_person(get_db(), g.user, user_id, name=form.get("name"),
+                           phone=form.get("phone"), lang=form.get("lang"))
+    except Invalid as refusal:
+        person = people.get_person_or_404(get_db(), g.user, user_id)
+        return _edit_form(person, form, field_errors(refusal), 400)
     return _done(user_id)

@@ -1,12 +1,13 @@
 """Supervisors and admins: the centre's home; for an admin, centres and supervisors."""
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import format_datetime, lazy_gettext as _l
 
 from core import people, projects
 from core.db import parse_stamp
-from core.errors import Invalid, Refused
+from core.errors import Conflict, Invalid, Refused
 
-from .web import MESSAGES, get_db, id_arg, message, role_required
+from .web import MESSAGES, get_db, htmx, id_arg, message, page_or_fragment, role_required
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 staff = role_required("supervisor", "admin")
@@ -29,6 +30,9 @@ MESSAGES.update({
     "password_too_short": _l("A password needs at least 10 characters."),
     "bad_centre": _l("Please choose a centre."),
     "bad_status": _l("Please choose a status."),
+    "password_too_long": _l("A password may have at most 128 characters."),
+    "own_account": _l("You cannot deactivate your own account."),
+    "last_admin": _l("This is the last active admin. Add another admin first."),
 })
 
 
@@ -86,12 +90,14 @@ def overview():
 
 @bp.get("/centres")
 @admin
-def centres(errors=None, status=200):
-    """Admin: every centre and its supervisors; forms to add either."""
+def centres(errors=None, status=200, refusal=None):
+    """Admin: every centre with its supervisors and admins (new password, deactivate,
+    reactivate); forms to add a centre or a supervisor."""
     db = get_db()
     return render_template("supervisor/centres.html", centres=people.centres(db, g.user),
-                           staff=people.staff(db), errors=errors or {}, form=request.form,
-                           langs=("ta", "hi", "en")), status
+                           staff=people.staff_by_centre(db), errors=errors or {},
+                           form=request.form, langs=("ta", "hi", "en"),
+                           refusal=refusal), status
 
 
 @bp.post("/centres")
@@ -119,3 +125,56 @@ def add_staff():
     except Invalid as refusal:
         return centres(errors=field_errors(refusal), status=400)
     return redirect(url_for(".centres"), 303)
+
+
+def _password_page(person, password=None, errors=None, status=200):
+    response = page_or_fragment("supervisor/staff_password.html",
+                                "supervisor/_staff_password.html", status, person=person,
+                                password=password, errors=errors or {})
+    return no_store(response) if password else response
+
+
+@bp.get("/staff/<id:user_id>/password")
+@staff
+def staff_password(user_id):
+    """Admin: the form for a supervisor's or admin's new password (typed or generated)."""
+    return _password_page(people.get_staff_or_404(get_db(), g.user, user_id))
+
+
+@bp.post("/staff/<id:user_id>/password")
+@staff
+def reset_staff_password(user_id):
+    """Admin: give a supervisor or admin a new password, shown once."""
+    try:
+        reset = people.reset_password(get_db(), g.user, user_id,
+                                      request.form.get("password", ""), hash_method())
+    except Invalid as refusal:
+        person = people.get_staff_or_404(get_db(), g.user, user_id)
+        return _password_page(person, errors=field_errors(refusal), status=400)
+    return _password_page(reset["person"], password=reset["password"])
+
+
+@bp.post("/staff/<id:user_id>/active")
+@staff
+def set_staff_active(user_id):
+    """Admin: deactivate a supervisor or admin (never herself, nor the last admin) or
+    reactivate; htmx gets her line of the centres page again."""
+    db = get_db()
+    try:
+        person = people.set_staff_active(db, g.user, user_id,
+                                         request.form.get("active") == "1")
+    except Conflict as refusal:
+        if not htmx:
+            return centres(status=refusal.status, refusal=message(refusal))
+        person, error = people.get_staff_or_404(db, g.user, user_id), message(refusal)
+        return _staff_line(person, error, refusal.status)
+    if htmx:
+        return _staff_line(person)
+    return redirect(url_for(".centres"), 303)
+
+
+def _staff_line(person, error=None, status=200):
+    response = make_response(render_template("supervisor/_staff.html", person=person,
+                                             error=error), status)
+    response.vary.add("HX-Request")
+    return response
