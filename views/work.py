@@ -5,7 +5,7 @@ from core import earnings, projects, tasks
 from core.errors import Invalid, Refused
 
 from .web import check_note, get_db, htmx, id_arg, message, page_or_fragment, refuse, \
-    role_required
+    role_required, same_site_only
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
@@ -55,6 +55,7 @@ def home():
 
 @bp.get("/tasks/<slug>/next")
 @annotator
+@same_site_only  # claims a task: never from another site's link
 def next_task(slug):
     """Annotator: claim (or resume) her next task in a project and show it."""
     db = get_db()
@@ -82,6 +83,7 @@ def skip(assignment_id):
 
 @bp.get("/tasks/<slug>/batch")
 @annotator
+@same_site_only  # claims 20 tasks for 4 hours: never from another site's link
 def batch(slug):
     """Annotator: a batch of tasks on one page, to answer with no signal."""
     db = get_db()
