@@ -13,7 +13,7 @@ def start(db, user_id: int, now: dt.datetime | None = None, replaces: str | None
     """A new session for her; its id. `replaces`: a session this browser held before,
     ended so that no id survives a login (no fixation)."""
     now = now or utcnow()
-    sid = secrets.token_urlsafe(24)
+    sid = secrets.token_urlsafe(16)  # 128 bits; short, as it rides on every request
     if replaces:
         end(db, replaces, now=now)
     db.execute("INSERT INTO sessions (id, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)",

@@ -29,7 +29,7 @@ def test_wrong_pin_says_how_many_tries_are_left(visitor, make_user, db):
     assert one(db, "SELECT ok FROM login_attempts")["ok"] == 0
 
 
-def test_five_failures_lock_the_account_even_for_the_right_pin(visitor, make_user, db):
+def test_five_failures_from_one_address_lock_that_login_there_right_pin_too(visitor, make_user, db):
     worker = make_user()
     for _ in range(5):
         visitor.post("/login", {"login": worker["login"], "password": "0000"})

@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD, PIN, Visitor
 
 
 def _device_cookie(visitor):
-    cookie = visitor.client.get_cookie("velai_device")
+    cookie = visitor.client.get_cookie("velai_device", path="/login")
     return cookie.value if cookie else None
 
 
@@ -380,6 +380,7 @@ def test_the_device_cookie_is_long_lived_httponly_and_signed(visitor, make_user)
     response = visitor.login(make_user())
     cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("velai_device")]
     assert cookie and "HttpOnly" in cookie[0] and "Max-Age=34560000" in cookie[0]
+    assert "Path=/login" in cookie[0]  # never sent with a task: bytes on 2G
     assert "." in _device_cookie(visitor)  # value.signature
 
 

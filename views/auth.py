@@ -51,8 +51,9 @@ def _remember_device(response, device: dict, user: dict):
     people = [uid for uid in device["u"] if uid != user["id"]][-(DEVICE_PEOPLE - 1):]
     value = {"d": device["d"] or secrets.token_urlsafe(16), "u": people + [user["id"]],
              "p": int(not user["login"].isdigit())}
+    # Path /login: the phone sends it only to log in, never with a task (bytes on 2G).
     response.set_cookie(DEVICE_COOKIE, _serializer().dumps(value), max_age=DEVICE_AGE,
-                        httponly=True, samesite="Lax",
+                        path=url_for("auth.login"), httponly=True, samesite="Lax",
                         secure=bool(current_app.config["SESSION_COOKIE_SECURE"]
                                     or request.is_secure))
     return response
@@ -119,12 +120,10 @@ def change_pin():
     Every other session of hers ends."""
     error, status = None, 200
     if request.method == "POST":
-        device = _device()
-        try:
+        try:  # counted per login and address (the device cookie goes to /login only)
             users.change_secret(
                 get_db(), g.user, request.form.get("old", ""), request.form.get("new", ""),
                 request.form.get("repeat", ""), request.remote_addr or "-",
-                device=device["d"], device_users=device["u"],
                 hash_method=current_app.config["PASSWORD_HASH"])
         except Invalid as refusal:
             if refusal.code == "wrong_old_pin":
