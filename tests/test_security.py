@@ -83,6 +83,7 @@ def test_supervisors_get_text_fields_and_keep_them_on_their_device(visitor, db):
     assert "inputmode" not in main and "/login?with=phone" in main
     typo = visitor.post("/login", {"login": "meenaa", "password": "nope"})
     assert "inputmode" not in typo.get_data(as_text=True).split("<main>")[1]
+    assert "Wrong login or password. 4 tries left." in typo.get_data(as_text=True)
     assert visitor.post("/login", {"login": "meena", "password": PASSWORD}).status_code == 303
     visitor.post("/logout")
     again = visitor.get("/login").get_data(as_text=True)  # this device: a name login last
@@ -159,6 +160,18 @@ def test_guessing_the_old_pin_on_the_change_page_locks_like_a_login(visitor, mak
     right = visitor.post("/account/pin", {"old": PIN, "new": "4739", "repeat": "4739"})
     assert right.status_code == 429  # the right one too, for 15 minutes on this device
     assert users.authenticate(db, worker["login"], PIN, "10.9.9.9")[0] is not None
+
+
+def test_she_changes_her_pin_on_her_phone_while_strangers_have_locked_her_login(
+        visitor, make_user, db):
+    worker, now = make_user(), utcnow()
+    visitor.login(worker)
+    for i in range(users.MAX_DAILY_FAILURES):
+        users.authenticate(db, worker["login"], "0000", f"203.0.113.{i}",
+                           now=now + dt.timedelta(seconds=i))
+    assert one(db, "SELECT guess_locked_at FROM users")["guess_locked_at"]
+    response = visitor.post("/account/pin", {"old": PIN, "new": "4739", "repeat": "4739"})
+    assert response.status_code == 303
 
 
 # PIN and password rules

@@ -1,4 +1,5 @@
 """Everyone: log in, log out, change PIN, choose a language."""
+import hashlib
 import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, \
@@ -98,6 +99,10 @@ def login():
             response = redirect(safe_next(request.args.get("next"), home_url(user)), 303)
             return _remember_device(response, device, user)
         error, status = message(refusal), _refusal_status(refusal)
+        if with_name and refusal.code == "bad_credentials":  # supervisors have no PIN
+            error = ngettext("Wrong login or password. %(num)d try left.",
+                             "Wrong login or password. %(num)d tries left.",
+                             refusal.detail["tries_left"])
     return render_template("auth/login.html", error=error, login_value=typed,
                            with_name=with_name), status
 
@@ -120,10 +125,14 @@ def change_pin():
     Every other session of hers ends."""
     error, status = None, 200
     if request.method == "POST":
-        try:  # counted per login and address (the device cookie goes to /login only)
+        # Her session proves an earlier login here: her wrong old PINs count against this
+        # session like a known device's (a stranger's failures elsewhere do not block her).
+        session_device = "s:" + hashlib.sha256(session["sid"].encode()).hexdigest()[:16]
+        try:
             users.change_secret(
                 get_db(), g.user, request.form.get("old", ""), request.form.get("new", ""),
                 request.form.get("repeat", ""), request.remote_addr or "-",
+                device=session_device, device_users=[g.user["id"]],
                 hash_method=current_app.config["PASSWORD_HASH"])
         except Invalid as refusal:
             if refusal.code == "wrong_old_pin":
