@@ -6,6 +6,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 FLASK := $(BIN)/flask --app app
 export VELAI_DB ?= instance/velai.db
+# Behind a proxy (FLASK_PROXY_COUNT set and not 0) gunicorn listens on loopback only: a
+# client reaching it directly could otherwise forge X-Forwarded-For and -Proto.
+ifneq ($(filter-out 0,$(FLASK_PROXY_COUNT)),)
+BIND ?= 127.0.0.1:$(PORT)
+else
+BIND ?= 0.0.0.0:$(PORT)
+endif
 
 .PHONY: setup run test bench bench-data translations chromium clean
 
@@ -27,9 +34,9 @@ instance/secret_key:
 run: setup instance/secret_key
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
-	@echo "Velai on http://localhost:$(PORT)/  (demo logins are in README.md)"
+	@echo "Velai on http://$(BIND)/  (demo logins are in README.md)"
 	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/gunicorn -k gthread -w 2 --threads 4 \
-		--keep-alive 75 -b 0.0.0.0:$(PORT) --access-logfile - 'app:create_app()'
+		--keep-alive 75 -b $(BIND) --access-logfile - 'app:create_app()'
 
 # Browser tests need Debian's Chromium; install it when we may, else say how.
 chromium:

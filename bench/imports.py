@@ -10,6 +10,8 @@ import sys
 import tempfile
 import time
 
+from tests import live
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results.json")
 ROWS = 100_000
@@ -55,7 +57,7 @@ def _import(path, out):
 def _answers(db, project):
     """ANSWERS submitted answers over ANSWERS / REDUNDANCY tasks, written straight in SQL."""
     from core import users
-    workers = [users.create_user(db, login=f"98760{n:05d}", password="2580",
+    workers = [users.create_user(db, login=f"98760{n:05d}", password=live.DEMO["ta"][1],
                                  role="annotator", name=f"W{n}", centre="KRR",
                                  hash_method="pbkdf2:sha256:1")["id"] for n in range(60)]
     n_tasks = -(-ANSWERS // REDUNDANCY)

@@ -20,7 +20,7 @@ from core import projects, users
 
 SLUG = "bench-sentiment"
 CENTRE = "BNC"
-PIN = "2580"
+PIN = "3917"
 ANNOTATORS = 8  # = gunicorn's 2 workers x 4 threads
 TASKS = 8000  # x redundancy 3: far more answers than a run can give
 WARMUP_S = 1.0

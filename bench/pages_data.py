@@ -2,6 +2,7 @@
 the import result and the reported tasks (with reports in it, so the page is full)."""
 from core import db as coredb
 from core import importing, tasks, taskdata, users
+from tests import live
 
 MEENA = {"login": "meena", "password": "velai-demo", "lang": "ta"}
 PROJECT = "tamil-review-sentiment"
@@ -15,7 +16,7 @@ def _prepare(db) -> tuple[int, int]:
     centre = project["centre_id"]
     code = coredb.one(db, "SELECT code FROM centres WHERE id = ?", (centre,))["code"]
     for n in range(2):  # two reports each: the tasks are held
-        worker = users.create_user(db, login=f"98700{n:05d}", password="2580",
+        worker = users.create_user(db, login=f"98700{n:05d}", password=live.DEMO["ta"][1],
                                    role="annotator", name=f"Bench {n}", centre=code,
                                    lang="ta", hash_method="pbkdf2:sha256:1000")
         for _ in range(taskdata.PER_PAGE):

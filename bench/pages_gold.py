@@ -2,8 +2,10 @@
 (the welcome), the card of a project paused by check tasks, the supervisor's screen."""
 import sqlite3
 
-KAVITHA = {"login": "9876500001", "password": "2580", "lang": "ta"}
-LAKSHMI = {"login": "9876500009", "password": "2580", "lang": "ta"}  # paused in the demo
+from tests import live
+
+KAVITHA = {"login": "9876500001", "password": live.DEMO["ta"][1], "lang": "ta"}
+LAKSHMI = {"login": "9876500009", "password": live.DEMO["ta"][1], "lang": "ta"}  # paused in the demo
 MEENA = {"login": "meena", "password": "velai-demo", "lang": "ta"}
 
 

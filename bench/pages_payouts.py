@@ -4,9 +4,10 @@ Before weighing, Meena drafts last week's payout from the demo (through core), s
 the preview and summary pages show real lines."""
 from core import db as coredb
 from core import payouts
+from tests import live
 
 MEENA = {"login": "meena", "password": "velai-demo", "lang": "ta"}
-KAVITHA = {"login": "9876500001", "password": "2580", "lang": "ta"}
+KAVITHA = {"login": "9876500001", "password": live.DEMO["ta"][1], "lang": "ta"}
 ADMIN = {"login": "admin", "password": "velai-admin", "lang": "en"}
 
 

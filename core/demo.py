@@ -12,10 +12,10 @@ from .db import IST, one, stamp, utcnow, write
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre
-    ("9876500001", "2580", "annotator", "Kavitha Murugan", "ta", "KRR"),
-    ("9876500002", "2580", "annotator", "Sunita Verma", "hi", "STP"),
-    ("9876500003", "2580", "annotator", "Priya Raman", "en", "KRR"),
-    ("9876500009", "2580", "annotator", "Lakshmi Selvam", "ta", "KRR"),  # paused by checks
+    ("9876500001", "3917", "annotator", "Kavitha Murugan", "ta", "KRR"),
+    ("9876500002", "3917", "annotator", "Sunita Verma", "hi", "STP"),
+    ("9876500003", "3917", "annotator", "Priya Raman", "en", "KRR"),
+    ("9876500009", "3917", "annotator", "Lakshmi Selvam", "ta", "KRR"),  # paused by checks
     ("meena", "velai-demo", "supervisor", "Meena Sundaram", "ta", "KRR"),
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),

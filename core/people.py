@@ -14,7 +14,7 @@ import unicodedata
 
 from werkzeug.security import generate_password_hash
 
-from . import audit, qualifications, users
+from . import audit, qualifications, sessions, users
 from .db import is_id, ist_day_start, one, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 
@@ -30,29 +30,15 @@ PIN_DIGITS = 4
 # taken; 500 people is a minute of hashing, so a bigger file is refused.
 MAX_CSV_ROWS = 500
 MAX_CSV_BYTES = 512 * 1024
-# The commonest four-digit PINs (DataGenetics' study of 3.4 million) and keypad columns.
-COMMON_PINS = frozenset((
-    "1234 1111 0000 1212 7777 1004 2000 4444 2222 6969 9999 3333 5555 6666 1122 1313 8888"
-    " 4321 2001 1010 2580 0852 1379 1357 2468 1990 1980 1995 2020 2010 1984 1985 0987"
-).split())
-_SPACERS = re.compile(r"[\s\-.()]")
 _LOGIN = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
 _CODE = re.compile(r"^[A-Z0-9]{2,8}$")
 
 
 def clean_phone(raw) -> str:
-    """An Indian mobile number as logins store it: 10 digits, starting 6-9.
-
-    Spaces, dashes, dots, brackets, a +91 / 91 / 0 prefix go. Raises Invalid("bad_phone")
-    for anything else (landlines, other countries, letters).
-    """
-    digits = _SPACERS.sub("", raw if isinstance(raw, str) else "")
-    if digits.startswith("+91"):
-        digits = digits[3:]
-    elif len(digits) == 12 and digits.startswith("91"):
-        digits = digits[2:]
-    elif len(digits) == 11 and digits.startswith("0"):
-        digits = digits[1:]
+    """An Indian mobile number as logins store it (core.users.normalise_phone): 10 digits,
+    starting 6-9. Raises Invalid("bad_phone") for anything else (landlines, other
+    countries, letters)."""
+    digits = users.normalise_phone(raw if isinstance(raw, str) else "")
     if not (len(digits) == 10 and digits.isascii() and digits.isdigit() and digits[0] in "6789"):
         raise Invalid("bad_phone")
     return digits
@@ -62,7 +48,7 @@ def is_weak_pin(pin: str) -> bool:
     """A PIN a guesser tries first: a common one, one digit repeated, a run up or down,
     or two digits repeated (1212)."""
     steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
-    return (pin in COMMON_PINS or len(set(pin)) == 1 or steps in ({1}, {-1})
+    return (pin in users.COMMON_PINS or len(set(pin)) == 1 or steps in ({1}, {-1})
             or (len(pin) == 4 and pin[:2] == pin[2:]))
 
 
@@ -265,7 +251,8 @@ def _locked_sql() -> str:
     (MAX_FAILURES failures since its last success, within LOCK_WINDOW)."""
     return (f"(SELECT count(*) FROM login_attempts f WHERE f.login = u.login AND f.ok = 0"
             f" AND f.at > :lock_since AND f.at >= coalesce((SELECT max(at) FROM login_attempts s"
-            f" WHERE s.login = u.login AND s.ok = 1), '')) >= {users.MAX_FAILURES}")
+            f" WHERE s.login = u.login AND s.ok = 1), '')) >= {users.MAX_FAILURES}"
+            f" OR u.guess_locked_at IS NOT NULL")
 
 
 _PERSON = """SELECT u.id, u.login, u.name, u.role, u.lang, u.active, u.centre_id, u.created_at,
@@ -355,6 +342,7 @@ def reset_pin(db, viewer: dict, user_id, hash_method="scrypt") -> str:
         person = get_person_or_404(db, viewer, user_id)
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, person["id"]))
         users.clear_failures(db, person["login"])
+        sessions.end_sessions(db, person["id"])  # a phone someone else holds is out too
         audit.record(db, viewer["id"], "user.reset_pin", f"user:{person['id']}")
     return pin
 
@@ -374,6 +362,8 @@ def set_active(db, viewer: dict, user_id, active: bool) -> None:
         if bool(person["active"]) == active:
             return
         db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), person["id"]))
+        if not active:
+            sessions.end_sessions(db, person["id"])
         audit.record(db, viewer["id"], "user.activate" if active else "user.deactivate",
                      f"user:{person['id']}")
 
@@ -540,6 +530,7 @@ def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt
         person = get_staff_or_404(db, viewer, user_id)
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, person["id"]))
         users.clear_failures(db, person["login"])
+        sessions.end_sessions(db, person["id"])
         audit.record(db, viewer["id"], "user.reset_password", f"user:{person['id']}",
                      generated=generated)
     return {"person": person, "password": password, "generated": generated}

@@ -137,7 +137,9 @@ def clean_answer(db, project: dict, raw) -> str:
         # Control characters (NUL...) go; joiners inside a word stay, they can change how
         # Indic letters join, but at the ends they are as empty as spaces.
         raw = raw.replace("\r\n", "\n")  # as the textarea counted it against maxlength
-        text = "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) != "Cc")
+        # Lone surrogates (from JSON "\\ud800") cannot be stored as UTF-8: they go too.
+        text = "".join(c for c in raw if c in "\n\t"
+                       or unicodedata.category(c) not in ("Cc", "Cs"))
         text = _EDGES.sub("", unicodedata.normalize("NFC", text))
         if not text:
             raise Invalid("empty_text")

@@ -1,21 +1,118 @@
-"""Accounts, centres, languages and login throttling."""
+"""Accounts, centres, languages, PIN and password rules, and login throttling.
+
+Throttling (README, Security) counts failed logins in SQLite, so every worker sees them:
+- 5 failures for one login from one address (or, at a device she has logged in on before,
+  from that device) in 15 minutes lock that pair for 15 minutes; a stranger elsewhere
+  cannot lock her at her own phone.
+- 20 failures for one login in a day from devices she never logged in on lock that login
+  for unknown devices until a supervisor unlocks it; her own phone still gets in.
+- 30 failures from one address in 15 minutes, not counting logins that then got in from
+  it, lock that address for unknown devices; the centre's own phones are not affected.
+"""
 import datetime as dt
 import math
+import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, sessions
 from .db import one, parse_stamp, stamp, utcnow, write
 from .errors import Invalid
 
 ROLES = ("annotator", "supervisor", "admin")
 LANGS = ("ta", "hi", "en")
-MAX_FAILURES = 5  # per login within LOCK_WINDOW, then locked until the window passes
-MAX_IP_FAILURES = 30  # per address within LOCK_WINDOW: stops one phone guessing many PINs
+MAX_FAILURES = 5  # per login and address (or known device) within LOCK_WINDOW
+MAX_IP_FAILURES = 30  # per address within LOCK_WINDOW, for unknown devices
+MAX_DAILY_FAILURES = 20  # per login within DAY from unknown devices: then a supervisor unlocks
 LOCK_WINDOW = dt.timedelta(minutes=15)
+DAY = dt.timedelta(days=1)
 MAX_LOGIN = 64  # longer is no login of ours; kept short in the attempts table
+MIN_PIN, MAX_PIN = 4, 8  # an annotator's PIN: digits
+MIN_PASSWORD = 10  # supervisors and admins (and any non-digit secret)
 # Verified against unknown logins so a wrong login costs as long as a wrong PIN.
 _DUMMY_HASH = generate_password_hash("velai-dummy")
+end_sessions = sessions.end_sessions  # for people.py: deactivation and PIN resets
+
+
+def _common_pins() -> frozenset:
+    """The PINs people choose most (published PIN studies), which a guesser tries first:
+    repeats, runs up and down, keyboard and keypad patterns, pairs, and years."""
+    pins = {"1234", "1111", "0000", "1212", "7777", "1004", "2000", "4444", "2222", "6969",
+            "9999", "3333", "5555", "6666", "1122", "1313", "8888", "4321", "2001", "1010",
+            "2580", "0852", "1379", "1397", "1470", "0741", "1590", "7410", "3690", "0963",
+            "1236", "1478", "8520", "2468", "1357", "1369", "1221", "1001", "2020", "2121",
+            "1231", "1230", "0101", "0011", "0007", "1112", "1113", "1211", "1123", "1233",
+            "2233", "2323", "5678", "6789", "1414", "1515", "0001", "0002", "0123", "7890",
+            "9876", "5252", "1984", "0202", "0420", "1818", "1717", "6666", "5683", "4545",
+            "3232", "2525", "0007", "1200", "0911", "9111", "2323", "3131", "2019", "1986",
+            "0987", "6543", "4567", "3456", "2345", "7531", "9630", "2587", "1596", "1593",
+            "7539", "1456", "4560", "1998", "1999", "1122", "2211", "0911", "0070"}
+    for d in "0123456789":
+        pins.update(d * n for n in range(4, MAX_PIN + 1))  # 0000, 11111, ...
+    runs = "01234567890123456789"
+    for n in range(4, MAX_PIN + 1):
+        for start in range(10):
+            run = runs[start:start + n]
+            pins.update((run, run[::-1]))  # 1234, 4321, 890123...
+    for n in range(2, 5):  # pairs and triples repeated: 1212, 121212, 123123, 12341234
+        for start in range(10):
+            unit = runs[start:start + n]
+            for reps in range(2, MAX_PIN // n + 1):
+                pins.add(unit * reps)
+    pins.update(str(year) for year in range(1940, 2036))  # birth years, this year
+    pins.update(f"{d:02d}{d:02d}" for d in range(1, 32))  # 0101, 2323: a date twice
+    pins.update({"112233", "123321", "159753", "147258", "147258369", "654321", "696969",
+                 "102030", "11223344", "12344321", "987654", "000123"})
+    return frozenset(p for p in pins if len(p) >= MIN_PIN)
+
+
+COMMON_PINS = _common_pins()
+COMMON_PASSWORDS = frozenset({
+    "password", "password1", "password12", "password123", "passw0rd", "1234567890",
+    "0987654321", "qwertyuiop", "asdfghjkl", "iloveyou", "iloveyou12", "welcome123",
+    "admin12345", "administrator", "adminadmin", "letmein123", "changeme", "changeme123",
+    "supervisor", "velaivelai", "velai12345", "qwerty1234", "1q2w3e4r5t", "abcdefghij",
+    "abc1234567", "india12345", "indiaindia", "bharat1234", "chennai123", "sunshine12",
+    "football12", "princess12", "monkey1234", "dragon1234", "master1234", "superman12",
+    "qazwsxedc", "zaq12wsx", "trustno1", "baseball12",
+})
+_PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
+
+
+def normalise_phone(login: str) -> str:
+    """A phone number as typed ("98765 00001", "+91 98765 00001", "098765-00001") as the
+    ten digits Velai stores ("9876500001"); any other login comes back only trimmed."""
+    login = (login or "").strip()
+    compact = _PHONE_PUNCTUATION.sub("", login)
+    if not re.fullmatch(r"\+?[0-9]{10,14}", compact):
+        return login
+    digits = compact.lstrip("+")
+    if len(digits) == 14 and digits.startswith("0091"):
+        digits = digits[4:]
+    elif len(digits) == 12 and digits.startswith("91"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    return digits if len(digits) == 10 else compact
+
+
+def check_secret(role: str, secret: str) -> None:
+    """Raise Invalid unless `secret` may be this role's PIN or password.
+
+    Annotators: a PIN of 4 to 8 digits not among the commonest, or a real password.
+    Supervisors and admins: a password of at least 10 characters, not a common one.
+    """
+    secret = secret or ""
+    if role == "annotator" and secret.isdigit() and MIN_PIN <= len(secret) <= MAX_PIN:
+        if secret in COMMON_PINS:
+            raise Invalid("pin_common")
+        return
+    if role == "annotator" and secret.isdigit() and len(secret) < MIN_PIN:
+        raise Invalid("pin_too_short")
+    if len(secret) < MIN_PASSWORD:
+        raise Invalid("pin_too_short" if role == "annotator" else "password_too_short")
+    if secret.lower() in COMMON_PASSWORDS or secret in COMMON_PINS or len(set(secret)) < 3:
+        raise Invalid("password_common")
 
 
 def get_centre(db, code: str, name: str | None = None, create: bool = False) -> dict | None:
@@ -28,11 +125,12 @@ def get_centre(db, code: str, name: str | None = None, create: bool = False) -> 
 
 def create_user(db, *, login, password, role, name, centre, lang="en", actor_id=None,
                 hash_method="scrypt") -> dict:
-    """Create an account; `centre` is a centre code, created when new.
+    """Create an account; `centre` is a centre code, created when new. A phone login is
+    stored as its ten digits (normalise_phone).
 
     Raises Invalid (code names the field) and writes nothing when input is bad.
     """
-    login = (login or "").strip()
+    login = normalise_phone(login)
     name = (name or "").strip()
     if not login:
         raise Invalid("login_required")
@@ -42,8 +140,7 @@ def create_user(db, *, login, password, role, name, centre, lang="en", actor_id=
         raise Invalid("bad_role")
     if lang not in LANGS:
         raise Invalid("bad_lang")
-    if len(password or "") < 4:
-        raise Invalid("password_too_short")
+    check_secret(role, password)
     if not name:
         raise Invalid("name_required")
     with write(db):
@@ -71,46 +168,76 @@ def set_lang(db, user_id: int, lang: str) -> None:
     db.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 
 
-def _failures(db, login: str, ip: str, since: str) -> tuple[list[str], list[str]]:
-    """Times of failed attempts in the window: for this login (after its last success),
-    and from this address (except failures of logins that have since succeeded from it,
-    so a centre behind one address is not locked out by its own typos)."""
-    by_login = [row["at"] for row in db.query(
-        "SELECT at FROM login_attempts WHERE login = :login AND at > :since AND ok = 0"
+def _short_failures(db, login: str, key: str, value: str, since: str) -> list[str]:
+    """Times of failures of `login` in the window from one address (key "ip", unknown
+    devices) or one known device (key "device"), after the login's last success."""
+    known = 1 if key == "device" else 0
+    return [row["at"] for row in db.query(
+        f"SELECT at FROM login_attempts WHERE login = :login AND {key} = :value"
+        " AND known = :known AND at > :since AND ok = 0"
         " AND at >= coalesce((SELECT max(at) FROM login_attempts"
         " WHERE login = :login AND ok = 1), '') ORDER BY at",
-        {"login": login, "since": since})]
-    by_ip = [row["at"] for row in db.query(
+        {"login": login, "value": value, "known": known, "since": since})]
+
+
+def _address_failures(db, ip: str, since: str) -> list[str]:
+    """Failures from this address in the window from unknown devices, except those of
+    logins that have since succeeded from it (a centre's own typos do not count)."""
+    return [row["at"] for row in db.query(
         "SELECT at FROM login_attempts f WHERE ip = :ip AND at > :since AND ok = 0"
-        " AND NOT EXISTS (SELECT 1 FROM login_attempts s WHERE s.ip = f.ip"
+        " AND known = 0 AND NOT EXISTS (SELECT 1 FROM login_attempts s WHERE s.ip = f.ip"
         " AND s.login = f.login AND s.ok = 1 AND s.at >= f.at) ORDER BY at",
         {"ip": ip, "since": since})]
-    return by_login, by_ip
 
 
-def authenticate(db, login: str, password: str, ip: str, now: dt.datetime | None = None):
+def _daily_failures(db, user: dict, now: dt.datetime) -> int:
+    """Failures of her login from unknown devices in the last day, since an unlock."""
+    since = max(stamp(now - DAY), user.get("guess_unlocked_at") or "")
+    return one(db, "SELECT count(*) AS n FROM login_attempts WHERE login = ? AND ok = 0"
+                   " AND known = 0 AND at > ?", (user["login"], since))["n"]
+
+
+def authenticate(db, login: str, password: str, ip: str, now: dt.datetime | None = None,
+                 device: str | None = None, device_users=()):
     """Check a login. Returns (user, None) or (None, refusal).
 
-    The refusal is an Invalid with code "locked" (detail: minutes) or
-    "bad_credentials" (detail: tries_left). Failures are counted in SQLite so
-    every worker process sees the same count. The attempt is written as failed
-    in the same transaction that counts, before the slow hash check, so parallel
-    guesses cannot all slip under the limit; a good PIN then marks it ok.
+    `device`: this browser's id from its signed device cookie, `device_users`: the ids
+    of the people who logged in on it before; for them it is a known device.
+    The refusal is an Invalid with code "locked" (detail: minutes), "needs_unlock" or
+    "bad_credentials" (detail: tries_left). Failures are counted in SQLite so every
+    worker process sees the same count. The attempt is written as failed in the same
+    transaction that counts, before the slow hash check, so parallel guesses cannot all
+    slip under the limit; a good PIN then marks it ok.
     """
     now = now or utcnow()
-    login = (login or "").strip()[:MAX_LOGIN]
+    login = normalise_phone(login)[:MAX_LOGIN]
+    window = stamp(now - LOCK_WINDOW)
     with write(db):
-        failures, ip_failures = _failures(db, login, ip, stamp(now - LOCK_WINDOW))
-        for times, limit in ((failures, MAX_FAILURES), (ip_failures, MAX_IP_FAILURES)):
+        user = one(db, "SELECT * FROM users WHERE login = ? AND active = 1", (login,))
+        known = bool(user and device and user["id"] in device_users)
+        if known:
+            failures = _short_failures(db, login, "device", device, window)
+            limits = [(failures, MAX_FAILURES)]
+        else:
+            if user and user["guess_locked_at"]:
+                return None, Invalid("needs_unlock")
+            failures = _short_failures(db, login, "ip", ip, window)
+            limits = [(failures, MAX_FAILURES), (_address_failures(db, ip, window),
+                                                 MAX_IP_FAILURES)]
+        for times, limit in limits:
             if len(times) >= limit:
                 return None, _locked(times[-limit], now)
-        attempt = db.execute("INSERT INTO login_attempts (login, ip, at, ok) VALUES (?, ?, ?, 0)",
-                             (login, ip, stamp(now))).lastrowid
-    user = one(db, "SELECT * FROM users WHERE login = ? AND active = 1", (login,))
+        attempt = db.execute(
+            "INSERT INTO login_attempts (login, ip, at, ok, device, known)"
+            " VALUES (?, ?, ?, 0, ?, ?)", (login, ip, stamp(now), device, int(known))).lastrowid
     ok = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password or "")
     if ok and user is not None:
         db.execute("UPDATE login_attempts SET ok = 1 WHERE id = ?", (attempt,))
         return user, None
+    if user is not None and not known and _daily_failures(db, user, now) >= MAX_DAILY_FAILURES:
+        db.execute("UPDATE users SET guess_locked_at = ? WHERE id = ?", (stamp(now), user["id"]))
+        audit.record(db, None, "user.guess_lock", f"user:{user['id']}")
+        return None, Invalid("needs_unlock")
     failures.append(stamp(now))
     if len(failures) >= MAX_FAILURES:
         return None, _locked(failures[-MAX_FAILURES], now)
@@ -123,7 +250,51 @@ def _locked(first_counted: str, now: dt.datetime) -> Invalid:
     return Invalid("locked", minutes=minutes)
 
 
-def clear_failures(db, login: str) -> None:
-    """Forget a login's failed attempts, so it is unlocked now: a supervisor's unlock or
-    PIN reset. The caller audits it (and may hold a write())."""
+def clear_failures(db, login: str, now: dt.datetime | None = None) -> None:
+    """Unlock a login now, from any device: the failures counted so far no longer count
+    (a supervisor's unlock or PIN reset). The caller holds a write() and audits it."""
+    now = now or utcnow()
+    db.execute("UPDATE users SET guess_locked_at = NULL, guess_unlocked_at = ?"
+               " WHERE login = ?", (stamp(now), login))
+    # Counts as a success: the 15-minute locks restart from here too; the failures so far
+    # go (the audit log keeps the unlock).
     db.execute("DELETE FROM login_attempts WHERE login = ? AND ok = 0", (login,))
+    db.execute("INSERT INTO login_attempts (login, ip, at, ok, device, known)"
+               " VALUES (?, 'unlock', ?, 1, NULL, 0)", (login, stamp(now)))
+
+
+def unlock(db, user_id: int, actor_id=None, now: dt.datetime | None = None) -> None:
+    """A supervisor's unlock: her login works again from any device."""
+    with write(db):
+        user = one(db, "SELECT login FROM users WHERE id = ?", (user_id,))
+        if user is None:
+            return
+        clear_failures(db, user["login"], now)
+        audit.record(db, actor_id, "user.unlock", f"user:{user_id}")
+
+
+def change_secret(db, user: dict, old: str, new: str, repeat: str, ip: str, *,
+                  device=None, device_users=(), hash_method="scrypt",
+                  now: dt.datetime | None = None) -> None:
+    """She changes her own PIN (or password): the old one, the new one twice.
+
+    The old PIN is checked as a login is, counted and locked alike, so a borrowed
+    session cannot guess it. On success every session of hers ends (the caller starts
+    a new one for this browser). Raises Invalid and changes nothing otherwise.
+    """
+    if (new or "") != (repeat or ""):
+        raise Invalid("pins_differ")
+    check_secret(user["role"], new)
+    checked, refusal = authenticate(db, user["login"], old, ip, now=now, device=device,
+                                    device_users=device_users)
+    if checked is None or checked["id"] != user["id"]:
+        if refusal.code == "bad_credentials":
+            raise Invalid("wrong_old_pin", tries_left=refusal.detail["tries_left"])
+        raise refusal
+    if check_password_hash(checked["password_hash"], new):
+        raise Invalid("pin_same")
+    with write(db):
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                   (generate_password_hash(new, method=hash_method), user["id"]))
+        sessions.end_sessions(db, user["id"], now=now)
+        audit.record(db, user["id"], "user.change_pin", f"user:{user['id']}")

@@ -8,6 +8,12 @@ from core import db as coredb
 from core import projects, users
 
 CHEAP_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of logins
+PIN = "3917"  # annotators' default PIN (not among the commonest, which are refused)
+PASSWORD = "test-password-long"  # supervisors' and admins' default (10 characters or more)
+
+
+def default_secret(role: str) -> str:
+    return PIN if role == "annotator" else PASSWORD
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -57,8 +63,9 @@ class Visitor:
             self.token = None  # the session starts anew
         return self._keep_token(response)
 
-    def login(self, user, password="2580"):
-        response = self.post("/login", {"login": user["login"], "password": password})
+    def login(self, user, password=None):
+        response = self.post("/login", {"login": user["login"],
+                                        "password": password or default_secret(user["role"])})
         assert response.status_code == 303, response.get_data(as_text=True)
         return response
 
@@ -72,9 +79,10 @@ def visitor(app):
 def make_user(db):
     counter = iter(range(1, 10_000))
 
-    def make(role="annotator", lang="en", centre="KRR", password="2580"):
+    def make(role="annotator", lang="en", centre="KRR", password=None):
         n = next(counter)
-        return users.create_user(db, login=f"98765{n:05d}", password=password, role=role,
+        return users.create_user(db, login=f"98765{n:05d}",
+                                 password=password or default_secret(role), role=role,
                                  name=f"Worker {n}", centre=centre, lang=lang,
                                  hash_method=CHEAP_HASH)
     return make

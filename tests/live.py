@@ -19,7 +19,7 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touc
 # The 2G link of the budgets: 300 ms round trip, 250 kbit/s down, 100 kbit/s up.
 SLOW_2G = {"offline": False, "latency": 300, "downloadThroughput": 250_000 / 8,
            "uploadThroughput": 100_000 / 8}
-DEMO = {"ta": ("9876500001", "2580"), "hi": ("9876500002", "2580"), "en": ("9876500003", "2580")}
+DEMO = {"ta": ("9876500001", "3917"), "hi": ("9876500002", "3917"), "en": ("9876500003", "3917")}
 
 
 def _free_port() -> int:

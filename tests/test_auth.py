@@ -2,6 +2,7 @@
 import pytest
 
 from core.db import one
+from tests.conftest import PIN
 
 
 def test_good_login_goes_home_and_logout_ends_the_session(visitor, make_user):
@@ -24,15 +25,15 @@ def test_wrong_pin_says_how_many_tries_are_left(visitor, make_user, db):
     worker = make_user()
     response = visitor.post("/login", {"login": worker["login"], "password": "0000"})
     assert response.status_code == 401
-    assert "Wrong login or PIN. 4 tries left." in response.get_data(as_text=True)
+    assert "Wrong phone number or PIN. 4 tries left." in response.get_data(as_text=True)
     assert one(db, "SELECT ok FROM login_attempts")["ok"] == 0
 
 
-def test_five_failures_lock_the_account_even_for_the_right_pin(visitor, make_user, db):
+def test_five_failures_from_one_address_lock_that_login_there_right_pin_too(visitor, make_user, db):
     worker = make_user()
     for _ in range(5):
         visitor.post("/login", {"login": worker["login"], "password": "0000"})
-    response = visitor.post("/login", {"login": worker["login"], "password": "2580"})
+    response = visitor.post("/login", {"login": worker["login"], "password": PIN})
     assert response.status_code == 429
     assert "Too many wrong tries. Try again in 15 minutes." in response.get_data(as_text=True)
     assert visitor.get("/home").status_code == 302
@@ -49,7 +50,7 @@ def test_lockout_is_shared_by_every_worker_process(app, make_user, db):
         Visitor(instance.test_client()).post("/login", {"login": worker["login"],
                                                          "password": "0000"})
     response = Visitor(other.test_client()).post("/login", {"login": worker["login"],
-                                                             "password": "2580"})
+                                                             "password": PIN})
     assert response.status_code == 429
 
 
@@ -66,7 +67,7 @@ def test_a_login_link_never_sends_anyone_off_site(visitor, make_user):
     worker = make_user()
     visitor.get("/login")
     response = visitor.client.post("/login?next=//evil.example/x", data={
-        "login": worker["login"], "password": "2580", "csrf_token": visitor.token})
+        "login": worker["login"], "password": PIN, "csrf_token": visitor.token})
     assert response.headers["Location"] == "/home"
 
 
@@ -75,7 +76,7 @@ def test_a_line_break_in_next_falls_back_home(visitor, make_user, db, target):
     worker = make_user()
     visitor.get("/login")
     response = visitor.client.post("/login", query_string={"next": target}, data={
-        "login": worker["login"], "password": "2580", "csrf_token": visitor.token})
+        "login": worker["login"], "password": PIN, "csrf_token": visitor.token})
     assert response.status_code == 303 and response.headers["Location"] == "/home"
     visitor.token = None
     switched = visitor.post("/lang", {"lang": "ta", "next": target})
@@ -205,7 +206,7 @@ def test_a_guesser_cannot_clear_the_address_limit_by_logging_in_to_her_own_accou
             for _ in range(4):  # under the per-login limit of 5
                 refusals.append(users.authenticate(db, other["login"], "0000", "10.1.1.1",
                                                    now=next(clock))[1])
-        users.authenticate(db, own["login"], "2580", "10.1.1.1", now=next(clock))
+        users.authenticate(db, own["login"], PIN, "10.1.1.1", now=next(clock))
     assert "locked" in {r.code for r in refusals if r}
     assert sum(1 for r in refusals if r and r.code == "bad_credentials") == \
         users.MAX_IP_FAILURES
@@ -217,7 +218,7 @@ def test_a_centre_behind_one_address_is_not_locked_by_its_own_typos(db, make_use
     workers = [make_user() for _ in range(users.MAX_IP_FAILURES + 5)]
     for worker in workers:  # everyone mistypes once, then gets in
         assert users.authenticate(db, worker["login"], "0000", "10.2.2.2")[0] is None
-        assert users.authenticate(db, worker["login"], "2580", "10.2.2.2")[0] is not None
+        assert users.authenticate(db, worker["login"], PIN, "10.2.2.2")[0] is not None
 
 
 def test_parallel_guesses_cannot_slip_past_the_lockout(app, make_user):
@@ -230,7 +231,7 @@ def test_parallel_guesses_cannot_slip_past_the_lockout(app, make_user):
     worker = make_user()
     with coredb.connect(app.config["VELAI_DB"]).conn as conn:  # a slow hash widens the race
         conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                     (users.generate_password_hash("2580", "pbkdf2:sha256:300000"),
+                     (users.generate_password_hash(PIN, "pbkdf2:sha256:300000"),
                       worker["id"]))
     start, codes = threading.Barrier(12), []
 

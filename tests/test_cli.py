@@ -9,20 +9,20 @@ from core.db import one
 def test_init_db_then_create_user_with_every_option(app, tmp_path):
     runner = app.test_cli_runner()
     assert "Database ready" in runner.invoke(args=["init-db"]).output
-    result = runner.invoke(args=["create-user", "--login", "9000000001", "--password", "4321",
+    result = runner.invoke(args=["create-user", "--login", "9000000001", "--password", "4739",
                                  "--role", "annotator", "--name", "Anitha", "--lang", "ta",
                                  "--centre", "MDU"])
     assert result.exit_code == 0, result.output
     db = coredb.connect(app.config["VELAI_DB"])
     user = one(db, "SELECT u.*, c.code FROM users u JOIN centres c ON c.id = u.centre_id")
     assert (user["login"], user["lang"], user["code"]) == ("9000000001", "ta", "MDU")
-    assert "4321" not in user["password_hash"]
+    assert "4739" not in user["password_hash"]
     assert one(db, "SELECT action FROM audit_log")["action"] == "user.create"
 
 
 def test_create_user_refuses_a_taken_login_and_writes_nothing(app):
     runner = app.test_cli_runner()
-    args = ["create-user", "--login", "sup1", "--password", "secret1", "--role", "supervisor",
+    args = ["create-user", "--login", "sup1", "--password", "secret-long-1", "--role", "supervisor",
             "--name", "Meena"]
     assert runner.invoke(args=args).exit_code == 0
     again = runner.invoke(args=args)

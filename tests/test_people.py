@@ -9,7 +9,7 @@ import pytest
 from core import people, users
 from core.db import one, stamp
 from core.errors import Conflict, Invalid, NotFound
-from tests.conftest import CHEAP_HASH
+from tests.conftest import CHEAP_HASH, PIN
 
 PIN_SHOWN = re.compile(r'<b class="pin">(\d+)</b>')
 
@@ -46,7 +46,7 @@ def test_anything_but_an_indian_mobile_is_refused(raw):
 def test_generated_pins_are_four_digits_and_never_the_commonest():
     pins = {people.new_pin() for _ in range(3000)}
     assert all(len(pin) == 4 and pin.isdigit() for pin in pins)
-    assert not pins & people.COMMON_PINS
+    assert not pins & users.COMMON_PINS
     assert not any(people.is_weak_pin(pin) for pin in pins)
     assert len(pins) > 1000  # random, not a short list
 
@@ -95,7 +95,7 @@ def test_a_locked_account_shows_locked_and_unlock_clears_it(db, meena, make_user
     assert people.get_person_or_404(db, meena, worker["id"])["status"] == "locked"
     people.unlock(db, meena, worker["id"])
     assert people.get_person_or_404(db, meena, worker["id"])["status"] == "active"
-    user, refusal = users.authenticate(db, worker["login"], "2580", "1.2.3.5")
+    user, refusal = users.authenticate(db, worker["login"], PIN, "1.2.3.5")
     assert refusal is None and user["id"] == worker["id"]
     assert "user.unlock" in audit_actions(db)
 
@@ -187,7 +187,7 @@ def test_reset_pin_shows_a_new_pin_once_and_the_old_one_stops_working(visitor, d
     response = visitor.post(f"/supervisor/people/{worker['id']}/pin")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     pin = PIN_SHOWN.search(response.get_data(as_text=True)).group(1)
-    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0] is None
+    assert users.authenticate(db, worker["login"], PIN, "1.2.3.4")[0] is None
     assert users.authenticate(db, worker["login"], pin, "1.2.3.4")[0]["id"] == worker["id"]
     assert audit_actions(db)[-1] == "user.reset_pin"
 
@@ -230,9 +230,9 @@ def test_deactivated_she_cannot_log_in_and_reactivated_she_can(visitor, app, db,
     visitor.post(f"/supervisor/people/{worker['id']}/active", {"active": "0"}, htmx=htmx)
     assert one(db, "SELECT active FROM users WHERE id = ?", (worker["id"],))["active"] == 0
     assert phone.get("/home").status_code == 302  # her session ends with her account
-    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0] is None
+    assert users.authenticate(db, worker["login"], PIN, "1.2.3.4")[0] is None
     visitor.post(f"/supervisor/people/{worker['id']}/active", {"active": "1"}, htmx=htmx)
-    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0]["id"] == worker["id"]
+    assert users.authenticate(db, worker["login"], PIN, "1.2.3.4")[0]["id"] == worker["id"]
     assert audit_actions(db)[-2:] == ["user.deactivate", "user.activate"]
 
 
@@ -419,8 +419,8 @@ def test_editing_changes_name_phone_and_language_and_audits_before_and_after(db,
                                          "phone": f"{worker['login']} → 9000055555",
                                          "lang": "en → ta"}
     # She logs in with the new number and her old PIN; the old number no longer works.
-    assert users.authenticate(db, "9000055555", "2580", "1.2.3.4")[0]["id"] == worker["id"]
-    assert users.authenticate(db, worker["login"], "2580", "1.2.3.4")[0] is None
+    assert users.authenticate(db, "9000055555", PIN, "1.2.3.4")[0]["id"] == worker["id"]
+    assert users.authenticate(db, worker["login"], PIN, "1.2.3.4")[0] is None
 
 
 def test_editing_nothing_writes_no_audit_row(db, meena, make_user):

@@ -1,43 +1,154 @@
-"""Everyone: log in, log out, choose a language."""
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+"""Everyone: log in, log out, change PIN, choose a language."""
+import hashlib
+import secrets
 
-from core import users
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, \
+    url_for
+from flask_babel import lazy_gettext as _l, ngettext
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from core import sessions, users
 from core.errors import Invalid
 
-from .web import get_db, home_url, message, public, role_required, safe_next
+from .web import MESSAGES, get_db, home_url, message, public, role_required, safe_next
 
 bp = Blueprint("auth", __name__)
+
+DEVICE_COOKIE = "velai_device"
+DEVICE_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
+DEVICE_PEOPLE = 8  # a shared phone remembers this many people
+
+MESSAGES.update({
+    "needs_unlock": _l("This login had too many wrong tries from other phones. Log in on "
+                       "your own phone, or ask your supervisor to unlock it."),
+    "pin_common": _l("This PIN is too easy to guess. Choose another one."),
+    "pin_too_short": _l("A PIN has 4 to 8 digits."),
+    "pin_same": _l("The new PIN is the same as the old one."),
+    "pins_differ": _l("The two new PINs are not the same. Please type them again."),
+    "password_too_short": _l("A password needs at least 10 characters."),
+    "password_common": _l("This password is too easy to guess. Choose another one."),
+    "login_taken": _l("This login is taken already."),
+})
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt="velai-device")
+
+
+def _device() -> dict:
+    """This browser's device cookie: {"d": its id, "u": people who logged in on it,
+    "p": 1 when the last of them logs in with a name and password}."""
+    try:
+        device = _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        device = None
+    if not isinstance(device, dict) or not isinstance(device.get("d"), str) \
+            or not isinstance(device.get("u"), list):
+        return {"d": None, "u": [], "p": 0}
+    return device
+
+
+def _remember_device(response, device: dict, user: dict):
+    people = [uid for uid in device["u"] if uid != user["id"]][-(DEVICE_PEOPLE - 1):]
+    value = {"d": device["d"] or secrets.token_urlsafe(16), "u": people + [user["id"]],
+             "p": int(not user["login"].isdigit())}
+    # Path /login: the phone sends it only to log in, never with a task (bytes on 2G).
+    response.set_cookie(DEVICE_COOKIE, _serializer().dumps(value), max_age=DEVICE_AGE,
+                        path=url_for("auth.login"), httponly=True, samesite="Lax",
+                        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]
+                                    or request.is_secure))
+    return response
+
+
+def _start_session(user: dict):
+    """A new session id for this browser (never the one it came with), the old ended."""
+    db = get_db()
+    old = session.get("sid")
+    session.clear()
+    session.permanent = True
+    session["sid"] = sessions.start(db, user["id"], replaces=old)
+
+
+def _refusal_status(refusal) -> int:
+    return 429 if refusal.code in ("locked", "needs_unlock") else 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Anyone: the login form; a good login goes to the user's home."""
+    """Anyone: the login form; a good login goes to the user's home.
+
+    Phone mode (annotators) brings up the number keypad; ?with=name (or a device where
+    a supervisor logged in last) gives plain text fields for a name and password.
+    """
     if request.method == "GET" and g.user:
         return redirect(home_url(g.user))
+    device = _device()
+    typed = request.form.get("login", "")
+    with_name = request.args.get("with") == "name" or (
+        request.args.get("with") != "phone" and (
+            bool(device.get("p")) if request.method == "GET"
+            else not users.normalise_phone(typed).isdigit()))
     error, status = None, 200
     if request.method == "POST":
         user, refusal = users.authenticate(
-            get_db(), request.form.get("login", ""), request.form.get("password", ""),
-            request.remote_addr or "-")
+            get_db(), typed, request.form.get("password", ""), request.remote_addr or "-",
+            device=device["d"], device_users=device["u"])
         if user:
-            session.clear()
-            session.permanent = True
-            session["uid"] = user["id"]
-            return redirect(safe_next(request.args.get("next"), home_url(user)), 303)
-        error, status = message(refusal), (429 if refusal.code == "locked" else 401)
-    return render_template("auth/login.html", error=error,
-                           login_value=request.form.get("login", "")), status
+            _start_session(user)
+            response = redirect(safe_next(request.args.get("next"), home_url(user)), 303)
+            return _remember_device(response, device, user)
+        error, status = message(refusal), _refusal_status(refusal)
+        if with_name and refusal.code == "bad_credentials":  # supervisors have no PIN
+            error = ngettext("Wrong login or password. %(num)d try left.",
+                             "Wrong login or password. %(num)d tries left.",
+                             refusal.detail["tries_left"])
+    return render_template("auth/login.html", error=error, login_value=typed,
+                           with_name=with_name), status
 
 
 @bp.post("/logout")
 @role_required(*users.ROLES)
 def logout():
-    """Any user: end the session."""
+    """Any user: end the session, on the server too (a copied cookie stops working)."""
     lang = g.user["lang"]
+    sessions.end(get_db(), session["sid"])
     session.clear()
     session["lang"] = lang  # the login page stays in her language
     return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/account/pin", methods=["GET", "POST"])
+@role_required(*users.ROLES)
+def change_pin():
+    """Any user: change her own PIN (supervisors: password): old once, new twice.
+    Every other session of hers ends."""
+    error, status = None, 200
+    if request.method == "POST":
+        # Her session proves an earlier login here: her wrong old PINs count against this
+        # session like a known device's (a stranger's failures elsewhere do not block her).
+        session_device = "s:" + hashlib.sha256(session["sid"].encode()).hexdigest()[:16]
+        try:
+            users.change_secret(
+                get_db(), g.user, request.form.get("old", ""), request.form.get("new", ""),
+                request.form.get("repeat", ""), request.remote_addr or "-",
+                device=session_device, device_users=[g.user["id"]],
+                hash_method=current_app.config["PASSWORD_HASH"])
+        except Invalid as refusal:
+            if refusal.code == "wrong_old_pin":
+                error = ngettext("The old PIN is wrong. %(num)d try left.",
+                                 "The old PIN is wrong. %(num)d tries left.",
+                                 refusal.detail["tries_left"])
+                status = 401
+            else:
+                error = message(refusal)
+                status = _refusal_status(refusal) if refusal.code in (
+                    "locked", "needs_unlock") else 400
+        else:
+            _start_session(g.user)
+            return redirect(url_for(".change_pin", done=1), 303)
+    return render_template("auth/pin.html", error=error, done=request.args.get("done") == "1",
+                           pin=g.user["role"] == "annotator"), status
 
 
 @bp.post("/lang")

@@ -1,10 +1,12 @@
 """What every view shares: the database connection, the current user, role
 guards, locale choice, page-or-fragment rendering and translated refusals."""
 import functools
+import io
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, \
     session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_currency, format_decimal, get_locale, gettext as _, \
     lazy_gettext as _l, ngettext
 from flask_htmx import HTMX
@@ -12,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from core import db as coredb
-from core import projects, traffic, users
+from core import projects, sessions, traffic, users
 from core.errors import Refused
 
 htmx = HTMX()
@@ -41,8 +43,8 @@ def message(refusal: Refused) -> str:
     """The refusal as a sentence in the user's language."""
     detail = refusal.detail
     if refusal.code == "bad_credentials":
-        return ngettext("Wrong login or PIN. %(num)d try left.",
-                        "Wrong login or PIN. %(num)d tries left.", detail["tries_left"])
+        return ngettext("Wrong phone number or PIN. %(num)d try left.",
+                        "Wrong phone number or PIN. %(num)d tries left.", detail["tries_left"])
     if refusal.code == "locked":
         return ngettext("Too many wrong tries. Try again in %(num)d minute.",
                         "Too many wrong tries. Try again in %(num)d minutes.", detail["minutes"])
@@ -64,9 +66,14 @@ def _close_db(_exc=None):
 
 
 def _load_user():
-    uid = session.get("uid")
-    g.user = users.get_user(get_db(), uid) if uid else None
+    """Her account, from the session row the cookie names: one indexed lookup joined to
+    users, and no write but once a day (an ended session, copied or not, finds nothing)."""
+    sid = session.get("sid")
+    g.user = sessions.user_for(get_db(), sid) if sid else None
+    if sid and g.user is None:
+        session.pop("sid")  # ended (logout, new PIN, deactivated) or idle too long
     if g.user:
+        sessions.touch(get_db(), sid, g.user["session_seen"])
         # Renew the session cookie once a day, not on every task (see app.py).
         day = coredb.india_day()
         if session.get("day") != day:
@@ -130,6 +137,65 @@ def count_traffic(response):
         body = 0 if response.is_streamed else response.calculate_content_length() or 0
         traffic.add(get_db(), user["id"], body + headers + 17)  # 17: the status line
     return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie, marked Secure whenever the request came over TLS (directly
+    or, behind a proxy, by X-Forwarded-Proto through ProxyFix), not only by config."""
+
+    def get_cookie_secure(self, app):
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def cross_site() -> bool:
+    """Whether this request was started by another site (a link or form on its page).
+
+    Browsers since 2020 say so in Sec-Fetch-Site ("none": typed, a bookmark, another
+    app). Older ones send no such header: then a Referer from another host counts as
+    cross-site, and a request with neither is taken as typed.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site:
+        return site not in ("same-origin", "none")
+    referer = request.headers.get("Referer")
+    return bool(referer) and urlsplit(referer).netloc != request.host
+
+
+def same_site_only(view):
+    """For a GET that changes something (claiming tasks): from another site it does
+    nothing and goes to her home, where one tap starts the work."""
+    @functools.wraps(view)
+    def guarded(**kwargs):
+        if cross_site():
+            return redirect(home_url(g.user) if g.user else url_for("auth.login"), 303)
+        return view(**kwargs)
+    return guarded
+
+
+class BodyLimit:
+    """WSGI middleware: a body sent without Content-Length (chunked) is read up to the
+    app's limit first. Past it, the request says its true size so Werkzeug refuses it
+    with 413 before anything reads it; under it, it goes on whole, with its length.
+    (Werkzeug alone would hand the app the first megabyte and drop the rest.)"""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app, self.app = wsgi_app, app
+
+    def __call__(self, environ, start_response):
+        limit = self.app.config["MAX_CONTENT_LENGTH"]
+        if limit and ("chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() or (
+                not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"))):
+            stream, body = environ["wsgi.input"], bytearray()
+            while len(body) <= limit:
+                chunk = stream.read(min(64 * 1024, limit + 1 - len(body)))
+                if not chunk:
+                    break
+                body += chunk
+            environ["wsgi.input"] = io.BytesIO(bytes(body))
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # else Werkzeug ignores the length
+        return self.wsgi_app(environ, start_response)
 
 
 def public(view):
@@ -223,6 +289,8 @@ def _http_error(code_name: str, status: int):
 
 
 def init_app(app):
+    app.session_interface = SessionInterface()
+    app.wsgi_app = BodyLimit(app.wsgi_app, app)
     app.url_map.converters["id"] = IdConverter
     htmx.init_app(app)
     app.before_request(_load_user)

@@ -7,7 +7,7 @@ from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
 from .web import get_db, htmx, id_arg, message, page_or_fragment, refuse, \
-    role_required
+    role_required, same_site_only
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
@@ -85,6 +85,7 @@ def help_page():
 
 @bp.get("/tasks/<slug>/next")
 @annotator
+@same_site_only  # claims a task: never from another site's link
 def next_task(slug):
     """Annotator: claim (or resume) her next task in a project and show it."""
     db = get_db()
@@ -120,6 +121,7 @@ def skip(assignment_id):
 
 @bp.get("/tasks/<slug>/batch")
 @annotator
+@same_site_only  # claims 20 tasks for 4 hours: never from another site's link
 def batch(slug):
     """Annotator: a batch of tasks on one page, to answer with no signal."""
     db = get_db()

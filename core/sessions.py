@@ -1,0 +1,66 @@
+"""Server-side sessions: the signed cookie carries only a random id; this table says
+whether it still works. Logout, a PIN change and a deactivation end sessions."""
+import datetime as dt
+import secrets
+
+from .db import one, stamp, utcnow
+
+IDLE = dt.timedelta(days=14)  # unused this long, a session ends (as the cookie's lifetime)
+TOUCH_EVERY = dt.timedelta(days=1)  # last_seen is written at most this often: no write per task
+
+
+def start(db, user_id: int, now: dt.datetime | None = None, replaces: str | None = None) -> str:
+    """A new session for her; its id. `replaces`: a session this browser held before,
+    ended so that no id survives a login (no fixation)."""
+    now = now or utcnow()
+    sid = secrets.token_urlsafe(16)  # 128 bits; short, as it rides on every request
+    if replaces:
+        end(db, replaces, now=now)
+    db.execute("INSERT INTO sessions (id, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+               (sid, user_id, stamp(now), stamp(now)))
+    return sid
+
+
+def user_for(db, sid, now: dt.datetime | None = None) -> dict | None:
+    """The active user of a live session, or None: one indexed lookup, users joined.
+
+    The row carries `session_seen` (when the session was last marked seen), so the
+    caller can `touch` it once a day without another read.
+    """
+    if not isinstance(sid, str) or not sid:
+        return None
+    now = now or utcnow()
+    return one(db, "SELECT u.*, s.last_seen AS session_seen FROM sessions s"
+                   " JOIN users u ON u.id = s.user_id"
+                   " WHERE s.id = ? AND s.ended_at IS NULL AND s.last_seen > ? AND u.active = 1",
+               (sid, stamp(now - IDLE)))
+
+
+def touch(db, sid: str, last_seen: str, now: dt.datetime | None = None) -> bool:
+    """Mark the session seen when it was last marked a day ago or more; True if written."""
+    now = now or utcnow()
+    if last_seen > stamp(now - TOUCH_EVERY):
+        return False
+    db.execute("UPDATE sessions SET last_seen = ? WHERE id = ? AND ended_at IS NULL",
+               (stamp(now), sid))
+    return True
+
+
+def end(db, sid: str, now: dt.datetime | None = None) -> None:
+    """End one session (logout): its cookie, copied or not, stops working."""
+    db.execute("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+               (stamp(now or utcnow()), sid))
+
+
+def end_sessions(db, user_id: int, now: dt.datetime | None = None) -> int:
+    """End every session of a person (PIN change, reset, deactivation); how many ended.
+
+    Safe inside or outside a write() transaction.
+    """
+    return db.execute("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+                      (stamp(now or utcnow()), user_id)).rowcount
+
+
+def active_count(db, user_id: int) -> int:
+    return one(db, "SELECT count(*) AS n FROM sessions WHERE user_id = ? AND ended_at IS NULL",
+               (user_id,))["n"]
