@@ -1,9 +1,10 @@
 """Annotators: home, the task loop (one request per task), media and earnings."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 
-from core import earnings, projects, tasks
+from core import earnings, projects, quizzes, tasks
 from core.errors import Invalid, Refused
 
+from .quiz import when as quiz_when
 from .web import check_note, get_db, htmx, id_arg, message, page_or_fragment, refuse, \
     role_required
 
@@ -50,7 +51,8 @@ def home():
     """Annotator: her projects with tasks available, today's answers and earnings."""
     db = get_db()
     return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
-                           today=earnings.today(db, g.user["id"]))
+                           training=quizzes.training_projects(db, g.user),
+                           today=earnings.today(db, g.user["id"]), when=quiz_when)
 
 
 @bp.get("/tasks/<slug>/next")
