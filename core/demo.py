@@ -6,7 +6,7 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import projects, users
+from . import projects, quizzes, users
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre
@@ -16,6 +16,12 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("meena", "velai-demo", "supervisor", "Meena Sundaram", "ta", "KRR"),
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
+]
+# New annotators with no qualification: each meets her centre's quizzes first.
+TRAINEES = [
+    ("9876500011", "2580", "annotator", "Lakshmi Selvam", "ta", "KRR"),
+    ("9876500012", "2580", "annotator", "Pooja Kumari", "hi", "STP"),
+    ("9876500013", "2580", "annotator", "Anita Thomas", "en", "KRR"),
 ]
 CENTRES = {"KRR": "Karur", "STP": "Sitapur"}
 
@@ -105,4 +111,30 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, topic["id"], [{"text": t} for t, _ in data.HINDI_HEADLINES])
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
-    return [(login, secret, role, lang) for login, secret, role, _, lang, _ in ACCOUNTS]
+    _quizzes(db, rng)
+    for login, secret, role, name, lang, centre in TRAINEES:
+        users.create_user(db, login=login, password=secret, role=role, name=name,
+                          centre=centre, lang=lang, hash_method=hash_method)
+    return [(login, secret, role, lang) for login, secret, role, _, lang, _ in
+            ACCOUNTS + TRAINEES]
+
+
+def _quizzes(db, rng) -> None:
+    """A quiz on every demo project; the demo annotators made before it stay qualified."""
+    for slug, (settings, questions) in data.QUIZZES.items():
+        project = quizzes.get_training_project_by_id(
+            db, db.execute("SELECT id FROM projects WHERE slug = ?", (slug,)).fetchone()[0])
+        supervisor = db.execute("SELECT id FROM users WHERE role = 'supervisor'"
+                                " AND centre_id = ?", (project["centre_id"],)).fetchone()[0]
+        for question in questions:
+            image = prepare_image(leaf_picture(question["answers"], rng)) \
+                if slug == "leaf-health-photos" else None
+            quizzes.save_question(db, project, question, image=image, actor_id=supervisor)
+        annotators = [row[0] for row in db.execute(
+            "SELECT id FROM users WHERE role = 'annotator' AND centre_id = ?",
+            (project["centre_id"],))]
+        for user_id in annotators:
+            quizzes.qualify_for(db, user_id, [project], actor_id=supervisor)
+        form = {**{k: v[0] for k, v in quizzes.SETTINGS.items()}, "cooldown_hours": 24,
+                "max_attempts": 3, **settings, "active": "1"}
+        quizzes.save_settings(db, project, {k: str(v) for k, v in form.items()}, supervisor)

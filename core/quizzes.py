@@ -667,3 +667,23 @@ def get_training_project_by_id(db, project_id: int) -> dict:
         raise NotFound("no_project")
     project["quiz"] = get_quiz(db, project_id)
     return project
+
+
+def projects_to_qualify(db, centre_code: str, slugs, role: str = "annotator") -> list[dict]:
+    """The projects named (slugs, or "all": every project of the centre) that a new
+    annotator of `centre_code` is to be qualified for. Raises NotFound("no_project",
+    slug=..) for a slug not of that centre, Invalid("not_annotator") for other roles."""
+    slugs = list(slugs or ())
+    if not slugs:
+        return []
+    if role != "annotator":
+        raise Invalid("not_annotator")
+    rows = list(db.query("SELECT p.* FROM projects p JOIN centres c ON c.id = p.centre_id"
+                         " WHERE c.code = ? ORDER BY p.id", (centre_code,)))
+    if "all" in slugs:
+        return rows
+    by_slug = {row["slug"]: row for row in rows}
+    for slug in slugs:
+        if slug not in by_slug:
+            raise NotFound("no_project", slug=slug)
+    return [by_slug[slug] for slug in dict.fromkeys(slugs)]

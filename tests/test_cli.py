@@ -39,7 +39,7 @@ def test_seed_demo_loads_projects_in_three_languages_once(app):
     images = list(db.query("SELECT width, length(data) AS size FROM media"))
     assert images and all(i["width"] <= 360 and i["size"] <= 40 * 1024 for i in images)
     assert "not loaded" in runner.invoke(args=["seed-demo", "--if-empty"]).output
-    assert db["users"].count == 6
+    assert db["users"].count == 9  # six accounts and three trainees (#6)
 
 
 def _big_photo(path):
