@@ -107,10 +107,13 @@ class Server:
         return self.value("SELECT count(*) FROM assignments WHERE user_id = ?"
                           " AND state = 'submitted'", (user_id,))
 
-    def add_annotator(self, login, name, lang, centre):
-        """A new annotator (PIN 2580), through the app's own command line; her id."""
+    def add_annotator(self, login, name, lang, centre, qualified_for=("all",)):
+        """A new annotator (PIN 2580), through the app's own command line; her id.
+        Ready to work on her centre's projects unless `qualified_for` says otherwise
+        (empty: a trainee wherever a quiz is on)."""
+        extra = [arg for slug in qualified_for for arg in ("--qualified-for", slug)]
         self.flask("create-user", "--login", login, "--password", "2580", "--role",
-                   "annotator", "--name", name, "--lang", lang, "--centre", centre)
+                   "annotator", "--name", name, "--lang", lang, "--centre", centre, *extra)
         return self.user_id(login)
 
     def flask(self, *args):
