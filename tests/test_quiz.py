@@ -270,3 +270,36 @@ def test_another_centres_supervisor_gets_404_and_changes_nothing(
     assert response.status_code == 404
     assert [list(db.query(f"SELECT * FROM {t}")) for t in
             ("quizzes", "quiz_questions", "quiz_attempts")] == before
+
+
+# -- languages -------------------------------------------------------------------------
+
+TECHNICAL = re.compile(r"prompt_\w+|explanation_\w+|answer|\.csv|\.jsonl|csv|jsonl|JSON|UTF-8"
+                       r"|Worker \d+|\d{10}|KRR|pos, neg")
+
+
+@pytest.mark.parametrize("lang", ["ta", "hi"])
+def test_quiz_pages_have_no_english_left(visitor, db, make_user, make_project, lang):
+    from tests.test_i18n import DEVANAGARI, LATIN_WORD, TAMIL, _text_of
+    script = TAMIL if lang == "ta" else DEVANAGARI
+    project = add_quiz(db, make_project(), questions=4)
+    slug = project["slug"]
+    worker = make_user(lang=lang)
+    visitor.login(worker)
+    pages = {url: visitor.get(url).get_data(as_text=True) for url in (
+        "/home", f"/quiz/{slug}", f"/quiz/{slug}/practice/1")}
+    pages["practice answer"] = visitor.post(f"/quiz/{slug}/practice/1",
+                                            {"answer": "neg"}).get_data(as_text=True)
+    pages["exam"] = _exam(visitor, slug, [], hx=False)
+    pages["result"] = _exam(visitor, slug, ["neg"] * 4, hx=False)
+    visitor.post("/logout")
+    visitor.login(make_user(role="supervisor", lang=lang))
+    for url in ("/supervisor/quiz/", f"/supervisor/quiz/{project['id']}",
+                f"/supervisor/quiz/{project['id']}/questions/new",
+                f"/supervisor/quiz/{project['id']}/trainees"):
+        pages[url] = visitor.get(url).get_data(as_text=True)
+    for where, body in pages.items():
+        assert f'<html lang="{lang}">' in body, where
+        text = TECHNICAL.sub("", _text_of(body).replace("English", ""))
+        assert script.search(text), where
+        assert not LATIN_WORD.findall(text), f"{where}: English left: {LATIN_WORD.findall(text)}"
