@@ -3,7 +3,7 @@ import hashlib
 
 from . import audit
 from .db import one, stamp, utcnow, write
-from .errors import Invalid, NotFound
+from .errors import Invalid
 
 TASK_TYPES = ("single_choice", "yes_no", "free_text")
 YES_NO = ("yes", "no")

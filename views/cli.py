@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 
 from core import db as coredb
 from core import importing, quizzes, users
-from core.errors import Invalid, Refused
+from core.errors import Refused
 
 
 def _db():
