@@ -303,3 +303,43 @@ def test_quiz_pages_have_no_english_left(visitor, db, make_user, make_project, l
         text = TECHNICAL.sub("", _text_of(body).replace("English", ""))
         assert script.search(text), where
         assert not LATIN_WORD.findall(text), f"{where}: English left: {LATIN_WORD.findall(text)}"
+
+
+def test_starting_again_mid_exam_resumes_the_same_attempt(visitor, db, make_user, make_project):
+    worker = make_user()
+    project = add_quiz(db, make_project(), questions=4)
+    slug = project["slug"]
+    visitor.login(worker)
+    visitor.post(f"/quiz/{slug}/start")
+    page = visitor.get(f"/quiz/{slug}/exam").get_data(as_text=True)
+    action = re.search(r'action="(/quiz/[^"]+/exam/\d+/1)"', page).group(1)
+    visitor.post(action, {"answer": "neg"})
+    assert visitor.post(f"/quiz/{slug}/start").headers["Location"] == f"/quiz/{slug}/exam"
+    assert "2 of 4" in visitor.get(f"/quiz/{slug}/exam").get_data(as_text=True)
+    assert _count(db, "quiz_attempts") == 1
+
+
+def test_a_picture_question_is_uploaded_and_shown_only_to_its_centre(
+        visitor, db, make_user, make_project):
+    import random
+
+    from core.demo import leaf_picture
+    project = make_project()
+    visitor.login(make_user(role="supervisor"))
+    png = leaf_picture("spots", random.Random(1))
+    response = visitor.post(f"/supervisor/quiz/{project['id']}/questions/new",
+                            {**_question_form(), "image": (io.BytesIO(png), "leaf.png")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 303
+    question = one(db, "SELECT * FROM quiz_questions")
+    media = one(db, "SELECT * FROM media WHERE id = ?", (question["media_id"],))
+    assert media["width"] <= 360 and len(media["data"]) <= 40 * 1024
+    assert visitor.get(f"/supervisor/quiz/media/{media['id']}").status_code == 200
+    bad = visitor.post(f"/supervisor/quiz/{project['id']}/questions/new",
+                       {**_question_form(), "image": (io.BytesIO(b"not a picture"), "x.png")},
+                       content_type="multipart/form-data")
+    assert bad.status_code == 400 and "This file is not a picture." in bad.get_data(as_text=True)
+    assert _count(db, "quiz_questions") == 1
+    visitor.post("/logout")
+    visitor.login(make_user(role="supervisor", centre="STP"))
+    assert visitor.get(f"/supervisor/quiz/media/{media['id']}").status_code == 404
