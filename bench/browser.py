@@ -292,6 +292,9 @@ def extra_pages(browser, url: str, db_path: str) -> dict:
             page.fill("#password", mine[0]["password"])
             page.click("form.card button.primary")
             page.wait_for_url(lambda u: "/login" not in u)
+            if page.url.endswith("/home"):  # an annotator's first page saves the offline
+                # page (as tests.live.log_in waits for): let it finish before weighing
+                page.wait_for_function("() => localStorage.getItem('velai.lang')")
             for p in mine:
                 measured[p["name"]] = _page(page, net, url, p["path"])
             if page.js_errors:
