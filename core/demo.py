@@ -7,7 +7,7 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import payment_details, projects, qualifications, tasks, users
+from . import payment_details, projects, qualifications, quizzes, tasks, users
 from .db import IST, one, stamp, utcnow, write
 from .media import prepare_image
 
@@ -20,6 +20,12 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
     ("anitha", "velai-demo", "supervisor", "Anitha Selvam", "ta", "KRR"),
+]
+# New annotators with no qualification: each meets her centre's quizzes first.
+TRAINEES = [
+    ("9876500011", "3917", "annotator", "Divya Murugan", "ta", "KRR"),
+    ("9876500012", "3917", "annotator", "Pooja Kumari", "hi", "STP"),
+    ("9876500013", "3917", "annotator", "Anita Thomas", "en", "KRR"),
 ]
 CENTRES = {"KRR": "Karur", "STP": "Sitapur"}
 
@@ -132,7 +138,12 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
-    return [(login, secret, role, lang) for login, secret, role, _, lang, _ in ACCOUNTS]
+    _quizzes(db, rng)
+    for login, secret, role, name, lang, centre in TRAINEES:
+        users.create_user(db, login=login, password=secret, role=role, name=name,
+                          centre=centre, lang=lang, hash_method=hash_method)
+    return [(login, secret, role, lang) for login, secret, role, _, lang, _ in
+            ACCOUNTS + TRAINEES]
 
 
 # Who was paid where, and what each did last week: (project, answers, of them pending).
@@ -210,3 +221,25 @@ def _held_task(db, project: dict, text: str, reporters) -> None:
                        (task_id, user, project["id"], *[stamp(utcnow())] * 3))
         db.execute("UPDATE tasks SET reports_count = ?, status = 'held' WHERE id = ?",
                    (len(reporters), task_id))
+
+
+def _quizzes(db, rng) -> None:
+    """A quiz on every demo project; the demo annotators made before it stay qualified."""
+    for slug, (settings, questions) in data.QUIZZES.items():
+        project = quizzes.get_training_project_by_id(
+            db, db.execute("SELECT id FROM projects WHERE slug = ?", (slug,)).fetchone()[0])
+        supervisor = db.execute("SELECT id FROM users WHERE role = 'supervisor'"
+                                " AND centre_id = ?", (project["centre_id"],)).fetchone()[0]
+        for question in questions:
+            image = prepare_image(leaf_picture(question["answers"], rng)) \
+                if slug == "leaf-health-photos" else None
+            quizzes.save_question(db, project, question, image=image, actor_id=supervisor)
+        annotators = [row[0] for row in db.execute(  # a paused one stays paused
+            "SELECT id FROM users u WHERE role = 'annotator' AND centre_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM qualifications q WHERE q.user_id = u.id AND q.project_id = ?)",
+            (project["centre_id"], project["id"]))]
+        for user_id in annotators:
+            quizzes.qualify_for(db, user_id, [project], actor_id=supervisor)
+        form = {**{k: v[0] for k, v in quizzes.SETTINGS.items()}, "cooldown_hours": 24,
+                "max_attempts": 3, **settings, "active": "1"}
+        quizzes.save_settings(db, project, {k: str(v) for k, v in form.items()}, supervisor)

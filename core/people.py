@@ -14,7 +14,7 @@ import unicodedata
 
 from werkzeug.security import generate_password_hash
 
-from . import audit, qualifications, sessions, users
+from . import audit, projects, qualifications, sessions, users
 from .db import is_id, ist_day_start, one, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 
@@ -320,14 +320,15 @@ def get_person_or_404(db, viewer: dict, user_id, now: dt.datetime | None = None)
 
 
 def person_projects(db, person: dict) -> list[dict]:
-    """Her centre's projects with her status in each (no row: qualified, as the task
-    loop reads it) and her answers there."""
+    """Her centre's projects with her status in each (as the task loop reads it:
+    core.projects.QUALIFICATION) and her answers there."""
     return list(db.query(
         "SELECT p.id, p.slug, p.name_en, p.name_ta, p.name_hi, p.status,"
-        " coalesce(q.status, 'qualified') AS qualification, q.reason,"
+        f" {projects.QUALIFICATION} AS qualification, q.reason,"
         " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id AND a.user_id = :user"
         " AND a.state = 'submitted') AS answers"
         " FROM projects p LEFT JOIN qualifications q ON q.project_id = p.id AND q.user_id = :user"
+        " LEFT JOIN quizzes z ON z.project_id = p.id AND z.active = 1"
         " WHERE p.centre_id = :centre AND p.status != 'closed' ORDER BY p.id",
         {"user": person["id"], "centre": person["centre_id"]}))
 

@@ -78,24 +78,32 @@ def labels(db, project_id: int) -> list[dict]:
                          (project_id,)))
 
 
-# A worker sees her centre's live projects, except those where a
-# qualification row says she is still a trainee or paused.
-WORKER_PROJECTS = """
+# A worker sees her centre's live projects, except those where a qualification row
+# says she is still a trainee or paused, and those with an active quiz (#6) where she has
+# no row: there she is a trainee until she passes (core.quizzes).
+# SQL: her status in project p, given q (her qualification row) and z (the project's
+# active quiz) joined as below; the one rule every screen reads.
+QUALIFICATION = ("coalesce(q.status,"
+                 " CASE WHEN z.project_id IS NULL THEN 'qualified' ELSE 'trainee' END)")
+WORKER_PROJECTS = f"""
 SELECT p.* FROM projects p
 LEFT JOIN qualifications q ON q.project_id = p.id AND q.user_id = :user
+LEFT JOIN quizzes z ON z.project_id = p.id AND z.active = 1
 WHERE p.centre_id = (SELECT centre_id FROM users WHERE id = :user) AND p.status = 'live'
-  AND coalesce(q.status, 'qualified') = 'qualified'
+  AND {QUALIFICATION} = 'qualified'
 """
 
 
 def project_for_worker(db, user: dict, slug: str) -> dict:
     """The project `slug` if this annotator may work on it.
 
-    Raises NotFound("no_project") for a missing project or one she may not see.
+    Raises NotFound("no_project") for a missing project or one she may not see, and
+    core.quizzes.NeedsQuiz (a NotFound) when she has its quiz to pass first.
     """
     project = one(db, WORKER_PROJECTS + " AND p.slug = :slug", {"user": user["id"], "slug": slug})
     if project is None:
-        raise NotFound("no_project")
+        from .quizzes import gate_refusal  # asked only once refused: the hot path stays one query
+        raise gate_refusal(db, user["id"], slug=slug)
     return project
 
 
@@ -104,7 +112,8 @@ def check_open_to(db, user_id: int, project_id: int) -> None:
     a paused worker or a closed project gets no more answers recorded, by any route."""
     if one(db, WORKER_PROJECTS + " AND p.id = :project",
            {"user": user_id, "project": project_id}) is None:
-        raise NotFound("no_project")
+        from .quizzes import gate_refusal
+        raise gate_refusal(db, user_id, project_id=project_id)
 
 
 # -- supervisors: one validation for the web form and the project file ---------------

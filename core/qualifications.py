@@ -1,7 +1,8 @@
 """Who may do a project's paid work: trainee, qualified or paused, and why it changed.
 
-No row means qualified for a project without a quiz (open to its centre, as before);
-the quiz (#6) writes 'trainee' rows and clears them on a pass. Every change is audited.
+No row means qualified for a project without a quiz (open to its centre, as before),
+and trainee for a project whose quiz is on (core.quizzes; no 'trainee' rows are written
+for that); a pass writes 'qualified'. Every change is audited.
 """
 from . import audit
 from .db import one, stamp, utcnow, write

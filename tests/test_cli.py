@@ -43,7 +43,7 @@ def test_seed_demo_loads_projects_in_three_languages_once(app):
     assert images and all(i["width"] <= 360 and i["size"] <= 40 * 1024 for i in images)
     assert "not loaded" in runner.invoke(args=["seed-demo", "--if-empty"]).output
     from core import demo
-    assert db["users"].count == len(demo.ACCOUNTS)  # loaded once
+    assert db["users"].count == len(demo.ACCOUNTS) + len(demo.TRAINEES)  # loaded once
 
 
 def _big_photo(path):

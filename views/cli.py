@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import exporting, importing, projects, taskdata, users
+from core import exporting, importing, projects, quizzes, taskdata, users
 from core.errors import Invalid, Refused
 
 
@@ -52,17 +52,26 @@ def seed_demo(if_empty):
 @click.option("--name", required=True)
 @click.option("--lang", default="en", type=click.Choice(users.LANGS))
 @click.option("--centre", default="main", help="Centre code; created when new.")
-def create_user(login, password, role, name, lang, centre):
+@click.option("--qualified-for", "qualified_for", multiple=True, metavar="PROJECT",
+              help="Project slug she may work on at once, quiz or not (repeatable); "
+                   "'all': every project of her centre. Without it she is a trainee "
+                   "wherever a quiz is on.")
+def create_user(login, password, role, name, lang, centre, qualified_for):
     """Create an account."""
     database = _db()
     coredb.migrate(database)
     try:
+        targets = quizzes.projects_to_qualify(database, centre, qualified_for, role)
         user = users.create_user(database, login=login, password=password, role=role, name=name,
                                  centre=centre, lang=lang,
                                  hash_method=current_app.config["PASSWORD_HASH"])
-    except Invalid as refusal:
-        raise click.ClickException(f"not created: {refusal.code}") from None
+    except Refused as refusal:
+        what = f" {refusal.detail['slug']}" if "slug" in refusal.detail else ""
+        raise click.ClickException(f"not created: {refusal.code}{what}") from None
+    quizzes.qualify_for(database, user["id"], targets)
     click.echo(f"Created {user['role']} {user['login']} (id {user['id']})")
+    for project in targets:
+        click.echo(f"  qualified for {project['slug']}")
 
 
 @click.command("backup")

@@ -257,8 +257,15 @@ def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
     return response
 
 
+# code -> function(detail) giving (url, button text): where a refusal leads her
+# (a trainee refused paid work goes to the quiz). Modules add their own at import.
+REFUSAL_LINKS = {}
+
+
 def refuse(refusal: Refused, **context):
     """A refusal as a page, or for htmx as a card in place of the task."""
+    if refusal.code in REFUSAL_LINKS:
+        context.setdefault("link", REFUSAL_LINKS[refusal.code](refusal.detail))
     return page_or_fragment("message.html", "_message.html", refusal.status,
                             message=message(refusal), **context)
 

@@ -2,10 +2,11 @@
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, tasks, welcome
+from core import earnings, gold, lease, projects, quizzes, tasks, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
+from .quiz import when as quiz_when
 from .web import get_db, htmx, id_arg, message, page_or_fragment, refuse, \
     role_required, same_site_only
 
@@ -70,10 +71,14 @@ def _after_write(assignment_id, write):
 def home():
     """Annotator: her projects with tasks available, today's answers and earnings."""
     db = get_db()
+    training = quizzes.training_projects(db, g.user)
+    in_training = {project["id"] for project in training}  # a retake shows there, once
     return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
                            today=earnings.today(db, g.user["id"]),
-                           held=gold.held_back(db, g.user["id"]),
-                           welcome=welcome.first_time(db, g.user))
+                           held=[project for project in gold.held_back(db, g.user["id"])
+                                 if project["id"] not in in_training],
+                           welcome=welcome.first_time(db, g.user),
+                           training=training, when=quiz_when)
 
 
 @bp.get("/help")

@@ -111,10 +111,13 @@ class Server:
                           " AND state = 'submitted' AND submitted_at >= datetime('now', '-1 day')",
                           (user_id,))
 
-    def add_annotator(self, login, name, lang, centre):
-        """A new annotator (the demo PIN), through the app's own command line; her id."""
+    def add_annotator(self, login, name, lang, centre, qualified_for=("all",)):
+        """A new annotator (the demo PIN), through the app's own command line; her id.
+        Ready to work on her centre's projects unless `qualified_for` says otherwise
+        (empty: a trainee wherever a quiz is on)."""
+        extra = [arg for slug in qualified_for for arg in ("--qualified-for", slug)]
         self.flask("create-user", "--login", login, "--password", DEMO_PIN, "--role",
-                   "annotator", "--name", name, "--lang", lang, "--centre", centre)
+                   "annotator", "--name", name, "--lang", lang, "--centre", centre, *extra)
         return self.user_id(login)
 
     def flask(self, *args):

@@ -166,8 +166,8 @@ def test_the_supervisor_reinstates_a_paused_annotator_on_her_phone_and_at_her_de
     said = lang_text("ta")
     lakshmi = server.user_id("9876500009")  # the demo pauses her in the leaf photos
     leaf = server.value("SELECT id FROM projects WHERE slug = 'leaf-health-photos'")
-    assert server.value("SELECT status FROM qualifications WHERE user_id = ?",
-                        (lakshmi,)) == "paused"
+    assert server.value("SELECT status FROM qualifications WHERE user_id = ?"
+                        " AND project_id = ?", (lakshmi, leaf)) == "paused"
     page = open_phone("ta")
     page.goto(server.url + "/login")
     page.fill("#login", "meena")

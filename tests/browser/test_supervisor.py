@@ -42,6 +42,16 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
     user_id = server.user_id("9876512345")
     assert user_id and server.value("SELECT lang FROM users WHERE id = ?", (user_id,)) == "ta"
 
+    # Every demo project has a quiz: Meena lets Selvi, who has done this work before,
+    # start on the reviews at once.
+    project_id = server.value("SELECT id FROM projects WHERE slug = ?", (PROJECT,))
+    meena.goto(f"{server.url}/supervisor/people/{user_id}")
+    qualify = f'form[action$="/{user_id}/projects/{project_id}"]'
+    meena.locator(f"{qualify} button[value=qualified]").tap()
+    meena.wait_for_selector(f"{qualify} button[value=paused]")
+    assert server.value("SELECT status FROM qualifications WHERE user_id = ?"
+                        " AND project_id = ?", (user_id, project_id)) == "qualified"
+
     # Selvi, on her own phone, logs in with that PIN and answers a task.
     selvi = open_phone("ta")
     _log_in(selvi, server.url, "9876512345", pin, lands="/home")

@@ -1,0 +1,156 @@
+"""Supervisors: each project's quiz. Settings, the question bank (form and file import),
+trainees' attempts and scores, and resets. Another centre's project is a 404."""
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from core import quizzes
+from core.errors import Invalid
+from core.media import prepare_image
+
+from .web import MESSAGES, get_db, role_required
+
+bp = Blueprint("quiz_admin", __name__, url_prefix="/supervisor/quiz")
+supervisor = role_required("supervisor", "admin")
+
+MESSAGES.update({"no_user": _l("This person was not found.")})
+# What is wrong with a field or a line, in the supervisor's language.
+PROBLEMS = {
+    "required": _l("Please fill this in."),
+    "too_long": _l("This is too long."),
+    "answer_required": _l("Give the right answer."),
+    "answer_not_a_label": _l("The right answer must be one of this project's answers."),
+    "too_many_answers": _l("At most 10 accepted answers, each under 200 characters."),
+    "out_of_range": _l("Please give a whole number in the range shown."),
+    "empty_bank": _l("Add questions before you turn the quiz on."),
+    "bad_image": _l("This file is not a picture."),
+    "not_utf8": _l("The file must be saved as UTF-8 text."),
+    "bad_json": _l("This line is not a JSON object."),
+    "bad_file_type": _l("Choose a .csv or .jsonl file."),
+    "missing_columns": _l("Columns missing: prompt_en, answer, explanation_en, explanation_ta,"
+                          " explanation_hi are needed."),
+    "empty_file": _l("The file has no questions."),
+    "too_many_rows": _l("At most 1,000 questions in one file."),
+}
+FIELDS = {
+    "prompt_en": _l("Question (English)"), "prompt_ta": _l("Question (Tamil)"),
+    "prompt_hi": _l("Question (Hindi)"), "answers": _l("Right answer"),
+    "explanation_en": _l("Explanation (English)"), "explanation_ta": _l("Explanation (Tamil)"),
+    "explanation_hi": _l("Explanation (Hindi)"), "image": _l("Picture"),
+}
+
+
+def _project(project_id):
+    return quizzes.get_project_or_404(get_db(), g.user, project_id)
+
+
+def _render(template, status=200, **context):
+    return render_template(template, problems=PROBLEMS, fields=FIELDS, **context), status
+
+
+@bp.get("/")
+@supervisor
+def index():
+    """Supervisor: her centre's projects and their quizzes (admin: every centre)."""
+    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    return _render("quiz_admin/index.html", projects=quizzes.overview(get_db(), centre))
+
+
+@bp.route("/<id:project_id>", methods=["GET", "POST"])
+@supervisor
+def project(project_id):
+    """Supervisor: a project's quiz settings and a page of its question bank."""
+    db = get_db()
+    project_ = _project(project_id)
+    errors, status, form = {}, 200, request.form
+    if request.method == "POST":
+        try:
+            quizzes.save_settings(db, project_, request.form, g.user["id"])
+            return redirect(url_for(".project", project_id=project_id, saved=1), 303)
+        except Invalid as refusal:
+            errors, status = refusal.detail["errors"], 400
+    page = max(request.args.get("page", 1, type=int), 1)
+    questions, more = quizzes.list_questions(db, project_id, page)
+    return _render("quiz_admin/project.html", status, project=project_, errors=errors,
+                   quiz=quizzes.get_quiz(db, project_id), form=form if errors else None,
+                   questions=questions, more=more, page=page, settings=quizzes.SETTINGS,
+                   labels=quizzes.labels(db, project_id), saved=request.args.get("saved"))
+
+
+def _question_data(form):
+    return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in quizzes.LANGS},
+            "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in quizzes.LANGS},
+            "answers": [line for line in form.get("answers", "").splitlines()]}
+
+
+@bp.route("/<id:project_id>/questions/new", methods=["GET", "POST"], defaults={"question_id": None})
+@bp.route("/<id:project_id>/questions/<id:question_id>", methods=["GET", "POST"])
+@supervisor
+def question(project_id, question_id):
+    """Supervisor: write a question, or change one, in three languages, with a picture."""
+    db = get_db()
+    project_ = _project(project_id)
+    existing = quizzes.get_question_or_404(db, project_id, question_id) if question_id else None
+    errors, status = {}, 200
+    if request.method == "POST":
+        upload = request.files.get("image")
+        try:
+            image = prepare_image(upload.read()) if upload and upload.filename else None
+            quizzes.save_question(db, project_, _question_data(request.form), image=image,
+                                  question_id=question_id, actor_id=g.user["id"],
+                                  drop_image=bool(request.form.get("drop_image")))
+            return redirect(url_for(".project", project_id=project_id, saved=1), 303)
+        except Invalid as refusal:
+            errors = refusal.detail.get("errors") or {"image": refusal.code}
+            status = 400
+    return _render("quiz_admin/question.html", status, project=project_, question=existing,
+                   errors=errors, form=request.form if request.method == "POST" else None,
+                   labels=quizzes.labels(db, project_id))
+
+
+@bp.post("/<id:project_id>/import")
+@supervisor
+def import_bank(project_id):
+    """Supervisor: add a question bank from a CSV or JSONL file: all of it, or none,
+    with every error listed by line."""
+    db = get_db()
+    project_ = _project(project_id)
+    upload = request.files.get("file")
+    try:
+        count = quizzes.import_bank(db, project_, upload.filename if upload else "",
+                                    upload.read() if upload else b"", g.user["id"])
+    except Invalid as refusal:
+        return _render("quiz_admin/import_errors.html", 400, project=project_,
+                       errors=refusal.detail["errors"][:200],
+                       hidden=max(len(refusal.detail["errors"]) - 200, 0))
+    return redirect(url_for(".project", project_id=project_id, imported=count), 303)
+
+
+@bp.get("/<id:project_id>/trainees")
+@supervisor
+def trainees(project_id):
+    """Supervisor: the project's trainees, their attempts and scores."""
+    project_ = _project(project_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    people, more = quizzes.trainees(get_db(), project_, page)
+    return _render("quiz_admin/trainees.html", project=project_, people=people, more=more,
+                   page=page, quiz=quizzes.get_quiz(get_db(), project_id),
+                   reset=request.args.get("reset"))
+
+
+@bp.post("/<id:project_id>/trainees/<id:user_id>/reset")
+@supervisor
+def reset(project_id, user_id):
+    """Supervisor: let a trainee take the quiz again now (audited)."""
+    quizzes.reset_attempts(get_db(), _project(project_id), user_id, g.user["id"])
+    return redirect(url_for(".trainees", project_id=project_id, reset=user_id), 303)
+
+
+@bp.get("/media/<id:media_id>")
+@supervisor
+def media(media_id):
+    """Supervisor: a question's picture, for her centre's projects."""
+    row = quizzes.media_for_supervisor(get_db(), media_id, g.user)
+    response = make_response(row["data"])
+    response.content_type = row["content_type"]
+    response.cache_control.private = True
+    return response
