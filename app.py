@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise RuntimeError("Set FLASK_SECRET_KEY: the development secret is not for real use.")
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from views import assets, auth, cli, health, pwa, supervisor, web, work
+    from views import appeal, assets, auth, cli, health, pwa, review, supervisor, web, work
 
     Babel(app, locale_selector=web.select_locale, timezone_selector=lambda: "Asia/Kolkata")
     CSRFProtect(app)
@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Compress(app)
     web.init_app(app)
     assets.init_app(app)
-    for module in (auth, work, supervisor, health, pwa):
+    for module in (auth, work, supervisor, health, pwa, review, appeal):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     if app.config["PROXY_COUNT"]:

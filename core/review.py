@@ -9,7 +9,7 @@ review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import audit
+from . import audit, quality
 from .db import one, parse_stamp, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 from .quality import normalise
@@ -50,7 +50,8 @@ def _where(centre_id, filters: dict) -> tuple[str, dict]:
 _QUEUE_FROM = """FROM assignments a JOIN tasks t ON t.id = a.task_id
 JOIN projects p ON p.id = a.project_id JOIN users u ON u.id = a.user_id"""
 _ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
-  a.user_id, a.project_id, a.reject_reason, a.review_note, u.name AS annotator,
+  a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
+  u.name AS annotator,
   t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
   t.status AS task_status, p.task_type, p.min_seconds, p.name_en, p.name_ta, p.name_hi
 {_QUEUE_FROM}"""
@@ -403,3 +404,42 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
         row["appeal_until"] = appeal_deadline(row)
     return {"rows": rows[:HER_PER_PAGE], "more": len(rows) > HER_PER_PAGE, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
+
+
+# -- supervisors' pictures and dashboards -------------------------------------------------
+
+def media_for_centre(db, media_id: int, centre_id) -> dict:
+    """A task's picture for a supervisor of its centre. Raises NotFound("no_media")."""
+    media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
+                    " WHERE m.id = ? AND (? IS NULL OR p.centre_id = ?)",
+                (media_id, centre_id, centre_id))
+    if media is None:
+        raise NotFound("no_media")
+    return media
+
+
+def centre_dashboard(db, centre_id, now: dt.datetime | None = None) -> dict:
+    """The centre's last 14 days (quality.series over all its projects) and each
+    project's agreement."""
+    projects = centre_projects(db, centre_id)
+    for project in projects:
+        project.update(quality.project_agreement(db, project["id"]))
+    return {"projects": projects,
+            "days": quality.series(db, [p["id"] for p in projects], now=now),
+            "open_appeals": one(db, "SELECT count(*) AS n FROM appeals ap JOIN assignments a"
+                                    " ON a.id = ap.assignment_id JOIN projects p"
+                                    " ON p.id = a.project_id WHERE ap.status = 'open'"
+                                    " AND (:c IS NULL OR p.centre_id = :c)",
+                                {"c": centre_id})["n"]}
+
+
+def project_dashboard(db, project_id: int, centre_id, page: int = 1,
+                      now: dt.datetime | None = None) -> dict:
+    """One project of the centre: agreement, 14 days, its annotators (paged).
+
+    Raises NotFound for a project of another centre."""
+    project = get_project_or_404(db, project_id, centre_id)
+    people, more = quality.annotator_stats(db, project, page)
+    return {"project": project, **quality.project_agreement(db, project_id),
+            "days": quality.series(db, [project_id], now=now), "people": people,
+            "more": more, "page": max(page, 1)}

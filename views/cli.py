@@ -86,6 +86,16 @@ def import_tasks(slug, path):
     click.echo(f"Imported {count} tasks into {slug}")
 
 
+@click.command("auto-accept")
+@with_appcontext
+def auto_accept():
+    """Accept answers left unreviewed past their project's review window (run from cron)."""
+    from core import review
+
+    count = review.auto_accept(_db())
+    click.echo(f"Accepted {count} answers left unreviewed past their review window")
+
+
 def init_app(app):
-    for command in (init_db, seed_demo, create_user, import_tasks, backup):
+    for command in (init_db, seed_demo, create_user, import_tasks, backup, auto_accept):
         app.cli.add_command(command)

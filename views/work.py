@@ -1,7 +1,7 @@
 """Annotators: home, the task loop (one request per task), media and earnings."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 
-from core import earnings, projects, tasks
+from core import earnings, projects, quality, review, tasks
 from core.errors import Invalid, Refused
 
 from .web import check_note, get_db, htmx, id_arg, message, page_or_fragment, refuse, \
@@ -139,7 +139,10 @@ def earnings_page():
     """Annotator: what she earned per day and in total, by review state."""
     db = get_db()
     page = max(request.args.get("page", 1, type=int), 1)
+    # Her rejections first: that accepts what waited past its review window (lazily).
+    rejected = review.her_rejections(db, g.user["id"], request.args.get("rpage", 1, type=int))
     days, older = earnings.by_day(db, g.user["id"], page)
     return render_template("work/earnings.html", days=days, older=older, page=page,
+                           rejected=rejected, quality=quality.her_quality(db, g.user["id"]),
                            totals=earnings.totals(db, g.user["id"]),
                            today=earnings.today(db, g.user["id"]))
