@@ -1,4 +1,5 @@
 """The demo: two centres, accounts in each language, five projects, drawn images."""
+import datetime as dt
 import io
 import math
 import random
@@ -6,14 +7,20 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import projects, users
+from . import projects, review, tasks, users
+from .db import one, stamp, utcnow
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("9876500001", "2580", "annotator", "Kavitha Murugan", "ta", "KRR"),
     ("9876500002", "2580", "annotator", "Sunita Verma", "hi", "STP"),
     ("9876500003", "2580", "annotator", "Priya Raman", "en", "KRR"),
+    ("9876500004", "2580", "annotator", "Selvi Kumar", "ta", "KRR"),
+    ("9876500005", "2580", "annotator", "Lakshmi Devi", "ta", "KRR"),
+    ("9876500006", "2580", "annotator", "Pooja Singh", "hi", "STP"),
+    ("9876500007", "2580", "annotator", "Rekha Gupta", "hi", "STP"),
     ("meena", "velai-demo", "supervisor", "Meena Sundaram", "ta", "KRR"),
+    ("anitha", "velai-demo", "supervisor", "Anitha Rajan", "ta", "KRR"),
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
 ]
@@ -105,4 +112,42 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, topic["id"], [{"text": t} for t, _ in data.HINDI_HEADLINES])
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
+    _past_answers(db, sentiment, data.TAMIL_REVIEWS, data.SENTIMENT_LABELS,
+                  ("9876500004", "9876500005", "9876500001"))
+    _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,
+                  ("9876500006", "9876500007", "9876500002"))
+    review.auto_accept(db)  # the oldest are past their review window already
     return [(login, secret, role, lang) for login, secret, role, _, lang, _ in ACCOUNTS]
+
+
+# Who of the three gives another label than the text's own, on which of the last tasks.
+_DISSENT = {1: (2,), 4: (2,), 2: (1,), 5: (1,), 7: (1,)}
+PAST_TASKS = 9
+
+
+def _past_answers(db, project, texts, label_rows, logins, now=None):
+    """Three annotators' answers to the project's last PAST_TASKS tasks, one to five days
+    ago, through the same claim and record_answer as the app: most agree, some do not, so
+    the review queue has answers waiting (some against the majority), the oldest are
+    accepted as past their review window, and the dashboard has days to draw. The first
+    tasks stay untouched for the people trying the demo."""
+    now = now or utcnow()
+    values = [row[0] for row in label_rows]
+    rows = list(db.query("SELECT id, payload_text FROM tasks WHERE project_id = ?"
+                         " ORDER BY id DESC LIMIT ?", (project["id"], PAST_TASKS)))
+    truth = dict(texts)
+    for j, task in enumerate(reversed(rows)):
+        when = now - dt.timedelta(days=1 + j % 2 if j < 6 else 4 + j % 2, hours=j)
+        right = truth[task["payload_text"]]
+        for k, login in enumerate(logins):
+            user_id = one(db, "SELECT id FROM users WHERE login = ?", (login,))["id"]
+            answer = values[(values.index(right) + 1) % len(values)] \
+                if k in _DISSENT.get(j, ()) else right
+            cursor = db.execute(
+                "INSERT INTO assignments (task_id, user_id, project_id, claimed_at,"
+                " lease_expires_at) VALUES (?, ?, ?, ?, ?)",
+                (task["id"], user_id, project["id"], stamp(when),
+                 stamp(when + dt.timedelta(seconds=project["lease_seconds"]))))
+            tasks.record_answer(db, cursor.lastrowid, user_id, answer,
+                                seconds=1 if (k == 1 and j % 3 == 0) else 6 + 2 * k + j,
+                                now=when + dt.timedelta(seconds=30))
