@@ -19,6 +19,8 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("9876500005", "2580", "annotator", "Lakshmi Devi", "ta", "KRR"),
     ("9876500006", "2580", "annotator", "Pooja Singh", "hi", "STP"),
     ("9876500007", "2580", "annotator", "Rekha Gupta", "hi", "STP"),
+    ("9876500008", "2580", "annotator", "Revathi Senthil", "ta", "KRR"),
+    ("9876500009", "2580", "annotator", "Geeta Sharma", "hi", "STP"),
     ("meena", "velai-demo", "supervisor", "Meena Sundaram", "ta", "KRR"),
     ("anitha", "velai-demo", "supervisor", "Anitha Rajan", "ta", "KRR"),
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
@@ -113,9 +115,9 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
     _past_answers(db, sentiment, data.TAMIL_REVIEWS, data.SENTIMENT_LABELS,
-                  ("9876500004", "9876500005", "9876500001"))
+                  ("9876500004", "9876500005", "9876500008"))
     _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,
-                  ("9876500006", "9876500007", "9876500002"))
+                  ("9876500006", "9876500007", "9876500009"))
     review.auto_accept(db)  # the oldest are past their review window already
     return [(login, secret, role, lang) for login, secret, role, _, lang, _ in ACCOUNTS]
 

@@ -6,7 +6,7 @@ import re
 from core.demo import ACCOUNTS
 
 SECRETS = {login: secret for login, secret, *_ in ACCOUNTS}
-SUNITA = "9876500002"
+GEETA = "9876500009"  # one of the demo's Sitapur annotators with past answers
 
 
 def _log_in(page, url, login, tap=True):
@@ -21,7 +21,7 @@ def _log_in(page, url, login, tap=True):
 def test_review_journey_in_hindi_on_a_phone(server, open_phone, checks, lang_text):
     said = lang_text("hi")
     page = open_phone("hi")
-    sunita = server.user_id(SUNITA)
+    geeta = server.user_id(GEETA)
     _log_in(page, server.url, "rakesh")
     page.locator(f'nav.screens a[href="/supervisor/review"]').tap()
     page.wait_for_url("**/supervisor/review")
@@ -32,8 +32,8 @@ def test_review_journey_in_hindi_on_a_phone(server, open_phone, checks, lang_tex
     rows = page.locator("li.review")
     assert rows.count() >= 2, "the demo leaves answers against the majority to review"
 
-    # Reject Sunita's answer, with a reason and a note: one htmx request, row in place.
-    hers = rows.filter(has_text="Sunita Verma").first
+    # Reject Geeta's answer, with a reason and a note: one htmx request, row in place.
+    hers = rows.filter(has_text="Geeta Sharma").first
     row_id = hers.get_attribute("id")
     assignment = int(row_id[1:])
     hers.locator("summary").tap()
@@ -59,9 +59,9 @@ def test_review_journey_in_hindi_on_a_phone(server, open_phone, checks, lang_tex
                         (int(other_id[1:]),)) == "accepted"
     checks.page(page, "hi", "hi review queue after two decisions")
 
-    # Sunita reads why, in Hindi, and appeals.
+    # Geeta reads why, in Hindi, and appeals.
     worker = open_phone("hi")
-    _log_in(worker, server.url, SUNITA)
+    _log_in(worker, server.url, GEETA)
     worker.goto(server.url + "/earnings")
     checks.page(worker, "hi", "hi earnings with a rejection")
     text = worker.locator("main").inner_text()
@@ -70,7 +70,7 @@ def test_review_journey_in_hindi_on_a_phone(server, open_phone, checks, lang_tex
     assert "शीर्षक दोबारा पढ़ें।" in text
     accepted_before = server.value(
         "SELECT coalesce(sum(pay_paise), 0) FROM assignments WHERE user_id = ?"
-        " AND review_state = 'accepted'", (sunita,))
+        " AND review_state = 'accepted'", (geeta,))
     worker.locator(f'a[href="/earnings/appeal/{assignment}"]').tap()
     worker.wait_for_url(f"**/earnings/appeal/{assignment}")
     checks.page(worker, "hi", "hi appeal form")
@@ -93,7 +93,7 @@ def test_review_journey_in_hindi_on_a_phone(server, open_phone, checks, lang_tex
         "main").inner_text()
     accepted_after = server.value(
         "SELECT coalesce(sum(pay_paise), 0) FROM assignments WHERE user_id = ?"
-        " AND review_state = 'accepted'", (sunita,))
+        " AND review_state = 'accepted'", (geeta,))
     assert accepted_after > accepted_before
     for p in (page, worker):
         assert not p.js_errors and not p.console_errors, (p.js_errors, p.console_errors)
