@@ -267,3 +267,75 @@ def test_her_earnings_page_says_how_her_answers_compare(visitor, db, setup):
     visitor.login(setup["answered"][0][0])
     page = visitor.get("/earnings").get_data(as_text=True)
     assert re.search(r"matched most others on 1 of 1 task", page)
+
+
+def test_missed_check_and_too_fast_filters_find_their_answers(db, make_user, make_project):
+    project = {**make_project(tasks=2, redundancy=1, gold="pos"), "_centre": "KRR"}
+    db.execute("UPDATE projects SET min_seconds = 10 WHERE id = ?", (project["id"],))
+    meena = make_user(role="supervisor")
+    worker = make_user()
+    missed = tasks.claim_next(db, worker["id"], project)
+    tasks.record_answer(db, missed["id"], worker["id"], "neg", seconds=3)
+    centre = meena["centre_id"]
+    assert [r["id"] for r in review.queue(db, centre, {"kind": "missed"})["rows"]] == \
+        [missed["id"]]
+    # The check itself was wrong: the supervisor accepts the answer, and it is paid.
+    review.accept(db, missed["id"], meena)
+    assert earnings.totals(db, worker["id"])["accepted_paise"] == 50
+    assert review.queue(db, centre, {"kind": "missed"})["total"] == 0
+    db.execute("UPDATE tasks SET gold_answer = NULL")
+    db.execute("UPDATE projects SET redundancy = 2 WHERE id = ?", (project["id"],))
+    quick = tasks.claim_next(db, worker["id"], project)
+    tasks.record_answer(db, quick["id"], worker["id"], "pos", seconds=3)
+    assert [r["id"] for r in review.queue(db, centre, {"kind": "fast"})["rows"]] == [quick["id"]]
+    assert review.queue(db, centre, {"kind": "disagree"})["total"] == 0  # not settled yet
+
+
+def test_accept_in_place_with_htmx_is_a_fragment_and_audited(visitor, db, setup):
+    visitor.login(setup["meena"])
+    response = visitor.post(f"/supervisor/review/{setup['pending']['id']}/accept", htmx=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body and "Accepted" in body
+    assert "HX-Request" in response.headers["Vary"]
+    again = visitor.post(f"/supervisor/review/{setup['pending']['id']}/accept", htmx=True)
+    assert again.status_code == 409 and "reviewed already" in again.get_data(as_text=True)
+    logged = one(db, "SELECT actor_id, subject FROM audit_log WHERE action = 'review.accept'")
+    assert logged == {"actor_id": setup["meena"]["id"],
+                      "subject": f"assignment:{setup['pending']['id']}"}
+
+
+def test_she_cannot_open_or_appeal_another_annotators_rejection(visitor, db, setup):
+    review.reject(db, setup["pending"]["id"], setup["meena"], "wrong_answer")
+    visitor.login(setup["answered"][0][0])
+    url = f"/earnings/appeal/{setup['pending']['id']}"
+    assert visitor.get(url).status_code == 404
+    assert visitor.post(url, {"note": "mine"}).status_code == 404
+    assert db["appeals"].count == 0
+
+
+def test_an_appeal_without_a_note_shows_the_form_again_with_the_message(visitor, db, setup):
+    review.reject(db, setup["pending"]["id"], setup["meena"], "wrong_answer")
+    visitor.login(setup["dissenter"])
+    response = visitor.post(f"/earnings/appeal/{setup['pending']['id']}", {"note": " "})
+    assert response.status_code == 400
+    assert "why your answer was right" in response.get_data(as_text=True)
+    assert db["appeals"].count == 0
+
+
+def test_an_admin_reviews_every_centre(db, setup, make_user):
+    admin = make_user(role="admin", centre="HQ")
+    assert review.queue(db, None, {})["total"] == 1
+    review.accept(db, setup["pending"]["id"], admin)
+    assert _state(db, setup["pending"]["id"])["review_state"] == "accepted"
+
+
+def test_her_earnings_show_her_check_task_score(visitor, db, make_user, make_project):
+    project = make_project(tasks=2, redundancy=1, gold="pos")
+    worker = make_user()
+    for answer in ("pos", "neg"):
+        a = tasks.claim_next(db, worker["id"], project)
+        tasks.record_answer(db, a["id"], worker["id"], answer)
+    visitor.login(worker)
+    page = visitor.get("/earnings").get_data(as_text=True)
+    assert "Check tasks: 1 of 2 right." in page
+    assert "Why it was rejected: Wrong answer on a check task" in page
