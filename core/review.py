@@ -98,10 +98,12 @@ def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None =
     return {"rows": rows[:PER_PAGE], "more": len(rows) > PER_PAGE, "total": total,
             "page": page, "labels": labels_for(db, {row["project_id"] for row in rows}),
             "projects": centre_projects(db, centre_id),
+            # Only those with answers waiting (and the one filtered on): a short list.
             "annotators": list(db.query(
-                "SELECT id, name FROM users WHERE role = 'annotator' AND active = 1"
-                " AND (:centre IS NULL OR centre_id = :centre) ORDER BY name",
-                {"centre": centre_id}))}
+                "SELECT id, name FROM users WHERE id = :annotator OR id IN (SELECT a.user_id"
+                " FROM assignments a JOIN projects p ON p.id = a.project_id"
+                " WHERE a.review_state = 'pending' AND (:centre IS NULL OR p.centre_id = :centre))"
+                " ORDER BY name", {"centre": centre_id, "annotator": filters.get("annotator")}))}
 
 
 def centre_projects(db, centre_id) -> list[dict]:
