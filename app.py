@@ -44,8 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise RuntimeError("Set FLASK_SECRET_KEY: the development secret is not for real use.")
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from views import (assets, auth, cli, gold, health, payouts, people, projects_admin,
-                       pwa, quiz, quiz_admin, supervisor, taskdata, web, work)
+    from views import (appeal, assets, auth, cli, gold, health, payouts, people,
+                       projects_admin, pwa, quiz, quiz_admin, review, supervisor, taskdata, web,
+                       work)
 
     Babel(app, locale_selector=web.select_locale, timezone_selector=lambda: "Asia/Kolkata")
     CSRFProtect(app)
@@ -54,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     assets.init_app(app)
     for module in (auth, work, supervisor, people, projects_admin, taskdata, health, pwa,
-                   payouts, gold, quiz, quiz_admin):
+                   payouts, gold, quiz, quiz_admin, review, appeal):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     if app.config["PROXY_COUNT"]:

@@ -7,7 +7,7 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import payment_details, projects, qualifications, quizzes, tasks, users
+from . import payment_details, projects, qualifications, quizzes, review, tasks, users
 from .db import IST, one, stamp, utcnow, write
 from .media import prepare_image
 
@@ -16,6 +16,12 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("9876500002", "3917", "annotator", "Sunita Verma", "hi", "STP"),
     ("9876500003", "3917", "annotator", "Priya Raman", "en", "KRR"),
     ("9876500009", "3917", "annotator", "Lakshmi Selvam", "ta", "KRR"),  # paused by checks
+    ("9876500021", "3917", "annotator", "Selvi Kumar", "ta", "KRR"),
+    ("9876500022", "3917", "annotator", "Malar Devi", "ta", "KRR"),
+    ("9876500023", "3917", "annotator", "Pooja Singh", "hi", "STP"),
+    ("9876500024", "3917", "annotator", "Rekha Gupta", "hi", "STP"),
+    ("9876500025", "3917", "annotator", "Revathi Senthil", "ta", "KRR"),
+    ("9876500026", "3917", "annotator", "Geeta Sharma", "hi", "STP"),
     ("meena", "velai-demo", "supervisor", "Meena Sundaram", "ta", "KRR"),
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
@@ -136,6 +142,11 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, topic["id"], [{"text": t} for t, _ in data.HINDI_HEADLINES])
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
+    _past_answers(db, sentiment, data.TAMIL_REVIEWS, data.SENTIMENT_LABELS,
+                  ("9876500021", "9876500022", "9876500025"))
+    _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,
+                  ("9876500023", "9876500024", "9876500026"))
+    review.auto_accept(db)  # the oldest are past their review window already
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
     _quizzes(db, rng)
@@ -243,3 +254,39 @@ def _quizzes(db, rng) -> None:
         form = {**{k: v[0] for k, v in quizzes.SETTINGS.items()}, "cooldown_hours": 24,
                 "max_attempts": 3, **settings, "active": "1"}
         quizzes.save_settings(db, project, {k: str(v) for k, v in form.items()}, supervisor)
+
+
+# Who of the three gives another label than the text's own, on which of the last tasks.
+_DISSENT = {1: (2,), 3: (2,), 4: (2,), 2: (1,), 5: (1,), 7: (1,)}
+_CHECKS = (0, 2, 5)  # of the last tasks, these are check tasks
+PAST_TASKS = 9
+
+
+def _past_answers(db, project, texts, label_rows, logins, now=None):
+    """Three annotators' answers to the project's last PAST_TASKS tasks, one to five days
+    ago, through the same claim and record_answer as the app: most agree, some do not, so
+    the review queue has answers waiting (some against the majority), the oldest are
+    accepted as past their review window, and the dashboard has days to draw. The first
+    tasks stay untouched for the people trying the demo."""
+    now = now or utcnow()
+    values = [row[0] for row in label_rows]
+    rows = list(db.query("SELECT id, payload_text FROM tasks WHERE project_id = ?"
+                         " ORDER BY id DESC LIMIT ?", (project["id"], PAST_TASKS)))
+    truth = dict(texts)
+    for j, task in enumerate(reversed(rows)):
+        when = now - dt.timedelta(days=1 + j % 2 if j < 6 else 4 + j % 2, hours=j)
+        right = truth[task["payload_text"]]
+        if j in _CHECKS:  # a check task: the dashboard draws its score, a miss is rejected
+            db.execute("UPDATE tasks SET gold_answer = ? WHERE id = ?", (right, task["id"]))
+        for k, login in enumerate(logins):
+            user_id = one(db, "SELECT id FROM users WHERE login = ?", (login,))["id"]
+            answer = values[(values.index(right) + 1) % len(values)] \
+                if k in _DISSENT.get(j, ()) else right
+            cursor = db.execute(
+                "INSERT INTO assignments (task_id, user_id, project_id, claimed_at,"
+                " lease_expires_at) VALUES (?, ?, ?, ?, ?)",
+                (task["id"], user_id, project["id"], stamp(when),
+                 stamp(when + dt.timedelta(seconds=project["lease_seconds"]))))
+            tasks.record_answer(db, cursor.lastrowid, user_id, answer,
+                                seconds=1 if (k == 1 and j % 3 == 0) else 6 + 2 * k + j,
+                                now=when + dt.timedelta(seconds=30))

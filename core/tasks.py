@@ -2,9 +2,9 @@
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter
 
 from . import gold as check_tasks
+from . import quality
 from .db import is_id, one, parse_stamp, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 from .projects import WORKER_PROJECTS, YES_NO, check_open_to, labels
@@ -18,11 +18,12 @@ _ACTIVE = "state = 'active' AND lease_expires_at > :now"
 
 def _claimable(redundancy: str) -> str:
     """SQL: task t can go to this person (:user) now: she never had it, and the answers
-    in plus the leases still running leave room under `redundancy` (an SQL expression)."""
+    in plus the leases still running leave room under the answers it wants (t.wanted,
+    raised by a tie; else `redundancy`, an SQL expression)."""
     return f"""t.status = 'open'
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = :user)
   AND t.answers_count + (SELECT count(*) FROM assignments a
-                         WHERE a.task_id = t.id AND {_ACTIVE}) < {redundancy}"""
+                         WHERE a.task_id = t.id AND {_ACTIVE}) < coalesce(t.wanted, {redundancy})"""
 
 
 _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
@@ -153,9 +154,7 @@ def clean_answer(db, project: dict, raw) -> str:
     return raw
 
 
-def _same(a: str, b: str) -> bool:
-    """Two answers agree: for free text, ignoring case and runs of spaces."""
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+_same = quality.same  # two answers agree: one rule for the whole app
 
 
 def _check_held(assignment: dict, now: dt.datetime) -> None:
@@ -201,7 +200,7 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
                    (assignment["task_id"],))
         if gold is not None:  # her check-task accuracy, and a pause below the minimum
             check_tasks.record(db, user_id, project, review == "accepted", now)
-        _aggregate_if_complete(db, assignment["task_id"], project["redundancy"])
+        quality.settle_task(db, assignment["task_id"], project, now)
     return get_assignment(db, assignment_id, user_id)
 
 
@@ -219,29 +218,6 @@ def find_missed_check(db, assignment_id: int | None, user_id: int) -> dict | Non
     except NotFound:
         return None
     return assignment if assignment and missed_check(assignment) else None
-
-
-def _aggregate_if_complete(db, task_id: int, redundancy: int) -> None:
-    """When enough answers are in, close the task and settle pending reviews.
-
-    A strict majority becomes the aggregate: agreeing answers are accepted, the
-    others rejected. Without one, answers stay pending for a supervisor.
-    """
-    answers = list(db.query("SELECT id, answer FROM assignments WHERE task_id = ?"
-                            " AND state = 'submitted'", (task_id,)))
-    if len(answers) < redundancy:
-        return
-    votes = Counter(" ".join(a["answer"].casefold().split()) for a in answers)
-    top, count = votes.most_common(1)[0]
-    majority = next(a["answer"] for a in answers
-                    if _same(a["answer"], top)) if count * 2 > len(answers) else None
-    db.execute("UPDATE tasks SET status = 'done', aggregate = ? WHERE id = ?", (majority, task_id))
-    if majority is None:
-        return
-    for a in answers:
-        db.execute("UPDATE assignments SET review_state = ? WHERE id = ?"
-                   " AND review_state = 'pending'",
-                   ("accepted" if _same(a["answer"], majority) else "rejected", a["id"]))
 
 
 def skip(db, assignment_id: int, user_id: int, reason, now: dt.datetime | None = None) -> dict:

@@ -44,6 +44,11 @@ def test_seed_demo_loads_projects_in_three_languages_once(app):
     assert "not loaded" in runner.invoke(args=["seed-demo", "--if-empty"]).output
     from core import demo
     assert db["users"].count == len(demo.ACCOUNTS) + len(demo.TRAINEES)  # loaded once
+    # Answers wait for review, some against the majority, in both centres.
+    waiting = {row["centre_id"]: row["n"] for row in db.query(
+        "SELECT p.centre_id, count(*) AS n FROM assignments a JOIN projects p"
+        " ON p.id = a.project_id WHERE a.review_state = 'pending' GROUP BY p.centre_id")}
+    assert len(waiting) == 2 and all(waiting.values())
 
 
 def _big_photo(path):

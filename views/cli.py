@@ -219,7 +219,17 @@ def list_projects():
                    f" ₹{projects.paise_to_rupees(row['pay_paise'])}")
 
 
+@click.command("auto-accept")
+@with_appcontext
+def auto_accept():
+    """Accept answers left unreviewed past their project's review window (run from cron)."""
+    from core import review
+
+    count = review.auto_accept(_db())
+    click.echo(f"Accepted {count} answers left unreviewed past their review window")
+
+
 def init_app(app):
     for command in (init_db, seed_demo, create_user, import_tasks, export, backup,
-                    create_project, list_projects):
+                    create_project, list_projects, auto_accept):
         app.cli.add_command(command)

@@ -2,7 +2,7 @@
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, quizzes, tasks, welcome
+from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
@@ -189,8 +189,11 @@ def earnings_page():
     """Annotator: what she earned per day and in total, by review state."""
     db = get_db()
     page = max(request.args.get("page", 1, type=int), 1)
+    # Her rejections first: that accepts what waited past its review window (lazily).
+    rejected = review.her_rejections(db, g.user["id"], request.args.get("rpage", 1, type=int))
     days, older = earnings.by_day(db, g.user["id"], page)
     return render_template("work/earnings.html", days=days, older=older, page=page,
+                           rejected=rejected, quality=quality.her_quality(db, g.user["id"]),
                            totals=earnings.totals(db, g.user["id"]),
                            pay=earnings.payouts_part(db, g.user["id"],
                                                      max(request.args.get("pp", 1, type=int), 1)),

@@ -1,0 +1,447 @@
+"""Reviewing answers: the queue, accept and reject, bulk accept, automatic acceptance
+after the review window, appeals, and what she sees of it.
+
+The rule (README "Review"): an answer that agrees with a confident majority is accepted
+when its task settles (core.quality.settle_task); a check-task answer is accepted when
+right and rejected when wrong, at once; every other answer waits here for a supervisor,
+and is accepted automatically once the project's review window has passed. Only
+review_state 'accepted' earns (payouts read that and assignments.pay_paise).
+"""
+import datetime as dt
+
+from . import audit, quality
+from .db import one, parse_stamp, stamp, utcnow, write
+from .errors import Conflict, Invalid, NotFound
+from .quality import normalise
+
+# The fixed list a supervisor picks from; the views translate each. 'wrong_check' is the
+# system's own (a wrong answer to a check task) and is never picked by hand.
+REJECT_REASONS = ("wrong_answer", "instructions", "too_fast", "incomplete")
+FILTERS = ("all", "disagree", "missed", "fast")
+MAX_NOTE = 300
+PER_PAGE = 15
+
+
+def _norm_function(db) -> None:
+    """normalise() as an SQL function, so the queue compares free text as the vote does."""
+    db.conn.create_function("vnorm", 1, normalise, deterministic=True)
+
+
+def _where(centre_id, filters: dict) -> tuple[str, dict]:
+    """The queue's WHERE clause and parameters for a filter set (see queue)."""
+    kind = filters.get("kind") if filters.get("kind") in FILTERS else "all"
+    clauses = ["(:centre IS NULL OR p.centre_id = :centre)",
+               "(:project IS NULL OR a.project_id = :project)",
+               "(:annotator IS NULL OR a.user_id = :annotator)"]
+    if kind == "missed":  # wrong on a check task, rejected by the system, not yet looked at
+        clauses.append("a.review_state = 'rejected' AND t.gold_answer IS NOT NULL"
+                       " AND a.reviewed_by IS NULL")
+    else:
+        clauses.append("a.review_state = 'pending'")
+    if kind == "disagree":
+        clauses.append("t.status = 'done' AND (t.aggregate IS NULL"
+                       " OR vnorm(a.answer) != vnorm(t.aggregate))")
+    if kind == "fast":
+        clauses.append("a.seconds_spent < p.min_seconds")
+    return " AND ".join(clauses), {"centre": centre_id, "project": filters.get("project"),
+                                   "annotator": filters.get("annotator")}
+
+
+_QUEUE_FROM = """FROM assignments a JOIN tasks t ON t.id = a.task_id
+JOIN projects p ON p.id = a.project_id JOIN users u ON u.id = a.user_id"""
+_ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
+  a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
+  u.name AS annotator,
+  t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
+  t.status AS task_status, p.task_type, p.min_seconds, p.name_en, p.name_ta, p.name_hi
+{_QUEUE_FROM}"""
+
+
+def check_filters(db, centre_id, filters: dict) -> None:
+    """Raise NotFound unless the filtered project and annotator belong to the centre."""
+    if filters.get("project") is not None:
+        get_project_or_404(db, filters["project"], centre_id)
+    if filters.get("annotator") is not None and one(
+            db, "SELECT 1 AS x FROM users WHERE id = ? AND (? IS NULL OR centre_id = ?)",
+            (filters["annotator"], centre_id, centre_id)) is None:
+        raise NotFound("not_found")
+
+
+def get_project_or_404(db, project_id: int, centre_id) -> dict:
+    """The project if it is in the supervisor's centre (centre None: admin, any).
+
+    Raises NotFound("not_found") otherwise."""
+    project = one(db, "SELECT * FROM projects WHERE id = ? AND (? IS NULL OR centre_id = ?)",
+                  (project_id, centre_id, centre_id))
+    if project is None:
+        raise NotFound("not_found")
+    return project
+
+
+def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None = None) -> dict:
+    """Answers to review in the centre (None: all), oldest first, PER_PAGE a page.
+
+    filters: project, annotator (ids or None), kind: all (pending), disagree (pending on
+    a settled task, against the majority or with none), missed (wrong on a check task),
+    fast (pending, quicker than the project's minimum seconds). Answers past their review
+    window are accepted first (auto_accept). Returns rows, total, more, labels
+    ({project_id: {value: label row}}), projects and annotators for the filter form."""
+    auto_accept(db, now)
+    check_filters(db, centre_id, filters)
+    _norm_function(db)
+    where, params = _where(centre_id, filters)
+    page = min(max(page, 1), 10**6)
+    rows = list(db.query(f"{_ROW} WHERE {where} ORDER BY a.submitted_at, a.id"
+                         f" LIMIT :limit OFFSET :offset",
+                         {**params, "limit": PER_PAGE + 1, "offset": (page - 1) * PER_PAGE}))
+    total = one(db, f"SELECT count(*) AS n {_QUEUE_FROM} WHERE {where}", params)["n"]
+    return {"rows": rows[:PER_PAGE], "more": len(rows) > PER_PAGE, "total": total,
+            "page": page, "labels": labels_for(db, {row["project_id"] for row in rows}),
+            "projects": centre_projects(db, centre_id),
+            # Only those with answers waiting (and the one filtered on): a short list.
+            "annotators": list(db.query(
+                "SELECT id, name FROM users WHERE id = :annotator OR id IN (SELECT a.user_id"
+                " FROM assignments a JOIN projects p ON p.id = a.project_id"
+                " WHERE a.review_state = 'pending' AND (:centre IS NULL OR p.centre_id = :centre))"
+                " ORDER BY name", {"centre": centre_id, "annotator": filters.get("annotator")}))}
+
+
+def centre_projects(db, centre_id) -> list[dict]:
+    return list(db.query("SELECT * FROM projects WHERE :centre IS NULL OR centre_id = :centre"
+                         " ORDER BY id", {"centre": centre_id}))
+
+
+def labels_for(db, project_ids) -> dict:
+    out = {pid: {} for pid in project_ids}
+    if project_ids:
+        for label in db.query(f"SELECT * FROM labels WHERE project_id IN"
+                              f" ({','.join('?' * len(project_ids))})", tuple(project_ids)):
+            out[label["project_id"]][label["value"]] = label
+    return out
+
+
+def get_review_or_404(db, assignment_id: int, centre_id) -> dict:
+    """An answer (submitted assignment, as a queue row) in the supervisor's centre.
+
+    Raises NotFound("not_found") for a missing one or one of another centre."""
+    row = one(db, f"{_ROW} WHERE a.id = :id AND a.state = 'submitted'"
+                  f" AND (:centre IS NULL OR p.centre_id = :centre)",
+              {"id": assignment_id, "centre": centre_id})
+    if row is None:
+        raise NotFound("not_found")
+    return row
+
+
+def _decidable(row: dict) -> None:
+    """Refuse a decision on an answer no longer open to one."""
+    if row["review_state"] == "pending":
+        return
+    if row["review_state"] == "rejected" and row["gold_answer"] is not None \
+            and row["reject_reason"] is None:
+        return  # a check task's verdict: a supervisor may accept it (the gold was wrong)
+    raise Conflict("already_reviewed")
+
+
+def accept(db, assignment_id: int, actor: dict, now: dt.datetime | None = None) -> dict:
+    """Accept one answer. Raises NotFound (not in her centre) or Conflict."""
+    now = now or utcnow()
+    centre = _centre(actor)
+    with write(db):
+        row = get_review_or_404(db, assignment_id, centre)
+        _decidable(row)
+        _in_no_payout(db, assignment_id)
+        db.execute("UPDATE assignments SET review_state = 'accepted', reviewed_by = ?,"
+                   " reviewed_at = ?, reject_reason = NULL, review_note = NULL WHERE id = ?",
+                   (actor["id"], stamp(now), assignment_id))
+        audit.record(db, actor["id"], "review.accept", f"assignment:{assignment_id}",
+                     before=row["review_state"])
+    return get_review_or_404(db, assignment_id, centre)
+
+
+def reject(db, assignment_id: int, actor: dict, reason, note=None,
+           now: dt.datetime | None = None) -> dict:
+    """Reject one pending answer with a reason of REJECT_REASONS and an optional note
+    (her supervisor's words, shown to her as written). Rejected answers earn nothing.
+
+    Raises Invalid("bad_reject_reason" / "note_too_long"), NotFound or Conflict."""
+    now = now or utcnow()
+    note = (note or "").strip() or None
+    if reason not in REJECT_REASONS:
+        raise Invalid("bad_reject_reason")
+    if note and len(note) > MAX_NOTE:
+        raise Invalid("note_too_long", limit=MAX_NOTE)
+    centre = _centre(actor)
+    with write(db):
+        row = get_review_or_404(db, assignment_id, centre)
+        if row["review_state"] != "pending":
+            raise Conflict("already_reviewed")
+        _in_no_payout(db, assignment_id)
+        db.execute("UPDATE assignments SET review_state = 'rejected', reviewed_by = ?,"
+                   " reviewed_at = ?, reject_reason = ?, review_note = ? WHERE id = ?",
+                   (actor["id"], stamp(now), reason, note, assignment_id))
+        audit.record(db, actor["id"], "review.reject", f"assignment:{assignment_id}",
+                     reason=reason, note=note)
+    return get_review_or_404(db, assignment_id, centre)
+
+
+def accept_all(db, actor: dict, filters: dict, now: dt.datetime | None = None) -> int:
+    """Accept every pending answer the filter shows (all pages), in one transaction and
+    one audit entry. Returns how many."""
+    now = now or utcnow()
+    centre = _centre(actor)
+    with write(db):
+        check_filters(db, centre, filters)
+        _norm_function(db)
+        where, params = _where(centre, {**filters, "kind": filters.get("kind")
+                                        if filters.get("kind") != "missed" else "all"})
+        ids = [row["id"] for row in db.query(
+            f"SELECT a.id {_QUEUE_FROM} WHERE {where} AND a.payout_id IS NULL", params)]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_by = ?,"
+                       f" reviewed_at = ? WHERE review_state = 'pending' AND id IN"
+                       f" ({','.join('?' * len(chunk))})", (actor["id"], stamp(now), *chunk))
+        if ids:
+            audit.record(db, actor["id"], "review.bulk_accept", f"centre:{centre or 'all'}",
+                         count=len(ids), ids=ids, filters={k: v for k, v in filters.items()
+                                                           if v is not None})
+    return len(ids)
+
+
+def auto_accept(db, now: dt.datetime | None = None) -> int:
+    """Accept every pending answer older than its project's review window, so money never
+    waits forever. Cheap when nothing is due (one indexed look per project, no write
+    lock), so pages may call it lazily; `flask auto-accept` runs it from cron. Audited
+    per project. Returns how many were accepted."""
+    now = now or utcnow()
+    due = []
+    for project in db.query("SELECT id, review_window_days FROM projects"):
+        cutoff = stamp(now - dt.timedelta(days=project["review_window_days"]))
+        if one(db, "SELECT 1 AS x FROM assignments WHERE project_id = ?"
+                   " AND review_state = 'pending' AND submitted_at <= ? LIMIT 1",
+               (project["id"], cutoff)):
+            due.append((project["id"], cutoff))
+    if not due:
+        return 0
+    accepted = 0
+    with write(db):
+        for project_id, cutoff in due:
+            ids = [row["id"] for row in db.query(
+                "SELECT id FROM assignments WHERE project_id = ? AND review_state = 'pending'"
+                " AND submitted_at <= ?", (project_id, cutoff))]
+            if not ids:
+                continue  # another worker got there first
+            db.execute("UPDATE assignments SET review_state = 'accepted', reviewed_at = ?"
+                       " WHERE project_id = ? AND review_state = 'pending'"
+                       " AND submitted_at <= ?", (stamp(now), project_id, cutoff))
+            audit.record(db, None, "review.auto_accept", f"project:{project_id}",
+                         count=len(ids), ids=ids, before=cutoff)
+            accepted += len(ids)
+    return accepted
+
+
+def _centre(actor: dict):
+    return None if actor["role"] == "admin" else actor["centre_id"]
+
+
+def _in_no_payout(db, assignment_id: int) -> None:
+    if one(db, "SELECT payout_id FROM assignments WHERE id = ?",
+           (assignment_id,))["payout_id"] is not None:
+        raise Conflict("in_payout")
+
+
+# -- appeals ---------------------------------------------------------------------------
+
+MAX_APPEAL = 300
+
+
+def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
+    """Her rejected answer with its task, project and appeal (if any).
+
+    Raises NotFound("no_task") when it is not hers or not rejected."""
+    row = one(db, "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
+                  " a.review_note, a.review_state, a.reviewed_by, a.project_id, t.payload_text,"
+                  " t.gold_answer, p.task_type, p.appeal_window_days, p.name_en, p.name_ta,"
+                  " p.name_hi, ap.id AS appeal_id, ap.status AS appeal_status,"
+                  " ap.note AS appeal_note, ap.decision_note"
+                  " FROM assignments a JOIN tasks t ON t.id = a.task_id"
+                  " JOIN projects p ON p.id = a.project_id"
+                  " LEFT JOIN appeals ap ON ap.assignment_id = a.id"
+                  " WHERE a.id = ? AND a.user_id = ? AND (a.review_state = 'rejected'"
+                  " OR ap.id IS NOT NULL)", (assignment_id, user_id))
+    if row is None:
+        raise NotFound("no_task")
+    return row
+
+
+def appeal_deadline(row: dict) -> dt.datetime:
+    """Until when she may appeal: the window runs from the rejection."""
+    return parse_stamp(row["reviewed_at"] or row["submitted_at"]) + dt.timedelta(
+        days=row["appeal_window_days"])
+
+
+def can_appeal(row: dict, now: dt.datetime | None = None) -> bool:
+    return (row["review_state"] == "rejected" and row["appeal_id"] is None
+            and (now or utcnow()) <= appeal_deadline(row))
+
+
+def appeal(db, assignment_id: int, user_id: int, note, now: dt.datetime | None = None) -> dict:
+    """She appeals a rejection once, within the project's appeal window, with a note.
+
+    Raises NotFound, Invalid("appeal_note_required"/"appeal_note_too_long"), or
+    Conflict("appealed_already"/"appeal_window_over")."""
+    now = now or utcnow()
+    note = (note if isinstance(note, str) else "").strip()
+    if not note:
+        raise Invalid("appeal_note_required")
+    if len(note) > MAX_APPEAL:
+        raise Invalid("appeal_note_too_long", limit=MAX_APPEAL)
+    with write(db):
+        row = get_own_rejected(db, assignment_id, user_id)
+        if row["appeal_id"] is not None:
+            raise Conflict("appealed_already")
+        if now > appeal_deadline(row):
+            raise Conflict("appeal_window_over")
+        db.execute("INSERT INTO appeals (assignment_id, user_id, note, created_at, rejected_by)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   (assignment_id, user_id, note, stamp(now), row["reviewed_by"]))
+        audit.record(db, user_id, "appeal.create", f"assignment:{assignment_id}")
+    return get_own_rejected(db, assignment_id, user_id)
+
+
+_APPEAL_ROW = """SELECT ap.*, a.answer, a.reject_reason, a.review_note, a.project_id,
+  a.reviewed_by, t.payload_text, t.gold_answer, t.aggregate, p.task_type, p.name_en,
+  p.name_ta, p.name_hi, p.centre_id, u.name AS annotator, r.name AS rejected_by_name
+FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
+JOIN tasks t ON t.id = a.task_id JOIN projects p ON p.id = a.project_id
+JOIN users u ON u.id = ap.user_id LEFT JOIN users r ON r.id = ap.rejected_by"""
+
+
+def open_appeals(db, centre_id, page: int = 1) -> dict:
+    """Open appeals in the centre (None: all), oldest first."""
+    page = min(max(page, 1), 10**6)
+    rows = list(db.query(f"{_APPEAL_ROW} WHERE ap.status = 'open'"
+                         f" AND (:centre IS NULL OR p.centre_id = :centre)"
+                         f" ORDER BY ap.created_at, ap.id LIMIT :limit OFFSET :offset",
+                         {"centre": centre_id, "limit": PER_PAGE + 1,
+                          "offset": (page - 1) * PER_PAGE}))
+    return {"rows": rows[:PER_PAGE], "more": len(rows) > PER_PAGE, "page": page,
+            "labels": labels_for(db, {row["project_id"] for row in rows})}
+
+
+def get_appeal_or_404(db, appeal_id: int, centre_id) -> dict:
+    """An appeal in the supervisor's centre. Raises NotFound("not_found") otherwise."""
+    row = one(db, f"{_APPEAL_ROW} WHERE ap.id = :id AND (:centre IS NULL"
+                  f" OR p.centre_id = :centre)", {"id": appeal_id, "centre": centre_id})
+    if row is None:
+        raise NotFound("not_found")
+    return row
+
+
+def _other_supervisor(db, rejecter_id: int) -> bool:
+    """Whether the rejecter's centre has another active supervisor."""
+    return one(db, "SELECT 1 AS x FROM users s JOIN users r ON r.id = ?"
+                   " WHERE s.role = 'supervisor' AND s.active = 1 AND s.centre_id = r.centre_id"
+                   " AND s.id != r.id LIMIT 1", (rejecter_id,)) is not None
+
+
+def decide_appeal(db, appeal_id: int, actor: dict, outcome, note=None,
+                  now: dt.datetime | None = None) -> dict:
+    """Uphold or overturn an appeal (outcome 'upheld' or 'overturned'); an overturned
+    answer is accepted and so paid. Not by the supervisor who rejected it while her centre
+    has another. Raises Invalid("bad_outcome"/"note_too_long"), NotFound or Conflict
+    ("appeal_decided", "appeal_needs_other")."""
+    now = now or utcnow()
+    note = (note or "").strip() or None
+    if outcome not in ("upheld", "overturned"):
+        raise Invalid("bad_outcome")
+    if note and len(note) > MAX_NOTE:
+        raise Invalid("note_too_long", limit=MAX_NOTE)
+    centre = _centre(actor)
+    with write(db):
+        row = get_appeal_or_404(db, appeal_id, centre)
+        if row["status"] != "open":
+            raise Conflict("appeal_decided")
+        if row["rejected_by"] == actor["id"] and _other_supervisor(db, actor["id"]):
+            raise Conflict("appeal_needs_other")
+        db.execute("UPDATE appeals SET status = ?, decided_by = ?, decided_at = ?,"
+                   " decision_note = ? WHERE id = ?",
+                   (outcome, actor["id"], stamp(now), note, appeal_id))
+        if outcome == "overturned":
+            _in_no_payout(db, row["assignment_id"])
+            db.execute("UPDATE assignments SET review_state = 'accepted', reviewed_by = ?,"
+                       " reviewed_at = ? WHERE id = ?",
+                       (actor["id"], stamp(now), row["assignment_id"]))
+        audit.record(db, actor["id"], f"appeal.{outcome}", f"assignment:{row['assignment_id']}",
+                     appeal=appeal_id, note=note)
+    return get_appeal_or_404(db, appeal_id, centre)
+
+
+# -- her side ----------------------------------------------------------------------------
+
+HER_PER_PAGE = 5
+
+
+def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = None) -> dict:
+    """Her rejected answers (and appealed ones, whatever the outcome), newest first, with
+    reason, note and appeal; whether she may still appeal each. Runs auto_accept first so
+    her totals are true when she looks."""
+    now = now or utcnow()
+    auto_accept(db, now)
+    page = min(max(page, 1), 10**6)
+    rows = list(db.query(
+        "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
+        " a.review_note, a.review_state, a.project_id, t.payload_text, t.gold_answer,"
+        " p.task_type, p.appeal_window_days, p.name_en, p.name_ta, p.name_hi,"
+        " ap.id AS appeal_id, ap.status AS appeal_status, ap.decision_note"
+        " FROM assignments a JOIN tasks t ON t.id = a.task_id"
+        " JOIN projects p ON p.id = a.project_id"
+        " LEFT JOIN appeals ap ON ap.assignment_id = a.id"
+        " WHERE a.user_id = :user AND a.state = 'submitted' AND (a.review_state = 'rejected'"
+        " OR ap.id IS NOT NULL) ORDER BY coalesce(a.reviewed_at, a.submitted_at) DESC, a.id DESC"
+        " LIMIT :limit OFFSET :offset",
+        {"user": user_id, "limit": HER_PER_PAGE + 1, "offset": (page - 1) * HER_PER_PAGE}))
+    for row in rows:
+        row["can_appeal"] = can_appeal(row, now)
+        row["appeal_until"] = appeal_deadline(row)
+    return {"rows": rows[:HER_PER_PAGE], "more": len(rows) > HER_PER_PAGE, "page": page,
+            "labels": labels_for(db, {row["project_id"] for row in rows})}
+
+
+# -- supervisors' pictures and dashboards -------------------------------------------------
+
+def media_for_centre(db, media_id: int, centre_id) -> dict:
+    """A task's picture for a supervisor of its centre. Raises NotFound("no_media")."""
+    media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
+                    " WHERE m.id = ? AND (? IS NULL OR p.centre_id = ?)",
+                (media_id, centre_id, centre_id))
+    if media is None:
+        raise NotFound("no_media")
+    return media
+
+
+def centre_dashboard(db, centre_id, now: dt.datetime | None = None) -> dict:
+    """The centre's last 14 days (quality.series over all its projects) and each
+    project's agreement."""
+    projects = centre_projects(db, centre_id)
+    for project in projects:
+        project.update(quality.project_agreement(db, project["id"]))
+    return {"projects": projects,
+            "days": quality.series(db, [p["id"] for p in projects], now=now),
+            "open_appeals": one(db, "SELECT count(*) AS n FROM appeals ap JOIN assignments a"
+                                    " ON a.id = ap.assignment_id JOIN projects p"
+                                    " ON p.id = a.project_id WHERE ap.status = 'open'"
+                                    " AND (:c IS NULL OR p.centre_id = :c)",
+                                {"c": centre_id})["n"]}
+
+
+def project_dashboard(db, project_id: int, centre_id, page: int = 1,
+                      now: dt.datetime | None = None) -> dict:
+    """One project of the centre: agreement, 14 days, its annotators (paged).
+
+    Raises NotFound for a project of another centre."""
+    project = get_project_or_404(db, project_id, centre_id)
+    people, more = quality.annotator_stats(db, project, page)
+    return {"project": project, **quality.project_agreement(db, project_id),
+            "days": quality.series(db, [project_id], now=now), "people": people,
+            "more": more, "page": max(page, 1)}

@@ -1,0 +1,211 @@
+"""Supervisors and admins: the review queue, appeals, and the quality dashboards."""
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import format_datetime, format_decimal, format_percent, lazy_gettext as _l
+
+from core import quality, review
+from core.db import parse_stamp
+
+from .web import MESSAGES, get_db, htmx, id_arg, page_or_fragment, role_required, safe_next
+
+bp = Blueprint("review", __name__, url_prefix="/supervisor")
+supervisor = role_required("supervisor", "admin")
+
+MESSAGES.update({
+    "already_reviewed": _l("This answer was reviewed already."),
+    "bad_reject_reason": _l("Please choose why you are rejecting this answer."),
+    "note_too_long": _l("The note is too long. Keep it under %(limit)s characters."),
+    "in_payout": _l("This answer is in a payout already and cannot change."),
+    "bad_outcome": _l("Please choose: keep the rejection, or accept the answer."),
+    "appeal_decided": _l("This appeal was decided already."),
+    "appeal_needs_other": _l("You rejected this answer, so another supervisor decides "
+                             "the appeal."),
+})
+REASONS = {
+    "wrong_answer": _l("Wrong answer"),
+    "instructions": _l("Did not follow the instructions"),
+    "too_fast": _l("Answered too fast"),
+    "incomplete": _l("Incomplete answer"),
+    "wrong_check": _l("Wrong answer on a check task"),
+}
+KINDS = {"all": _l("All waiting"), "disagree": _l("Disagreement only"),
+         "missed": _l("Missed check tasks"), "fast": _l("Too fast")}
+BANDS = {
+    "good": _l("Annotators agree well (%(alpha)s): the labels can be trusted."),
+    "fair": _l("Annotators mostly agree (%(alpha)s): look at the tasks where they differ."),
+    "low": _l("Annotators often disagree (%(alpha)s): check the instructions."),
+    "none": _l("Not enough answers yet to measure agreement."),
+}
+
+
+@bp.app_template_global()
+def reject_reason(row) -> str:
+    """Why an answer was rejected, in the reader's language."""
+    code = row["reject_reason"] or ("wrong_check" if row["gold_answer"] is not None
+                                    else "wrong_answer")
+    return str(REASONS.get(code, REASONS["wrong_answer"]))
+
+
+@bp.app_template_global()
+def agreement_sentence(alpha) -> str:
+    band = quality.agreement_band(alpha)
+    text = BANDS[band]
+    return str(text) if band == "none" else str(text) % {"alpha": format_decimal(alpha, "0.00")}
+
+
+@bp.app_template_filter()
+def share(value) -> str:
+    return "–" if value is None else format_percent(value)
+
+
+@bp.app_template_filter()
+def when(text) -> str:
+    """A stored UTC stamp as a short date and time in India."""
+    return format_datetime(parse_stamp(text), "d MMM, HH:mm") if text else ""
+
+
+def _centre():
+    return None if g.user["role"] == "admin" else g.user["centre_id"]
+
+
+def _filters() -> dict:
+    kind = request.values.get("kind", "all")
+    return {"project": id_arg("project") if request.method == "GET" else _form_id("project"),
+            "annotator": id_arg("annotator") if request.method == "GET"
+            else _form_id("annotator"),
+            "kind": kind if kind in review.FILTERS else "all"}
+
+
+def _form_id(name):
+    value = request.form.get(name, type=int)
+    return value if value and 0 < value < 2**63 else None
+
+
+def _back(fallback_endpoint="review.queue"):
+    return redirect(safe_next(request.form.get("next"), url_for(fallback_endpoint)), 303)
+
+
+@bp.get("/review")
+@supervisor
+def queue():
+    """Supervisor: answers waiting for review in her centre, filtered and paged."""
+    filters = _filters()
+    result = review.queue(get_db(), _centre(), filters, request.args.get("page", 1, type=int))
+    return render_template("review/queue.html", q=result, filters=filters, kinds=KINDS,
+                           reasons=review.REJECT_REASONS,
+                           here=request.full_path.rstrip("?"),
+                           done=request.args.get("accepted", type=int))
+
+
+def _decided(row):
+    """After one decision: the row in place (htmx) or back to the queue (303)."""
+    if htmx:
+        return page_or_fragment("review/queue.html", "review/_row.html", row=row,
+                                reasons=review.REJECT_REASONS,
+                                labels=review.labels_for(get_db(), {row["project_id"]}))
+    return _back()
+
+
+@bp.post("/review/<id:assignment_id>/accept")
+@supervisor
+def accept(assignment_id):
+    """Supervisor: accept one answer."""
+    return _decided(review.accept(get_db(), assignment_id, g.user))
+
+
+@bp.post("/review/<id:assignment_id>/reject")
+@supervisor
+def reject(assignment_id):
+    """Supervisor: reject one answer with a reason and an optional note to her."""
+    return _decided(review.reject(get_db(), assignment_id, g.user, request.form.get("reason"),
+                                  request.form.get("note")))
+
+
+@bp.post("/review/accept-all")
+@supervisor
+def accept_all():
+    """Supervisor: accept every waiting answer the filter shows, on every page."""
+    filters = _filters()
+    count = review.accept_all(get_db(), g.user, filters)
+    return redirect(url_for(".queue", accepted=count,
+                            **{k: v for k, v in filters.items() if v is not None}), 303)
+
+
+@bp.get("/review/media/<id:media_id>")
+@supervisor
+def media(media_id):
+    """Supervisor: a task's picture, for tasks of her centre."""
+    row = review.media_for_centre(get_db(), media_id, _centre())
+    response = make_response(row["data"])
+    response.content_type = row["content_type"]
+    response.cache_control.private = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
+
+
+@bp.get("/appeals")
+@supervisor
+def appeals():
+    """Supervisor: open appeals in her centre."""
+    result = review.open_appeals(get_db(), _centre(), request.args.get("page", 1, type=int))
+    return render_template("review/appeals.html", q=result)
+
+
+@bp.post("/appeals/<id:appeal_id>")
+@supervisor
+def decide(appeal_id):
+    """Supervisor: uphold or overturn an appeal."""
+    review.decide_appeal(get_db(), appeal_id, g.user, request.form.get("outcome"),
+                         request.form.get("note"))
+    return redirect(url_for(".appeals"), 303)
+
+
+@bp.get("/quality")
+@supervisor
+def centre_dashboard():
+    """Supervisor: the centre's answers, agreement and check-task accuracy, 14 days."""
+    board = review.centre_dashboard(get_db(), _centre())
+    return render_template("review/dashboard.html", board=board, charts=charts(board["days"]))
+
+
+@bp.get("/quality/<id:project_id>")
+@supervisor
+def project_dashboard(project_id):
+    """Supervisor: one project's figures, charts and annotators."""
+    board = review.project_dashboard(get_db(), project_id, _centre(),
+                                     request.args.get("page", 1, type=int))
+    return render_template("review/project.html", board=board, charts=charts(board["days"]))
+
+
+# -- charts: geometry for the inline SVG in review/_charts.html --------------------------
+
+W, H = 280, 80  # the plot area, in SVG units; the SVG scales to the screen's width
+
+
+def charts(days: list[dict]) -> dict:
+    """Bars for answers per day; lines (broken where a day has no figure) for agreement
+    and check-task accuracy, on 0..1."""
+    step = W / len(days)
+    top = max((d["answers"] for d in days), default=0) or 1
+    bars = [{"x": round(i * step + 2, 1), "w": round(step - 4, 1),
+             "h": round(H * d["answers"] / top, 1), "y": round(H - H * d["answers"] / top, 1)}
+            for i, d in enumerate(days)]
+
+    def line(key):
+        segments, current, dots = [], [], []
+        for i, d in enumerate(days):
+            value = d[key]
+            if value is None:
+                if current:
+                    segments.append(current)
+                current = []
+                continue
+            point = (round(i * step + step / 2, 1), round(H - H * min(max(value, 0), 1), 1))
+            current.append(point)
+            dots.append(point)
+        if current:
+            segments.append(current)
+        return {"segments": [" ".join(f"{x},{y}" for x, y in s) for s in segments],
+                "dots": dots}
+
+    return {"bars": bars, "top": top, "alpha": line("alpha"), "gold": line("gold"),
+            "w": W, "h": H, "good": round(H - H * 0.667, 1)}
