@@ -609,8 +609,7 @@ def _quality(db: Database) -> None:
     # The review queue and auto-accept read pending answers per project, oldest first.
     db.execute("CREATE INDEX assignments_pending ON assignments(project_id, submitted_at)"
                " WHERE review_state = 'pending'")
-    # Dashboards: a project's answers by day.
-    db.execute("CREATE INDEX assignments_project ON assignments(project_id, submitted_at)")
+    # Dashboards read a project's answers by day through assignments_project (0006).
     db.execute("""
         CREATE TABLE appeals (
             id INTEGER PRIMARY KEY,
