@@ -33,11 +33,12 @@ def create_app(test_config: dict | None = None) -> Flask:
                             "application/manifest+json"],
         PASSWORD_HASH="scrypt",
         MAX_CONTENT_LENGTH=1024 * 1024,  # a full offline batch is far smaller
+        TRAFFIC_WRITE_SECONDS=1.0,  # data counts are written together, this often
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
     )
     app.config.from_prefixed_env()
     if test_config:
-        app.config.update(test_config)
+        app.config.update({"TRAFFIC_WRITE_SECONDS": 0, **test_config})  # counts at once
     # Commands (init-db, seed-demo...) sign nothing; serving with a known secret would.
     serving = click.get_current_context(silent=True) is None
     if app.config["SECRET_KEY"] == DEV_SECRET and serving and not (app.debug or app.testing):

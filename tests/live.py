@@ -48,20 +48,24 @@ def server(workdir: str, seed: bool = True):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stderr.read().decode())
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not answer /healthz")
+        wait_until_up(url + "/healthz", proc)
         yield url, db_path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def wait_until_up(url: str, proc, tries: int = 100) -> None:
+    """Wait until `url` answers; RuntimeError (with its stderr) if `proc` dies first."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode())
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer {url}")
 
 
 def chromium_available() -> bool:
