@@ -165,10 +165,11 @@ def write(db: Database, durable: bool = True):
             db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                db.conn.execute("COMMIT")
             except BaseException:
-                db.conn.execute("ROLLBACK")
+                if db.conn.in_transaction:  # a failed COMMIT (disk full) leaves it open
+                    db.conn.execute("ROLLBACK")
                 raise
-            db.conn.execute("COMMIT")
         finally:
             if not durable:
                 db.conn.execute("PRAGMA synchronous = FULL")

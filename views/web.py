@@ -1,6 +1,7 @@
 """What every view shares: the database connection, the current user, role
 guards, locale choice, page-or-fragment rendering and translated refusals."""
 import functools
+import sqlite3
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, \
@@ -34,7 +35,16 @@ MESSAGES = {
     "bad_lang": _l("Please choose one of the languages shown."),
     "csrf": _l("This page was open too long. Please try again."),
     "bad_request": _l("Something went wrong. Please try again."),
+    "db_busy": _l("Velai is very busy right now. Nothing was saved. Please try again "
+                  "in a minute."),
+    "db_unwritable": _l("Velai cannot save right now. Nothing was saved. "
+                        "Please try again later and tell your supervisor."),
 }
+# What SQLite says when it cannot write (sqlite3.OperationalError), by the sentence
+# she is given: locked for longer than the busy timeout, or read-only, full or failing.
+_DB_FAULTS = (("locked", "db_busy"), ("readonly", "db_unwritable"),
+              ("disk is full", "db_unwritable"), ("disk i/o", "db_unwritable"),
+              ("unable to open", "db_unwritable"))
 
 
 def message(refusal: Refused) -> str:
@@ -126,8 +136,11 @@ def count_traffic(response):
     if user and user["role"] == "annotator":
         headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
         body = 0 if response.is_streamed else response.calculate_content_length() or 0
-        traffic.add(get_db(), user["id"], body + headers + 17,  # 17: the status line
-                    every=current_app.config["TRAFFIC_WRITE_SECONDS"])
+        try:
+            traffic.add(get_db(), user["id"], body + headers + 17,  # 17: the status line
+                        every=current_app.config["TRAFFIC_WRITE_SECONDS"])
+        except sqlite3.OperationalError:
+            pass  # a database that cannot write: the count waits for the next one
     return response
 
 
@@ -213,6 +226,22 @@ def _security_headers(response):
     return response
 
 
+def _database_fault(error: sqlite3.OperationalError):
+    """The database cannot write now: a clear page (or card) in her language, 503, and
+    nothing half-written (the transaction rolled back). Other errors stay errors."""
+    text = str(error).lower()
+    code = next((code for words, code in _DB_FAULTS if words in text), None)
+    if code is None:
+        raise error
+    current_app.logger.warning("database fault on %s %s: %s", request.method, request.path,
+                               error)
+    refusal = Refused(code)
+    refusal.status = 503
+    response = refuse(refusal)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 def _http_error(code_name: str, status: int):
     def handler(_error):
         refusal = Refused(code_name)
@@ -228,6 +257,7 @@ def init_app(app):
     app.teardown_appcontext(_close_db)
     app.after_request(_security_headers)
     app.register_error_handler(Refused, refuse)
+    app.register_error_handler(sqlite3.OperationalError, _database_fault)
     app.register_error_handler(CSRFError, _http_error("csrf", 400))
     app.register_error_handler(400, _http_error("bad_request", 400))
     app.register_error_handler(403, _http_error("forbidden", 403))
