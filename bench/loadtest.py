@@ -40,7 +40,7 @@ RESULTS = os.path.join(HERE, "results.json")
 COMPANY = 330  # NextWealth's 5,000 staff, one answer each 15 s
 TARGET = {"cycles_per_s": 500, "p99_ms": 50, "task_page_per_s": 1000, "task_page_hello_x": 4}
 WARMUP_S = 2.0
-GUNICORN = ["-k", "gthread", "-w", "2", "--threads", "4", "--keep-alive", "75"]
+GUNICORN = live.GUNICORN_ARGS  # as `make run`
 
 
 def _env_number(name, default, kind=int):
