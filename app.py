@@ -34,11 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         PASSWORD_HASH="scrypt",
         MAX_CONTENT_LENGTH=1024 * 1024,  # a full offline batch is far smaller
         TRAFFIC_WRITE_SECONDS=1.0,  # data counts are written together, this often
+        VELAI_DB_REUSE=True,  # a server thread keeps its connection (views/web.get_db)
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
     )
     app.config.from_prefixed_env()
     if test_config:
-        app.config.update({"TRAFFIC_WRITE_SECONDS": 0, **test_config})  # counts at once
+        # Tests read counts at once, and each request opens its own connection.
+        app.config.update({"TRAFFIC_WRITE_SECONDS": 0, "VELAI_DB_REUSE": False,
+                           **test_config})
     # Commands (init-db, seed-demo...) sign nothing; serving with a known secret would.
     serving = click.get_current_context(silent=True) is None
     if app.config["SECRET_KEY"] == DEV_SECRET and serving and not (app.debug or app.testing):
