@@ -184,7 +184,20 @@ def backup(db: Database, target: str) -> None:
 
 
 def one(db: Database, sql: str, params=()) -> dict | None:
-    return next(db.query(sql, params), None)
+    """The first row as a dict, or None. Straight on the connection (sqlite-utils' query()
+    costs 10 µs more per call, a dozen times a task), and the cursor closed at once, so
+    that no half-read statement keeps a read snapshot open on a kept connection."""
+    cursor = db.conn.execute(sql, params)
+    try:
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        keys = [column[0] for column in cursor.description]
+        if len(set(keys)) != len(keys):  # a repeated name: sqlite-utils' renaming rules
+            return next(db.query(sql, params), None)
+        return dict(zip(keys, row))
+    finally:
+        cursor.close()
 
 
 def utcnow() -> dt.datetime:
