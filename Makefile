@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# BIND=127.0.0.1 behind nginx (deploy/nginx.conf), so nobody reaches gunicorn around it.
+BIND ?= 0.0.0.0
 FLASK := $(BIN)/flask --app app
 export VELAI_DB ?= instance/velai.db
 
 GUNICORN_RUN := $(BIN)/gunicorn -k gthread -w 2 --threads 4 --keep-alive 75 \
-	-b 0.0.0.0:$(PORT) --access-logfile - 'app:create_app()'
+	-b $(BIND):$(PORT) --access-logfile - 'app:create_app()'
 
 .PHONY: setup run test bench load translations chromium front-tools clean
 

@@ -122,6 +122,14 @@ def _client(url, logins, answers, stop, records_out, failures_out):
     failures_out.put(failures)
 
 
+def machine_busy() -> float:
+    """CPU seconds used on the whole machine so far, by everyone (from /proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / load.TICK
+
+
 def cycles(url: str, logins: list[str], answers: list[str], seconds: float,
            procs: int) -> dict:
     """The task cycle for WARMUP_S + `seconds`; counts the measured window only."""
@@ -137,9 +145,11 @@ def cycles(url: str, logins: list[str], answers: list[str], seconds: float,
     client_pids = [c.pid for c in clients]
     t0, cpu0, own0 = time.perf_counter(), load.cpu_seconds(server), \
         load.cpu_seconds(client_pids)
+    all0 = machine_busy()
     time.sleep(seconds)
     t1, cpu1, own1 = time.perf_counter(), load.cpu_seconds(server), \
         load.cpu_seconds(client_pids)
+    all1 = machine_busy()
     stop.set()
     records = [r for _ in clients for r in records_q.get(timeout=60)]
     failures = [f for _ in clients for f in failures_q.get(timeout=60)]
@@ -164,6 +174,12 @@ def cycles(url: str, logins: list[str], answers: list[str], seconds: float,
         "server_cpu_ms_per_cycle": round(server_ms, 2),
         "client_cpu_ms_per_cycle": round((own1 - own0) * 1000 / len(good), 2),
         "server_only_cycles_per_s": round(os.cpu_count() * 1000 / server_ms, 1),
+        "server_cores": round((cpu1 - cpu0) / elapsed, 2),
+        "client_cores": round((own1 - own0) / elapsed, 2),
+        # Whatever else ran on the machine meanwhile (other users' work): it took cores
+        # from the server, so the cycles/s above are less than the machine alone gives.
+        "other_cores": round(max(0.0, (all1 - all0) - (cpu1 - cpu0) - (own1 - own0))
+                             / elapsed, 2),
     }
 
 
@@ -184,7 +200,8 @@ def measure(seconds: float, connections: int, page_seconds: float, procs: int) -
     results = {"settings": {"gunicorn": " ".join(GUNICORN), "connections": connections,
                             "seconds": seconds, "page_seconds": page_seconds,
                             "cpu_count": os.cpu_count(), "client": "wrk (pages), "
-                            f"{procs} Python processes (cycles)"}}
+                            f"{procs} Python processes (cycles)",
+                            "loadavg_before": os.getloadavg()[0]}}
     with hello_server() as url:
         hello = wrk(url + "/", page_seconds, connections, ["x=1"])
     with tempfile.TemporaryDirectory() as workdir, live.server(workdir) as (url, db_path):
@@ -233,6 +250,9 @@ def report(r: dict) -> None:
     print(f"  CPU per cycle     server {r['server_cpu_ms_per_cycle']} ms,"
           f" client {r['client_cpu_ms_per_cycle']} ms; the server alone on all cores:"
           f" {r['server_only_cycles_per_s']:,.0f} cycles/s")
+    print(f"  cores in use      server {r['server_cores']}, client {r['client_cores']},"
+          f" other work on the machine {r['other_cores']} (load average before:"
+          f" {r['settings']['loadavg_before']})")
     print(f"  headroom          {r['headroom_over_company_x']}x the company's {COMPANY}"
           f" cycles/s")
 
