@@ -71,7 +71,11 @@ def flush(db) -> None:
 
 
 def _flush_path(path: str) -> None:
+    """At exit (a worker stopping): write what waits, if anything does."""
     from .db import connect
+    waiting = _waiting.get(path)
+    if waiting is None or not waiting.counts:
+        return
     try:
         db = connect(path)
         try:
