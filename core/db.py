@@ -5,7 +5,6 @@ import fcntl
 import os
 import sqlite3
 import threading
-import time
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -90,9 +89,13 @@ class _WriterQueue:
     SQLite's busy handler polls a held write lock with sleeps of 1, 2, 5, 10 ... 100 ms;
     under load the waiting, not the work (a write takes a fraction of a millisecond),
     made the slow answers. Threads of a process queue on a lock that wakes the next one
-    at once; processes on a file lock (flock, freed by the kernel if its holder dies),
-    polled every half millisecond. Only a queue: SQLite's own lock still guards the data,
-    and past the busy timeout a writer goes on to SQLite, which then says "locked".
+    at once (past the busy timeout a thread goes on to SQLite, which then says "locked");
+    processes on a file lock (flock), which the kernel hands to the next waiter at once
+    and frees if its holder dies. Polling it instead cost a tenth of a worker's GIL time.
+    A writer so waits for Velai's other writers as long as they take (each is one
+    transaction; a big import is the longest); other programs holding the database
+    (sqlite3, a backup) meet SQLite's busy timeout. Only a queue: SQLite's own lock still
+    guards the data.
     """
 
     def __init__(self, path: str):
@@ -102,23 +105,15 @@ class _WriterQueue:
 
     @contextlib.contextmanager
     def turn(self):
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         if not self.thread_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             yield  # waited as long as SQLite would: let SQLite say it is locked
             return
         flocked = False
+        self.depth.n = getattr(self.depth, "n", 0) + 1
         try:
-            if getattr(self.depth, "n", 0) == 0:
-                while True:
-                    try:
-                        fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        flocked = True
-                        break
-                    except BlockingIOError:
-                        if time.monotonic() > deadline:
-                            break
-                        time.sleep(0.0005)
-            self.depth.n = getattr(self.depth, "n", 0) + 1
+            if self.depth.n == 1:
+                fcntl.flock(self.fd, fcntl.LOCK_EX)  # waits without the GIL
+                flocked = True
             yield
         finally:
             self.depth.n -= 1
