@@ -149,15 +149,21 @@ def _money(locale: str, paise: int) -> str:
 
 
 def _template_gettext():
-    """Templates' _() and ngettext() bound to this request's catalog once per render.
+    """Templates' _(), ngettext(), lang() and localized() bound to this request's catalog
+    and language once per render.
 
     Flask-Babel's own callables look the catalog up again through the request context
     on every string (about 40 on a task card: a tenth of its CPU). Same catalog, same
     newstyle formatting and escaping (jinja2.ext's own wrappers, Jinja2 pinned).
     """
     translations = get_translations()
+    code = lang()  # and her language, asked once, not for each project or label text
+
+    def localized_here(row: dict, field: str) -> str:
+        return row.get(f"{field}_{code}") or row[f"{field}_en"]
     return {"gettext": _new_gettext(translations.ugettext),
-            "ngettext": _new_ngettext(translations.ungettext)}
+            "ngettext": _new_ngettext(translations.ungettext),
+            "lang": lambda: code, "localized": localized_here}
 
 
 def data_today() -> str:
