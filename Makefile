@@ -6,15 +6,19 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 FLASK := $(BIN)/flask --app app
 export VELAI_DB ?= instance/velai.db
-# Behind a proxy (FLASK_PROXY_COUNT set and not 0) gunicorn listens on loopback only: a
-# client reaching it directly could otherwise forge X-Forwarded-For and -Proto.
+# Behind a proxy (FLASK_PROXY_COUNT set and not 0, e.g. nginx with deploy/nginx.conf)
+# gunicorn listens on loopback only: a client reaching it directly could otherwise forge
+# X-Forwarded-For and -Proto. BIND=host:port overrides.
 ifneq ($(filter-out 0,$(FLASK_PROXY_COUNT)),)
 BIND ?= 127.0.0.1:$(PORT)
 else
 BIND ?= 0.0.0.0:$(PORT)
 endif
 
-.PHONY: setup run test bench bench-data translations chromium clean
+GUNICORN_RUN := $(BIN)/gunicorn -k gthread -w 2 --threads 4 --keep-alive 75 \
+	-b $(BIND) --access-logfile - 'app:create_app()'
+
+.PHONY: setup run test bench bench-data load translations chromium front-tools clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +39,21 @@ run: setup instance/secret_key
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 	@echo "Velai on http://$(BIND)/  (demo logins are in README.md)"
-	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/gunicorn -k gthread -w 2 --threads 4 \
-		--keep-alive 75 -b $(BIND) --access-logfile - 'app:create_app()'
+	@# With VELAI_REPLICA (a directory or s3://bucket/path) Litestream replicates the
+	@# database continuously and runs gunicorn as its child (deploy/litestream.yml).
+	@export FLASK_SECRET_KEY=$$(cat instance/secret_key); \
+	if [ -n "$$VELAI_REPLICA" ]; then \
+		case "$$VELAI_REPLICA" in \
+			*://*) url="$$VELAI_REPLICA" ;; \
+			*) mkdir -p "$$VELAI_REPLICA" && url="file://$$(realpath "$$VELAI_REPLICA")" ;; \
+		esac; \
+		echo "Replicating $(VELAI_DB) to $$url (Litestream)"; \
+		export VELAI_DB_PATH="$$(realpath "$(VELAI_DB)")" VELAI_REPLICA_URL="$$url" \
+			VELAI_REPLICA_ENDPOINT="$${VELAI_REPLICA_ENDPOINT:-}"; \
+		exec $(BIN)/litestream replicate -config deploy/litestream.yml -exec "$(GUNICORN_RUN)"; \
+	else \
+		exec $(GUNICORN_RUN); \
+	fi
 
 # Browser tests need Debian's Chromium; install it when we may, else say how.
 chromium:
@@ -50,12 +67,26 @@ chromium:
 		fi; \
 	fi
 
+# nginx (the production front, tests/test_nginx.py) and wrk (make load), from Debian.
+front-tools:
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] \
+			|| ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx \
+				libnginx-mod-http-brotli-static wrk; \
+		elif [ "$$CI" = true ]; then \
+			echo "nginx or wrk missing: run 'sudo apt-get install nginx libnginx-mod-http-brotli-static wrk'"; exit 1; \
+		else \
+			echo "nginx or wrk missing: the nginx test will be skipped. Install: sudo apt-get install nginx libnginx-mod-http-brotli-static wrk"; \
+		fi; \
+	fi
+
 # axe-core for the browser tests' accessibility checks (from the npm registry).
 AXE := .cache/axe-core/axe.min.js
 $(AXE):
 	mkdir -p .cache/axe-core && cd .cache/axe-core && npm pack --silent axe-core@4.14.1 && tar xzf axe-core-4.14.1.tgz && cp package/axe.min.js . && rm -rf package axe-core-4.14.1.tgz
 
-test: setup chromium $(AXE)
+test: setup chromium front-tools $(AXE)
 	$(BIN)/python -m pytest -q
 
 bench: setup chromium
@@ -65,6 +96,11 @@ bench: setup chromium
 # Import 100,000 rows and export 100,000 answers: time and peak memory (a few seconds).
 bench-data: setup
 	$(BIN)/python -m bench.imports
+
+# A company's day: hello ceiling, task page, task cycles under load (bench/loadtest.py).
+# LOAD_SECONDS=60 LOAD_CONNECTIONS=16 LOAD_PAGE_SECONDS=10 by default.
+load: setup front-tools
+	$(BIN)/python -m bench.loadtest
 
 clean:
 	rm -rf $(VENV) static/build translations/*/LC_MESSAGES/*.mo

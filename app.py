@@ -1,5 +1,6 @@
 """Velai: the application factory. Configuration, extensions, blueprints, commands."""
 import os
+import sys
 
 import click
 from flask import Flask
@@ -33,16 +34,24 @@ def create_app(test_config: dict | None = None) -> Flask:
                             "application/manifest+json"],
         PASSWORD_HASH="scrypt",
         MAX_CONTENT_LENGTH=1024 * 1024,  # a full offline batch is far smaller
+        TRAFFIC_WRITE_SECONDS=1.0,  # data counts are written together, this often
+        VELAI_DB_REUSE=True,  # a server thread keeps its connection (views/web.get_db)
+        # A thread holding SQLite's write lock gets the GIL back sooner than Python's 5 ms
+        # default: the other writers (both workers) wait on it.
+        SWITCH_INTERVAL=0.0005,
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
     )
     app.config.from_prefixed_env()
     if test_config:
-        app.config.update(test_config)
+        # Tests read counts at once, and each request opens its own connection.
+        app.config.update({"TRAFFIC_WRITE_SECONDS": 0, "VELAI_DB_REUSE": False,
+                           **test_config})
     # Commands (init-db, seed-demo...) sign nothing; serving with a known secret would.
     serving = click.get_current_context(silent=True) is None
     if app.config["SECRET_KEY"] == DEV_SECRET and serving and not (app.debug or app.testing):
         raise RuntimeError("Set FLASK_SECRET_KEY: the development secret is not for real use.")
     os.makedirs(app.instance_path, exist_ok=True)
+    sys.setswitchinterval(app.config["SWITCH_INTERVAL"])
 
     from views import (appeal, assets, auth, cli, gold, health, payouts, people,
                        projects_admin, pwa, quiz, quiz_admin, review, supervisor, taskdata, web,

@@ -70,9 +70,16 @@ def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) 
     """
     now = now or utcnow()
     params = _params(user_id, project, now)
-    with write(db):
-        running = one(db, f"SELECT id FROM assignments WHERE user_id = :user"
-                          f" AND project_id = :project AND {_ACTIVE} ORDER BY id LIMIT 1", params)
+    running_sql = (f"SELECT id FROM assignments WHERE user_id = :user"
+                   f" AND project_id = :project AND {_ACTIVE} ORDER BY id LIMIT 1")
+    # A reload resumes her lease: a read, without queueing for the write lock.
+    running = one(db, running_sql, params)
+    if running:
+        return get_assignment(db, running["id"], user_id)
+    # Not synced on its own: a power cut can lose only a lease (the task goes back to the
+    # pool); the next answer's durable commit syncs it anyway.
+    with write(db, durable=False):
+        running = one(db, running_sql, params)
         assignment_id = running["id"] if running else _claim(
             db, params, now + dt.timedelta(seconds=project["lease_seconds"]))
         return get_assignment(db, assignment_id, user_id) if assignment_id else None

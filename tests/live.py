@@ -28,40 +28,66 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+GUNICORN_ARGS = ["-k", "gthread", "-w", "2", "--threads", "4", "--keep-alive", "75"]
+
+
+def env_for(db_path: str, **extra) -> dict:
+    return {**os.environ, "VELAI_DB": db_path, "FLASK_SECRET_KEY": "live-test-secret",
+            "FLASK_PASSWORD_HASH": "pbkdf2:sha256:1000", **extra}
+
+
+def init_db(db_path: str, seed: bool = True) -> None:
+    flask = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "app"]
+    subprocess.run(flask + ["init-db"], cwd=ROOT, env=env_for(db_path), check=True,
+                   capture_output=True)
+    if seed:
+        subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env_for(db_path), check=True,
+                       capture_output=True)
+
+
+def start_gunicorn(db_path: str, port: int | None = None, **extra_env):
+    """gunicorn as `make run` starts it, on loopback; returns (process, base URL) once
+    it answers."""
+    port = port or _free_port()
+    proc = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), *GUNICORN_ARGS,
+         "-b", f"127.0.0.1:{port}", "app:create_app()"],
+        cwd=ROOT, env=env_for(db_path, **extra_env), stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/healthz", proc)
+    except BaseException:
+        proc.kill()
+        raise
+    return proc, url
+
+
 @contextlib.contextmanager
 def server(workdir: str, seed: bool = True):
     """gunicorn (gthread, as in production) on a fresh SQLite file; yields the base URL
     and the database path."""
     db_path = os.path.join(workdir, "velai.db")
-    env = {**os.environ, "VELAI_DB": db_path, "FLASK_SECRET_KEY": "live-test-secret",
-           "FLASK_PASSWORD_HASH": "pbkdf2:sha256:1000"}
-    bin_dir = os.path.dirname(sys.executable)
-    flask = [os.path.join(bin_dir, "flask"), "--app", "app"]
-    subprocess.run(flask + ["init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    if seed:
-        subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [os.path.join(bin_dir, "gunicorn"), "-k", "gthread", "-w", "2", "--threads", "4",
-         "--keep-alive", "75", "-b", f"127.0.0.1:{port}", "app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+    init_db(db_path, seed)
+    proc, url = start_gunicorn(db_path)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stderr.read().decode())
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not answer /healthz")
         yield url, db_path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def wait_until_up(url: str, proc, tries: int = 100) -> None:
+    """Wait until `url` answers; RuntimeError (with its stderr) if `proc` dies first."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode())
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer {url}")
 
 
 def chromium_available() -> bool:
