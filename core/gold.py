@@ -8,7 +8,7 @@ other; a wrong one is rejected and not paid (core.tasks.record_answer sets revie
 import datetime as dt
 import math
 
-from . import audit, qualifications
+from . import audit, projects, qualifications
 from .db import one, stamp, utcnow, write
 from .errors import NotFound
 
@@ -98,17 +98,6 @@ def held_back_by_slug(db, user: dict, slug: str) -> dict | None:
     return found[0] if found else None
 
 
-def get_project_or_404(db, supervisor: dict, project_id: int) -> dict:
-    """A project a supervisor may see (her centre; an admin any).
-
-    Raises NotFound("no_project") otherwise."""
-    project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    if project is None or (supervisor["role"] != "admin"
-                           and project["centre_id"] != supervisor["centre_id"]):
-        raise NotFound("no_project")
-    return project
-
-
 def centre_projects(db, supervisor: dict) -> list[dict]:
     """The projects whose check-task figures this supervisor may see."""
     centre = None if supervisor["role"] == "admin" else supervisor["centre_id"]
@@ -154,7 +143,7 @@ def decide(db, supervisor: dict, project_id: int, user_id: int, decision: str) -
     if decision not in ("reinstate", "retake"):
         raise ValueError(decision)
     with write(db):
-        project = get_project_or_404(db, supervisor, project_id)
+        project = projects.get_project_or_404(db, supervisor, project_id)
         user = get_annotator_or_404(db, project, user_id)
         if decision == "reinstate":
             stats = one(db, "SELECT judged_answered, judged_right FROM gold_stats"

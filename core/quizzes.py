@@ -70,17 +70,6 @@ def gate_refusal(db, user_id: int, *, slug=None, project_id=None) -> NotFound:
 
 # -- settings and the bank (supervisors) ----------------------------------------------
 
-def get_project_or_404(db, actor: dict, project_id: int) -> dict:
-    """The project, when `actor` (supervisor: her centre; admin: any) may manage it.
-
-    Raises NotFound("no_project") otherwise, without saying whether it exists."""
-    project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    if project is None or (actor["role"] != "admin"
-                           and project["centre_id"] != actor["centre_id"]):
-        raise NotFound("no_project")
-    return project
-
-
 def get_quiz(db, project_id: int) -> dict:
     """The quiz settings of a project (the defaults, inactive, when none is saved)."""
     quiz = one(db, "SELECT * FROM quizzes WHERE project_id = ?", (project_id,))

@@ -16,17 +16,6 @@ def _centre_of(user: dict):
     return None if user["role"] == "admin" else user["centre_id"]
 
 
-def get_project_or_404(db, user: dict, project_id: int) -> dict:
-    """Project `project_id` if this supervisor may run it (admin: any).
-
-    Raises NotFound("no_project") for a missing project or another centre's."""
-    project = one(db, "SELECT * FROM projects WHERE id = :id AND (:centre IS NULL"
-                      " OR centre_id = :centre)", {"id": project_id, "centre": _centre_of(user)})
-    if project is None:
-        raise NotFound("no_project")
-    return project
-
-
 def get_project_by_slug(db, slug: str) -> dict:
     """For the command line, which may touch every centre. Raises NotFound("no_project")."""
     project = one(db, "SELECT * FROM projects WHERE slug = ?", (slug,))

@@ -5,7 +5,7 @@ import math
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_time, gettext as _, lazy_gettext as _l, ngettext
 
-from core import gold, lease
+from core import gold, lease, projects
 from core.db import parse_stamp
 
 from .web import MESSAGES, check_note, get_db, right_answer, role_required
@@ -65,8 +65,8 @@ def accuracy():
     db = get_db()
     choices = gold.centre_projects(db, g.user)
     wanted = request.args.get("project", type=int)
-    project = gold.get_project_or_404(db, g.user, wanted) if wanted else (
-        gold.get_project_or_404(db, g.user, choices[0]["id"]) if choices else None)
+    project = projects.get_project_or_404(db, g.user, wanted) if wanted else (
+        projects.get_project_or_404(db, g.user, choices[0]["id"]) if choices else None)
     page = max(request.args.get("page", 1, type=int), 1)
     rows, more = gold.accuracy_page(db, project, page) if project else ([], False)
     return render_template("gold/accuracy.html", choices=choices, project=project,

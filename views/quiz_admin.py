@@ -3,7 +3,7 @@ trainees' attempts and scores, and resets. Another centre's project is a 404."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from core import quizzes
+from core import projects, quizzes
 from core.errors import Invalid
 from core.media import prepare_image
 
@@ -40,7 +40,7 @@ FIELDS = {
 
 
 def _project(project_id):
-    return quizzes.get_project_or_404(get_db(), g.user, project_id)
+    return projects.get_project_or_404(get_db(), g.user, project_id)
 
 
 def _render(template, status=200, **context):

@@ -86,7 +86,7 @@ def index():
 @role_required(*SUPERVISORS)
 def import_form(project_id):
     """Supervisor: the form to import tasks into one of her projects."""
-    project = taskdata.get_project_or_404(get_db(), g.user, project_id)
+    project = projects.get_project_or_404(get_db(), g.user, project_id)
     return _form(project)
 
 
@@ -100,7 +100,7 @@ def _form(project, status=200, problem=None, report=None, skip=False):
 @role_required(*SUPERVISORS)
 def import_upload(project_id):
     """Supervisor: check the file she sent and import it whole, or list every problem."""
-    project = taskdata.get_project_or_404(get_db(), g.user, project_id)
+    project = projects.get_project_or_404(get_db(), g.user, project_id)
     request.max_content_length = importing.MAX_FILE_BYTES + 64 * 1024  # the form around it
     too_big = Refused("file_too_big", limit_mb=importing.MAX_FILE_BYTES // 1024 // 1024)
     if (request.content_length or 0) > request.max_content_length:
@@ -129,7 +129,7 @@ def import_upload(project_id):
 def import_done(project_id, audit_id):
     """Supervisor: what an import of hers did: rows checked, tasks imported, skipped."""
     db = get_db()
-    project = taskdata.get_project_or_404(db, g.user, project_id)
+    project = projects.get_project_or_404(db, g.user, project_id)
     return render_template("taskdata/imported.html", project=project,
                            report=importing.import_result(db, project, audit_id))
 
@@ -139,7 +139,7 @@ def import_done(project_id, audit_id):
 def reported(project_id):
     """Supervisor: tasks of one project that annotators reported broken or that are held."""
     db = get_db()
-    project = taskdata.get_project_or_404(db, g.user, project_id)
+    project = projects.get_project_or_404(db, g.user, project_id)
     found = taskdata.reported_tasks(db, project_id, request.args.get("page", 1, type=int))
     return render_template("taskdata/reported.html", project=project, **found)
 
@@ -192,7 +192,7 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 @role_required(*SUPERVISORS)
 def export(project_id, fmt):
     """Supervisor: download a project's tasks and answers, streamed as it is read."""
-    project = taskdata.get_project_or_404(get_db(), g.user, project_id)
+    project = projects.get_project_or_404(get_db(), g.user, project_id)
     secret, path = export_secret(), current_app.config["VELAI_DB"]
 
     def pieces():
