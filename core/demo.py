@@ -18,7 +18,7 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("9876500009", "3917", "annotator", "Lakshmi Selvam", "ta", "KRR"),  # paused by checks
     ("9876500021", "3917", "annotator", "Selvi Kumar", "ta", "KRR"),
     ("9876500022", "3917", "annotator", "Malar Devi", "ta", "KRR"),
-    ("9876500023", "3917", "annotator", "Pooja Singh", "hi", "STP"),
+    ("9876500023", "3917", "annotator", "Neha Singh", "hi", "STP"),
     ("9876500024", "3917", "annotator", "Rekha Gupta", "hi", "STP"),
     ("9876500025", "3917", "annotator", "Revathi Senthil", "ta", "KRR"),
     ("9876500026", "3917", "annotator", "Geeta Sharma", "hi", "STP"),
