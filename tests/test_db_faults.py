@@ -8,7 +8,7 @@ from sqlite_utils import Database
 from core import db as coredb
 from core.db import one
 
-BUSY_TA = "வேலை இப்போது மிகவும் பிஸியாக உள்ளது"  # the start of the Tamil sentence
+BUSY_TA = "இப்போது நெரிசல் அதிகம்"  # the start of the Tamil sentence
 CANNOT_SAVE_HI = "वेलै अभी सेव नहीं कर पा रहा"
 
 
