@@ -3,6 +3,7 @@ own language) and the appeal form (the Tamil annotator), on the seeded demo."""
 from core import db as coredb
 from core import review
 from core.errors import Conflict
+from tests import live
 
 MEENA = {"login": "meena", "password": "velai-demo", "lang": "ta"}
 RAKESH = {"login": "rakesh", "password": "velai-demo", "lang": "hi"}
