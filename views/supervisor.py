@@ -3,7 +3,7 @@ from flask import (Blueprint, current_app, g, make_response, redirect, render_te
                    url_for)
 from flask_babel import format_datetime, lazy_gettext as _l
 
-from core import people, projects
+from core import people, projects, supervisor_todo
 from core.db import parse_stamp
 from core.errors import Conflict, Invalid, Refused
 
@@ -85,6 +85,7 @@ def overview():
     return render_template("supervisor/overview.html", centre_id=centre_id,
                            projects=rows, more=more, page=page,
                            today=projects.centre_today(db, centre_id),
+                           waiting=supervisor_todo.waiting(db, g.user, centre_id),
                            centres=people.centres(db, g.user))
 
 
