@@ -339,6 +339,18 @@ def test_a_state_changing_request_without_csrf_token_is_refused(world, route):
     assert _fingerprint(world.db) == before
 
 
+@pytest.mark.parametrize("route", sorted(r for r in ROUTES if r[0] == "POST"
+                                          and ROUTES[r][1][ROLES.index("other_supervisor")] == 404),
+                         ids=lambda r: f"{r[0]} {r[1]}")
+def test_a_supervisor_of_another_centre_changes_nothing_of_this_one(world, route):
+    template, _statuses, body = ROUTES[route]
+    visitor = world.visitor("other_supervisor")
+    before = _fingerprint(world.db)
+    response = _send(visitor, "POST", world.path(template), world.body(body))
+    assert response.status_code == 404
+    assert _fingerprint(world.db) == before
+
+
 def test_every_post_route_is_in_the_csrf_walk(app):
     posts = {(m, rule.endpoint) for rule in app.url_map.iter_rules() for m in _methods(rule)
              if m not in ("GET",)}

@@ -289,7 +289,7 @@ APP_LIMIT = 1024 * 1024  # app.py MAX_CONTENT_LENGTH: every form, uploads includ
 
 
 def _uploads():
-    from core import importing, people
+    from core import people
     # path: (form field, its limit in bytes, what the refusal says)
     return {
         "/supervisor/projects/{pid}/import": ("file", 3 * 1024 * 1024,
@@ -357,3 +357,53 @@ def test_a_formula_as_her_name_stays_text_in_the_payout_file(world, name):
     names = [cell for row in rows[1:] for cell in row if name in cell]
     assert names == ["'" + name]
     assert not any(cell[:1] in "=+-@" for row in rows[1:] for cell in row[:2])
+
+
+# The project form: what a supervisor types there comes back escaped, on her form (also
+# when it is refused) and on the annotator's task card
+
+def _project_form(payload, slug="hostile"):
+    form = {"slug": slug, "task_type": "single_choice", "redundancy": "3", "pay": "0.50",
+            "lease_minutes": "15", "gold_percent": "0", "status": "live"}
+    for lang in ("en", "ta", "hi"):
+        form[f"name_{lang}"] = payload
+        form[f"instructions_{lang}"] = payload
+        form["label_0_" + lang] = payload
+        form["label_1_" + lang] = "No"
+    form["label_0_value"], form["label_1_value"] = "pos", "neg"
+    return form
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:4])
+def test_what_she_types_in_the_project_form_comes_out_escaped(world, payload):
+    supervisor = world.visitor(world.supervisor)
+    refused = supervisor.post("/supervisor/projects/new", {**_project_form(payload),
+                                                           "slug": "Not a slug!"})
+    assert refused.status_code == 400
+    _assert_escaped(refused.get_data(as_text=True), payload, "refused project form")
+    created = supervisor.post("/supervisor/projects/new", _project_form(payload))
+    assert created.status_code == 303, created.get_data(as_text=True)[-2000:]
+    project = one(world.db, "SELECT id, name_en, instructions_ta FROM projects"
+                            " WHERE slug = 'hostile'")
+    assert project["name_en"] == payload and project["instructions_ta"] == payload
+    body = supervisor.get(f"/supervisor/projects/{project['id']}/edit").get_data(as_text=True)
+    _assert_escaped(body, payload, "project form")
+    from core import projects as projects_
+    projects_.add_tasks(world.db, project["id"], [{"text": "Plain task"}])
+    for page in ANNOTATOR_PAGES[1:3]:
+        _assert_escaped(_get(world.visitor(world.annotator), world, page), payload, page)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:3])
+def test_a_client_id_in_a_refused_import_comes_back_escaped(world, payload):
+    project = world.project(tasks=0)
+    import io
+    data = "\n".join(json.dumps({"id": payload, "text": f"t{n}"}) for n in range(2)).encode()
+    response = world.visitor(world.supervisor).post(
+        f"/supervisor/projects/{project['id']}/import",
+        {"file": (io.BytesIO(data), "tasks.jsonl")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert payload not in body and str(escape(payload)) in body
+    assert one(world.db, "SELECT count(*) AS n FROM tasks WHERE project_id = ?",
+               (project["id"],))["n"] == 0
