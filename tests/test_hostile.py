@@ -67,11 +67,12 @@ def _typed_back(world, payload):
     world.typed = payload + "x" * 2001
 
 
-def _quiz(world, prompt="Plain prompt", explanation="Plain why", answers="pos"):
+def _quiz(world, prompt="Plain prompt", explanation="Plain why", answers="pos",
+          task_type="single_choice"):
     """A project with its quiz on and one question; a trainee for it."""
     from core import qualifications, quizzes
     from tests.quiz_helpers import add_quiz
-    project = world.project()
+    project = world.project(task_type=task_type)
     quiz = add_quiz(world.db, project, questions=1, supervisor_id=world.supervisor["id"])
     text = {"en": prompt, "ta": prompt, "hi": prompt}
     why = {"en": explanation, "ta": explanation, "hi": explanation}
@@ -165,6 +166,9 @@ FIELDS = {
                                  ("/supervisor/quiz/{pid}", "/supervisor/quiz/{pid}/questions/{q}")),
     "quiz explanation (supervisor)": (lambda w, p: _quiz(w, explanation=p), "supervisor",
                                       ("/supervisor/quiz/{pid}/questions/{q}",)),
+    "quiz accepted answer (supervisor)": (
+        lambda w, p: _quiz(w, answers=[p, "Vanakkam"], task_type="free_text"), "supervisor",
+        ("/supervisor/quiz/{pid}/questions/{q}",)),
     "review note": (lambda w, p: _rejected(w, note=p), "annotator", ("/earnings",)),
     "appeal note": (lambda w, p: _rejected(w, appeal=p), "supervisor", ("/supervisor/appeals",)),
     "bonus reason": (_bonus, "supervisor", ("/supervisor/payouts/{payout}",)),
