@@ -12,6 +12,7 @@ import io
 import re
 
 from . import audit
+from .exporting import safe_cell
 from .db import IST, one, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 
@@ -438,7 +439,9 @@ def payout_file(db, payout_id: int, actor: dict) -> tuple[str, str]:
         else:
             mode = "IMPS" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "NEFT"
             account = ("bank_account", row["account_number"], row["ifsc"], "", mode)
-        writer.writerow((account[0], row["name"], account[1], account[2], account[3],
+        # a name is typed by people: one like "=HYPERLINK(...)" must stay text in a sheet
+        writer.writerow((account[0], safe_cell(row["name"]), account[1], account[2],
+                         safe_cell(account[3]),
                          rupees(row["amount_paise"]), account[4], "payout", narration,
                          f"VELAI-{payout_id}-{row['id']}"))
     return f"velai-payout-{payout_id}-{start}-{end}.csv", out.getvalue()

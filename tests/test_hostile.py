@@ -5,6 +5,7 @@ Each field is one line in FIELDS: where the text goes in (a function of the worl
 payload) and the pages that show it, as whom. Quiz explanations, review and appeal notes
 and imported files add their line when their screens exist.
 """
+import collections
 import json
 
 import pytest
@@ -66,6 +67,84 @@ def _typed_back(world, payload):
     world.typed = payload + "x" * 2001
 
 
+def _quiz(world, prompt="Plain prompt", explanation="Plain why", answers="pos",
+          task_type="single_choice"):
+    """A project with its quiz on and one question; a trainee for it."""
+    from core import qualifications, quizzes
+    from tests.quiz_helpers import add_quiz
+    project = world.project(task_type=task_type)
+    quiz = add_quiz(world.db, project, questions=1, supervisor_id=world.supervisor["id"])
+    text = {"en": prompt, "ta": prompt, "hi": prompt}
+    why = {"en": explanation, "ta": explanation, "hi": explanation}
+    world.question = quizzes.save_question(world.db, quiz, {
+        "prompt": text, "explanation": why, "answers": answers},
+        question_id=None, actor_id=world.supervisor["id"])["id"]
+    world.trainee = world.make_user()
+    qualifications.set_status(world.db, world.trainee["id"], project["id"], "trainee")
+
+
+def _rejected(world, note="Plain note", appeal="Plain appeal"):
+    """Her answer rejected with a note, and her appeal."""
+    from core import review
+    from core.db import utcnow
+    from tests import payout_helpers
+    project = world.project()
+    [answer] = payout_helpers.answers(world.db, world.annotator, project, 1,
+                                      review="pending", at=utcnow())
+    review.reject(world.db, answer, world.supervisor, "wrong_answer", note=note)
+    review.appeal(world.db, answer, world.annotator["id"], appeal)
+
+
+def _bonus(world, reason):
+    from core import payouts
+    from tests import payout_helpers
+    project = world.project()
+    payout_helpers.paid_to(world.db, world.annotator, world.supervisor)
+    payout_helpers.answers(world.db, world.annotator, project, 2)
+    world.payout = payouts.draft(world.db, world.supervisor, *payout_helpers.PERIOD,
+                                 now=payout_helpers.NOW)
+    line = payouts.lines(world.db, world.payout)[0][0]["id"]
+    payouts.set_bonus(world.db, world.payout, line, world.supervisor, "10", reason)
+
+
+def _centre(world, name):
+    from core import people
+    world.admin = world.make_user(role="admin")
+    people.create_centre(world.db, world.admin, code="TRY", name=name)
+
+
+def _added(world, name):
+    from core import people
+    people.add_annotator(world.db, world.supervisor, world.centre["id"], name=name,
+                         phone="9123456780", lang="ta", pin="3917", hash_method=CHEAP_HASH)
+
+
+def _added_by_csv(world, name):
+    import csv
+    import io
+
+    from core import people
+    out = io.StringIO()
+    csv.writer(out).writerows([("name", "phone", "lang"), (name, "9123456781", "ta")])
+    people.add_many(world.db, world.supervisor, world.centre["id"], out.getvalue().encode(),
+                    hash_method=CHEAP_HASH)
+
+
+def _imported(world, text, fmt="csv"):
+    import csv
+    import io
+
+    from core import importing
+    project = world.project(tasks=0)
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows([("id", "text"), ("c1", text)])
+        data, name = out.getvalue().encode(), "tasks.csv"
+    else:
+        data, name = (json.dumps({"id": "c1", "text": text}) + "\n").encode(), "tasks.jsonl"
+    importing.import_tasks(world.db, project, data, name, actor_id=world.supervisor["id"])
+
+
 ANNOTATOR_PAGES = ("/home", "/tasks/{slug}/next", "/tasks/{slug}/next#htmx",
                    "/tasks/{slug}/batch")
 
@@ -81,6 +160,24 @@ FIELDS = {
     "label value": (lambda w, p: w.project(p, "label value"), "annotator",
                     ANNOTATOR_PAGES[1:]),
     "task text": (lambda w, p: w.project(p, "task text"), "annotator", ANNOTATOR_PAGES[1:]),
+    "quiz prompt": (lambda w, p: _quiz(w, prompt=p), "trainee",
+                    ("/quiz/{slug}/practice/2",)),  # after add_quiz's own
+    "quiz prompt (supervisor)": (lambda w, p: _quiz(w, prompt=p), "supervisor",
+                                 ("/supervisor/quiz/{pid}", "/supervisor/quiz/{pid}/questions/{q}")),
+    "quiz explanation (supervisor)": (lambda w, p: _quiz(w, explanation=p), "supervisor",
+                                      ("/supervisor/quiz/{pid}/questions/{q}",)),
+    "quiz accepted answer (supervisor)": (
+        lambda w, p: _quiz(w, answers=[p, "Vanakkam"], task_type="free_text"), "supervisor",
+        ("/supervisor/quiz/{pid}/questions/{q}",)),
+    "review note": (lambda w, p: _rejected(w, note=p), "annotator", ("/earnings",)),
+    "appeal note": (lambda w, p: _rejected(w, appeal=p), "supervisor", ("/supervisor/appeals",)),
+    "bonus reason": (_bonus, "supervisor", ("/supervisor/payouts/{payout}",)),
+    "centre name": (_centre, "admin", ("/supervisor/centres",)),
+    "person added by a supervisor": (_added, "supervisor", ("/supervisor/people/",)),
+    "person added by CSV": (_added_by_csv, "supervisor", ("/supervisor/people/",)),
+    "imported CSV task text": (_imported, "annotator", ANNOTATOR_PAGES[1:3]),
+    "imported JSONL task text": (lambda w, p: _imported(w, p, "jsonl"), "annotator",
+                                 ANNOTATOR_PAGES[1:3]),
 }
 
 
@@ -90,8 +187,11 @@ def world(app, db, make_user):
 
 
 def _get(visitor, world, page):
-    slug = one(world.db, "SELECT slug FROM projects ORDER BY id DESC LIMIT 1")["slug"]
-    path, _, mode = page.format(slug=slug).partition("#")
+    project = one(world.db, "SELECT id, slug FROM projects ORDER BY id DESC LIMIT 1") or {
+        "id": 0, "slug": "none"}
+    path, _, mode = page.format(slug=project["slug"], pid=project["id"],
+                                q=getattr(world, "question", 0),
+                                payout=getattr(world, "payout", 0)).partition("#")
     response = visitor.get(path, htmx=mode == "htmx")
     assert response.status_code == 200, path
     return response.get_data(as_text=True)
@@ -189,7 +289,23 @@ def test_sql_in_query_arguments_and_paths_is_harmless(world, arg):
 
 # Size limits: every POST route refuses a body past 1 MB; uploads add their line here.
 
-UPLOADS = {}  # route: (form field, its limit in bytes): imports (#7) and quiz pictures (#6)
+APP_LIMIT = 1024 * 1024  # app.py MAX_CONTENT_LENGTH: every form, uploads included
+
+
+def _uploads():
+    from core import people
+    # path: (form field, its limit in bytes, what the refusal says)
+    return {
+        "/supervisor/projects/{pid}/import": ("file", 3 * 1024 * 1024,
+                                              "The file is too big: at most"),
+        "/supervisor/people/upload": ("file", people.MAX_CSV_BYTES, "This file is too big"),
+        "/supervisor/quiz/{pid}/import": ("file", APP_LIMIT, "Something went wrong"),
+        "/supervisor/quiz/{pid}/questions/new": ("image", APP_LIMIT, "Something went wrong"),
+        "/supervisor/payouts/{payout}/results": ("file", APP_LIMIT, "Something went wrong"),
+    }
+
+
+UPLOADS = ("taskdata.import_upload",)  # routes with a limit of their own, above the app's
 
 
 def test_every_post_route_refuses_a_body_past_the_limit(app, world):
@@ -198,18 +314,100 @@ def test_every_post_route_refuses_a_body_past_the_limit(app, world):
     visitor.get("/home")
     big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     for (method, endpoint), (template, _statuses, _body) in ROUTES.items():
-        if method != "POST":
+        if method != "POST" or endpoint in UPLOADS:
             continue
-        path = template.format(slug="p0", a=1, m=1)
+        path = template.format_map(collections.defaultdict(lambda: 1, slug="p0"))
         response = visitor.post(path, {"pad": big})
         assert response.status_code == 413, f"{endpoint}: {response.status_code}"
         assert "Something went wrong" in response.get_data(as_text=True)
 
 
-def test_every_upload_refuses_a_file_past_its_limit(world):
+def test_every_upload_refuses_a_file_past_its_limit(world, monkeypatch):
     import io
+
+    from core import importing
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 3 * 1024 * 1024)  # not 50 MB in memory
+    project = world.project()
     visitor = world.visitor(world.supervisor)
-    for route, (field, limit) in UPLOADS.items():
-        response = visitor.post(route, {field: (io.BytesIO(b"x" * (limit + 1)), "big.csv")},
+    for route, (field, limit, says) in _uploads().items():
+        path = route.format(pid=project["id"], payout=1)
+        response = visitor.post(path, {field: (io.BytesIO(b"x" * (limit + 1)), "big.csv")},
                                 content_type="multipart/form-data")
-        assert response.status_code == 413, route
+        assert response.status_code in (400, 413), f"{route}: {response.status_code}"
+        assert says in response.get_data(as_text=True), route
+
+
+# Exported files: a cell a person typed that starts like a formula stays text
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"pay\")", "+1+1", "-2+3", "@SUM(A1)"])
+def test_a_formula_as_her_name_stays_text_in_the_payout_file(world, name):
+    import csv
+    import io
+
+    from core import payouts, users as users_
+    from tests import payout_helpers
+    admin = world.make_user(role="admin")
+    her = users_.create_user(world.db, login="9000000088", password=PIN, role="annotator",
+                             name=name, centre="KRR", hash_method=CHEAP_HASH)
+    project = world.project()
+    payout_helpers.paid_to(world.db, her, world.supervisor)
+    payout_helpers.answers(world.db, her, project, 2)
+    payout = payouts.draft(world.db, world.supervisor, *payout_helpers.PERIOD,
+                           now=payout_helpers.NOW)
+    payouts.approve(world.db, payout, admin, now=payout_helpers.NOW)
+    response = world.visitor(world.supervisor).get(f"/supervisor/payouts/{payout}/file.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    names = [cell for row in rows[1:] for cell in row if name in cell]
+    assert names == ["'" + name]
+    assert not any(cell[:1] in "=+-@" for row in rows[1:] for cell in row[:2])
+
+
+# The project form: what a supervisor types there comes back escaped, on her form (also
+# when it is refused) and on the annotator's task card
+
+def _project_form(payload, slug="hostile"):
+    form = {"slug": slug, "task_type": "single_choice", "redundancy": "3", "pay": "0.50",
+            "lease_minutes": "15", "gold_percent": "0", "status": "live"}
+    for lang in ("en", "ta", "hi"):
+        form[f"name_{lang}"] = payload
+        form[f"instructions_{lang}"] = payload
+        form["label_0_" + lang] = payload
+        form["label_1_" + lang] = "No"
+    form["label_0_value"], form["label_1_value"] = "pos", "neg"
+    return form
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:4])
+def test_what_she_types_in_the_project_form_comes_out_escaped(world, payload):
+    supervisor = world.visitor(world.supervisor)
+    refused = supervisor.post("/supervisor/projects/new", {**_project_form(payload),
+                                                           "slug": "Not a slug!"})
+    assert refused.status_code == 400
+    _assert_escaped(refused.get_data(as_text=True), payload, "refused project form")
+    created = supervisor.post("/supervisor/projects/new", _project_form(payload))
+    assert created.status_code == 303, created.get_data(as_text=True)[-2000:]
+    project = one(world.db, "SELECT id, name_en, instructions_ta FROM projects"
+                            " WHERE slug = 'hostile'")
+    assert project["name_en"] == payload and project["instructions_ta"] == payload
+    body = supervisor.get(f"/supervisor/projects/{project['id']}/edit").get_data(as_text=True)
+    _assert_escaped(body, payload, "project form")
+    from core import projects as projects_
+    projects_.add_tasks(world.db, project["id"], [{"text": "Plain task"}])
+    for page in ANNOTATOR_PAGES[1:3]:
+        _assert_escaped(_get(world.visitor(world.annotator), world, page), payload, page)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:3])
+def test_a_client_id_in_a_refused_import_comes_back_escaped(world, payload):
+    project = world.project(tasks=0)
+    import io
+    data = "\n".join(json.dumps({"id": payload, "text": f"t{n}"}) for n in range(2)).encode()
+    response = world.visitor(world.supervisor).post(
+        f"/supervisor/projects/{project['id']}/import",
+        {"file": (io.BytesIO(data), "tasks.jsonl")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert payload not in body and str(escape(payload)) in body
+    assert one(world.db, "SELECT count(*) AS n FROM tasks WHERE project_id = ?",
+               (project["id"],))["n"] == 0
