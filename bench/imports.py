@@ -64,11 +64,9 @@ def _answers(db, project):
     with db.conn:
         db.conn.execute("BEGIN")
         db.conn.executemany(
-            "INSERT INTO tasks (project_id, client_id, payload_text, status, answers_count,"
-            " aggregate, confidence, created_at) VALUES (?, ?, ?, 'done', ?, 'pos', 0.67,"
-            " '2026-12-01 10:00:00')",
-            [(project["id"], f"c-{i}", f"=இந்தக் கடை நல்லது {i}", REDUNDANCY)
-             for i in range(n_tasks)])
+            "INSERT INTO tasks (project_id, client_id, payload_text, created_at)"
+            " VALUES (?, ?, ?, '2026-12-01 10:00:00')",
+            [(project["id"], f"c-{i}", f"=இந்தக் கடை நல்லது {i}") for i in range(n_tasks)])
         task_ids = [r[0] for r in db.conn.execute("SELECT id FROM tasks ORDER BY id")]
         rows = []
         for i, task_id in enumerate(task_ids):
@@ -82,6 +80,10 @@ def _answers(db, project):
             " lease_expires_at, answer, submitted_at, seconds_spent, review_state, pay_paise)"
             " VALUES (?, ?, ?, 'submitted', '2026-12-01 10:00:00', '2026-12-01 10:15:00', ?,"
             " '2026-12-01 10:00:09', ?, 'accepted', 50)", rows)
+        # Counted after the answers: the database refuses an answer to a task already full.
+        db.conn.execute("UPDATE tasks SET status = 'done', aggregate = 'pos', confidence = 0.67,"
+                        " answers_count = (SELECT count(*) FROM assignments a"
+                        " WHERE a.task_id = tasks.id)")
         db.conn.execute("COMMIT")
 
 
