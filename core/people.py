@@ -87,11 +87,8 @@ def _clean_lang(raw) -> str:
     return raw
 
 
-def check_annotator(name, phone, lang, pin=None) -> tuple[dict, dict]:
-    """Check one new annotator's fields. Returns (clean values, errors by field: code).
-
-    `pin` empty or None: one is generated (`generated` True in the values).
-    """
+def _check_person(name, phone, lang) -> tuple[dict, dict]:
+    """A person's name, phone and language checked: (clean values, errors by field: code)."""
     clean, errors = {}, {}
     for field, check, raw in (("name", _clean_name, name), ("phone", clean_phone, phone),
                               ("lang", _clean_lang, lang)):
@@ -99,6 +96,15 @@ def check_annotator(name, phone, lang, pin=None) -> tuple[dict, dict]:
             clean[field] = check(raw)
         except Invalid as refusal:
             errors[field] = refusal.code
+    return clean, errors
+
+
+def check_annotator(name, phone, lang, pin=None) -> tuple[dict, dict]:
+    """Check one new annotator's fields. Returns (clean values, errors by field: code).
+
+    `pin` empty or None: one is generated (`generated` True in the values).
+    """
+    clean, errors = _check_person(name, phone, lang)
     if (pin or "").strip():
         try:
             clean["pin"], clean["generated"] = clean_pin(pin), False
@@ -392,13 +398,7 @@ def edit_person(db, viewer: dict, user_id, *, name, phone, lang) -> dict:
 
     Raises NotFound for a person the viewer may not touch (before looking at the form),
     Invalid("form", errors={field: code}) for bad fields or a phone someone else has."""
-    clean, errors = {}, {}
-    for field, check, raw in (("name", _clean_name, name), ("phone", clean_phone, phone),
-                              ("lang", _clean_lang, lang)):
-        try:
-            clean[field] = check(raw)
-        except Invalid as refusal:
-            errors[field] = refusal.code
+    clean, errors = _check_person(name, phone, lang)
     with write(db):
         person = get_person_or_404(db, viewer, user_id)
         if "phone" in clean and clean["phone"] != person["login"] \

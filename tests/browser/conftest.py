@@ -282,12 +282,13 @@ def checks():
 
 # -- logging in, the task card, the bytes of one cycle ---------------------------------
 
-def log_in(page, url, login, password=DEMO_PIN):
+def log_in(page, url, login, password=DEMO_PIN, lands="/home"):
+    """Log in through the form, as she would, and wait for the page she lands on."""
     page.goto(url + "/login")
     page.fill("#login", login)
     page.fill("#password", password)
     page.locator("form.card button.primary").tap()
-    page.wait_for_url("**/home")
+    page.wait_for_url(f"**{lands}")
 
 
 _CARD_KEY_JS = """() => {

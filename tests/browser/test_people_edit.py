@@ -2,19 +2,12 @@
 (htmx swaps the card; a number taken is refused beside its field), and the annotator logs
 in with the new number; the admin gives Rakesh a new password, shown once, then
 deactivates him from the centres page, and his open session ends."""
+from tests.browser.conftest import log_in
 from tests.live import DEMO
 
 MEENA = ("meena", "velai-demo")
 ADMIN = ("admin", "velai-admin")
 RAKESH = ("rakesh", "velai-demo")
-
-
-def _log_in(page, url, login, password, lands):
-    page.goto(url + "/login")
-    page.fill("#login", login)
-    page.fill("#password", password)
-    page.locator("form.card button.primary").tap()
-    page.wait_for_url(f"**{lands}")
 
 
 def test_meena_changes_a_phone_number_and_she_logs_in_with_the_new_one(
@@ -25,7 +18,7 @@ def test_meena_changes_a_phone_number_and_she_logs_in_with_the_new_one(
     taken = server.value("SELECT login FROM users WHERE role = 'annotator' AND login != ?"
                          " ORDER BY id LIMIT 1", (old_phone,))
     meena = open_phone("ta")
-    _log_in(meena, server.url, *MEENA, lands="/supervisor/")
+    log_in(meena, server.url, *MEENA, lands="/supervisor/")
     meena.goto(f"{server.url}/supervisor/people/{user_id}")
     meena.locator("#person a.button", has_text=ta._("Edit")).tap()
     meena.wait_for_selector("#person input#phone")
@@ -49,7 +42,7 @@ def test_meena_changes_a_phone_number_and_she_logs_in_with_the_new_one(
                         " AND subject = ?", (f"user:{user_id}",)) == 1
 
     worker = open_phone("ta")
-    _log_in(worker, server.url, "9876599999", pin, lands="/home")
+    log_in(worker, server.url, "9876599999", pin, lands="/home")
     assert not meena.js_errors
     # The one console line is the refused taken number (400), as intended.
     assert [e for e in meena.console_errors if "400" not in e] == []
@@ -58,10 +51,10 @@ def test_meena_changes_a_phone_number_and_she_logs_in_with_the_new_one(
 def test_admin_gives_rakesh_a_new_password_then_deactivates_him(server, open_phone, checks):
     rakesh_id = server.user_id(RAKESH[0])
     rakesh = open_phone("hi")
-    _log_in(rakesh, server.url, *RAKESH, lands="/supervisor/")
+    log_in(rakesh, server.url, *RAKESH, lands="/supervisor/")
 
     admin = open_phone("en")
-    _log_in(admin, server.url, *ADMIN, lands="/supervisor/")
+    log_in(admin, server.url, *ADMIN, lands="/supervisor/")
     admin.goto(server.url + "/supervisor/centres")
     checks.page(admin, "en", "centres with their supervisors")
     line = admin.locator(f"#staff-{rakesh_id}")
@@ -75,7 +68,7 @@ def test_admin_gives_rakesh_a_new_password_then_deactivates_him(server, open_pho
     assert len(password) >= 10
 
     other = open_phone("hi")
-    _log_in(other, server.url, RAKESH[0], password, lands="/supervisor/")
+    log_in(other, server.url, RAKESH[0], password, lands="/supervisor/")
 
     admin.goto(server.url + "/supervisor/centres")
     admin.locator(f"#staff-{rakesh_id} button", has_text="Deactivate").tap()

@@ -3,24 +3,18 @@ the annotator logs in and answers a task, Meena resets the PIN she forgot, and t
 annotator logs in with the new one. Every page Meena sees passes the page checks."""
 import re
 
+from tests.browser.conftest import log_in
+
 MEENA = ("meena", "velai-demo")
 NEW_PHONE, NEW_NAME = "98765 12345", "செல்வி ராஜ்"
 PROJECT = "tamil-review-sentiment"
-
-
-def _log_in(page, url, login, password, lands):
-    page.goto(url + "/login")
-    page.fill("#login", login)
-    page.fill("#password", password)
-    page.locator("form.card button.primary").tap()
-    page.wait_for_url(f"**{lands}")
 
 
 def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
         server, open_phone, checks, lang_text):
     ta = lang_text("ta")
     meena = open_phone("ta")
-    _log_in(meena, server.url, *MEENA, lands="/supervisor/")
+    log_in(meena, server.url, *MEENA, lands="/supervisor/")
     checks.page(meena, "ta", "supervisor home")
     assert ta._("Annotators active today") in meena.locator("main").inner_text()
 
@@ -54,7 +48,7 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
 
     # Selvi, on her own phone, logs in with that PIN and answers a task.
     selvi = open_phone("ta")
-    _log_in(selvi, server.url, "9876512345", pin, lands="/home")
+    log_in(selvi, server.url, "9876512345", pin, lands="/home")
     selvi.locator(f'a.button.primary[href="/tasks/{PROJECT}/next"]').tap()
     selvi.wait_for_url(f"**/tasks/{PROJECT}/next")
     selvi.locator("#task form.answers button[name=answer]").first.tap()
@@ -83,7 +77,7 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
     selvi.locator("form.card button.primary").tap()
     selvi.wait_for_selector("p.error")
     assert selvi.url.endswith("/login")
-    _log_in(selvi, server.url, "9876512345", new_pin, lands="/home")
+    log_in(selvi, server.url, "9876512345", new_pin, lands="/home")
     assert server.value("SELECT count(*) FROM audit_log WHERE action = 'user.reset_pin'"
                         " AND subject = ?", (f"user:{user_id}",)) == 1
 
@@ -114,7 +108,7 @@ def test_every_supervisor_screen_fits_a_phone_in_hindi_and_english(server, open_
                                          ("admin", "velai-admin", "en",
                                           ["/supervisor/centres"])):
         page = open_phone(lang)
-        _log_in(page, server.url, login, password, lands="/supervisor/")
+        log_in(page, server.url, login, password, lands="/supervisor/")
         worker = server.value("SELECT min(u.id) FROM users u JOIN users s ON s.login = ?"
                               " WHERE u.role = 'annotator' AND u.centre_id = s.centre_id",
                               (login,))
