@@ -195,6 +195,20 @@ def one(db: Database, sql: str, params=()) -> dict | None:
         cursor.close()
 
 
+def rows(db: Database, sql: str, params=()) -> list[dict]:
+    """Every row as a dict, straight on the connection like `one`: sqlite-utils' query()
+    wraps each in a SAVEPOINT and its RELEASE, two more statements (outside a
+    transaction, a read transaction of its own), twice a task on the hot path."""
+    cursor = db.conn.execute(sql, params)
+    try:
+        keys = [column[0] for column in cursor.description]
+        if len(set(keys)) != len(keys):  # a repeated name: sqlite-utils' renaming rules
+            return list(db.query(sql, params))
+        return [dict(zip(keys, row)) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
@@ -205,6 +219,16 @@ def stamp(moment: dt.datetime) -> str:
 
 
 def parse_stamp(text: str) -> dt.datetime:
+    """A stamp() back as an aware UTC datetime. fromisoformat is 20 times quicker than
+    strptime (four stamps a task); anything but exactly stamp()'s shape goes to strptime,
+    which accepts and refuses as before."""
+    if len(text) == 19 and text[10] == " " and text[13] == ":" and text[16] == ":":
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None and not moment.microsecond:
+            return moment.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
 
 

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from . import audit
-from .db import is_id, ist_day_start, one, stamp, utcnow, write
+from .db import is_id, ist_day_start, one, rows as all_rows, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
 TASK_TYPES = ("single_choice", "yes_no", "free_text")
@@ -74,8 +74,8 @@ def add_tasks(db, project_id: int, tasks: list[dict]) -> int:
 
 
 def labels(db, project_id: int) -> list[dict]:
-    return list(db.query("SELECT * FROM labels WHERE project_id = ? ORDER BY position",
-                         (project_id,)))
+    return all_rows(db, "SELECT * FROM labels WHERE project_id = ? ORDER BY position",
+                (project_id,))
 
 
 # A worker sees her centre's live projects, except those where a qualification row
@@ -107,13 +107,15 @@ def project_for_worker(db, user: dict, slug: str) -> dict:
     return project
 
 
-def check_open_to(db, user_id: int, project_id: int) -> None:
-    """Raise NotFound("no_project") unless this annotator may still work on the project:
+def check_open_to(db, user_id: int, project_id: int) -> dict:
+    """The project, or NotFound("no_project") unless this annotator may still work on it:
     a paused worker or a closed project gets no more answers recorded, by any route."""
-    if one(db, WORKER_PROJECTS + " AND p.id = :project",
-           {"user": user_id, "project": project_id}) is None:
+    project = one(db, WORKER_PROJECTS + " AND p.id = :project",
+                  {"user": user_id, "project": project_id})
+    if project is None:
         from .quizzes import gate_refusal
         raise gate_refusal(db, user_id, project_id=project_id)
+    return project
 
 
 # -- supervisors: one validation for the web form and the project file ---------------

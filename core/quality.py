@@ -9,7 +9,7 @@ import statistics
 import unicodedata
 from collections import Counter, defaultdict
 
-from .db import IST, stamp, utcnow
+from .db import IST, rows as all_rows, stamp, utcnow
 
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 
@@ -53,10 +53,10 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> None:
     up to max_answers; then the task is done with the majority (none on a tie) and its
     confidence. Only with a confident majority are the agreeing pending answers accepted
     automatically; every other pending answer waits for a supervisor (core.review)."""
-    rows = list(db.query(
-        "SELECT a.id, a.answer, a.review_state, t.wanted FROM assignments a"
+    rows = all_rows(
+        db, "SELECT a.id, a.answer, a.review_state, t.wanted FROM assignments a"
         " JOIN tasks t ON t.id = a.task_id WHERE a.task_id = ? AND a.state = 'submitted'",
-        (task_id,)))
+        (task_id,))
     wanted = rows[0]["wanted"] or project["redundancy"]
     if len(rows) < wanted:
         return

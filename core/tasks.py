@@ -63,17 +63,20 @@ def _params(user_id: int, project: dict, now: dt.datetime) -> dict:
             "redundancy": project["redundancy"], "share": project["gold_share"]}
 
 
-def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) -> dict | None:
+def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None,
+               after_answer: bool = False) -> dict | None:
     """Her running assignment in this project, else a new lease on the next task.
 
     Returns the assignment (as get_assignment), or None when nothing is left for her.
+    `after_answer`: she has just answered or skipped her lease, so she seldom holds
+    another; the running lease is then read only under the write lock.
     """
     now = now or utcnow()
     params = _params(user_id, project, now)
     running_sql = (f"SELECT id FROM assignments WHERE user_id = :user"
                    f" AND project_id = :project AND {_ACTIVE} ORDER BY id LIMIT 1")
     # A reload resumes her lease: a read, without queueing for the write lock.
-    running = one(db, running_sql, params)
+    running = None if after_answer else one(db, running_sql, params)
     if running:
         return get_assignment(db, running["id"], user_id)
     # Not synced on its own: a power cut can lose only a lease (the task goes back to the
@@ -183,13 +186,14 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
     now = now or utcnow()
     with write(db):
         assignment = get_assignment(db, assignment_id, user_id)
-        project = one(db, "SELECT * FROM projects WHERE id = ?", (assignment["project_id"],))
         if assignment["state"] == "submitted":
+            project = one(db, "SELECT * FROM projects WHERE id = ?", (assignment["project_id"],))
             if not _same(clean_answer(db, project, raw_answer), assignment["answer"]):
                 raise Conflict("already_answered")  # e.g. the same task in a stale batch
             return assignment
         _check_held(assignment, now)
-        check_open_to(db, user_id, assignment["project_id"])
+        # The gate's row is the project's row: one read for both.
+        project = check_open_to(db, user_id, assignment["project_id"])
         answer = clean_answer(db, project, raw_answer)
         claimed = parse_stamp(assignment["claimed_at"])
         took = int((now - claimed).total_seconds())
@@ -208,7 +212,9 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
         if gold is not None:  # her check-task accuracy, and a pause below the minimum
             check_tasks.record(db, user_id, project, review == "accepted", now)
         quality.settle_task(db, assignment["task_id"], project, now)
-    return get_assignment(db, assignment_id, user_id)
+        # As get_assignment would return it: its task, project and media did not change.
+        assignment.update(one(db, "SELECT * FROM assignments WHERE id = ?", (assignment_id,)))
+    return assignment
 
 
 def missed_check(assignment: dict) -> bool:

@@ -62,8 +62,8 @@ def _after_write(assignment_id, write):
     paused = gold.held_back(db, g.user["id"], project["id"]) if missed else None  # only a miss
     if paused:
         return _card(project, None, missed=missed, paused=paused[0])
-    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed,
-                 notice=AFTER[after]() if after else None)
+    return _card(project, tasks.claim_next(db, g.user["id"], project, after_answer=True),
+                 missed=missed, notice=AFTER[after]() if after else None)
 
 
 @bp.get("/home")
