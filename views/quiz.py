@@ -1,13 +1,13 @@
 """Trainees: a project's quiz. Practice (unscored, explained), then the exam, one
 question per request (htmx swaps the next; without JavaScript each answer is a 303)."""
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_time, gettext as _, lazy_gettext as _l
 
 from core import quizzes
 from core.errors import Invalid
 
 from .web import MESSAGES, REFUSAL_LINKS, get_db, htmx, message, page_or_fragment, \
-    role_required
+    private_picture, role_required
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 annotator = role_required("annotator")
@@ -145,9 +145,4 @@ def result(slug, attempt_id):
 def media(media_id):
     """Trainee: a question's picture, only for whom it was drawn (or in practice)."""
     row = quizzes.media_for_trainee(get_db(), media_id, g.user)
-    response = make_response(row["data"])
-    response.content_type = row["content_type"]
-    response.cache_control.private = True
-    response.cache_control.max_age = 7 * 24 * 3600
-    response.set_etag(row["sha256"])
-    return response.make_conditional(request)
+    return private_picture(row)

@@ -1,13 +1,13 @@
 """Supervisors: each project's quiz. Settings, the question bank (form and file import),
 trainees' attempts and scores, and resets. Another centre's project is a 404."""
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from core import projects, quizzes
 from core.errors import Invalid
 from core.media import prepare_image
 
-from .web import MESSAGES, get_db, role_required
+from .web import MESSAGES, get_db, private_picture, role_required
 
 bp = Blueprint("quiz_admin", __name__, url_prefix="/supervisor/quiz")
 supervisor = role_required("supervisor", "admin")
@@ -150,7 +150,4 @@ def reset(project_id, user_id):
 def media(media_id):
     """Supervisor: a question's picture, for her centre's projects."""
     row = quizzes.media_for_supervisor(get_db(), media_id, g.user)
-    response = make_response(row["data"])
-    response.content_type = row["content_type"]
-    response.cache_control.private = True
-    return response
+    return private_picture(row)

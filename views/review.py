@@ -1,11 +1,12 @@
 """Supervisors and admins: the review queue, appeals, and the quality dashboards."""
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, lazy_gettext as _l
 
 from core import quality, review
 from core.db import parse_stamp
 
-from .web import MESSAGES, get_db, htmx, id_arg, page_or_fragment, role_required, safe_next
+from .web import MESSAGES, get_db, htmx, id_arg, page_or_fragment, private_picture, \
+    role_required, safe_next
 
 bp = Blueprint("review", __name__, url_prefix="/supervisor")
 supervisor = role_required("supervisor", "admin")
@@ -135,11 +136,7 @@ def accept_all():
 def media(media_id):
     """Supervisor: a task's picture, for tasks of her centre."""
     row = review.media_for_centre(get_db(), media_id, _centre())
-    response = make_response(row["data"])
-    response.content_type = row["content_type"]
-    response.cache_control.private = True
-    response.cache_control.max_age = 7 * 24 * 3600
-    return response
+    return private_picture(row)
 
 
 @bp.get("/appeals")

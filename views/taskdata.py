@@ -2,7 +2,7 @@
 reported, and export tasks with their answers."""
 import re
 
-from flask import Blueprint, Response, current_app, g, make_response, redirect, \
+from flask import Blueprint, Response, current_app, g, redirect, \
     render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -12,7 +12,7 @@ from core import exporting, importing, projects, taskdata
 from core.errors import Invalid, Refused
 
 from .cli import export_secret
-from .web import MESSAGES, get_db, message, role_required
+from .web import MESSAGES, get_db, message, private_picture, role_required
 
 bp = Blueprint("taskdata", __name__, url_prefix="/supervisor")
 SUPERVISORS = ("supervisor", "admin")
@@ -176,13 +176,7 @@ def remove(task_id):
 def media(media_id):
     """Supervisor: the picture of one of her centre's tasks, to judge a report."""
     row = taskdata.media_for_supervisor(get_db(), g.user, media_id)
-    response = make_response(row["data"])
-    response.content_type = row["content_type"]
-    response.cache_control.private = True
-    response.cache_control.max_age = 7 * 24 * 3600
-    response.cache_control.immutable = True  # an id's bytes never change
-    response.set_etag(row["sha256"])
-    return response.make_conditional(request)
+    return private_picture(row)
 
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}

@@ -1,5 +1,5 @@
 """Annotators: home, the task loop (one request per task), media and earnings."""
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
@@ -7,8 +7,8 @@ from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
 from .quiz import when as quiz_when
-from .web import get_db, htmx, id_arg, message, page_or_fragment, refuse, \
-    role_required, same_site_only
+from .web import get_db, htmx, id_arg, message, page_or_fragment, private_picture, \
+    refuse, role_required, same_site_only
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
@@ -173,14 +173,7 @@ def media(media_id):
         row = tasks.media_for_holder(get_db(), media_id, g.user["id"])
     except NotFound:  # the picture of a check task she missed, in the note that says so
         row = gold.missed_media(get_db(), media_id, g.user["id"])
-    response = make_response(row["data"])
-    response.content_type = row["content_type"]
-    # Private: the picture is hers alone. An id's bytes never change.
-    response.cache_control.private = True
-    response.cache_control.max_age = 7 * 24 * 3600
-    response.cache_control.immutable = True
-    response.set_etag(row["sha256"])
-    return response.make_conditional(request)
+    return private_picture(row)
 
 
 @bp.get("/earnings")
