@@ -40,6 +40,7 @@ RESULTS = os.path.join(HERE, "results.json")
 COMPANY = 330  # NextWealth's 5,000 staff, one answer each 15 s
 TARGET = {"cycles_per_s": 500, "p99_ms": 50, "task_page_per_s": 1000, "task_page_hello_x": 4}
 WARMUP_S = 2.0
+BOOT_S = 2.0  # for every gunicorn worker to have loaded its app
 GUNICORN = live.GUNICORN_ARGS  # as `make run`
 
 
@@ -60,6 +61,9 @@ def hello_server():
     url = f"http://127.0.0.1:{port}"
     try:
         live.wait_until_up(url + "/", proc)
+        # The first worker answers before the second has booted: wrk's connections would
+        # all go to it and stay there (keep-alive), measuring half the machine.
+        time.sleep(BOOT_S)
         yield url
     finally:
         proc.terminate()
@@ -183,6 +187,17 @@ def cycles(url: str, logins: list[str], answers: list[str], seconds: float,
     }
 
 
+def per_worker(measure):
+    """Run `measure()`; its result and the cores each gunicorn worker used meanwhile
+    (a worker left idle, given no connection, halves what the machine can do)."""
+    workers = load.gunicorn_pids()[1:]
+    before, t0 = [load.cpu_seconds([pid]) for pid in workers], time.perf_counter()
+    result = measure()
+    elapsed = time.perf_counter() - t0
+    return result, [round((load.cpu_seconds([pid]) - b) / elapsed, 2)
+                    for pid, b in zip(workers, before)]
+
+
 def session_cookies(url: str, logins: list[str]) -> list[str]:
     cookies = []
     for login in logins:
@@ -203,15 +218,18 @@ def measure(seconds: float, connections: int, page_seconds: float, procs: int) -
                             f"{procs} Python processes (cycles)",
                             "loadavg_before": os.getloadavg()[0]}}
     with hello_server() as url:
-        hello = wrk(url + "/", page_seconds, connections, ["x=1"])
+        hello, hello_workers = per_worker(lambda: wrk(url + "/", page_seconds, connections,
+                                                      ["x=1"]))
     with tempfile.TemporaryDirectory() as workdir, live.server(workdir) as (url, db_path):
         # Enough tasks for the whole run at twice the target, three answers each.
         tasks = int(2 * TARGET["cycles_per_s"] * (seconds + WARMUP_S + 5) / 3) + 1000
         logins, answers = load.prepare(db_path, "tamil-review-sentiment",
                                        annotators=connections * 2, tasks=tasks)
-        page = wrk(f"{url}/tasks/{load.SLUG}/next", page_seconds, connections,
-                   session_cookies(url, logins[connections:]))
-        cycle = cycles(url, logins[:connections], answers, seconds, procs)
+        cookies = session_cookies(url, logins[connections:])
+        page, page_workers = per_worker(lambda: wrk(f"{url}/tasks/{load.SLUG}/next",
+                                                    page_seconds, connections, cookies))
+        cycle, cycle_workers = per_worker(lambda: cycles(url, logins[:connections], answers,
+                                                         seconds, procs))
     ceiling = hello["per_s"]
     results.update({
         "hello_per_s": ceiling, "hello_p99_ms": hello["p99_ms"], "hello_errors": hello["errors"],
@@ -221,6 +239,8 @@ def measure(seconds: float, connections: int, page_seconds: float, procs: int) -
         **cycle,
         "cycle_hello_x": round(ceiling / cycle["cycles_per_s"], 2),
         "headroom_over_company_x": round(cycle["cycles_per_s"] / COMPANY, 2),
+        "worker_cores": {"hello": hello_workers, "task_page": page_workers,
+                         "cycles": cycle_workers},
     })
     results["targets"] = {
         "cycles_per_s": results["cycles_per_s"] >= TARGET["cycles_per_s"],
@@ -255,6 +275,9 @@ def report(r: dict) -> None:
           f" {r['settings']['loadavg_before']})")
     print(f"  headroom          {r['headroom_over_company_x']}x the company's {COMPANY}"
           f" cycles/s")
+    print("  cores per worker  " + ", ".join(
+        f"{phase.replace('_', ' ')} {' / '.join(map(str, cores))}"
+        for phase, cores in r["worker_cores"].items()))
 
 
 def save(load_results: dict, path: str = RESULTS) -> None:

@@ -141,6 +141,68 @@ def _writer_queue(db: Database):
     return queue.turn()
 
 
+class _LogSync:
+    """Durable commits of one database file in this process, synced together.
+
+    A commit is made without SQLite's own sync (synchronous = NORMAL), the write lock is
+    let go, and only then is the log (the -wal file) synced, before anyone is told it is
+    saved: the next writer works while the disk syncs, and one sync covers every commit
+    made before it started, from any thread or process (the kernel syncs the file, not a
+    process's writes). Commits end in the log in order, so a commit synced is a commit
+    kept through a power cut, with all before it, as under synchronous = FULL. A log that
+    is gone was checkpointed into the database file, which SQLite synced before (WAL
+    mode syncs the log before a checkpoint and the file after it).
+    """
+
+    def __init__(self, path: str):
+        self.path = path + "-wal"
+        self.count_lock = threading.Lock()  # held for a count, never across a sync
+        self.sync_lock = threading.Lock()
+        self.committed = 0  # commits made in this process so far
+        self.synced = 0  # of these, how many a finished sync covers
+
+    def commit_made(self) -> int:
+        with self.count_lock:
+            self.committed += 1
+            return self.committed
+
+    def sync(self, ticket: int) -> None:
+        with self.sync_lock:  # one sync at a time; those who waited may find theirs done
+            if self.synced >= ticket:
+                return
+            with self.count_lock:
+                covers = self.committed
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                fd = None
+            if fd is not None:
+                try:
+                    os.fsync(fd)  # without the GIL
+                except OSError as error:
+                    raise sqlite3.OperationalError(f"disk I/O error: {error}") from error
+                finally:
+                    os.close(fd)
+            self.synced = covers
+
+
+_syncs: dict = {}
+
+
+def _log_sync(db: Database) -> _LogSync | None:
+    """This process's syncer for a database in WAL mode (None for any other: its
+    commits keep SQLite's own sync)."""
+    sync = getattr(db, "velai_log_sync", False)
+    if sync is False:
+        path = getattr(db, "velai_path", None)
+        wal = path is not None and one(db, "PRAGMA journal_mode")["journal_mode"] == "wal"
+        key = (os.getpid(), path)
+        with _queues_lock:
+            sync = _syncs.setdefault(key, _LogSync(path)) if wal else None
+        db.velai_log_sync = sync
+    return sync
+
+
 @contextlib.contextmanager
 def write(db: Database, durable: bool = True):
     """A transaction that takes the write lock before its first read.
@@ -148,15 +210,33 @@ def write(db: Database, durable: bool = True):
     A deferred transaction that reads then writes fails with "database is
     locked" when another worker wrote in between; BEGIN IMMEDIATE queues instead.
 
-    durable=False is for writes nobody was promised (a lease, a byte count): the commit
-    skips the sync. In WAL mode that can lose only such commits made after the last
-    synced one on a power cut, never an earlier one, and never corrupts the file; every
-    durable commit syncs the log up to itself, relaxed commits before it included.
+    A durable commit is on disk when this returns (see _LogSync: the sync comes after
+    the lock is let go). durable=False is for writes nobody was promised (a lease, a byte
+    count): no sync of its own. In WAL mode that can lose only such commits made after
+    the last synced one on a power cut, never an earlier one, and never corrupts the
+    file; every durable commit syncs the log up to itself, relaxed commits before it
+    included. A write inside a write is a part of it, all or nothing on its own: one
+    commit for both, durable if either is.
     """
-    with _writer_queue(db):
-        if not durable:
-            db.conn.execute("PRAGMA synchronous = NORMAL")
+    outer = getattr(db, "velai_writing", None)
+    if outer is not None:  # all or nothing within it too: a savepoint
+        outer["durable"] = outer["durable"] or durable
+        db.conn.execute("SAVEPOINT inner_write")
         try:
+            yield db
+        except BaseException:
+            db.conn.execute("ROLLBACK TO inner_write")
+            raise
+        finally:
+            db.conn.execute("RELEASE inner_write")
+        return
+    log = _log_sync(db)
+    ticket = None
+    with _writer_queue(db):
+        db.velai_writing = {"durable": durable}
+        try:
+            if log:
+                db.conn.execute("PRAGMA synchronous = NORMAL")
             db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -165,9 +245,14 @@ def write(db: Database, durable: bool = True):
                 if db.conn.in_transaction:  # a failed COMMIT (disk full) leaves it open
                     db.conn.execute("ROLLBACK")
                 raise
+            if log and db.velai_writing["durable"]:
+                ticket = log.commit_made()
         finally:
-            if not durable:
+            db.velai_writing = None
+            if log:
                 db.conn.execute("PRAGMA synchronous = FULL")
+    if ticket:
+        log.sync(ticket)
 
 
 def backup(db: Database, target: str) -> None:

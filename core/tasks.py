@@ -217,6 +217,21 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
     return assignment
 
 
+def then_next(db, user_id: int, project: dict, record) -> tuple[dict, dict | None, dict | None]:
+    """`record(db)` (her answer or skip, as record_answer or skip return it), then what
+    comes next, in one write transaction: one wait for the write lock and one sync per
+    task, not two. Returns (the assignment as recorded; the project as held_back gives
+    it when a missed check task has just paused her, else None; her next assignment, as
+    claim_next, or None when paused or nothing is left). A refusal writes nothing."""
+    with write(db):
+        done = record(db)
+        paused = check_tasks.held_back(db, user_id, project["id"]) if missed_check(done) \
+            else None
+        if paused:
+            return done, paused[0], None
+        return done, None, claim_next(db, user_id, project, after_answer=True)
+
+
 def missed_check(assignment: dict) -> bool:
     """Whether this answer (as get_assignment returns it) was wrong on a check task, one
     with a gold answer. She is told at once, with the right answer, so she learns."""

@@ -42,7 +42,10 @@ def _after_write(assignment_id, write):
     project = projects.project_for_worker(db, g.user, assignment["slug"])
     typed = request.form.get("answer", "")
     try:
-        done = write(db)
+        if htmx:  # the next card comes back in the reply: claimed in the same transaction
+            done, paused, coming = tasks.then_next(db, g.user["id"], project, write)
+        else:
+            done = write(db)
     except Refused as refusal:
         if refusal.status == 400:  # a bad answer: the same card again, message beside it
             return _card(project, assignment, error=message(refusal), status=400, typed=typed)
@@ -59,11 +62,8 @@ def _after_write(assignment_id, write):
     if not htmx:
         return redirect(url_for(".next_task", slug=project["slug"],
                                 missed=missed["id"] if missed else None, after=after), 303)
-    paused = gold.held_back(db, g.user["id"], project["id"]) if missed else None  # only a miss
-    if paused:
-        return _card(project, None, missed=missed, paused=paused[0])
-    return _card(project, tasks.claim_next(db, g.user["id"], project, after_answer=True),
-                 missed=missed, notice=AFTER[after]() if after else None)
+    return _card(project, coming, missed=missed, paused=paused,
+                 notice=AFTER[after]() if after else None)
 
 
 @bp.get("/home")
