@@ -45,21 +45,22 @@ def vote(answers: list[str]) -> dict:
             "agreement": count / len(answers)}
 
 
-def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> None:
+def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
     """After an answer: aggregate the task once it has the answers it wants.
 
     Runs inside record_answer's transaction (one read, at most two writes). A tie or an
     agreement under the project's threshold asks for one more answer (tasks.wanted + 1),
     up to max_answers; then the task is done with the majority (none on a tie) and its
     confidence. Only with a confident majority are the agreeing pending answers accepted
-    automatically; every other pending answer waits for a supervisor (core.review)."""
+    automatically; every other pending answer waits for a supervisor (core.review).
+    Returns the ids of the answers it accepted."""
     rows = all_rows(
         db, "SELECT a.id, a.answer, a.review_state, t.wanted FROM assignments a"
         " JOIN tasks t ON t.id = a.task_id WHERE a.task_id = ? AND a.state = 'submitted'",
         (task_id,))
     wanted = rows[0]["wanted"] or project["redundancy"]
     if len(rows) < wanted:
-        return
+        return []
     result = vote([row["answer"] for row in rows])
     confident = not result["tie"] and result["agreement"] >= project["agreement_threshold"]
     if not confident and result["n"] < max(project["max_answers"], project["redundancy"]):
@@ -67,17 +68,17 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> None:
         db.execute("UPDATE tasks SET wanted = ?, aggregate = NULL, confidence = ?,"
                    " status = CASE status WHEN 'done' THEN 'open' ELSE status END WHERE id = ?",
                    (result["n"] + 1, result["agreement"], task_id))
-        return
+        return []
     db.execute("UPDATE tasks SET aggregate = ?, confidence = ?,"
                " status = CASE status WHEN 'open' THEN 'done' ELSE status END WHERE id = ?",
                (None if result["tie"] else result["top"], result["agreement"], task_id))
-    if confident:
-        agreeing = [row["id"] for row in rows
-                    if row["review_state"] == "pending" and same(row["answer"], result["top"])]
-        if agreeing:
-            db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_at = ?"
-                       f" WHERE review_state = 'pending' AND id IN"
-                       f" ({','.join('?' * len(agreeing))})", (stamp(now), *agreeing))
+    agreeing = [row["id"] for row in rows if confident and row["review_state"] == "pending"
+                and same(row["answer"], result["top"])]
+    if agreeing:
+        db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_at = ?"
+                   f" WHERE review_state = 'pending' AND id IN"
+                   f" ({','.join('?' * len(agreeing))})", (stamp(now), *agreeing))
+    return agreeing
 
 
 # -- agreement -------------------------------------------------------------------------

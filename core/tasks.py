@@ -63,29 +63,33 @@ def _params(user_id: int, project: dict, now: dt.datetime) -> dict:
             "redundancy": project["redundancy"], "share": project["gold_share"]}
 
 
-def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None,
-               after_answer: bool = False) -> dict | None:
+def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) -> dict | None:
     """Her running assignment in this project, else a new lease on the next task.
 
     Returns the assignment (as get_assignment), or None when nothing is left for her.
-    `after_answer`: she has just answered or skipped her lease, so she seldom holds
-    another; the running lease is then read only under the write lock.
     """
     now = now or utcnow()
-    params = _params(user_id, project, now)
-    running_sql = (f"SELECT id FROM assignments WHERE user_id = :user"
-                   f" AND project_id = :project AND {_ACTIVE} ORDER BY id LIMIT 1")
     # A reload resumes her lease: a read, without queueing for the write lock.
-    running = None if after_answer else one(db, running_sql, params)
+    running = one(db, _RUNNING, _params(user_id, project, now))
     if running:
         return get_assignment(db, running["id"], user_id)
     # Not synced on its own: a power cut can lose only a lease (the task goes back to the
     # pool); the next answer's durable commit syncs it anyway.
     with write(db, durable=False):
-        running = one(db, running_sql, params)
-        assignment_id = running["id"] if running else _claim(
-            db, params, now + dt.timedelta(seconds=project["lease_seconds"]))
-        return get_assignment(db, assignment_id, user_id) if assignment_id else None
+        return _claim_next(db, user_id, project, now)
+
+
+_RUNNING = (f"SELECT id FROM assignments WHERE user_id = :user AND project_id = :project"
+            f" AND {_ACTIVE} ORDER BY id LIMIT 1")
+
+
+def _claim_next(db, user_id: int, project: dict, now: dt.datetime) -> dict | None:
+    """claim_next under the write lock: her running lease, read again, or a new one."""
+    params = _params(user_id, project, now)
+    running = one(db, _RUNNING, params)
+    assignment_id = running["id"] if running else _claim(
+        db, params, now + dt.timedelta(seconds=project["lease_seconds"]))
+    return get_assignment(db, assignment_id, user_id) if assignment_id else None
 
 
 def claim_batch(db, user_id: int, project: dict, size: int = BATCH_SIZE,
@@ -183,53 +187,85 @@ def record_answer(db, assignment_id: int, user_id: int, raw_answer, *, seconds=N
     Conflict (lease expired, task skipped, or answered already with another
     answer, which stands); each writes nothing.
     """
-    now = now or utcnow()
+    return record(db, assignment_id, user_id, answer_step(raw_answer, seconds), now)
+
+
+def record(db, assignment_id: int, user_id: int, step, now: dt.datetime | None = None) -> dict:
+    """Her answer or skip (answer_step or skip_step) in a write transaction of its own."""
     with write(db):
-        assignment = get_assignment(db, assignment_id, user_id)
-        if assignment["state"] == "submitted":
-            project = one(db, "SELECT * FROM projects WHERE id = ?", (assignment["project_id"],))
-            if not _same(clean_answer(db, project, raw_answer), assignment["answer"]):
-                raise Conflict("already_answered")  # e.g. the same task in a stale batch
-            return assignment
-        _check_held(assignment, now)
-        # The gate's row is the project's row: one read for both.
-        project = check_open_to(db, user_id, assignment["project_id"])
-        answer = clean_answer(db, project, raw_answer)
-        claimed = parse_stamp(assignment["claimed_at"])
-        took = int((now - claimed).total_seconds())
-        lease = (parse_stamp(assignment["lease_expires_at"]) - claimed).total_seconds()
-        if type(seconds) is int and 0 <= seconds <= lease:
-            took = seconds  # the phone's own count: right even for answers sent late
-        gold = assignment["gold_answer"]
-        review = "pending" if gold is None else ("accepted" if _same(answer, gold) else "rejected")
-        db.execute(
-            "UPDATE assignments SET state = 'submitted', answer = ?, submitted_at = ?,"
-            " seconds_spent = ?, review_state = ?, pay_paise = ? WHERE id = ?",
-            (answer, stamp(now), took, review, project["pay_paise"], assignment_id),
-        )
-        db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
-                   (assignment["task_id"],))
-        if gold is not None:  # her check-task accuracy, and a pause below the minimum
-            check_tasks.record(db, user_id, project, review == "accepted", now)
-        quality.settle_task(db, assignment["task_id"], project, now)
-        # As get_assignment would return it: its task, project and media did not change.
-        assignment.update(one(db, "SELECT * FROM assignments WHERE id = ?", (assignment_id,)))
+        return step(db, get_assignment(db, assignment_id, user_id), None, now or utcnow())
+
+
+def _answer(db, assignment: dict, project: dict | None, raw_answer, seconds,
+            now: dt.datetime) -> dict:
+    """record_answer's work, in its write transaction; `project`: the project's row as the
+    gate (check_open_to) gave it in this transaction, or None to read it here."""
+    if assignment["state"] == "submitted":
+        project = project or one(db, "SELECT * FROM projects WHERE id = ?",
+                                 (assignment["project_id"],))
+        if not _same(clean_answer(db, project, raw_answer), assignment["answer"]):
+            raise Conflict("already_answered")  # e.g. the same task in a stale batch
+        return assignment
+    _check_held(assignment, now)
+    # The gate's row is the project's row: one read for both.
+    project = project or check_open_to(db, assignment["user_id"], assignment["project_id"])
+    answer = clean_answer(db, project, raw_answer)
+    claimed = parse_stamp(assignment["claimed_at"])
+    took = int((now - claimed).total_seconds())
+    lease = (parse_stamp(assignment["lease_expires_at"]) - claimed).total_seconds()
+    if type(seconds) is int and 0 <= seconds <= lease:
+        took = seconds  # the phone's own count: right even for answers sent late
+    gold = assignment["gold_answer"]
+    review = "pending" if gold is None else ("accepted" if _same(answer, gold) else "rejected")
+    # As get_assignment will return it from now on: its task, project and media are as read.
+    assignment.update(state="submitted", answer=answer, submitted_at=stamp(now),
+                      seconds_spent=took, review_state=review, pay_paise=project["pay_paise"])
+    db.execute(
+        "UPDATE assignments SET state = 'submitted', answer = :answer,"
+        " submitted_at = :submitted_at, seconds_spent = :seconds_spent,"
+        " review_state = :review_state, pay_paise = :pay_paise WHERE id = :id", assignment)
+    db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
+               (assignment["task_id"],))
+    if gold is not None:  # her check-task accuracy, and a pause below the minimum
+        check_tasks.record(db, assignment["user_id"], project, review == "accepted", now)
+    if assignment["id"] in quality.settle_task(db, assignment["task_id"], project, now):
+        assignment.update(review_state="accepted", reviewed_at=stamp(now))
     return assignment
 
 
-def then_next(db, user_id: int, project: dict, record) -> tuple[dict, dict | None, dict | None]:
-    """`record(db)` (her answer or skip, as record_answer or skip return it), then what
-    comes next, in one write transaction: one wait for the write lock and one sync per
-    task, not two. Returns (the assignment as recorded; the project as held_back gives
-    it when a missed check task has just paused her, else None; her next assignment, as
-    claim_next, or None when paused or nothing is left). A refusal writes nothing."""
+def then_next(db, assignment_id: int, user_id: int, record,
+              now: dt.datetime | None = None) -> tuple[dict, dict, dict | None, dict | None]:
+    """Her answer or skip, then what comes next, in one write transaction: one wait for
+    the write lock and one sync per task, not two. `record(db, assignment, project, now)`
+    is answer_step or skip_step, bound to what she sent.
+
+    Returns (the assignment as recorded; its project; the project as held_back gives it
+    when a missed check task has just paused her, else None; her next assignment, as
+    claim_next, or None when paused or nothing is left). Raises what record_answer or
+    skip raise, and the gate's refusal when the project is no longer open to her; a
+    refusal writes nothing.
+    """
+    now = now or utcnow()
     with write(db):
-        done = record(db)
+        assignment = get_assignment(db, assignment_id, user_id)
+        project = check_open_to(db, user_id, assignment["project_id"])
+        done = record(db, assignment, project, now)
         paused = check_tasks.held_back(db, user_id, project["id"]) if missed_check(done) \
             else None
         if paused:
-            return done, paused[0], None
-        return done, None, claim_next(db, user_id, project, after_answer=True)
+            return done, project, paused[0], None
+        return done, project, None, _claim_next(db, user_id, project, now)
+
+
+def answer_step(raw_answer, seconds=None):
+    """Her answer, for then_next."""
+    return lambda db, assignment, project, now: _answer(db, assignment, project, raw_answer,
+                                                        seconds, now)
+
+
+def skip_step(reason):
+    """Her skip or report, for then_next."""
+    return lambda db, assignment, project, now: _skip(db, assignment, project, reason, now)
 
 
 def missed_check(assignment: dict) -> bool:
@@ -253,25 +289,29 @@ def skip(db, assignment_id: int, user_id: int, reason, now: dt.datetime | None =
 
     Raises NotFound, Invalid("bad_reason") or Conflict("already_answered").
     """
-    now = now or utcnow()
+    return record(db, assignment_id, user_id, skip_step(reason), now)
+
+
+def _skip(db, assignment: dict, project: dict | None, reason, now: dt.datetime) -> dict:
+    """skip's work, in its write transaction (`project` as for _answer)."""
     if reason not in SKIP_REASONS:
         raise Invalid("bad_reason")
-    with write(db):
-        assignment = get_assignment(db, assignment_id, user_id)
-        if assignment["state"] in ("skipped", "reported"):
-            return assignment
-        if assignment["state"] == "submitted":
-            raise Conflict("already_answered")
-        check_open_to(db, user_id, assignment["project_id"])
-        state = "reported" if reason == "broken" else "skipped"
-        db.execute("UPDATE assignments SET state = ?, reason = ?, submitted_at = ? WHERE id = ?",
-                   (state, reason, stamp(now), assignment_id))
-        if state == "reported":
-            db.execute("UPDATE tasks SET reports_count = reports_count + 1,"
-                       " status = CASE WHEN reports_count + 1 >= ? AND status = 'open'"
-                       " THEN 'held' ELSE status END WHERE id = ?",
-                       (HOLD_AFTER_REPORTS, assignment["task_id"]))
-    return get_assignment(db, assignment_id, user_id)
+    if assignment["state"] in ("skipped", "reported"):
+        return assignment
+    if assignment["state"] == "submitted":
+        raise Conflict("already_answered")
+    if project is None:
+        check_open_to(db, assignment["user_id"], assignment["project_id"])
+    state = "reported" if reason == "broken" else "skipped"
+    assignment.update(state=state, reason=reason, submitted_at=stamp(now))
+    db.execute("UPDATE assignments SET state = :state, reason = :reason,"
+               " submitted_at = :submitted_at WHERE id = :id", assignment)
+    if state == "reported":
+        db.execute("UPDATE tasks SET reports_count = reports_count + 1,"
+                   " status = CASE WHEN reports_count + 1 >= ? AND status = 'open'"
+                   " THEN 'held' ELSE status END WHERE id = ?",
+                   (HOLD_AFTER_REPORTS, assignment["task_id"]))
+    return assignment
 
 
 def media_for_holder(db, media_id: int, user_id: int, now: dt.datetime | None = None) -> dict:

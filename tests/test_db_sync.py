@@ -92,26 +92,6 @@ def test_a_relaxed_commit_is_not_synced_and_the_next_durable_one_covers_it(db, s
     assert _other_sees(db.velai_path) == ["lease", "answer"]
 
 
-def test_a_write_inside_a_write_is_one_commit_durable_if_either_is(db, syncs):
-    with coredb.write(db, durable=False):
-        db.execute("INSERT INTO notes (text) VALUES ('lease')")
-        with coredb.write(db):
-            db.execute("INSERT INTO notes (text) VALUES ('answer')")
-        assert _other_sees(db.velai_path) == []  # nothing committed until the outer ends
-    assert len(syncs) == 1
-    assert _other_sees(db.velai_path) == ["lease", "answer"]
-
-
-def test_an_inner_write_that_fails_writes_nothing_of_its_own(db, syncs):
-    with coredb.write(db):
-        db.execute("INSERT INTO notes (text) VALUES ('kept')")
-        with pytest.raises(ValueError):
-            with coredb.write(db):
-                db.execute("INSERT INTO notes (text) VALUES ('half')")
-                raise ValueError("refused")
-    assert _other_sees(db.velai_path) == ["kept"]
-
-
 def test_a_failed_write_is_rolled_back_and_not_synced(db, syncs):
     with pytest.raises(ValueError):
         with coredb.write(db):

@@ -1,26 +1,92 @@
-"""Today's figures on her card, by review state, from one grouped query."""
-from core import earnings, tasks
+"""Today's figures on her card: kept by the database in answers_by_day, for every way an
+answer changes, and always equal to the sums over her answers themselves."""
+import datetime as dt
+
+from core import db as coredb
+from core import earnings, projects, tasks
+
+# The old way, summing her answers of India's day: what the kept figures must equal.
+SUMS = """SELECT user_id, date(submitted_at, '+330 minutes') AS day, count(*) AS answers,
+  coalesce(sum(CASE WHEN review_state IN ('accepted', 'pending') THEN pay_paise END), 0)
+  AS earned_paise FROM assignments WHERE state = 'submitted' GROUP BY 1, 2 ORDER BY 1, 2"""
+KEPT = "SELECT * FROM answers_by_day WHERE answers != 0 ORDER BY user_id, day"
 
 
-def test_today_counts_each_review_state_and_earns_all_but_the_rejected(db, make_user,
-                                                                       make_project):
+def _answer(db, worker, project, answer="pos", now=None):
+    assignment = tasks.claim_next(db, worker["id"], project, now=now)
+    return tasks.record_answer(db, assignment["id"], worker["id"], answer, now=now)
+
+
+def test_today_counts_her_answers_and_earns_all_but_the_rejected(db, make_user,
+                                                                 make_project):
     worker = make_user()
     project = make_project(tasks=4, redundancy=1, pay_paise=40)
-    done = []
-    for _ in range(4):
-        assignment = tasks.claim_next(db, worker["id"], project)
-        done.append(tasks.record_answer(db, assignment["id"], worker["id"], "pos"))
-    db.execute("UPDATE assignments SET review_state = 'pending' WHERE id = ?", (done[0]["id"],))
+    done = [_answer(db, worker, project) for _ in range(4)]
+    assert earnings.today(db, worker["id"]) == {"answers": 4, "earned_paise": 160}
     db.execute("UPDATE assignments SET review_state = 'accepted' WHERE id = ?",
                (done[1]["id"],))
     db.execute("UPDATE assignments SET review_state = 'rejected' WHERE id IN (?, ?)",
                (done[2]["id"], done[3]["id"]))
-    assert earnings.today(db, worker["id"]) == {
-        "answers": 4, "accepted": 1, "pending": 1, "rejected": 2,
-        "accepted_paise": 40, "pending_paise": 40, "earned_paise": 80}
+    assert earnings.today(db, worker["id"]) == {"answers": 4, "earned_paise": 80}
+    db.execute("UPDATE assignments SET review_state = 'accepted' WHERE id = ?",
+               (done[3]["id"],))  # reinstated on appeal
+    assert earnings.today(db, worker["id"]) == {"answers": 4, "earned_paise": 120}
+    assert list(db.query(KEPT)) == list(db.query(SUMS))
 
 
-def test_today_is_all_zero_before_her_first_answer(db, make_user):
-    assert earnings.today(db, make_user()["id"]) == {
-        "answers": 0, "accepted": 0, "pending": 0, "rejected": 0,
-        "accepted_paise": 0, "pending_paise": 0, "earned_paise": 0}
+def test_today_is_zero_before_her_first_answer(db, make_user):
+    assert earnings.today(db, make_user()["id"]) == {"answers": 0, "earned_paise": 0}
+
+
+def test_a_day_is_india_s_day(db, make_user, make_project):
+    worker = make_user()
+    project = make_project(tasks=2, redundancy=1, pay_paise=40)
+    evening = dt.datetime(2026, 12, 1, 18, 29, tzinfo=dt.timezone.utc)  # 23:59 in India
+    _answer(db, worker, project, now=evening)
+    after_midnight = evening + dt.timedelta(minutes=2)
+    _answer(db, worker, project, now=after_midnight)
+    assert earnings.today(db, worker["id"], now=evening) == {"answers": 1, "earned_paise": 40}
+    assert earnings.today(db, worker["id"], now=after_midnight) == {"answers": 1,
+                                                                     "earned_paise": 40}
+    assert list(db.query(KEPT)) == list(db.query(SUMS))
+
+
+def test_every_change_to_an_answer_keeps_the_figures_equal_to_the_sums(db, make_user,
+                                                                       make_project):
+    first, second = make_user(), make_user()
+    project = make_project(tasks=6, redundancy=2, pay_paise=25)
+    done = [_answer(db, worker, project) for worker in (first, second) for _ in range(3)]
+    changes = [
+        ("UPDATE assignments SET pay_paise = 30 WHERE id = ?", done[0]["id"]),
+        ("UPDATE assignments SET submitted_at = '2026-01-05 20:00:00' WHERE id = ?",
+         done[1]["id"]),
+        ("UPDATE assignments SET review_state = 'rejected' WHERE id = ?", done[2]["id"]),
+        ("UPDATE assignments SET review_state = 'pending' WHERE id = ?", done[2]["id"]),
+        ("UPDATE assignments SET state = 'skipped', review_state = NULL WHERE id = ?",
+         done[3]["id"]),
+        ("DELETE FROM assignments WHERE id = ?", done[4]["id"]),
+    ]
+    for sql, assignment_id in changes:
+        db.execute(sql, (assignment_id,))
+        assert list(db.query(KEPT)) == list(db.query(SUMS)), sql
+    projects.add_tasks(db, project["id"], [{"text": "one more"}])
+    db.execute("INSERT INTO assignments (task_id, user_id, project_id, claimed_at,"
+               " lease_expires_at, state, answer, submitted_at, review_state, pay_paise)"
+               " SELECT max(id), ?, ?, '2026-01-01 00:00:00', '2026-01-01 00:15:00',"
+               " 'submitted', 'pos', '2026-01-01 00:10:00', 'accepted', 25 FROM tasks",
+               (second["id"], project["id"]))
+    assert list(db.query(KEPT)) == list(db.query(SUMS))
+
+
+def test_the_migration_counts_the_answers_already_given(db, make_user, make_project):
+    worker = make_user()
+    project = make_project(tasks=3, redundancy=1, pay_paise=50)
+    done = [_answer(db, worker, project) for _ in range(3)]
+    db.execute("UPDATE assignments SET review_state = 'rejected' WHERE id = ?",
+               (done[0]["id"],))
+    for trigger in ("insert", "delete", "update"):
+        db.execute(f"DROP TRIGGER answers_by_day_{trigger}")
+    db.execute("DROP TABLE answers_by_day")
+    coredb._answers_by_day(db)  # as on a database that had answers before it
+    assert list(db.query(KEPT)) == [{"user_id": worker["id"], "day": coredb.india_day(),
+                                     "answers": 3, "earned_paise": 100}]

@@ -35,21 +35,26 @@ def _card(project, assignment, error=None, status=200, missed=None, typed="", no
         reasons=tasks.SKIP_REASONS, today=earnings.today(db, g.user["id"]))
 
 
-def _after_write(assignment_id, write):
-    """Run an answer or skip, then reply with the next card (htmx) or a 303."""
-    db = get_db()
-    assignment = tasks.get_assignment(db, assignment_id, g.user["id"])
-    project = projects.project_for_worker(db, g.user, assignment["slug"])
+def _after_write(assignment_id, step):
+    """Record an answer or skip (core.tasks answer_step or skip_step), then reply with
+    the next card, claimed in the same transaction (htmx), or a 303 to it."""
+    db, user_id = get_db(), g.user["id"]
     typed = request.form.get("answer", "")
     try:
-        if htmx:  # the next card comes back in the reply: claimed in the same transaction
-            done, paused, coming = tasks.then_next(db, g.user["id"], project, write)
+        if htmx:
+            done, project, paused, coming = tasks.then_next(db, assignment_id, user_id, step)
         else:
-            done = write(db)
+            project = projects.project_for_worker(
+                db, g.user, tasks.get_assignment(db, assignment_id, user_id)["slug"])
+            done = tasks.record(db, assignment_id, user_id, step)
     except Refused as refusal:
+        # Read again for the card or page that says so; a task that is not hers or a
+        # project closed to her raises its own refusal here, as a page.
+        assignment = tasks.get_assignment(db, assignment_id, user_id)
+        project = projects.project_for_worker(db, g.user, assignment["slug"])
         if refusal.status == 400:  # a bad answer: the same card again, message beside it
             return _card(project, assignment, error=message(refusal), status=400, typed=typed)
-        again = lease.renew(db, assignment_id, g.user["id"]) if refusal.code == "expired" \
+        again = lease.renew(db, assignment_id, user_id) if refusal.code == "expired" \
             else None
         if again:  # her time ran out but the task is still free: hers again, text kept
             return _card(project, again, typed=typed, notice=_(
@@ -111,17 +116,15 @@ def next_task(slug):
 @annotator
 def answer(assignment_id):
     """Annotator: record her answer once; reply with the next task."""
-    return _after_write(assignment_id, lambda db: tasks.record_answer(
-        db, assignment_id, g.user["id"], request.form.get("answer"),
-        seconds=request.form.get("seconds", type=int)))
+    return _after_write(assignment_id, tasks.answer_step(
+        request.form.get("answer"), request.form.get("seconds", type=int)))
 
 
 @bp.post("/assignments/<id:assignment_id>/skip")
 @annotator
 def skip(assignment_id):
     """Annotator: skip a task with a reason, or report it broken; reply with the next."""
-    return _after_write(assignment_id, lambda db: tasks.skip(
-        db, assignment_id, g.user["id"], request.form.get("reason")))
+    return _after_write(assignment_id, tasks.skip_step(request.form.get("reason")))
 
 
 @bp.get("/tasks/<slug>/batch")
