@@ -15,8 +15,9 @@ else
 BIND ?= 0.0.0.0:$(PORT)
 endif
 
-GUNICORN_RUN := $(BIN)/gunicorn -k gthread -w 2 --threads 4 --keep-alive 75 \
-	-b $(BIND) --access-logfile - 'app:create_app()'
+# deploy/gunicorn.conf.py: gthread alone, sync workers behind a proxy (why: see there).
+GUNICORN_RUN := $(BIN)/gunicorn -c deploy/gunicorn.conf.py -b $(BIND) --access-logfile - \
+	'app:create_app()'
 
 .PHONY: setup run test bench bench-data load translations chromium front-tools clean
 

@@ -1,7 +1,10 @@
 """`make load`: a company's day on this machine, in one run.
 
 1. The ceiling: a bare Flask hello page (bench/hello.py) under gunicorn with the same
-   settings as `make run` (gthread -w 2 --threads 4 --keep-alive 75), driven by wrk.
+   settings as `make run` behind nginx (deploy/gunicorn.conf.py with FLASK_PROXY_COUNT:
+   sync workers, 2 per core + 1), driven by wrk. A company's load comes through its
+   front (nginx), which holds the phones' connections; LOAD_ALONE=1 measures gunicorn
+   as it runs with no front instead (gthread, 2 x 4).
 2. The task page: annotators' GET /tasks/<slug>/next (full page, brotli), by wrk, one
    logged-in annotator per connection.
 3. The task cycle: simulated annotators doing the real loop (log in, claim, answer, and
@@ -25,6 +28,7 @@ import json
 import multiprocessing
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -41,7 +45,17 @@ COMPANY = 330  # NextWealth's 5,000 staff, one answer each 15 s
 TARGET = {"cycles_per_s": 500, "p99_ms": 50, "task_page_per_s": 1000, "task_page_hello_x": 4}
 WARMUP_S = 2.0
 BOOT_S = 2.0  # for every gunicorn worker to have loaded its app
-GUNICORN = live.GUNICORN_ARGS  # as `make run`
+# As `make run` behind nginx (FLASK_PROXY_COUNT=1), or alone (LOAD_ALONE=1).
+LAYOUT = {} if os.environ.get("LOAD_ALONE") else {"FLASK_PROXY_COUNT": "1"}
+
+
+def gunicorn_settings() -> str:
+    """What deploy/gunicorn.conf.py gives in this layout, as gunicorn's flags."""
+    conf = runpy.run_path(live.GUNICORN_ARGS[1])["settings"](bool(LAYOUT))
+    flags = f"-k {conf['worker_class']} -w {conf['workers']}"
+    if "threads" in conf:
+        flags += f" --threads {conf['threads']} --keep-alive {conf['keepalive']}"
+    return flags + (" (as behind nginx)" if LAYOUT else " (alone)")
 
 
 def _env_number(name, default, kind=int):
@@ -56,8 +70,9 @@ def hello_server():
     """bench/hello.py under gunicorn, the same settings as `make run`, on loopback."""
     port = live._free_port()
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    proc = subprocess.Popen([gunicorn, *GUNICORN, "-b", f"127.0.0.1:{port}", "bench.hello:app"],
-                            cwd=live.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([gunicorn, *live.GUNICORN_ARGS, "-b", f"127.0.0.1:{port}",
+                             "bench.hello:app"], cwd=live.ROOT, env={**os.environ, **LAYOUT},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         live.wait_until_up(url + "/", proc)
@@ -212,7 +227,7 @@ def session_cookies(url: str, logins: list[str]) -> list[str]:
 def measure(seconds: float, connections: int, page_seconds: float, procs: int) -> dict:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make load does it as root)")
-    results = {"settings": {"gunicorn": " ".join(GUNICORN), "connections": connections,
+    results = {"settings": {"gunicorn": gunicorn_settings(), "connections": connections,
                             "seconds": seconds, "page_seconds": page_seconds,
                             "cpu_count": os.cpu_count(), "client": "wrk (pages), "
                             f"{procs} Python processes (cycles)",
@@ -220,7 +235,8 @@ def measure(seconds: float, connections: int, page_seconds: float, procs: int) -
     with hello_server() as url:
         hello, hello_workers = per_worker(lambda: wrk(url + "/", page_seconds, connections,
                                                       ["x=1"]))
-    with tempfile.TemporaryDirectory() as workdir, live.server(workdir) as (url, db_path):
+    with tempfile.TemporaryDirectory() as workdir, \
+            live.server(workdir, **LAYOUT) as (url, db_path):
         # Enough tasks for the whole run at twice the target, three answers each.
         tasks = int(2 * TARGET["cycles_per_s"] * (seconds + WARMUP_S + 5) / 3) + 1000
         logins, answers = load.prepare(db_path, "tamil-review-sentiment",

@@ -28,7 +28,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-GUNICORN_ARGS = ["-k", "gthread", "-w", "2", "--threads", "4", "--keep-alive", "75"]
+# As `make run`: gthread workers alone, sync workers with FLASK_PROXY_COUNT (behind nginx).
+GUNICORN_ARGS = ["-c", os.path.join(ROOT, "deploy", "gunicorn.conf.py")]
 
 
 def env_for(db_path: str, **extra) -> dict:
@@ -64,12 +65,12 @@ def start_gunicorn(db_path: str, port: int | None = None, **extra_env):
 
 
 @contextlib.contextmanager
-def server(workdir: str, seed: bool = True):
-    """gunicorn (gthread, as in production) on a fresh SQLite file; yields the base URL
-    and the database path."""
+def server(workdir: str, seed: bool = True, **extra_env):
+    """gunicorn as `make run` starts it on a fresh SQLite file (extra_env: e.g.
+    FLASK_PROXY_COUNT, as behind nginx); yields the base URL and the database path."""
     db_path = os.path.join(workdir, "velai.db")
     init_db(db_path, seed)
-    proc, url = start_gunicorn(db_path)
+    proc, url = start_gunicorn(db_path, **extra_env)
     try:
         yield url, db_path
     finally:

@@ -16,8 +16,7 @@ from tests import live
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
-SLOW = 40  # far more slow phones than gunicorn has threads (2 workers x 4), however
-# its two workers share them out
+SLOW = 40  # far more slow phones than gunicorn has workers (sync, behind nginx) or threads
 
 if not (os.path.exists(NGINX) and os.path.exists(BROTLI)):
     if os.environ.get("CI") == "true":
@@ -64,7 +63,7 @@ def front(tmp_path):
     """gunicorn on an empty Velai, nginx in front; yields (nginx URL, gunicorn URL)."""
     db_path = str(tmp_path / "velai.db")
     live.init_db(db_path, seed=False)
-    server, upstream = live.start_gunicorn(db_path)
+    server, upstream = live.start_gunicorn(db_path, FLASK_PROXY_COUNT="1")  # as behind it
     port = live._free_port()
     config = _nginx_config(str(tmp_path), port, int(upstream.rsplit(":", 1)[1]))
     check = subprocess.run([NGINX, "-t", "-c", config], capture_output=True, text=True)
@@ -92,7 +91,7 @@ class Trickler:
         self.request = (f"POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/"
                         f"x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n{body}")
         self.sockets = []
-        for _ in range(count):  # one by one, so that both gunicorn workers take their share
+        for _ in range(count):  # one by one, so that every gunicorn worker takes its share
             self.sockets.append(socket.create_connection((host, int(port)), timeout=5))
             time.sleep(0.02)
         self.stop = threading.Event()
@@ -138,8 +137,8 @@ def test_slow_phones_do_not_hold_up_others_behind_nginx(front):
         assert not slow.stop.is_set() and slow.thread.is_alive()
 
 
-def test_without_nginx_the_same_slow_phones_hold_every_gunicorn_thread(front):
-    """Why the front is there: gunicorn alone gives each slow phone a thread."""
+def test_without_nginx_the_same_slow_phones_hold_every_gunicorn_worker(front):
+    """Why the front is there: gunicorn's sync workers give each slow phone a worker."""
     _url, upstream, _server = front
     with Trickler(upstream, SLOW):
         assert not _answers(upstream, timeout=3)

@@ -13,8 +13,9 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_decimal, get_locale, get_translations, gettext as _, \
     lazy_gettext as _l, ngettext
 from flask_htmx import HTMX
-from jinja2.ext import _make_new_gettext as _new_gettext, _make_new_ngettext as _new_ngettext
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from core import db as coredb
@@ -158,20 +159,32 @@ def _money(locale: str, paise: int) -> str:
 
 
 def _template_gettext():
-    """Templates' _(), ngettext(), lang() and localized() bound to this request's catalog
-    and language once per render.
+    """Templates' _(), gettext(), ngettext(), lang() and localized() bound to this
+    request's catalog and language once per render.
 
     Flask-Babel's own callables look the catalog up again through the request context
-    on every string (about 40 on a task card: a tenth of its CPU). Same catalog, same
-    newstyle formatting and escaping (jinja2.ext's own wrappers, Jinja2 pinned).
+    on every string, and Jinja's i18n wrappers reach it through three calls (about 40
+    strings on a task card: a tenth of its CPU). These give the same: Jinja's newstyle
+    gettext (the text always %-formatted with its variables, escaped under autoescape).
     """
     translations = get_translations()
+    ugettext, ungettext = translations.ugettext, translations.ungettext
     code = lang()  # and her language, asked once, not for each project or label text
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, /, **variables) -> str:
+        text = ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    @pass_eval_context
+    def ngettext_here(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
+        variables.setdefault("num", num)
+        text = ungettext(singular, plural, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
 
     def localized_here(row: dict, field: str) -> str:
         return row.get(f"{field}_{code}") or row[f"{field}_en"]
-    return {"gettext": _new_gettext(translations.ugettext),
-            "ngettext": _new_ngettext(translations.ungettext),
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext_here,
             "lang": lambda: code, "localized": localized_here}
 
 
