@@ -1,9 +1,11 @@
 """What every view shares: the database connection, the current user, role
 guards, locale choice, page-or-fragment rendering and translated refusals."""
+import copy
 import functools
 import io
 import sqlite3
 import threading
+import time
 from urllib.parse import urlsplit
 
 from babel import numbers
@@ -13,7 +15,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_decimal, get_locale, get_translations, gettext as _, \
     lazy_gettext as _l, ngettext
 from flask_htmx import HTMX
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
@@ -188,6 +191,21 @@ def _template_gettext():
             "lang": lambda: code, "localized": localized_here}
 
 
+_ONCE: dict = {}
+
+
+def once(name: str, *key, caller) -> Markup:
+    """{% call once("name", ...) %}markup{% endcall %}: markup that is the same for every
+    page in a language (and for `key`), rendered once per language and process, then
+    reused: the head's links and the header's constant parts are a third of a page's
+    rendering. Nothing of a person or a request may go inside (no token, no id)."""
+    cache_key = (name, str(get_locale()), *key)
+    markup = _ONCE.get(cache_key)
+    if markup is None:
+        markup = _ONCE[cache_key] = Markup(caller())
+    return markup
+
+
 def data_today() -> str:
     """The data Velai sent her today, as her header shows it."""
     size = traffic.today(get_db(), g.user["id"])
@@ -216,10 +234,56 @@ def count_traffic(response):
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie, marked Secure whenever the request came over TLS (directly
-    or, behind a proxy, by X-Forwarded-Proto through ProxyFix), not only by config."""
+    or, behind a proxy, by X-Forwarded-Proto through ProxyFix), not only by config.
+
+    A cookie once verified is remembered with what it holds and when it was signed:
+    the same cookie comes back on every task, and checking its signature and decoding
+    it again was a tenth of a task page's CPU. Its age is still checked each time, and
+    who it names is looked up each time (the server-side session, views/web._load_user).
+    """
+
+    REMEMBERED = 4096  # cookies, about a megabyte
+
+    def __init__(self):
+        self.verified = {}  # (secret key, cookie) -> (session data, signed at, epoch s)
 
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def open_session(self, app, request):
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value or not app.secret_key:
+            return super().open_session(app, request)
+        key = (app.secret_key, value)
+        found = self.verified.get(key)
+        if found is None:
+            try:
+                data, signed = self.get_signing_serializer(app).loads(
+                    value, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if len(self.verified) >= self.REMEMBERED:
+                self.verified.clear()
+            found = self.verified[key] = (data, signed.timestamp())
+        if time.time() - found[1] > app.permanent_session_lifetime.total_seconds():
+            return self.session_class()  # expired, as itsdangerous' max_age would say
+        return self.session_class(copy.deepcopy(found[0]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _signed_csrf(secret_key, raw: str) -> str:
+    """Flask-WTF's signed form of this session's CSRF token, made once: with no time
+    limit (WTF_CSRF_TIME_LIMIT = None) any signing of it is as good as a fresh one."""
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+def csrf_token() -> str:
+    """Templates' csrf_token(): Flask-WTF's generate_csrf, its signing remembered."""
+    raw = session.get("csrf_token")
+    if raw and "csrf_token" not in g:
+        g.csrf_token = _signed_csrf(
+            current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    return generate_csrf()
 
 
 def cross_site() -> bool:
@@ -415,7 +479,8 @@ def init_app(app):
     app.register_error_handler(405, _http_error("not_found", 405))
     app.register_error_handler(413, _http_error("bad_request", 413))
     app.jinja_env.globals.update(lang=lang, localized=localized, home_url=home_url,
-                                 data_today=data_today, check_note=check_note)
+                                 data_today=data_today, check_note=check_note, once=once,
+                                 csrf_token=csrf_token)
     app.jinja_env.filters["money"] = money
     app.context_processor(_template_gettext)
     app.jinja_env.trim_blocks = True
