@@ -119,14 +119,10 @@ def _client(url, logins, answers, stop, records_out, failures_out):
             while not stop.is_set():
                 if assignment is None:
                     raise RuntimeError("the bench project ran out of tasks")
-                form = {"csrf_token": phone.token, "answer": answers[n % len(answers)],
-                        "seconds": "4"}
-                started = time.perf_counter()
-                status, text = phone.send("POST", f"/answers/{assignment}", form, htmx=True)
-                finished = time.perf_counter()
-                found = load.NEXT.search(text) if status == 200 else None
-                records.append((finished, finished - started, found is not None))
-                assignment = int(found.group(1)) if found else phone.next_id()
+                finished, took, _status, _text, following = phone.answer(
+                    assignment, answers[n % len(answers)])
+                records.append((finished, took, following is not None))
+                assignment = following or phone.next_id()
                 n += 1
         except Exception as error:  # noqa: BLE001 - reported and fails the run
             failures.append(repr(error))
