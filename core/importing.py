@@ -19,7 +19,7 @@ from .errors import Conflict, Invalid, NotFound
 from .media import prepare_image
 from .projects import YES_NO, add_media, labels
 
-# Limits (README "Importing tasks" says them to supervisors).
+# Limits (docs/supervisors.md, "Importing tasks", says them to supervisors).
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the file as uploaded or given to the command
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # everything a zip holds, once expanded
 MAX_PICTURE_BYTES = 10 * 1024 * 1024  # one picture in a zip, before it is shrunk

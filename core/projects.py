@@ -202,7 +202,7 @@ def _labels(raw) -> list[dict]:
 def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, dict]:
     """Check a project's fields, for a new project or (`project`) an edit of one.
 
-    `data` is shaped like the project file (README): pay as `pay_paise` (int) or `pay`
+    `data` is shaped like a project file (docs/supervisors.md): pay as `pay_paise` (int) or `pay`
     (rupees typed, "0.50"), the check-task share as `gold_share` (0-1) or `gold_percent`
     (0-100); missing optional fields take DEFAULTS (on an edit: the project's own).
     Returns (clean values, errors {field: Invalid}); nothing is written.
@@ -424,7 +424,7 @@ SYSTEM = {"id": None, "role": "admin", "centre_id": None}
 
 
 def save_project_file(db, data: dict, update: bool = False) -> tuple[dict, bool]:
-    """A project file (README's format) saved: created, or with `update` applied to the
+    """A project file (docs/supervisors.md) saved: created, or with `update` applied to the
     project of the same slug (fields left out keep their values). Returns (project,
     created). Raises Invalid("form", errors=...) as save_project does; a file may not
     move a project to another centre."""

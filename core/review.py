@@ -1,7 +1,7 @@
 """Reviewing answers: the queue, accept and reject, bulk accept, automatic acceptance
 after the review window, appeals, and what she sees of it.
 
-The rule (README "Review"): an answer that agrees with a confident majority is accepted
+The rule (docs/supervisors.md): an answer that agrees with a confident majority is accepted
 when its task settles (core.quality.settle_task); a check-task answer is accepted when
 right and rejected when wrong, at once; every other answer waits here for a supervisor,
 and is accepted automatically once the project's review window has passed. Only

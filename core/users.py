@@ -1,6 +1,6 @@
 """Accounts, centres, languages, PIN and password rules, and login throttling.
 
-Throttling (README, Security) counts failed logins in SQLite, so every worker sees them:
+Throttling (docs/security.md) counts failed logins in SQLite, so every worker sees them:
 - 5 failures for one login from one address (or, at a device she has logged in on before,
   from that device) in 15 minutes lock that pair for 15 minutes; a stranger elsewhere
   cannot lock her at her own phone.

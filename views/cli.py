@@ -180,7 +180,7 @@ def export(slug, fmt, out):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--update", is_flag=True, help="Change the project of the same slug if it exists.")
 def create_project(path, update):
-    """Create a project from a JSON file (format in README.md), or refuse it whole,
+    """Create a project from a JSON file (format in docs/supervisors.md), or refuse it whole,
     naming each wrong field. With --update, a project of the same slug takes the file's
     values (a centre keeps its project files under version control)."""
     from .web import message  # the same sentences as the web form, in English
