@@ -8,7 +8,8 @@ from PIL import Image, ImageDraw
 
 from . import demo_data as data
 from . import payment_details, projects, qualifications, quizzes, review, tasks, users
-from .db import IST, one, stamp, utcnow, write
+from .clock import IST, stamp, utcnow
+from .db import one, write
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre

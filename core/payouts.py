@@ -13,7 +13,8 @@ import re
 
 from . import audit
 from .exporting import safe_cell
-from .db import IST, one, stamp, utcnow, write
+from .clock import IST, stamp, utcnow
+from .db import one, write
 from .errors import Conflict, Invalid, NotFound
 
 MAX_DAYS = 62  # a payout covers a week, a fortnight or a month; never more

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from core import db as coredb
-from core import payment_details, payouts
+from core import clock, payment_details, payouts
 from core.errors import Conflict, Invalid, NotFound
 from payout_helpers import NOW, PERIOD, answers, paid_to, review, value
 
@@ -451,7 +451,7 @@ def test_each_answer_is_paid_at_the_pay_of_its_moment_through_the_real_task_loop
     for n, pay in enumerate((40, 40, 55, 55, 7, 1000)):
         db.execute("UPDATE projects SET pay_paise = ? WHERE id = ?", (pay, project["id"]))
         fresh = coredb.one(db, "SELECT * FROM projects WHERE id = ?", (project["id"],))
-        at = coredb.parse_stamp("2026-11-24 05:00:00").replace(minute=n)
+        at = clock.parse_stamp("2026-11-24 05:00:00").replace(minute=n)
         assignment = tasks.claim_next(db, kavitha["id"], fresh, now=at)
         ids.append(tasks.record_answer(db, assignment["id"], kavitha["id"], "pos", now=at)["id"])
     review(db, ids)

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import exporting, importing, projects, quizzes, taskdata, users
+from core import exporting, importing, migrations, projects, quizzes, taskdata, users
 from core.errors import Invalid, Refused
 
 
@@ -22,7 +22,7 @@ def _db():
 def init_db():
     """Create the database or apply pending migrations."""
     database = _db()
-    coredb.migrate(database)
+    migrations.migrate(database)
     click.echo(f"Database ready: {current_app.config['VELAI_DB']}")
 
 
@@ -32,7 +32,7 @@ def init_db():
 def seed_demo(if_empty):
     """Load the demo centres, accounts, projects and tasks."""
     database = _db()
-    coredb.migrate(database)
+    migrations.migrate(database)
     if if_empty and database["users"].count:
         click.echo("Database has users already; demo not loaded.")
         return
@@ -59,7 +59,7 @@ def seed_demo(if_empty):
 def create_user(login, password, role, name, lang, centre, qualified_for):
     """Create an account."""
     database = _db()
-    coredb.migrate(database)
+    migrations.migrate(database)
     try:
         targets = quizzes.projects_to_qualify(database, centre, qualified_for, role)
         user = users.create_user(database, login=login, password=password, role=role, name=name,
@@ -193,7 +193,7 @@ def create_project(path, update):
     if not isinstance(data, dict):
         raise click.ClickException("not saved: the file must hold one JSON object {...}")
     database = _db()
-    coredb.migrate(database)
+    migrations.migrate(database)
     try:
         project, created = projects.save_project_file(database, data, update)
     except Invalid as refusal:
