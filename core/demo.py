@@ -177,7 +177,8 @@ LAST_WEEK = {
 def _last_week(db, now=None) -> None:
     """Answers given last week (Tuesday to Friday, India time), most of them accepted, on
     each project's last tasks (the first ones stay fresh for today's work)."""
-    from .payouts import last_week, set_min_wage
+    from .payouts import last_week
+    from .wages import set_min_wage
 
     admin = one(db, "SELECT * FROM users WHERE login = 'admin'")
     for code, wage in (("KRR", "60"), ("STP", "45")):  # ₹ an hour: fair pay has a bar

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
     url_for
 from flask_babel import lazy_gettext as _l
 
-from core import audit, payment_details, payouts
+from core import audit, payment_details, payouts, wages
 from core import db as coredb
 from core.errors import NotFound, Refused
 
@@ -234,7 +234,7 @@ def fair_pay(error=None, status=200):
     """Supervisor: effective pay per hour by annotator and project, against the minimum."""
     db = get_db()
     page = _page()
-    report = payouts.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
+    report = wages.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
     return render_template("payouts/fair_pay.html", report=report, page=page, error=error,
                            centres=payouts.centres(db) if g.user["role"] == "admin" else []
                            ), status
@@ -246,7 +246,7 @@ def min_wage():
     """Supervisor or admin: set the centre's minimum wage per hour (audited)."""
     centre = request.form.get("centre", type=int)
     try:
-        payouts.set_min_wage(get_db(), g.user, request.form.get("min_wage"), centre)
+        wages.set_min_wage(get_db(), g.user, request.form.get("min_wage"), centre)
     except NotFound:
         raise
     except Refused as refusal:
