@@ -123,6 +123,11 @@ def list_payouts(db, actor: dict, page: int = 1, per_page: int = 15):
     return payouts, len(rows) > per_page
 
 
+def active_user(db, login: str) -> dict | None:
+    """The active account called `login`: who takes a payout file from the command line."""
+    return one(db, "SELECT * FROM users WHERE login = ? AND active = 1", (login,))
+
+
 def centres(db) -> list[dict]:
     return list(db.query("SELECT * FROM centres ORDER BY name"))
 
