@@ -24,11 +24,6 @@ RUPEES = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
 
 # -- money and periods ---------------------------------------------------------------
 
-def rupees(paise: int) -> str:
-    """123.50 from 12350: by integer arithmetic, never a float."""
-    return f"{paise // 100}.{paise % 100:02d}"
-
-
 def parse_rupees(text, field: str) -> int:
     """Paise from what a person typed ("120", "120.5", "120.50"); Invalid otherwise."""
     found = RUPEES.match((text or "").strip().replace(",", ""))

@@ -4,8 +4,8 @@ Review is another module's work (#8); here review_state is set by SQL, as the co
 between the two says: 'accepted' answers earn their assignments.pay_paise."""
 import datetime as dt
 
-from core import db as coredb
 from core import clock, payment_details
+from core import db as coredb
 
 LAST_WEEK_WED = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.timezone.utc)  # Wed, IST 11:30
 NOW = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.timezone.utc)  # Tue after that week

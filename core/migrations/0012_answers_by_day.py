@@ -1,7 +1,6 @@
 """Her day's answers and earnings, kept by the database (#10)."""
 from sqlite_utils import Database
 
-
 # An answer's part in her day's figures (answers_by_day): one if submitted, and its pay
 # while accepted or pending, on India's day of submitted_at.
 _DAY_OF = "date({row}.submitted_at, '+330 minutes')"
