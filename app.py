@@ -9,7 +9,8 @@ from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-DEV_SECRET = "dev-only-secret"
+import commands
+from views.secret import DEV_SECRET
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -53,9 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     sys.setswitchinterval(app.config["SWITCH_INTERVAL"])
 
-    from views import (appeal, assets, auth, cli, gold, health, payouts, people,
-                       projects_admin, pwa, quiz, quiz_admin, review, supervisor, taskdata, web,
-                       work)
+    from views import (appeal, assets, auth, gold, health, payouts, people, projects_admin,
+                       pwa, quiz, quiz_admin, review, supervisor, taskdata, web, work)
 
     Babel(app, locale_selector=web.select_locale, timezone_selector=lambda: "Asia/Kolkata")
     CSRFProtect(app)
@@ -66,7 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (auth, work, supervisor, people, projects_admin, taskdata, health, pwa,
                    payouts, gold, quiz, quiz_admin, review, appeal):
         app.register_blueprint(module.bp)
-    cli.init_app(app)
+    commands.init_app(app)
     if app.config["PROXY_COUNT"]:
         proxies = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

@@ -35,9 +35,9 @@ def _project(db):
 
 def _import(path, out):
     from core import db as coredb
-    from core import importing
+    from core import importing, migrations
     db = coredb.connect(path)
-    coredb.migrate(db)
+    migrations.migrate(db)
     project = _project(db)
     data = ("id,text,gold\n" + "".join(
         f"c-{i},இந்தக் கடையில் சேவை நன்றாக இருந்தது; விலையும் குறைவு {i},"
@@ -105,8 +105,9 @@ def _export(path, fmt, out):
 
 def _prepare_export(path, out):
     from core import db as coredb
+    from core import migrations
     db = coredb.connect(path)
-    coredb.migrate(db)
+    migrations.migrate(db)
     _answers(db, _project(db))
     out.put(None)
 

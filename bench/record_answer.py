@@ -5,7 +5,7 @@ import tempfile
 import timeit
 
 from core import db as coredb
-from core import projects, tasks, users
+from core import migrations, projects, tasks, users
 
 CYCLES = 3000
 
@@ -13,7 +13,7 @@ CYCLES = 3000
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = coredb.connect(f"{tmp}/bench.db")
-        coredb.migrate(db)
+        migrations.migrate(db)
         centre = users.get_centre(db, "BNC", "Bench", create=True)
         project = projects.create_project(
             db, centre_id=centre["id"], slug="bench", task_type="single_choice",

@@ -1,7 +1,7 @@
 """The audit log: every money or role change is written here, in the same transaction."""
 import json
 
-from .db import parse_stamp, stamp, utcnow
+from .clock import parse_stamp, stamp, utcnow
 
 
 def record(db, actor_id, action: str, subject: str, **detail) -> int:

@@ -8,7 +8,8 @@ from PIL import Image, ImageDraw
 
 from . import demo_data as data
 from . import payment_details, projects, qualifications, quizzes, review, tasks, users
-from .db import IST, one, stamp, utcnow, write
+from .clock import IST, stamp, utcnow
+from .db import one, write
 from .media import prepare_image
 
 ACCOUNTS = [  # login, secret, role, name, lang, centre
@@ -176,7 +177,8 @@ LAST_WEEK = {
 def _last_week(db, now=None) -> None:
     """Answers given last week (Tuesday to Friday, India time), most of them accepted, on
     each project's last tasks (the first ones stay fresh for today's work)."""
-    from .payouts import last_week, set_min_wage
+    from .payouts import last_week
+    from .wages import set_min_wage
 
     admin = one(db, "SELECT * FROM users WHERE login = 'admin'")
     for code, wage in (("KRR", "60"), ("STP", "45")):  # ₹ an hour: fair pay has a bar

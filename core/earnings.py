@@ -1,7 +1,8 @@
 """What an annotator has earned: today, per day and in total (money in integer paise)."""
 import datetime as dt
 
-from .db import india_day, one
+from .clock import india_day
+from .db import one
 
 _SUMS = """
 count(*) AS answers,

@@ -9,7 +9,8 @@ import datetime as dt
 import math
 
 from . import audit, projects, qualifications
-from .db import one, stamp, utcnow, write
+from .clock import stamp, utcnow
+from .db import one, write
 from .errors import NotFound
 
 PAUSE_REASON = "gold"  # qualifications.reason of an automatic pause

@@ -14,7 +14,8 @@ import zipfile
 import zlib
 
 from . import audit
-from .db import one, parse_stamp, stamp, utcnow, write
+from .clock import parse_stamp, stamp, utcnow
+from .db import one, write
 from .errors import Conflict, Invalid, NotFound
 from .media import prepare_image
 from .projects import YES_NO, add_media, labels

@@ -2,7 +2,8 @@
 still free for her, so that what she typed is not thrown away (#6 item 8)."""
 import datetime as dt
 
-from .db import one, parse_stamp, stamp, utcnow, write
+from .clock import parse_stamp, stamp, utcnow
+from .db import one, write
 from .projects import WORKER_PROJECTS
 from .tasks import get_assignment
 

@@ -8,7 +8,8 @@ everywhere except the payout file.
 import re
 
 from . import audit
-from .db import one, parse_stamp, stamp, utcnow, write
+from .clock import parse_stamp, stamp, utcnow
+from .db import one, write
 from .errors import Invalid, NotFound
 
 UPI = re.compile(r"^[a-z0-9][a-z0-9._-]{1,255}@[a-z][a-z0-9]{1,63}$")

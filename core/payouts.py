@@ -1,4 +1,5 @@
 """Payout runs: draft a centre's week, preview, a second person approves, mark paid.
+The bank's files are laid out by core.payout_files; fair pay is core.wages.
 
 Money is integer paise from end to end. The database holds the rules (migration
 0009_payouts): an answer is in at most one live payout, an approved payout and its
@@ -6,36 +7,22 @@ lines and items never change, the drafter is not the approver, and the totals mu
 add up when a payout is approved. This module only writes what those rules allow,
 each change with its audit entry in the same transaction.
 """
-import csv
 import datetime as dt
-import io
 import re
 
-from . import audit
-from .exporting import safe_cell
-from .db import IST, one, stamp, utcnow, write
+from . import audit, payout_files
+from .clock import IST, stamp, utcnow
+from .db import one, write
 from .errors import Conflict, Invalid, NotFound
 
 MAX_DAYS = 62  # a payout covers a week, a fortnight or a month; never more
 MAX_BONUS_PAISE = 10_000_00  # ₹10,000: beyond that a typo, not a bonus
 MAX_TEXT = 200
-IMPS_LIMIT_PAISE = 5_00_000_00  # IMPS carries up to ₹5 lakh; above that, NEFT
-FILE_COLUMNS = ("account_type", "name", "account_number", "ifsc", "upi_id", "amount", "mode",
-                "purpose", "narration", "reference")
-RESULT_COLUMNS = ("reference", "status", "utr", "failure_reason")
-PAID_WORDS = {"paid", "processed", "success", "successful", "completed"}
-FAILED_WORDS = {"failed", "failure", "rejected", "reversed", "cancelled"}
-REFERENCE = re.compile(r"^VELAI-(\d{1,18})-(\d{1,18})$")
 UTR = re.compile(r"^[A-Za-z0-9]{6,30}$")
 RUPEES = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
 
 
 # -- money and periods ---------------------------------------------------------------
-
-def rupees(paise: int) -> str:
-    """123.50 from 12350: by integer arithmetic, never a float."""
-    return f"{paise // 100}.{paise % 100:02d}"
-
 
 def parse_rupees(text, field: str) -> int:
     """Paise from what a person typed ("120", "120.5", "120.50"); Invalid otherwise."""
@@ -110,8 +97,8 @@ def _state(payout: dict) -> str:
     return "part_paid" if settled else "approved"
 
 
-def _centre_for(db, actor: dict, centre_id) -> int:
-    """The centre a supervisor works in; an admin names one."""
+def centre_for(db, actor: dict, centre_id) -> int:
+    """The centre a supervisor works in; an admin names one. NotFound otherwise."""
     if actor["role"] == "supervisor":
         return actor["centre_id"]
     if actor["role"] == "admin" and centre_id and one(
@@ -129,6 +116,11 @@ def list_payouts(db, actor: dict, page: int = 1, per_page: int = 15):
         {"centre": centre, "limit": per_page + 1, "offset": (page - 1) * per_page}))
     payouts = [get_payout_or_404(db, row["id"], actor) for row in rows[:per_page]]
     return payouts, len(rows) > per_page
+
+
+def active_user(db, login: str) -> dict | None:
+    """The active account called `login`: who takes a payout file from the command line."""
+    return one(db, "SELECT * FROM users WHERE login = ? AND active = 1", (login,))
 
 
 def centres(db) -> list[dict]:
@@ -167,7 +159,7 @@ def draft(db, actor: dict, start, end, centre_id=None, now=None) -> int:
     now = now or utcnow()
     first, last = parse_period(start, end, now)
     with write(db):
-        centre = _centre_for(db, actor, centre_id)
+        centre = centre_for(db, actor, centre_id)
         answers = list(db.query(_PAYABLE, {"centre": centre, "end": _end_stamp(last)}))
         by_user: dict[int, list[dict]] = {}
         for answer in answers:
@@ -377,28 +369,20 @@ def mark_failed(db, payout_id: int, line_id: int, actor: dict, reason, now=None)
         _record(db, actor, payout_id, line_id, "failed", reason=reason, now=now)
 
 
-def import_results(db, payout_id: int, actor: dict, text: str, now=None) -> dict:
-    """The bank's result file (CSV: reference, status, utr, failure_reason), all or
-    nothing: any bad row refuses the whole file, naming its line."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    header = [cell.strip().lower() for cell in rows[0]] if rows else []
-    if tuple(header[:4]) != RESULT_COLUMNS:
-        raise Invalid("bad_results_header")
+def import_results(db, payout_id: int, actor: dict, text: str, now=None,
+                   fmt: str | None = None) -> dict:
+    """The bank's result file, in the payout file's format (see core.payout_files), all
+    or nothing: any bad row refuses the whole file, naming its line."""
     results = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        row = [cell.strip() for cell in row] + [""] * 4
-        found = REFERENCE.match(row[0])
-        status = row[1].lower()
-        if not found or int(found.group(1)) != payout_id:
-            raise Invalid("bad_results_line", line=number)
-        if status in PAID_WORDS and UTR.match(row[2]):
-            results.append((number, int(found.group(2)), "paid", row[2], ""))
-        elif status in FAILED_WORDS and 0 < len(row[3]) <= MAX_TEXT:
-            results.append((number, int(found.group(2)), "failed", "", row[3]))
+    for row in payout_files.get(fmt).read_results(text):
+        if row["payout_id"] != payout_id:
+            raise Invalid("bad_results_line", line=row["line"])
+        if row["status"] == "paid" and UTR.match(row["utr"]):
+            results.append((row["line"], row["line_id"], "paid", row["utr"], ""))
+        elif row["status"] == "failed" and 0 < len(row["reason"]) <= MAX_TEXT:
+            results.append((row["line"], row["line_id"], "failed", "", row["reason"]))
         else:
-            raise Invalid("bad_results_line", line=number)
+            raise Invalid("bad_results_line", line=row["line"])
     if not results:
         raise Invalid("bad_results_header")
     counts = {"paid": 0, "failed": 0}
@@ -414,10 +398,11 @@ def import_results(db, payout_id: int, actor: dict, text: str, now=None) -> dict
     return counts
 
 
-def payout_file(db, payout_id: int, actor: dict) -> tuple[str, str]:
-    """The bulk-payout CSV for the accounts team (full account numbers: the one place
-    they appear), for an approved payout's lines not yet settled; audit-logged.
-    Returns (file name, text)."""
+def payout_file(db, payout_id: int, actor: dict, fmt: str | None = None) -> tuple[str, str]:
+    """The bulk-payout file for the accounts team (full account numbers: the one place
+    they appear), for an approved payout's lines not yet settled, in the format `fmt`
+    (core.payout_files; the default when None); audit-logged. Returns (file name, text)."""
+    layout = payout_files.get(fmt)
     with write(db):
         payout = _approved_for(db, payout_id, actor)
         rows = list(db.query(
@@ -428,23 +413,7 @@ def payout_file(db, payout_id: int, actor: dict) -> tuple[str, str]:
             " WHERE r.line_id = l.id) ORDER BY l.id", (payout_id,)))
         audit.record(db, actor["id"], "payout.file", f"payout:{payout_id}", lines=len(rows),
                      total_paise=sum(row["amount_paise"] for row in rows))
-    start, end = payout["period_start"], payout["period_end"]
-    narration = f"Velai pay {start:%d%b}-{end:%d%b%Y}"
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FILE_COLUMNS)
-    for row in rows:
-        if row["kind"] == "vpa":
-            account = ("vpa", "", "", row["upi_id"], "UPI")
-        else:
-            mode = "IMPS" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "NEFT"
-            account = ("bank_account", row["account_number"], row["ifsc"], "", mode)
-        # a name is typed by people: one like "=HYPERLINK(...)" must stay text in a sheet
-        writer.writerow((account[0], safe_cell(row["name"]), account[1], account[2],
-                         safe_cell(account[3]),
-                         rupees(row["amount_paise"]), account[4], "payout", narration,
-                         f"VELAI-{payout_id}-{row['id']}"))
-    return f"velai-payout-{payout_id}-{start}-{end}.csv", out.getvalue()
+    return layout.write(payout, rows)
 
 
 # -- what she sees -----------------------------------------------------------------------
@@ -491,56 +460,6 @@ def her_lines(db, user_id: int, page: int = 1, per_page: int = 5):
         for key in ("period_start", "period_end"):
             row[key] = dt.date.fromisoformat(row[key])
     return rows[:per_page], len(rows) > per_page
-
-
-# -- fair pay ----------------------------------------------------------------------------
-
-def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
-             per_page: int = 20, now=None) -> dict:
-    """Effective pay per hour, from the seconds spent on each answer, per annotator and
-    project over the last `days`; flagged when under the centre's minimum wage.
-
-    Earned: answers not rejected, at each one's pay; time: every answer she gave."""
-    page = min(max(page, 1), 10**9)
-    centre = one(db, "SELECT * FROM centres WHERE id = ?", (_centre_for(db, actor, centre_id),))
-    since = stamp((now or utcnow()) - dt.timedelta(days=days))
-    select = """
-        SELECT p.id AS project_id, p.name_en, p.name_ta, p.name_hi, p.pay_paise,
-               count(*) AS answers, coalesce(sum(a.seconds_spent), 0) AS seconds,
-               coalesce(sum(CASE WHEN a.review_state <> 'rejected' THEN a.pay_paise END), 0)
-                 AS earned_paise {extra}
-        FROM assignments a JOIN projects p ON p.id = a.project_id {join}
-        WHERE p.centre_id = :centre AND a.state = 'submitted' AND a.submitted_at >= :since
-        GROUP BY {group} ORDER BY {order} LIMIT :limit OFFSET :offset"""
-    params = {"centre": centre["id"], "since": since}
-    project_rows = list(db.query(select.format(extra="", join="", group="p.id",
-                                               order="p.id"),
-                                 {**params, "limit": 100, "offset": 0}))
-    people = list(db.query(select.format(
-        extra=", u.id AS user_id, u.name", join="JOIN users u ON u.id = a.user_id",
-        group="u.id, p.id", order="u.name, u.id, p.id"),
-        {**params, "limit": per_page + 1, "offset": (page - 1) * per_page}))
-    minimum = centre["min_wage_paise_per_hour"]
-    for row in project_rows + people:
-        row["per_hour_paise"] = row["earned_paise"] * 3600 // row["seconds"] \
-            if row["seconds"] else None
-        row["below"] = bool(minimum and row["per_hour_paise"] is not None
-                            and row["per_hour_paise"] < minimum)
-    return {"centre": centre, "projects": project_rows, "people": people[:per_page],
-            "more": len(people) > per_page, "days": days}
-
-
-def set_min_wage(db, actor: dict, amount, centre_id=None) -> None:
-    """The centre's minimum wage per hour (₹, with paise), audited; 0 means none set."""
-    paise = parse_rupees(amount, "min_wage")
-    with write(db):
-        centre_id = _centre_for(db, actor, centre_id)
-        before = one(db, "SELECT min_wage_paise_per_hour AS p FROM centres WHERE id = ?",
-                     (centre_id,))["p"]
-        db.execute("UPDATE centres SET min_wage_paise_per_hour = ? WHERE id = ?",
-                   (paise, centre_id))
-        audit.record(db, actor["id"], "centre.min_wage", f"centre:{centre_id}",
-                     paise_per_hour=paise, was=before)
 
 
 def check_all(db) -> list[str]:

@@ -15,7 +15,8 @@ import unicodedata
 from werkzeug.security import generate_password_hash
 
 from . import audit, projects, qualifications, sessions, users
-from .db import is_id, ist_day_start, one, stamp, utcnow, write
+from .clock import ist_day_start, stamp, utcnow
+from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
 
 PAGE_SIZE = 20

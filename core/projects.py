@@ -8,7 +8,8 @@ import re
 from decimal import Decimal
 
 from . import audit
-from .db import is_id, ist_day_start, one, rows as all_rows, stamp, utcnow, write
+from .clock import ist_day_start, stamp, utcnow
+from .db import is_id, one, rows as all_rows, write
 from .errors import Invalid, NotFound
 
 TASK_TYPES = ("single_choice", "yes_no", "free_text")

@@ -5,7 +5,8 @@ and trainee for a project whose quiz is on (core.quizzes; no 'trainee' rows are 
 for that); a pass writes 'qualified'. Every change is audited.
 """
 from . import audit
-from .db import one, stamp, utcnow, write
+from .clock import stamp, utcnow
+from .db import one, write
 
 STATUSES = ("trainee", "qualified", "paused")
 

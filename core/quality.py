@@ -9,7 +9,8 @@ import statistics
 import unicodedata
 from collections import Counter, defaultdict
 
-from .db import IST, rows as all_rows, stamp, utcnow
+from .clock import IST, stamp, utcnow
+from .db import rows as all_rows
 
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 

@@ -14,7 +14,8 @@ import random
 import unicodedata
 
 from . import audit, qualifications
-from .db import one, parse_stamp, stamp, utcnow, write
+from .clock import parse_stamp, stamp, utcnow
+from .db import one, write
 from .errors import Invalid, NotFound
 from .projects import YES_NO, add_media, labels
 

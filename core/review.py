@@ -10,7 +10,8 @@ review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 import datetime as dt
 
 from . import audit, quality
-from .db import one, parse_stamp, stamp, utcnow, write
+from .clock import parse_stamp, stamp, utcnow
+from .db import one, write
 from .errors import Conflict, Invalid, NotFound
 from .quality import normalise
 

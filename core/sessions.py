@@ -3,7 +3,8 @@ whether it still works. Logout, a PIN change and a deactivation end sessions."""
 import datetime as dt
 import secrets
 
-from .db import one, stamp, utcnow
+from .clock import stamp, utcnow
+from .db import one
 
 IDLE = dt.timedelta(days=14)  # unused this long, a session ends (as the cookie's lifetime)
 TOUCH_EVERY = dt.timedelta(days=1)  # last_seen is written at most this often: no write per task

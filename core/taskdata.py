@@ -4,7 +4,8 @@ import datetime as dt
 import unicodedata
 
 from . import audit
-from .db import one, stamp, utcnow, write
+from .clock import stamp, utcnow
+from .db import one, write
 from .errors import Invalid, NotFound
 from .importing import MAX_TEXT_CHARS
 

@@ -5,7 +5,8 @@ import unicodedata
 
 from . import gold as check_tasks
 from . import quality
-from .db import is_id, one, parse_stamp, stamp, utcnow, write
+from .clock import parse_stamp, stamp, utcnow
+from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
 from .projects import WORKER_PROJECTS, YES_NO, check_open_to, labels
 

@@ -11,7 +11,8 @@ import threading
 import time
 from collections import Counter
 
-from .db import india_day, one, write
+from .clock import india_day
+from .db import one, write
 
 _UPSERT = ("INSERT INTO traffic (user_id, day, bytes) VALUES (?, ?, ?)"
            " ON CONFLICT (user_id, day) DO UPDATE SET bytes = bytes + excluded.bytes")

@@ -16,7 +16,8 @@ import re
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit, sessions
-from .db import one, parse_stamp, stamp, utcnow, write
+from .clock import parse_stamp, stamp, utcnow
+from .db import one, write
 from .errors import Invalid
 
 ROLES = ("annotator", "supervisor", "admin")

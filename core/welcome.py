@@ -1,5 +1,5 @@
 """The first-day welcome: shown once, remembered on her user row (#6 item 8)."""
-from .db import stamp, utcnow
+from .clock import stamp, utcnow
 
 
 def first_time(db, user: dict) -> bool:

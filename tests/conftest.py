@@ -5,7 +5,7 @@ import pytest
 
 from app import create_app
 from core import db as coredb
-from core import projects, users
+from core import migrations, projects, users
 
 CHEAP_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of logins
 PIN = "3917"  # annotators' default PIN (not among the commonest, which are refused)
@@ -21,7 +21,7 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 def app(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
                       "VELAI_DB": str(tmp_path / "velai.db"), "PASSWORD_HASH": CHEAP_HASH})
-    coredb.migrate(coredb.connect(app.config["VELAI_DB"]))
+    migrations.migrate(coredb.connect(app.config["VELAI_DB"]))
     return app
 
 

@@ -4,8 +4,8 @@ Review is another module's work (#8); here review_state is set by SQL, as the co
 between the two says: 'accepted' answers earn their assignments.pay_paise."""
 import datetime as dt
 
+from core import clock, payment_details
 from core import db as coredb
-from core import payment_details
 
 LAST_WEEK_WED = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.timezone.utc)  # Wed, IST 11:30
 NOW = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.timezone.utc)  # Tue after that week
@@ -20,14 +20,14 @@ def answers(db, user, project, n, pay_paise=None, at=LAST_WEEK_WED, review="acce
     with coredb.write(db):
         for i in range(n):
             task = db.execute("INSERT INTO tasks (project_id, payload_text, created_at)"
-                              " VALUES (?, ?, ?)", (project["id"], f"t{i}", coredb.stamp(at))
+                              " VALUES (?, ?, ?)", (project["id"], f"t{i}", clock.stamp(at))
                               ).lastrowid
             ids.append(db.execute(
                 "INSERT INTO assignments (task_id, user_id, project_id, state, claimed_at,"
                 " lease_expires_at, answer, submitted_at, seconds_spent, review_state,"
                 " pay_paise) VALUES (?, ?, ?, 'submitted', ?, ?, 'pos', ?, ?, ?, ?)",
-                (task, user["id"], project["id"], coredb.stamp(at), coredb.stamp(at),
-                 coredb.stamp(at), seconds, review, pay)).lastrowid)
+                (task, user["id"], project["id"], clock.stamp(at), clock.stamp(at),
+                 clock.stamp(at), seconds, review, pay)).lastrowid)
     return ids
 
 

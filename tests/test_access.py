@@ -13,7 +13,8 @@ import pytest
 
 from core import (importing, payment_details, payouts, projects, qualifications, quizzes,
                   review, tasks)
-from core.db import one, utcnow
+from core.clock import utcnow
+from core.db import one
 from tests import payout_helpers
 from tests.conftest import Visitor
 from tests.quiz_helpers import add_quiz

@@ -4,6 +4,7 @@ import pytest
 
 from app import create_app
 from core import db as coredb
+from core import migrations
 from core.db import one
 from tests.conftest import CHEAP_HASH, Visitor
 
@@ -14,7 +15,7 @@ PIN = "7391"
 def reusing_app(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "VELAI_DB_REUSE": True,
                       "VELAI_DB": str(tmp_path / "velai.db"), "PASSWORD_HASH": CHEAP_HASH})
-    coredb.migrate(coredb.connect(app.config["VELAI_DB"]))
+    migrations.migrate(coredb.connect(app.config["VELAI_DB"]))
     return app
 
 

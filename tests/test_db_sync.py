@@ -7,12 +7,13 @@ import threading
 import pytest
 
 from core import db as coredb
+from core import migrations
 
 
 @pytest.fixture
 def db(tmp_path):
     database = coredb.connect(tmp_path / "v.db")
-    coredb.migrate(database)
+    migrations.migrate(database)
     database.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
     yield database
     database.conn.close()

@@ -11,7 +11,8 @@ import time
 from bench.load import NEXT, Phone
 from core import db as coredb
 from core import projects, tasks, users
-from core.db import one, utcnow
+from core.clock import stamp, utcnow
+from core.db import one
 from tests import live
 from tests.conftest import CHEAP_HASH
 
@@ -176,7 +177,7 @@ def test_answers_acknowledged_before_sigkills_are_stored_once_and_leases_recover
                    " AND a.state = 'submitted')")["n"] == 0
     # Never more people on a task than it wants (its redundancy, or more after a tie:
     # tasks.wanted), answers and running leases together.
-    now = coredb.stamp(utcnow())
+    now = stamp(utcnow())
     assert one(db, "SELECT count(*) AS n FROM tasks t WHERE t.answers_count + (SELECT"
                    " count(*) FROM assignments a WHERE a.task_id = t.id AND a.state = 'active'"
                    " AND a.lease_expires_at > ?) > coalesce(t.wanted, ?)",

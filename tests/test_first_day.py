@@ -7,7 +7,8 @@ import pytest
 from PIL import Image
 
 from core import projects, tasks
-from core.db import one, stamp, utcnow
+from core.clock import stamp, utcnow
+from core.db import one
 from core.media import prepare_image
 
 

@@ -86,7 +86,7 @@ def _quiz(world, prompt="Plain prompt", explanation="Plain why", answers="pos",
 def _rejected(world, note="Plain note", appeal="Plain appeal"):
     """Her answer rejected with a note, and her appeal."""
     from core import review
-    from core.db import utcnow
+    from core.clock import utcnow
     from tests import payout_helpers
     project = world.project()
     [answer] = payout_helpers.answers(world.db, world.annotator, project, 1,

@@ -4,12 +4,15 @@ import io
 import multiprocessing
 import random
 import sqlite3
+import types
 
 import pytest
 
 from core import db as coredb
-from core import payment_details, payouts
+from core import clock, payment_details, payout_files, payouts, wages
 from core.errors import Conflict, Invalid, NotFound
+from core.payout_files import bulk_csv
+from core.projects import paise_to_rupees
 from payout_helpers import NOW, PERIOD, answers, paid_to, review, value
 
 
@@ -54,7 +57,7 @@ def test_totals_are_exact_to_the_paisa_across_projects_pay_changes_and_bonuses(
     bonuses = {}
     for line in lines[:5]:
         bonus = rng.randint(1, 99999)
-        payouts.set_bonus(db, payout_id, line["id"], centre["meena"], payouts.rupees(bonus),
+        payouts.set_bonus(db, payout_id, line["id"], centre["meena"], paise_to_rupees(bonus),
                           "Good accuracy")
         bonuses[line["user_id"]] = bonus
     payouts.approve(db, payout_id, centre["anitha"], now=NOW)
@@ -374,7 +377,7 @@ def test_the_payout_file_has_the_bulk_upload_columns_and_exact_amounts(db, centr
     assert name == f"velai-payout-{payout_id}-2026-11-23-2026-11-29.csv"
     assert text.encode("utf-8").decode("ascii") and "\r\n" in text
     rows = list(csv.reader(io.StringIO(text)))
-    assert tuple(rows[0]) == payouts.FILE_COLUMNS
+    assert tuple(rows[0]) == bulk_csv.COLUMNS
     by_type = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
     assert by_type["vpa"]["upi_id"] == "kavitha.m@okaxis" and by_type["vpa"]["mode"] == "UPI"
     assert by_type["vpa"]["amount"] == "37.02" and by_type["vpa"]["account_number"] == ""
@@ -386,10 +389,44 @@ def test_the_payout_file_has_the_bulk_upload_columns_and_exact_amounts(db, centr
     assert value(db, "SELECT count(*) FROM audit_log WHERE action = 'payout.file'") == 1
 
 
+def test_the_bulk_csv_is_the_default_payout_file_format():
+    assert list(payout_files.FORMATS) == ["bulk_csv"] and payout_files.DEFAULT == "bulk_csv"
+    assert payout_files.get() is bulk_csv is payout_files.get("bulk_csv")
+    with pytest.raises(KeyError):
+        payout_files.get("nope")
+
+
+def test_another_providers_format_is_one_module_in_the_registry(db, centre, monkeypatch):
+    """The seam: a format lays out the file and reads the results; the payout rules (which
+    lines, who may, what a result may say, the audit) stay the same for every format."""
+    answers(db, centre["kavitha"], centre["project"], 2, pay_paise=150)
+    payout_id = _draft(db, centre)
+    payouts.approve(db, payout_id, centre["anitha"], now=NOW)
+    line_id = value(db, "SELECT id FROM payout_lines WHERE payout_id = ?", (payout_id,))
+    other = types.SimpleNamespace(
+        NAME="other",
+        write=lambda payout, lines: (
+            f"p{payout['id']}.txt", "".join(f"{row['id']}|{row['amount_paise']}\n" for row in lines)),
+        read_results=lambda text: [
+            {"line": n, "payout_id": payout_id, "line_id": int(line), "status": status,
+             "utr": utr, "reason": ""}
+            for n, (line, status, utr) in enumerate(
+                (row.split("|") for row in text.split()), start=1)])
+    monkeypatch.setitem(payout_files.FORMATS, "other", other)
+    assert payouts.payout_file(db, payout_id, centre["meena"], fmt="other") == \
+        (f"p{payout_id}.txt", f"{line_id}|300\n")
+    assert value(db, "SELECT count(*) FROM audit_log WHERE action = 'payout.file'") == 1
+    with pytest.raises(Invalid) as refused:  # the UTR rule holds whatever the layout
+        payouts.import_results(db, payout_id, centre["meena"], f"{line_id}|paid|x", fmt="other")
+    assert refused.value.detail == {"line": 1}
+    assert payouts.import_results(db, payout_id, centre["meena"], f"{line_id}|paid|UTR1234567",
+                                  fmt="other") == {"paid": 1, "failed": 0}
+
+
 @pytest.mark.parametrize("paise,text", [(0, "0.00"), (5, "0.05"), (12350, "123.50"),
                                         (10**12 + 1, "10000000000.01")])
 def test_rupees_are_written_from_integer_paise(paise, text):
-    assert payouts.rupees(paise) == text
+    assert paise_to_rupees(paise) == text  # as the payout file writes them
 
 
 def test_last_week_is_monday_to_sunday_in_india():
@@ -404,15 +441,15 @@ def test_fair_pay_warns_below_the_minimum_wage_and_the_wage_change_is_audited(
     slow = make_project(slug="slow", pay_paise=10)
     answers(db, centre["kavitha"], centre["project"], 60, seconds=30, at=NOW)  # ₹60/h
     answers(db, centre["kavitha"], slow, 10, seconds=60, at=NOW)  # ₹6/h
-    payouts.set_min_wage(db, centre["meena"], "50")
-    report = payouts.fair_pay(db, centre["meena"], now=NOW)
+    wages.set_min_wage(db, centre["meena"], "50")
+    report = wages.fair_pay(db, centre["meena"], now=NOW)
     rates = {p["project_id"]: (p["per_hour_paise"], p["below"]) for p in report["projects"]}
     assert rates == {centre["project"]["id"]: (6000, False), slow["id"]: (600, True)}
     assert [p["below"] for p in report["people"]] == [False, True]
     assert value(db, "SELECT detail FROM audit_log WHERE action = 'centre.min_wage'") == \
         '{"paise_per_hour": 5000, "was": 0}'
     with pytest.raises(Invalid):
-        payouts.set_min_wage(db, centre["meena"], "12.345")
+        wages.set_min_wage(db, centre["meena"], "12.345")
 
 
 def test_a_result_for_a_line_of_another_payout_names_its_line_and_saves_nothing(db, centre):
@@ -451,7 +488,7 @@ def test_each_answer_is_paid_at_the_pay_of_its_moment_through_the_real_task_loop
     for n, pay in enumerate((40, 40, 55, 55, 7, 1000)):
         db.execute("UPDATE projects SET pay_paise = ? WHERE id = ?", (pay, project["id"]))
         fresh = coredb.one(db, "SELECT * FROM projects WHERE id = ?", (project["id"],))
-        at = coredb.parse_stamp("2026-11-24 05:00:00").replace(minute=n)
+        at = clock.parse_stamp("2026-11-24 05:00:00").replace(minute=n)
         assignment = tasks.claim_next(db, kavitha["id"], fresh, now=at)
         ids.append(tasks.record_answer(db, assignment["id"], kavitha["id"], "pos", now=at)["id"])
     review(db, ids)

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from core import people, users
-from core.db import one, stamp
+from core.clock import stamp
+from core.db import one
 from core.errors import Conflict, Invalid, NotFound
 from tests.conftest import CHEAP_HASH, PIN
 

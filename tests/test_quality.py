@@ -6,7 +6,8 @@ import sqlite3
 import pytest
 
 from core import quality, tasks
-from core.db import one, stamp, utcnow
+from core.clock import stamp, utcnow
+from core.db import one
 
 
 def _answer(db, make_user, project, answer, now=None, centre="KRR"):

@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 
 from core import earnings, review, tasks
-from core.db import one, utcnow
+from core.clock import utcnow
+from core.db import one
 from core.errors import Conflict, Invalid, NotFound
 
 

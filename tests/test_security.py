@@ -6,7 +6,8 @@ import io
 import pytest
 
 from core import sessions, users
-from core.db import one, utcnow
+from core.clock import utcnow
+from core.db import one
 from core.errors import Invalid
 from tests.conftest import PASSWORD, PIN, Visitor
 

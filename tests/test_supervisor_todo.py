@@ -3,7 +3,7 @@ details to confirm, payouts she may approve, reported or held tasks; her centre 
 import re
 
 from core import payment_details, supervisor_todo
-from core.db import stamp, utcnow
+from core.clock import stamp, utcnow
 
 from tests.payout_helpers import answers
 

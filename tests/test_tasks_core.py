@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 
 from core import earnings, projects, tasks
-from core.db import one, utcnow
+from core.clock import utcnow
+from core.db import one
 from core.errors import Conflict, Invalid, NotFound
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_time, gettext as _, lazy_gettext as _l, ngettext
 
 from core import gold, lease, projects
-from core.db import parse_stamp
+from core.clock import parse_stamp
 
 from .web import MESSAGES, check_note, get_db, right_answer, role_required
 

@@ -1,11 +1,10 @@
 """Payouts: supervisors draft, approve and pay; annotators give their payment details;
 admins read the audit log. Thin: each view parses the request, calls core, renders."""
-import click
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, \
+from flask import Blueprint, g, make_response, redirect, render_template, request, \
     url_for
 from flask_babel import lazy_gettext as _l
 
-from core import audit, payment_details, payouts
+from core import audit, payment_details, payouts, wages
 from core import db as coredb
 from core.errors import NotFound, Refused
 
@@ -234,7 +233,7 @@ def fair_pay(error=None, status=200):
     """Supervisor: effective pay per hour by annotator and project, against the minimum."""
     db = get_db()
     page = _page()
-    report = payouts.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
+    report = wages.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
     return render_template("payouts/fair_pay.html", report=report, page=page, error=error,
                            centres=payouts.centres(db) if g.user["role"] == "admin" else []
                            ), status
@@ -246,7 +245,7 @@ def min_wage():
     """Supervisor or admin: set the centre's minimum wage per hour (audited)."""
     centre = request.form.get("centre", type=int)
     try:
-        payouts.set_min_wage(get_db(), g.user, request.form.get("min_wage"), centre)
+        wages.set_min_wage(get_db(), g.user, request.form.get("min_wage"), centre)
     except NotFound:
         raise
     except Refused as refusal:
@@ -288,35 +287,3 @@ def details():
             errors, status = _errors(refusal) or {"kind": message(refusal)}, refusal.status
     return render_template("payouts/details.html", current=payment_details.current(
         db, g.user["id"]), errors=errors, form=form, saved="saved" in request.args), status
-
-
-# -- commands: `flask --app app payouts file|check` ------------------------------------
-
-@bp.cli.command("file")
-@click.argument("payout_id", type=int)
-@click.argument("target", type=click.Path(dir_okay=False))
-@click.option("--by", "login", required=True, help="Login of the supervisor or admin taking it.")
-def file_command(payout_id, target, login):
-    """Write an approved payout's bulk-payout CSV to TARGET (audited under --by)."""
-    database = coredb.connect(current_app.config["VELAI_DB"])
-    actor = coredb.one(database, "SELECT * FROM users WHERE login = ? AND active = 1", (login,))
-    try:
-        if actor is None:
-            raise NotFound("not_found")
-        name, text = payouts.payout_file(database, payout_id, actor)
-    except Refused as refusal:
-        raise click.ClickException(f"no file: {refusal.code}") from None
-    with open(target, "wb") as out:
-        out.write(text.encode("utf-8"))
-    click.echo(f"Wrote {name}", err=True)
-
-
-@bp.cli.command("check")
-def check_command():
-    """Re-check every money rule over the whole ledger; exit 1 on any problem."""
-    problems = payouts.check_all(coredb.connect(current_app.config["VELAI_DB"]))
-    for problem in problems:
-        click.echo(problem, err=True)
-    if problems:
-        raise SystemExit(1)
-    click.echo("Payouts: every total adds up; no answer is in two payouts or paid twice.")

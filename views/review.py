@@ -3,7 +3,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, lazy_gettext as _l
 
 from core import quality, review
-from core.db import parse_stamp
+from core.clock import parse_stamp
 
 from .web import MESSAGES, get_db, htmx, id_arg, page_or_fragment, private_picture, \
     role_required, safe_next

@@ -4,7 +4,7 @@ from flask import (Blueprint, current_app, g, make_response, redirect, render_te
 from flask_babel import format_datetime, lazy_gettext as _l
 
 from core import people, projects, supervisor_todo
-from core.db import parse_stamp
+from core.clock import parse_stamp
 from core.errors import Conflict, Invalid, Refused
 
 from .web import MESSAGES, get_db, htmx, id_arg, message, page_or_fragment, role_required

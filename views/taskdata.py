@@ -11,7 +11,7 @@ from core import db as coredb
 from core import exporting, importing, projects, taskdata
 from core.errors import Invalid, Refused
 
-from .cli import export_secret
+from .secret import export_secret
 from .web import MESSAGES, get_db, message, private_picture, role_required
 
 bp = Blueprint("taskdata", __name__, url_prefix="/supervisor")

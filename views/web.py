@@ -22,7 +22,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from core import db as coredb
-from core import projects, sessions, traffic, users
+from core import clock, projects, sessions, traffic, users
 from core.errors import Refused
 
 htmx = HTMX()
@@ -112,7 +112,7 @@ def _load_user():
     if g.user:
         sessions.touch(get_db(), sid, g.user["session_seen"])
         # Renew the session cookie once a day, not on every task (see app.py).
-        day = coredb.india_day()
+        day = clock.india_day()
         if session.get("day") != day:
             session["day"] = day
 

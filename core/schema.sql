@@ -1,0 +1,473 @@
+CREATE TABLE answers_by_day (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            day TEXT NOT NULL,  -- India's day, YYYY-MM-DD
+            answers INTEGER NOT NULL,
+            earned_paise INTEGER NOT NULL,  -- pay of the answers not rejected
+            PRIMARY KEY (user_id, day)
+        ) WITHOUT ROWID;
+
+CREATE TABLE appeals (
+            id INTEGER PRIMARY KEY,
+            assignment_id INTEGER NOT NULL UNIQUE REFERENCES assignments(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            note TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            rejected_by INTEGER REFERENCES users(id),
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'upheld', 'overturned')),
+            decided_by INTEGER REFERENCES users(id),
+            decided_at TEXT,
+            decision_note TEXT
+        );
+
+CREATE TABLE assignments (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL REFERENCES tasks(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    state TEXT NOT NULL DEFAULT 'active'
+        CHECK (state IN ('active', 'submitted', 'skipped', 'reported')),
+    claimed_at TEXT NOT NULL,
+    lease_expires_at TEXT NOT NULL,
+    answer TEXT,
+    reason TEXT,
+    submitted_at TEXT,
+    seconds_spent INTEGER,
+    review_state TEXT CHECK (review_state IN ('pending', 'accepted', 'rejected')),
+    pay_paise INTEGER NOT NULL DEFAULT 0,
+    payout_id INTEGER REFERENCES payouts(id), reviewed_by INTEGER REFERENCES users(id), reviewed_at TEXT, reject_reason TEXT, review_note TEXT,
+    UNIQUE (task_id, user_id)
+);
+
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id INTEGER REFERENCES users(id),
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE centres (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL
+, min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0));
+
+CREATE TABLE gold_stats (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            answered INTEGER NOT NULL DEFAULT 0 CHECK (answered >= 0),
+            right_count INTEGER NOT NULL DEFAULT 0 CHECK (right_count BETWEEN 0 AND answered),
+            judged_answered INTEGER NOT NULL DEFAULT 0 CHECK (judged_answered >= 0),
+            judged_right INTEGER NOT NULL DEFAULT 0
+                CHECK (judged_right BETWEEN 0 AND judged_answered),
+            gold_slot INTEGER,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, project_id)
+        );
+
+CREATE TABLE labels (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    value TEXT NOT NULL,
+    text_en TEXT NOT NULL, text_ta TEXT NOT NULL DEFAULT '', text_hi TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL,
+    UNIQUE (project_id, value)
+);
+
+CREATE TABLE login_attempts (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    at TEXT NOT NULL,
+    ok INTEGER NOT NULL
+, device TEXT, known INTEGER NOT NULL DEFAULT 0);
+
+CREATE TABLE media (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    content_type TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+
+CREATE TABLE payment_details (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    kind TEXT NOT NULL CHECK (kind IN ('vpa', 'bank_account')),
+    upi_id TEXT,
+    account_number TEXT,
+    ifsc TEXT,
+    entered_by INTEGER NOT NULL REFERENCES users(id),
+    entered_at TEXT NOT NULL,
+    confirmed_by INTEGER REFERENCES users(id),
+    confirmed_at TEXT,
+    CHECK ((kind = 'vpa') = (upi_id IS NOT NULL AND account_number IS NULL AND ifsc IS NULL)),
+    CHECK ((kind = 'bank_account') = (account_number IS NOT NULL AND ifsc IS NOT NULL
+                                      AND upi_id IS NULL)),
+    CHECK (confirmed_by IS NULL OR confirmed_by <> user_id)
+);
+
+CREATE TABLE payout_items (
+    id INTEGER PRIMARY KEY,
+    payout_id INTEGER NOT NULL REFERENCES payouts(id),
+    line_id INTEGER NOT NULL REFERENCES payout_lines(id),
+    assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+    pay_paise INTEGER NOT NULL CHECK (pay_paise >= 0),
+    live INTEGER NOT NULL DEFAULT 1 CHECK (live IN (0, 1))
+);
+
+CREATE TABLE payout_lines (
+    id INTEGER PRIMARY KEY,
+    payout_id INTEGER NOT NULL REFERENCES payouts(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    payment_detail_id INTEGER NOT NULL REFERENCES payment_details(id),
+    answers INTEGER NOT NULL CHECK (answers > 0),
+    items_paise INTEGER NOT NULL CHECK (items_paise >= 0),
+    bonus_paise INTEGER NOT NULL DEFAULT 0 CHECK (bonus_paise >= 0),
+    bonus_reason TEXT NOT NULL DEFAULT '',
+    amount_paise INTEGER NOT NULL,
+    UNIQUE (payout_id, user_id),
+    CHECK (amount_paise = items_paise + bonus_paise),
+    CHECK (bonus_paise = 0 OR length(bonus_reason) > 0)
+);
+
+CREATE TABLE payout_results (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL UNIQUE REFERENCES payout_lines(id),
+    status TEXT NOT NULL CHECK (status IN ('paid', 'failed')),
+    utr TEXT NOT NULL DEFAULT '',
+    failure_reason TEXT NOT NULL DEFAULT '',
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    recorded_at TEXT NOT NULL,
+    CHECK (status <> 'paid' OR length(utr) > 0),
+    CHECK (status <> 'failed' OR length(failure_reason) > 0)
+);
+
+CREATE TABLE payouts (
+    id INTEGER PRIMARY KEY,
+    centre_id INTEGER NOT NULL REFERENCES centres(id),
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'approved', 'void')),
+    total_paise INTEGER NOT NULL DEFAULT 0 CHECK (total_paise >= 0),
+    drafted_by INTEGER NOT NULL REFERENCES users(id),
+    drafted_at TEXT NOT NULL,
+    approved_by INTEGER REFERENCES users(id),
+    approved_at TEXT,
+    voided_by INTEGER REFERENCES users(id),
+    voided_at TEXT,
+    CHECK (period_start <= period_end),
+    CHECK (approved_by IS NULL OR approved_by <> drafted_by),
+    CHECK ((status = 'approved') = (approved_by IS NOT NULL AND approved_at IS NOT NULL))
+);
+
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    centre_id INTEGER NOT NULL REFERENCES centres(id),
+    slug TEXT NOT NULL UNIQUE,
+    task_type TEXT NOT NULL CHECK (task_type IN ('single_choice', 'yes_no', 'free_text')),
+    name_en TEXT NOT NULL, name_ta TEXT NOT NULL DEFAULT '', name_hi TEXT NOT NULL DEFAULT '',
+    instructions_en TEXT NOT NULL DEFAULT '',
+    instructions_ta TEXT NOT NULL DEFAULT '',
+    instructions_hi TEXT NOT NULL DEFAULT '',
+    redundancy INTEGER NOT NULL DEFAULT 3 CHECK (redundancy >= 1),
+    pay_paise INTEGER NOT NULL CHECK (pay_paise >= 0),
+    lease_seconds INTEGER NOT NULL DEFAULT 900 CHECK (lease_seconds > 0),
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+, status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('draft', 'live', 'paused', 'closed')), gold_share REAL NOT NULL DEFAULT 0.1 CHECK (gold_share >= 0 AND gold_share <= 1), min_gold_accuracy REAL NOT NULL DEFAULT 0.7 CHECK (min_gold_accuracy >= 0 AND min_gold_accuracy <= 1), gold_min_answers INTEGER NOT NULL DEFAULT 10 CHECK (gold_min_answers >= 1), max_answers INTEGER NOT NULL DEFAULT 5 CHECK (max_answers >= 1), agreement_threshold REAL NOT NULL DEFAULT 0.6 CHECK (agreement_threshold > 0 AND agreement_threshold <= 1), min_seconds INTEGER NOT NULL DEFAULT 2 CHECK (min_seconds >= 0), review_window_days INTEGER NOT NULL DEFAULT 3 CHECK (review_window_days >= 1), appeal_window_days INTEGER NOT NULL DEFAULT 7 CHECK (appeal_window_days >= 1));
+
+CREATE TABLE qualifications (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    status TEXT NOT NULL CHECK (status IN ('trainee', 'qualified', 'paused')),
+    updated_at TEXT NOT NULL, reason TEXT, changed_by INTEGER REFERENCES users(id),
+    PRIMARY KEY (user_id, project_id)
+);
+
+CREATE TABLE quiz_attempt_questions (
+            attempt_id INTEGER NOT NULL REFERENCES quiz_attempts(id),
+            position INTEGER NOT NULL CHECK (position >= 1),
+            question_id INTEGER NOT NULL REFERENCES quiz_questions(id),
+            answer TEXT,
+            correct INTEGER CHECK (correct IN (0, 1)),
+            answered_at TEXT,
+            PRIMARY KEY (attempt_id, position)
+        );
+
+CREATE TABLE quiz_attempts (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            started_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            finished_at TEXT,
+            total INTEGER NOT NULL CHECK (total >= 1),
+            correct INTEGER,
+            passed INTEGER CHECK (passed IN (0, 1)),
+            pass_percent INTEGER NOT NULL,
+            counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1))
+        );
+
+CREATE TABLE quiz_questions (
+            id INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            prompt_en TEXT NOT NULL, prompt_ta TEXT NOT NULL DEFAULT '',
+            prompt_hi TEXT NOT NULL DEFAULT '',
+            media_id INTEGER REFERENCES media(id),
+            answers TEXT NOT NULL CHECK (json_valid(answers) AND json_array_length(answers) >= 1),
+            explanation_en TEXT NOT NULL, explanation_ta TEXT NOT NULL,
+            explanation_hi TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+CREATE TABLE quizzes (
+            project_id INTEGER PRIMARY KEY REFERENCES projects(id),
+            active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+            questions_per_attempt INTEGER NOT NULL DEFAULT 10
+                CHECK (questions_per_attempt BETWEEN 1 AND 100),
+            pass_percent INTEGER NOT NULL DEFAULT 80 CHECK (pass_percent BETWEEN 1 AND 100),
+            cooldown_hours INTEGER NOT NULL DEFAULT 24 CHECK (cooldown_hours BETWEEN 0 AND 720),
+            max_attempts INTEGER NOT NULL DEFAULT 3 CHECK (max_attempts BETWEEN 1 AND 20),
+            attempt_minutes INTEGER NOT NULL DEFAULT 60 CHECK (attempt_minutes BETWEEN 5 AND 1440),
+            updated_at TEXT NOT NULL
+        );
+
+CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            ended_at TEXT
+        ) WITHOUT ROWID;
+
+CREATE TABLE "tasks" (
+            id INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            client_id TEXT,
+            payload_text TEXT,
+            media_id INTEGER REFERENCES media(id),
+            gold_answer TEXT,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'done', 'held', 'removed')),
+            answers_count INTEGER NOT NULL DEFAULT 0,
+            reports_count INTEGER NOT NULL DEFAULT 0,
+            aggregate TEXT,
+            confidence REAL,
+            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1),
+            CHECK (payload_text IS NOT NULL OR media_id IS NOT NULL)
+        );
+
+CREATE TABLE traffic (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            day TEXT NOT NULL,
+            bytes INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_id, day)
+        );
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('annotator', 'supervisor', 'admin')),
+    centre_id INTEGER NOT NULL REFERENCES centres(id),
+    password_hash TEXT NOT NULL,
+    lang TEXT NOT NULL DEFAULT 'en' CHECK (lang IN ('en', 'ta', 'hi')),
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+, welcomed_at TEXT, offline_key TEXT, guess_locked_at TEXT, guess_unlocked_at TEXT);
+
+CREATE INDEX appeals_open ON appeals(status, created_at);
+
+CREATE INDEX appeals_user ON appeals(user_id);
+
+CREATE INDEX assignments_pending ON assignments(project_id, submitted_at) WHERE review_state = 'pending';
+
+CREATE INDEX assignments_project ON assignments(project_id, state, submitted_at);
+
+CREATE INDEX assignments_task ON assignments(task_id, state, lease_expires_at);
+
+CREATE INDEX assignments_user_day ON assignments(user_id, state, submitted_at, review_state, pay_paise);
+
+CREATE INDEX audit_log_action ON audit_log(action, at);
+
+CREATE INDEX audit_log_actor ON audit_log(actor_id, at);
+
+CREATE INDEX audit_log_at ON audit_log(at);
+
+CREATE INDEX gold_stats_project ON gold_stats(project_id);
+
+CREATE INDEX login_attempts_ip ON login_attempts(ip, at);
+
+CREATE INDEX login_attempts_login ON login_attempts(login, at);
+
+CREATE INDEX payment_details_user ON payment_details(user_id, id);
+
+CREATE INDEX payout_items_line ON payout_items(line_id);
+
+CREATE UNIQUE INDEX payout_items_one_live ON payout_items(assignment_id) WHERE live = 1;
+
+CREATE INDEX payout_lines_user ON payout_lines(user_id, id);
+
+CREATE INDEX payouts_centre ON payouts(centre_id, id);
+
+CREATE UNIQUE INDEX quiz_attempts_open ON quiz_attempts(user_id, project_id) WHERE finished_at IS NULL;
+
+CREATE INDEX quiz_attempts_user ON quiz_attempts(user_id, project_id, id);
+
+CREATE INDEX quiz_questions_project ON quiz_questions(project_id, id);
+
+CREATE INDEX sessions_user ON sessions(user_id) WHERE ended_at IS NULL;
+
+CREATE UNIQUE INDEX tasks_client_id ON tasks(project_id, client_id) WHERE client_id IS NOT NULL;
+
+CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NOT NULL;
+
+CREATE INDEX tasks_open ON tasks(project_id, status, id);
+
+CREATE TRIGGER answers_by_day_delete AFTER DELETE ON assignments
+        WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
+    SELECT OLD.user_id, date(OLD.submitted_at, '+330 minutes'), -1, -1 * CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END WHERE OLD.state = 'submitted'
+    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        earned_paise = earned_paise + excluded.earned_paise; END;
+
+CREATE TRIGGER answers_by_day_insert AFTER INSERT ON assignments
+        WHEN NEW.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
+    SELECT NEW.user_id, date(NEW.submitted_at, '+330 minutes'), 1, 1 * CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END WHERE NEW.state = 'submitted'
+    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        earned_paise = earned_paise + excluded.earned_paise; END;
+
+CREATE TRIGGER answers_by_day_update
+        AFTER UPDATE OF state, review_state, pay_paise, submitted_at, user_id ON assignments
+        WHEN (OLD.state = 'submitted' OR NEW.state = 'submitted') AND (
+            OLD.state IS NOT NEW.state OR OLD.user_id IS NOT NEW.user_id
+            OR OLD.submitted_at IS NOT NEW.submitted_at
+            OR (CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END) IS NOT (CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END))
+        BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
+    SELECT OLD.user_id, date(OLD.submitted_at, '+330 minutes'), -1, -1 * CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END WHERE OLD.state = 'submitted'
+    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        earned_paise = earned_paise + excluded.earned_paise; INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
+    SELECT NEW.user_id, date(NEW.submitted_at, '+330 minutes'), 1, 1 * CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END WHERE NEW.state = 'submitted'
+    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        earned_paise = earned_paise + excluded.earned_paise; END;
+
+CREATE TRIGGER appeals_decided_once BEFORE UPDATE ON appeals
+        WHEN OLD.status != 'open'
+        BEGIN SELECT RAISE(ABORT, 'appeal_decided: a decided appeal does not change'); END;
+
+CREATE TRIGGER appeals_not_by_rejecter BEFORE UPDATE OF decided_by ON appeals
+        WHEN NEW.decided_by = OLD.rejected_by AND EXISTS (
+            SELECT 1 FROM users s JOIN users r ON r.id = OLD.rejected_by
+            WHERE s.role = 'supervisor' AND s.active = 1 AND s.centre_id = r.centre_id
+              AND s.id != r.id)
+        BEGIN SELECT RAISE(ABORT, 'appeal_needs_other: another supervisor decides this appeal');
+        END;
+
+CREATE TRIGGER assignments_paid_answer_stands
+BEFORE UPDATE OF review_state, pay_paise, user_id ON assignments
+WHEN OLD.review_state = 'accepted' AND (NEW.review_state IS NOT OLD.review_state
+    OR NEW.pay_paise <> OLD.pay_paise OR NEW.user_id <> OLD.user_id)
+    AND EXISTS (SELECT 1 FROM payout_items WHERE assignment_id = OLD.id AND live = 1)
+BEGIN SELECT RAISE(ABORT, 'an answer in a payout keeps its review and pay'); END;
+
+CREATE TRIGGER assignments_within_wanted BEFORE INSERT ON assignments
+        WHEN (SELECT t.answers_count FROM tasks t WHERE t.id = NEW.task_id)
+           + (SELECT count(*) FROM assignments a WHERE a.task_id = NEW.task_id
+              AND a.state = 'active' AND a.lease_expires_at > NEW.claimed_at)
+           >= (SELECT coalesce(t.wanted, p.redundancy) FROM tasks t
+               JOIN projects p ON p.id = t.project_id WHERE t.id = NEW.task_id)
+        BEGIN SELECT RAISE(ABORT, 'task_full: the task has all the answers and leases it wants');
+        END;
+
+CREATE TRIGGER payment_details_confirm_only BEFORE UPDATE ON payment_details
+WHEN OLD.confirmed_by IS NOT NULL OR NEW.confirmed_by IS NULL
+    OR NEW.kind IS NOT OLD.kind OR NEW.upi_id IS NOT OLD.upi_id
+    OR NEW.account_number IS NOT OLD.account_number OR NEW.ifsc IS NOT OLD.ifsc
+    OR NEW.user_id <> OLD.user_id OR NEW.entered_by <> OLD.entered_by
+    OR NEW.entered_at <> OLD.entered_at
+BEGIN SELECT RAISE(ABORT, 'payment details change only by a new row'); END;
+
+CREATE TRIGGER payment_details_keep BEFORE DELETE ON payment_details
+BEGIN SELECT RAISE(ABORT, 'payment details are kept: a change adds a row'); END;
+
+CREATE TRIGGER payout_items_final BEFORE UPDATE ON payout_items
+WHEN NOT (OLD.live = 1 AND NEW.live = 0 AND NEW.id = OLD.id
+          AND NEW.payout_id = OLD.payout_id AND NEW.line_id = OLD.line_id
+          AND NEW.assignment_id = OLD.assignment_id AND NEW.pay_paise = OLD.pay_paise
+          AND ((SELECT status FROM payouts WHERE id = OLD.payout_id) = 'void'
+               OR EXISTS (SELECT 1 FROM payout_results r WHERE r.line_id = OLD.line_id
+                          AND r.status = 'failed')))
+BEGIN SELECT RAISE(ABORT, 'payout item is final'); END;
+
+CREATE TRIGGER payout_items_keep BEFORE DELETE ON payout_items
+BEGIN SELECT RAISE(ABORT, 'payout items are never deleted'); END;
+
+CREATE TRIGGER payout_items_only_accepted BEFORE INSERT ON payout_items
+WHEN (SELECT status FROM payouts WHERE id = NEW.payout_id) IS NOT 'draft'
+    OR (SELECT payout_id FROM payout_lines WHERE id = NEW.line_id) IS NOT NEW.payout_id
+    OR NOT EXISTS (SELECT 1 FROM assignments a JOIN payout_lines l ON l.id = NEW.line_id
+                   WHERE a.id = NEW.assignment_id AND a.user_id = l.user_id
+                   AND a.state = 'submitted' AND a.review_state = 'accepted'
+                   AND a.pay_paise = NEW.pay_paise)
+BEGIN SELECT RAISE(ABORT, 'only her accepted answers, at their pay, go into a draft'); END;
+
+CREATE TRIGGER payout_lines_draft_only_insert BEFORE INSERT ON payout_lines
+WHEN (SELECT status FROM payouts WHERE id = NEW.payout_id) IS NOT 'draft'
+BEGIN SELECT RAISE(ABORT, 'lines are added to drafts only'); END;
+
+CREATE TRIGGER payout_lines_final BEFORE UPDATE ON payout_lines
+WHEN (SELECT status FROM payouts WHERE id = OLD.payout_id) <> 'draft'
+    OR NEW.payout_id <> OLD.payout_id OR NEW.user_id <> OLD.user_id
+BEGIN SELECT RAISE(ABORT, 'payout line is final'); END;
+
+CREATE TRIGGER payout_lines_keep BEFORE DELETE ON payout_lines
+BEGIN SELECT RAISE(ABORT, 'payout lines are never deleted'); END;
+
+CREATE TRIGGER payout_results_approved_only BEFORE INSERT ON payout_results
+WHEN (SELECT p.status FROM payouts p JOIN payout_lines l ON l.payout_id = p.id
+      WHERE l.id = NEW.line_id) IS NOT 'approved'
+BEGIN SELECT RAISE(ABORT, 'only approved payouts are paid'); END;
+
+CREATE TRIGGER payout_results_failed_frees_answers AFTER INSERT ON payout_results
+WHEN NEW.status = 'failed'
+BEGIN UPDATE payout_items SET live = 0 WHERE line_id = NEW.line_id AND live = 1; END;
+
+CREATE TRIGGER payout_results_final BEFORE UPDATE ON payout_results
+BEGIN SELECT RAISE(ABORT, 'payment result is final'); END;
+
+CREATE TRIGGER payout_results_keep BEFORE DELETE ON payout_results
+BEGIN SELECT RAISE(ABORT, 'payment results are never deleted'); END;
+
+CREATE TRIGGER payouts_exact_on_approval BEFORE UPDATE OF status ON payouts
+WHEN NEW.status = 'approved' AND (
+    NEW.total_paise <> (SELECT coalesce(sum(amount_paise), 0) FROM payout_lines
+                        WHERE payout_id = NEW.id)
+    OR EXISTS (SELECT 1 FROM payout_lines l WHERE l.payout_id = NEW.id AND l.items_paise <>
+               (SELECT coalesce(sum(pay_paise), 0) FROM payout_items i WHERE i.line_id = l.id))
+    OR EXISTS (SELECT 1 FROM payout_lines l WHERE l.payout_id = NEW.id AND l.answers <>
+               (SELECT count(*) FROM payout_items i WHERE i.line_id = l.id)))
+BEGIN SELECT RAISE(ABORT, 'payout totals do not add up'); END;
+
+CREATE TRIGGER payouts_final BEFORE UPDATE ON payouts WHEN OLD.status <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'payout is final: approved or void'); END;
+
+CREATE TRIGGER payouts_keep BEFORE DELETE ON payouts
+BEGIN SELECT RAISE(ABORT, 'payouts are never deleted'); END;
+
+CREATE TRIGGER payouts_void_frees_answers AFTER UPDATE OF status ON payouts
+WHEN NEW.status = 'void'
+BEGIN UPDATE payout_items SET live = 0 WHERE payout_id = NEW.id AND live = 1; END;
+
+CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
+        ON quiz_attempt_questions WHEN OLD.answer IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'quiz answer already given'); END;
+
+CREATE TRIGGER users_offline_key AFTER INSERT ON users WHEN NEW.offline_key IS NULL
+        BEGIN
+            UPDATE users SET offline_key = lower(hex(randomblob(32))) WHERE id = NEW.id;
+        END;
