@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from core import sessions, users
+from core import languages, sessions, users
 from core.errors import Invalid
 
 from .db import get_db
@@ -147,7 +147,7 @@ def change_pin():
 def set_lang():
     """Anyone: switch language; saved on the account when logged in."""
     lang = request.form.get("lang", "")
-    if lang not in users.LANGS:
+    if lang not in languages.CODES:
         raise Invalid("bad_lang")
     session["lang"] = lang
     if g.user:

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import exporting, importing, projects, quizzes, taskdata, users
+from core import exporting, importing, languages, projects, quizzes, taskdata, users
 from core.errors import Invalid, Refused
 
 
@@ -50,7 +50,7 @@ def seed_demo(if_empty):
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice(users.ROLES))
 @click.option("--name", required=True)
-@click.option("--lang", default="en", type=click.Choice(users.LANGS))
+@click.option("--lang", default="en", type=click.Choice(languages.CODES))
 @click.option("--centre", default="main", help="Centre code; created when new.")
 @click.option("--qualified-for", "qualified_for", multiple=True, metavar="PROJECT",
               help="Project slug she may work on at once, quiz or not (repeatable); "

@@ -3,7 +3,7 @@ trainees' attempts and scores, and resets. Another centre's project is a 404."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from core import projects, quizzes
+from core import languages, projects, quizzes
 from core.errors import Invalid
 from core.media import prepare_image
 
@@ -77,8 +77,9 @@ def project(project_id):
 
 
 def _question_data(form):
-    return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in quizzes.LANGS},
-            "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in quizzes.LANGS},
+    codes = languages.CONTENT_CODES
+    return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in codes},
+            "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in codes},
             "answers": [line for line in form.get("answers", "").splitlines()]}
 
 

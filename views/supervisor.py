@@ -63,8 +63,7 @@ def centres(errors=None, status=200, refusal=None):
     db = get_db()
     return render_template("supervisor/centres.html", centres=people.centres(db, g.user),
                            staff=people.staff_by_centre(db), errors=errors or {},
-                           form=request.form, langs=("ta", "hi", "en"),
-                           refusal=refusal), status
+                           form=request.form, refusal=refusal), status
 
 
 @bp.post("/centres")
