@@ -12,7 +12,6 @@ from .db import get_db
 from .formats import check_note, right_answer
 from .guards import staff
 
-
 bp = Blueprint("gold", __name__, url_prefix="/supervisor/gold")
 
 

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
 from core.errors import Invalid, NotFound, Refused
 
-from .gold import batch_check_note, pause_note
 from .db import get_db
+from .gold import batch_check_note, pause_note
 from .guards import annotator, same_site_only
 from .http import id_arg, private_picture
 from .messages import message
