@@ -22,7 +22,7 @@ def create_project(path, update):
     """Create a project from a JSON file (format in docs/supervisors.md), or refuse it whole,
     naming each wrong field. With --update, a project of the same slug takes the file's
     values (a centre keeps its project files under version control)."""
-    from views.web import message  # the same sentences as the web form, in English
+    from views.messages import message  # the same sentences as the web form, in English
 
     try:
         with open(path, encoding="utf-8-sig") as f:

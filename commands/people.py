@@ -3,7 +3,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import migrations, quizzes, users
+from core import languages, migrations, quizzes, users
 from core.errors import Refused
 
 from . import connect
@@ -15,7 +15,7 @@ from . import connect
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice(users.ROLES))
 @click.option("--name", required=True)
-@click.option("--lang", default="en", type=click.Choice(users.LANGS))
+@click.option("--lang", default="en", type=click.Choice(languages.CODES))
 @click.option("--centre", default="main", help="Centre code; created when new.")
 @click.option("--qualified-for", "qualified_for", multiple=True, metavar="PROJECT",
               help="Project slug she may work on at once, quiz or not (repeatable); "

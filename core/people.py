@@ -14,7 +14,7 @@ import unicodedata
 
 from werkzeug.security import generate_password_hash
 
-from . import audit, projects, qualifications, sessions, users
+from . import audit, languages, projects, qualifications, sessions, users
 from .clock import ist_day_start, stamp, utcnow
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
@@ -83,7 +83,7 @@ def _clean_name(raw) -> str:
 
 
 def _clean_lang(raw) -> str:
-    if raw not in users.LANGS:
+    if raw not in languages.CODES:
         raise Invalid("bad_lang")
     return raw
 

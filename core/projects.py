@@ -10,6 +10,7 @@ from decimal import Decimal
 from . import audit
 from .clock import ist_day_start, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
+from .languages import CONTENT_CODES
 from .errors import Invalid, NotFound
 
 TASK_TYPES = ("single_choice", "yes_no", "free_text")
@@ -121,7 +122,6 @@ def check_open_to(db, user_id: int, project_id: int) -> dict:
 
 # -- supervisors: one validation for the web form and the project file ---------------
 
-LANG_CODES = ("en", "ta", "hi")
 STATUSES = ("draft", "live", "paused", "closed")
 MAX_PAY_PAISE = 10_000  # ₹100 an answer: more is a typo
 MAX_REDUNDANCY = 10
@@ -166,9 +166,9 @@ def _whole(value, low: int, high: int, code: str) -> int:
 def _texts(raw, required: bool, limit: int) -> dict:
     """{"en", "ta", "hi"} of stripped strings; English required when `required`."""
     raw = raw if isinstance(raw, dict) else {}
-    texts = {lang: raw.get(lang) for lang in LANG_CODES}
+    texts = {lang: raw.get(lang) for lang in CONTENT_CODES}
     if any(v is not None and not isinstance(v, str) for v in texts.values()) \
-            or set(raw) - set(LANG_CODES):
+            or set(raw) - set(CONTENT_CODES):
         raise Invalid("bad_texts")
     texts = {lang: (v or "").strip().replace("\r\n", "\n") for lang, v in texts.items()}
     if required and not texts["en"]:
@@ -319,10 +319,10 @@ def _as_data(db, project: dict) -> dict:
     """A saved project in the shape check_project reads (the file's)."""
     return {
         "task_type": project["task_type"],
-        "name": {lang: project[f"name_{lang}"] for lang in LANG_CODES},
-        "instructions": {lang: project[f"instructions_{lang}"] for lang in LANG_CODES},
+        "name": {lang: project[f"name_{lang}"] for lang in CONTENT_CODES},
+        "instructions": {lang: project[f"instructions_{lang}"] for lang in CONTENT_CODES},
         "labels": [{"value": label["value"], **{lang: label[f"text_{lang}"]
-                                                for lang in LANG_CODES}}
+                                                for lang in CONTENT_CODES}}
                    for label in labels(db, project["id"])],
         "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
         "lease_minutes": max(1, project["lease_seconds"] // 60),
@@ -338,10 +338,10 @@ def form_data(form) -> dict:
     if centre:
         data["centre"] = int(centre) if centre.isdigit() else -1  # the form sends ids
     for group in ("name", "instructions"):
-        data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in LANG_CODES}
+        data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in CONTENT_CODES}
     data["labels"] = []
     for n in range(MAX_LABELS + FORM_LABEL_ROWS):
-        row = {key: (form.get(f"label_{n}_{key}") or "") for key in ("value", *LANG_CODES)}
+        row = {key: (form.get(f"label_{n}_{key}") or "") for key in ("value", *CONTENT_CODES)}
         if any(v.strip() for v in row.values()):
             data["labels"].append(row)
     return data
@@ -359,7 +359,7 @@ def _columns(clean: dict) -> dict:
     columns = {"task_type": clean["task_type"], "redundancy": clean["redundancy"],
                "pay_paise": clean["pay"], "lease_seconds": clean["lease_minutes"] * 60,
                "gold_share": clean["gold_share"], "status": clean["status"]}
-    for lang in LANG_CODES:
+    for lang in CONTENT_CODES:
         columns[f"name_{lang}"] = clean["name"][lang]
         columns[f"instructions_{lang}"] = clean["instructions"][lang]
     return columns

@@ -17,9 +17,9 @@ from . import audit, qualifications
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Invalid, NotFound
+from .languages import CONTENT_CODES, FALLBACK
 from .projects import YES_NO, add_media, labels
 
-LANGS = ("en", "ta", "hi")
 PRACTICE_SIZE = 3  # the first questions of the bank, shown with explanations, unscored
 PAGE_SIZE = 20
 MAX_PROMPT = 500
@@ -142,10 +142,10 @@ def check_question(db, project: dict, data: dict, allowed=...) -> tuple[dict, di
     allowed = allowed_answers(db, project) if allowed is ... else allowed
     errors = {}
     clean = {}
-    for kind, limit, required in (("prompt", MAX_PROMPT, ("en",)),
-                                  ("explanation", MAX_EXPLANATION, LANGS)):
+    for kind, limit, required in (("prompt", MAX_PROMPT, (FALLBACK,)),
+                                  ("explanation", MAX_EXPLANATION, CONTENT_CODES)):
         texts = data.get(kind) if isinstance(data.get(kind), dict) else {}
-        for lang in LANGS:
+        for lang in CONTENT_CODES:
             text = texts.get(lang)
             text = unicodedata.normalize("NFC", text.strip()) if isinstance(text, str) else ""
             if not text and lang in required:
@@ -262,8 +262,8 @@ def _rows_from_file(filename: str, content: bytes):
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         yield reader.line_num, {
-            "prompt": {lang: row.get(f"prompt_{lang}") or "" for lang in LANGS},
-            "explanation": {lang: row.get(f"explanation_{lang}") or "" for lang in LANGS},
+            "prompt": {lang: row.get(f"prompt_{lang}") or "" for lang in CONTENT_CODES},
+            "explanation": {lang: row.get(f"explanation_{lang}") or "" for lang in CONTENT_CODES},
             "answers": (row.get("answer") or "").split("|")}, None
 
 

@@ -15,13 +15,12 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit, sessions
+from . import audit, languages, sessions
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Invalid
 
 ROLES = ("annotator", "supervisor", "admin")
-LANGS = ("ta", "hi", "en")
 MAX_FAILURES = 5  # per login and address (or known device) within LOCK_WINDOW
 MAX_IP_FAILURES = 30  # per address within LOCK_WINDOW, for unknown devices
 MAX_DAILY_FAILURES = 20  # per login within DAY from unknown devices: then a supervisor unlocks
@@ -139,7 +138,7 @@ def create_user(db, *, login, password, role, name, centre, lang="en", actor_id=
         raise Invalid("login_too_long")
     if role not in ROLES:
         raise Invalid("bad_role")
-    if lang not in LANGS:
+    if lang not in languages.CODES:
         raise Invalid("bad_lang")
     check_secret(role, password)
     if not name:
@@ -164,7 +163,7 @@ def get_user(db, user_id) -> dict | None:
 
 
 def set_lang(db, user_id: int, lang: str) -> None:
-    if lang not in LANGS:
+    if lang not in languages.CODES:
         raise Invalid("bad_lang")
     db.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 

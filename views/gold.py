@@ -3,22 +3,18 @@ retake. Also what an annotator is told about a pause, and her lease when it is s
 import math
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import format_time, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import format_time, gettext as _, ngettext
 
 from core import gold, lease, projects
 from core.clock import parse_stamp
 
-from .web import MESSAGES, check_note, get_db, right_answer, role_required
-
-MESSAGES.update({
-    "no_user": _l("This person was not found."),
-})
+from .db import get_db
+from .formats import check_note, right_answer
+from .guards import staff
 
 bp = Blueprint("gold", __name__, url_prefix="/supervisor/gold")
-supervisor = role_required("supervisor", "admin")
 
 
-@bp.app_template_global()
 def pause_note(held: dict) -> str:
     """Why her paid work in a project is held back, and what happens next."""
     if held["qualification"] == "trainee":
@@ -46,7 +42,6 @@ def batch_check_note(missed: dict) -> str:
              " paid.", task=short, answer=right_answer(missed))
 
 
-@bp.app_template_global()
 def time_left_note(assignment: dict) -> str | None:
     """How long she has for this task, when her lease is short; else None."""
     left = lease.time_left(assignment)
@@ -59,7 +54,7 @@ def time_left_note(assignment: dict) -> str | None:
 
 
 @bp.get("/")
-@supervisor
+@staff
 def accuracy():
     """Supervisor: check-task accuracy per annotator of one of her centre's projects."""
     db = get_db()
@@ -74,7 +69,7 @@ def accuracy():
 
 
 @bp.post("/<id:project_id>/<id:user_id>/<any(reinstate, retake):decision>")
-@supervisor
+@staff
 def decide(project_id, user_id, decision):
     """Supervisor: reinstate a paused annotator, or ask her to take the quiz again."""
     gold.decide(get_db(), g.user, project_id, user_id, decision)

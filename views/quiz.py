@@ -1,31 +1,17 @@
 """Trainees: a project's quiz. Practice (unscored, explained), then the exam, one
 question per request (htmx swaps the next; without JavaScript each answer is a 303)."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_time, gettext as _, lazy_gettext as _l
 
 from core import quizzes
 from core.errors import Invalid
 
-from .web import MESSAGES, REFUSAL_LINKS, get_db, htmx, message, page_or_fragment, \
-    private_picture, role_required
+from .db import get_db
+from .guards import annotator
+from .http import private_picture
+from .messages import message
+from .render import htmx, page_or_fragment
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
-annotator = role_required("annotator")
-
-MESSAGES.update({
-    "needs_quiz": _l("This project's paid tasks open when you pass its quiz."),
-    "no_attempt": _l("This quiz attempt was not found."),
-    "no_question": _l("This question was not found."),
-    "quiz_open": _l("This quiz is not finished yet."),
-})
-REFUSAL_LINKS["needs_quiz"] = lambda detail: (
-    url_for("quiz.overview", slug=detail["slug"]), _("Go to the quiz"))
-
-
-def when(moment) -> str:
-    """A moment in India, in her language: "2 दिसंबर, 4:00 pm"-like pieces in a sentence."""
-    return _("%(date)s at %(time)s", date=format_datetime(moment, "d MMMM"),
-             time=format_time(moment, "short"))
 
 
 def _project(slug):
@@ -38,7 +24,7 @@ def overview(slug):
     """Trainee: what the quiz asks, where she stands, and what to do next."""
     db = get_db()
     project = _project(slug)
-    return render_template("quiz/overview.html", project=project, when=when,
+    return render_template("quiz/overview.html", project=project,
                            state=quizzes.trainee_state(db, g.user, project),
                            practice=quizzes.practice_count(project))
 
@@ -129,7 +115,7 @@ def answer(slug, attempt_id, position):
 
 def _result(project, attempt_id):
     return page_or_fragment("quiz/result.html", "quiz/_result.html", project=project,
-                            when=when, labels=_labels(project),
+                            labels=_labels(project),
                             **quizzes.result(get_db(), g.user, project, attempt_id))
 
 

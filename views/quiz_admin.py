@@ -3,16 +3,16 @@ trainees' attempts and scores, and resets. Another centre's project is a 404."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from core import projects, quizzes
+from core import languages, projects, quizzes
 from core.errors import Invalid
 from core.media import prepare_image
 
-from .web import MESSAGES, get_db, private_picture, role_required
+from .db import get_db
+from .guards import staff
+from .http import private_picture
 
 bp = Blueprint("quiz_admin", __name__, url_prefix="/supervisor/quiz")
-supervisor = role_required("supervisor", "admin")
 
-MESSAGES.update({"no_user": _l("This person was not found.")})
 # What is wrong with a field or a line, in the supervisor's language.
 PROBLEMS = {
     "required": _l("Please fill this in."),
@@ -48,7 +48,7 @@ def _render(template, status=200, **context):
 
 
 @bp.get("/")
-@supervisor
+@staff
 def index():
     """Supervisor: her centre's projects and their quizzes (admin: every centre)."""
     centre = None if g.user["role"] == "admin" else g.user["centre_id"]
@@ -56,7 +56,7 @@ def index():
 
 
 @bp.route("/<id:project_id>", methods=["GET", "POST"])
-@supervisor
+@staff
 def project(project_id):
     """Supervisor: a project's quiz settings and a page of its question bank."""
     db = get_db()
@@ -77,14 +77,15 @@ def project(project_id):
 
 
 def _question_data(form):
-    return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in quizzes.LANGS},
-            "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in quizzes.LANGS},
+    codes = languages.CONTENT_CODES
+    return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in codes},
+            "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in codes},
             "answers": [line for line in form.get("answers", "").splitlines()]}
 
 
 @bp.route("/<id:project_id>/questions/new", methods=["GET", "POST"], defaults={"question_id": None})
 @bp.route("/<id:project_id>/questions/<id:question_id>", methods=["GET", "POST"])
-@supervisor
+@staff
 def question(project_id, question_id):
     """Supervisor: write a question, or change one, in three languages, with a picture."""
     db = get_db()
@@ -108,7 +109,7 @@ def question(project_id, question_id):
 
 
 @bp.post("/<id:project_id>/import")
-@supervisor
+@staff
 def import_bank(project_id):
     """Supervisor: add a question bank from a CSV or JSONL file: all of it, or none,
     with every error listed by line."""
@@ -126,7 +127,7 @@ def import_bank(project_id):
 
 
 @bp.get("/<id:project_id>/trainees")
-@supervisor
+@staff
 def trainees(project_id):
     """Supervisor: the project's trainees, their attempts and scores."""
     project_ = _project(project_id)
@@ -138,7 +139,7 @@ def trainees(project_id):
 
 
 @bp.post("/<id:project_id>/trainees/<id:user_id>/reset")
-@supervisor
+@staff
 def reset(project_id, user_id):
     """Supervisor: let a trainee take the quiz again now (audited)."""
     quizzes.reset_attempts(get_db(), _project(project_id), user_id, g.user["id"])
@@ -146,7 +147,7 @@ def reset(project_id, user_id):
 
 
 @bp.get("/media/<id:media_id>")
-@supervisor
+@staff
 def media(media_id):
     """Supervisor: a question's picture, for her centre's projects."""
     row = quizzes.media_for_supervisor(get_db(), media_id, g.user)

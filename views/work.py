@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
 from core.errors import Invalid, NotFound, Refused
 
+from .db import get_db
 from .gold import batch_check_note, pause_note
-from .quiz import when as quiz_when
-from .web import get_db, htmx, id_arg, message, page_or_fragment, private_picture, \
-    refuse, role_required, same_site_only
+from .guards import annotator, same_site_only
+from .http import id_arg, private_picture
+from .messages import message
+from .render import htmx, page_or_fragment, refuse
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
 bp = Blueprint("work", __name__)
-annotator = role_required("annotator")
 
 
 # What the next card says about the last one (?after= in the 303 without htmx).
@@ -83,7 +84,7 @@ def home():
                            held=[project for project in gold.held_back(db, g.user["id"])
                                  if project["id"] not in in_training],
                            welcome=welcome.first_time(db, g.user),
-                           training=training, when=quiz_when)
+                           training=training)
 
 
 @bp.get("/help")

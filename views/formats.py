@@ -1,0 +1,72 @@
+"""Values as she reads them, in her language: money, moments, shares, project content,
+the right answer of a check task, her data used today."""
+import functools
+
+from babel import numbers
+from flask import g
+from flask_babel import format_datetime, format_decimal, format_percent, format_time, \
+    get_locale, gettext as _
+
+from core import projects, traffic
+from core.clock import parse_stamp
+
+from .db import get_db
+
+
+def lang() -> str:
+    return get_locale().language
+
+
+def localized(row: dict, field: str) -> str:
+    """Project content in the reader's language, falling back to English."""
+    return row.get(f"{field}_{lang()}") or row[f"{field}_en"]
+
+
+def money(paise: int) -> str:
+    return _money(str(get_locale()), paise)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(locale: str, paise: int) -> str:
+    """Babel's ₹ in her locale (as flask_babel.format_currency), kept: the same few
+    amounts come back on every card, and formatting one took as long as a query."""
+    return numbers.format_currency(paise / 100, "INR", locale=locale)
+
+
+def when(stamp: str | None) -> str:
+    """A stored UTC stamp as a short date and time in India."""
+    return format_datetime(parse_stamp(stamp), "d MMM, HH:mm") if stamp else ""
+
+
+def day_at_time(moment) -> str:
+    """A moment in India, in her language: "2 दिसंबर, 4:00 pm"-like pieces in a sentence."""
+    return _("%(date)s at %(time)s", date=format_datetime(moment, "d MMMM"),
+             time=format_time(moment, "short"))
+
+
+def share(value) -> str:
+    return "–" if value is None else format_percent(value)
+
+
+def right_answer(missed: dict) -> str:
+    """The right answer of a check task she missed, as the buttons showed it to her."""
+    right = missed["gold_answer"]
+    if missed["task_type"] == "yes_no":
+        return {"yes": _("Yes"), "no": _("No")}.get(right, right)
+    return next((localized(label, "text") for label in projects.labels(
+        get_db(), missed["project_id"]) if label["value"] == right), right)
+
+
+def check_note(missed: dict) -> str:
+    """What she is told after a wrong answer to a check task (core.tasks.missed_check),
+    given that assignment: the right answer, as the buttons showed it to her."""
+    return _("Check task: the right answer was “%(answer)s”. This answer is not paid.",
+             answer=right_answer(missed))
+
+
+def data_today() -> str:
+    """The data Velai sent her today, as her header shows it."""
+    size = traffic.today(get_db(), g.user["id"])
+    if size >= 1024 * 1024:
+        return _("Data used today: %(mb)s MB", mb=format_decimal(size / 1024 / 1024, "#,##0.0"))
+    return _("Data used today: %(kb)s KB", kb=format_decimal(size / 1024, "#,##0"))
