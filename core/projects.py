@@ -7,12 +7,11 @@ import json
 import re
 from decimal import Decimal
 
-from . import audit
+from . import audit, tasktypes
 from .db import is_id, ist_day_start, one, rows as all_rows, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
-TASK_TYPES = ("single_choice", "yes_no", "free_text")
-YES_NO = ("yes", "no")
+TASK_TYPES = tasktypes.NAMES
 
 
 def create_project(db, *, centre_id, slug, task_type, name, instructions=None, labels=(),
@@ -22,7 +21,7 @@ def create_project(db, *, centre_id, slug, task_type, name, instructions=None, l
     instructions = instructions or {}
     if task_type not in TASK_TYPES:
         raise Invalid("bad_task_type")
-    if task_type == "single_choice" and len(labels) < 2:
+    if tasktypes.TYPES[task_type].needs_labels and len(labels) < 2:
         raise Invalid("labels_required")
     if not name.get("en") or redundancy < 1 or pay_paise < 0:
         raise Invalid("bad_project")
@@ -241,7 +240,7 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     field("task_type", task_type)
     field("name", lambda: _texts(get("name"), True, MAX_NAME))
     field("instructions", lambda: _texts(get("instructions"), False, MAX_INSTRUCTIONS))
-    if clean.get("task_type") == "single_choice":
+    if clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].needs_labels:
         field("labels", lambda: _labels(get("labels")))
         if project and "labels" in clean:
             field("labels", lambda: _labels_kept(db, project, clean["labels"]))

@@ -13,10 +13,10 @@ import json
 import random
 import unicodedata
 
-from . import audit, qualifications
+from . import audit, qualifications, tasktypes
 from .db import one, parse_stamp, stamp, utcnow, write
 from .errors import Invalid, NotFound
-from .projects import YES_NO, add_media, labels
+from .projects import add_media, labels
 
 LANGS = ("en", "ta", "hi")
 PRACTICE_SIZE = 3  # the first questions of the bank, shown with explanations, unscored
@@ -33,7 +33,6 @@ SETTINGS = {  # field: (default, lowest, highest)
     "max_attempts": (3, 1, 20),
     "attempt_minutes": (60, 5, 1440),
 }
-_END_PUNCTUATION = ".,;:!?\u0964\u0965\"'“”‘’()[]-–—…"  # । ॥ too
 
 
 class NeedsQuiz(NotFound):
@@ -41,14 +40,6 @@ class NeedsQuiz(NotFound):
     A NotFound, so every route that refuses a closed project refuses this too."""
 
     status = 403
-
-
-def normalise(text) -> str:
-    """A free-text answer as compared: NFC, spaces collapsed, case folded, no punctuation
-    at either end ("  Vanakkam! " and "vanakkam" agree)."""
-    text = unicodedata.normalize("NFC", text if isinstance(text, str) else "")
-    text = " ".join(text.split()).casefold()
-    return text.strip(_END_PUNCTUATION + " ")
 
 
 # -- the gate's reason ----------------------------------------------------------------
@@ -128,11 +119,7 @@ def save_settings(db, project: dict, form: dict, actor_id: int) -> dict:
 
 def allowed_answers(db, project: dict) -> list[str] | None:
     """The answers a choice question may have (None: free text, any words)."""
-    if project["task_type"] == "yes_no":
-        return list(YES_NO)
-    if project["task_type"] == "single_choice":
-        return [label["value"] for label in labels(db, project["id"])]
-    return None
+    return tasktypes.of(project).choices(db, project)
 
 
 def check_question(db, project: dict, data: dict, allowed=...) -> tuple[dict, dict]:
@@ -406,23 +393,16 @@ def practice_count(project: dict) -> int:
 
 
 def clean_quiz_answer(db, project: dict, raw) -> str:
-    """Her answer as given, or Invalid (unknown_label, empty_text)."""
-    raw = raw if isinstance(raw, str) else ""
-    allowed = allowed_answers(db, project)
-    if allowed is None:
-        text = unicodedata.normalize("NFC", raw.strip())[:MAX_ANSWER]
-        if not text:
-            raise Invalid("empty_text")
-        return text
-    if raw not in allowed:
-        raise Invalid("unknown_label")
-    return raw
+    """Her answer as the same task would store it, or Invalid (unknown_label, empty_text,
+    text_too_long)."""
+    return tasktypes.of(project).clean(db, project, raw)
 
 
-def is_right(question: dict, answer: str) -> bool:
-    """Whether `answer` matches one of the question's accepted answers (free text
-    after normalise(); a choice exactly)."""
-    return any(normalise(answer) == normalise(accepted) for accepted in question["answer_list"])
+def is_right(project: dict, question: dict, answer: str) -> bool:
+    """Whether `answer` is the same (as a task's answer would be) as one of the
+    question's accepted answers."""
+    task_type = tasktypes.of(project)
+    return any(task_type.same(answer, accepted) for accepted in question["answer_list"])
 
 
 def start_attempt(db, user: dict, project: dict, now: dt.datetime | None = None,
@@ -512,7 +492,7 @@ def answer(db, user: dict, project: dict, attempt_id: int, position: int, raw,
         live = attempt["finished_at"] is None and parse_stamp(attempt["expires_at"]) > now
         if live and row is not None and row["answer"] is None:
             given = clean_quiz_answer(db, project, raw)
-            right = is_right({"answer_list": json.loads(row["answers"])}, given)
+            right = is_right(project, {"answer_list": json.loads(row["answers"])}, given)
             db.execute("UPDATE quiz_attempt_questions SET answer = ?, correct = ?,"
                        " answered_at = ? WHERE attempt_id = ? AND position = ?",
                        (given, int(right), stamp(now), attempt_id, position))

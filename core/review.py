@@ -12,7 +12,7 @@ import datetime as dt
 from . import audit, quality
 from .db import one, parse_stamp, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
-from .quality import normalise
+from .tasktypes import normalise
 
 # The fixed list a supervisor picks from; the views translate each. 'wrong_check' is the
 # system's own (a wrong answer to a check task) and is never picked by hand.

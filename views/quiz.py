@@ -72,7 +72,7 @@ def practice(slug, number):
     except Invalid as refusal:
         return _practice(project, number, question, error=message(refusal), status=400)
     return _practice(project, number, question, given=given,
-                     right=quizzes.is_right(question, given))
+                     right=quizzes.is_right(project, question, given))
 
 
 @bp.post("/<slug>/start")

@@ -2,8 +2,10 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
+from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, tasktypes, \
+    welcome
 from core.errors import Invalid, NotFound, Refused
+from core.tasktypes.free_text import MAX_TEXT
 
 from .gold import batch_check_note, pause_note
 from .quiz import when as quiz_when
@@ -61,7 +63,7 @@ def _after_write(assignment_id, step):
                 "Time for this task ran out, but it is still free for you. Check your answer"
                 " and send it again."))
         return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]),
-                      typed=typed if project["task_type"] == "free_text" else "")
+                      typed=typed if tasktypes.of(project).typed else "")
     missed = done if tasks.missed_check(done) else None
     after = done["state"] if done["state"] in AFTER else None
     if not htmx:
@@ -157,7 +159,7 @@ def sync():
         code, status, missed = result.pop("code"), result.pop("status"), result.pop("missed")
         result["ok"] = code is None
         if code:
-            result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
+            result["message"] = message(Refused(code, limit=MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
         elif missed:
             result["message"] = batch_check_note(missed)
