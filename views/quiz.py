@@ -3,7 +3,7 @@ question per request (htmx swaps the next; without JavaScript each answer is a 3
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_time, gettext as _, lazy_gettext as _l
 
-from core import quizzes
+from core import projects, quizzes, tasktypes
 from core.errors import Invalid
 
 from .web import MESSAGES, REFUSAL_LINKS, get_db, htmx, message, page_or_fragment, \
@@ -51,8 +51,8 @@ def _practice(project, number, question, given=None, right=None, error=None, sta
 
 
 def _labels(project):
-    return quizzes.labels(get_db(), project["id"]) \
-        if project["task_type"] == "single_choice" else []
+    return projects.labels(get_db(), project["id"]) \
+        if tasktypes.of(project).needs_labels else []
 
 
 @bp.route("/<slug>/practice/<int:number>", methods=["GET", "POST"])

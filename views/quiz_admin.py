@@ -73,7 +73,8 @@ def project(project_id):
     return _render("quiz_admin/project.html", status, project=project_, errors=errors,
                    quiz=quizzes.get_quiz(db, project_id), form=form if errors else None,
                    questions=questions, more=more, page=page, settings=quizzes.SETTINGS,
-                   labels=quizzes.labels(db, project_id), saved=request.args.get("saved"))
+                   labels=quizzes.labels(db, project_id), saved=request.args.get("saved"),
+                   allowed=quizzes.allowed_answers(db, project_))
 
 
 def _question_data(form):
@@ -104,7 +105,8 @@ def question(project_id, question_id):
             status = 400
     return _render("quiz_admin/question.html", status, project=project_, question=existing,
                    errors=errors, form=request.form if request.method == "POST" else None,
-                   labels=quizzes.labels(db, project_id))
+                   labels=quizzes.labels(db, project_id),
+                   allowed=quizzes.allowed_answers(db, project_))
 
 
 @bp.post("/<id:project_id>/import")

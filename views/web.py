@@ -22,7 +22,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from core import db as coredb
-from core import projects, sessions, traffic, users
+from core import projects, sessions, tasktypes, traffic, users
 from core.errors import Refused
 
 htmx = HTMX()
@@ -135,12 +135,12 @@ def localized(row: dict, field: str) -> str:
 
 
 def right_answer(missed: dict) -> str:
-    """The right answer of a check task she missed, as the buttons showed it to her."""
-    right = missed["gold_answer"]
-    if missed["task_type"] == "yes_no":
-        return {"yes": _("Yes"), "no": _("No")}.get(right, right)
-    return next((localized(label, "text") for label in projects.labels(
-        get_db(), missed["project_id"]) if label["value"] == right), right)
+    """The right answer of a check task she missed, as the buttons showed it to her
+    (its task type's _answer.html, as plain text)."""
+    labels = projects.labels(get_db(), missed["project_id"]) \
+        if tasktypes.of(missed).needs_labels else []
+    return Markup(render_template(f"tasktypes/{missed['task_type']}/_answer.html",
+                                  value=missed["gold_answer"], labels=labels)).unescape()
 
 
 def check_note(missed: dict) -> str:
