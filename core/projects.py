@@ -346,9 +346,10 @@ def form_data(form) -> dict:
 
 
 def form_values(db, project: dict | None) -> dict:
-    """What the form shows before she types: the project as saved, or the defaults."""
+    """What the form shows before she types: the project as saved, or the defaults (the
+    first registered task type)."""
     data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
-                                                  "task_type": "single_choice"}
+                                                  "task_type": TASK_TYPES[0]}
     return {**data, "pay": paise_to_rupees(data["pay_paise"]),
             "gold_percent": round(data["gold_share"] * 100)}
 

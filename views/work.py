@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, tasktypes, \
     welcome
 from core.errors import Invalid, NotFound, Refused
-from core.tasktypes.free_text import MAX_TEXT
 
 from .gold import batch_check_note, pause_note
 from .quiz import when as quiz_when
@@ -159,7 +158,7 @@ def sync():
         code, status, missed = result.pop("code"), result.pop("status"), result.pop("missed")
         result["ok"] = code is None
         if code:
-            result["message"] = message(Refused(code, limit=MAX_TEXT))
+            result["message"] = message(Refused(code, limit=tasktypes.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
         elif missed:
             result["message"] = batch_check_note(missed)

@@ -3,7 +3,7 @@ one line in TYPES, its partials in templates/tasktypes/<name>/, and the projects
 CHECK constraint in a migration (README: "Adding a task type")."""
 from .base import TaskType, normalise, same
 from .choice import SingleChoice
-from .free_text import FreeText
+from .free_text import MAX_TEXT, FreeText
 from .yes_no import YES_NO, YesNo
 
 TYPES: dict[str, TaskType] = {t.name: t for t in (SingleChoice(), YesNo(), FreeText())}
@@ -15,4 +15,4 @@ def of(project: dict) -> TaskType:
     return TYPES[project["task_type"]]
 
 
-__all__ = ["TYPES", "NAMES", "YES_NO", "TaskType", "normalise", "of", "same"]
+__all__ = ["TYPES", "NAMES", "MAX_TEXT", "YES_NO", "TaskType", "normalise", "of", "same"]

@@ -67,7 +67,7 @@ class TaskType:
         return lambda gold: by_fold.get(gold.casefold())
 
     def export(self, answer: str | None):
-        """An answer as a file cell: as stored."""
+        """An answer (or gold, or majority) as an export file carries it: as stored."""
         return answer
 
     def __repr__(self) -> str:
