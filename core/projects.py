@@ -7,7 +7,7 @@ import json
 import re
 from decimal import Decimal
 
-from . import audit, tasktypes
+from . import audit, qualifications, tasktypes
 from .db import is_id, ist_day_start, one, rows as all_rows, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
@@ -79,7 +79,7 @@ def labels(db, project_id: int) -> list[dict]:
 
 # A worker sees her centre's live projects, except those where a qualification row
 # says she is still a trainee or paused, and those with an active quiz (#6) where she has
-# no row: there she is a trainee until she passes (core.quizzes).
+# no row: there she is a trainee until she passes (core.quiz_attempts).
 # SQL: her status in project p, given q (her qualification row) and z (the project's
 # active quiz) joined as below; the one rule every screen reads.
 QUALIFICATION = ("coalesce(q.status,"
@@ -97,12 +97,11 @@ def project_for_worker(db, user: dict, slug: str) -> dict:
     """The project `slug` if this annotator may work on it.
 
     Raises NotFound("no_project") for a missing project or one she may not see, and
-    core.quizzes.NeedsQuiz (a NotFound) when she has its quiz to pass first.
+    core.qualifications.NeedsQuiz (a NotFound) when she has its quiz to pass first.
     """
     project = one(db, WORKER_PROJECTS + " AND p.slug = :slug", {"user": user["id"], "slug": slug})
     if project is None:
-        from .quizzes import gate_refusal  # asked only once refused: the hot path stays one query
-        raise gate_refusal(db, user["id"], slug=slug)
+        raise qualifications.gate_refusal(db, user["id"], slug=slug)
     return project
 
 
@@ -112,8 +111,7 @@ def check_open_to(db, user_id: int, project_id: int) -> dict:
     project = one(db, WORKER_PROJECTS + " AND p.id = :project",
                   {"user": user_id, "project": project_id})
     if project is None:
-        from .quizzes import gate_refusal
-        raise gate_refusal(db, user_id, project_id=project_id)
+        raise qualifications.gate_refusal(db, user_id, project_id=project_id)
     return project
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from flask import render_template
 
-from core import importing, projects, quizzes, tasks, tasktypes
+from core import importing, projects, quiz_attempts, quiz_bank, tasks, tasktypes
 from core.db import one
 from tests.conftest import Visitor
 from tests.quiz_helpers import EXPLAIN, add_quiz
@@ -29,7 +29,7 @@ def test_every_task_type_walks_through_import_claim_answer_quiz_review_and_expor
     task_type = tasktypes.TYPES[name]
     project = make_project(task_type=name, tasks=0, redundancy=2)
     given = _an_answer(db, task_type, project)
-    importing.import_tasks(db, project, f"id,text,gold\nc-1,Sentence one,\n".encode(), "t.csv")
+    importing.import_tasks(db, project, b"id,text,gold\nc-1,Sentence one,\n", "t.csv")
     importing.import_tasks(db, project, f"id,text,gold\nc-2,Check one,{given}\n".encode(),
                            "g.csv")
     assert one(db, "SELECT gold_answer FROM tasks WHERE client_id = 'c-2'")["gold_answer"] \
@@ -50,9 +50,9 @@ def test_every_task_type_walks_through_import_claim_answer_quiz_review_and_expor
     assert [row["answer"] for row in answered] == [given, given]
     assert {row["review_state"] for row in answered if row["gold_answer"]} == {"accepted"}
 
-    quizzes.save_question(db, project, {"prompt": {"en": "Which?"}, "explanation": EXPLAIN,
+    quiz_bank.save_question(db, project, {"prompt": {"en": "Which?"}, "explanation": EXPLAIN,
                                         "answers": [given]}, actor_id=None)
-    quizzes.save_settings(db, project, {"questions_per_attempt": "1", "pass_percent": "100",
+    quiz_bank.save_settings(db, project, {"questions_per_attempt": "1", "pass_percent": "100",
                                         "cooldown_hours": "24", "max_attempts": "2",
                                         "attempt_minutes": "60", "active": "1"}, None)
     trainee = Visitor(app.test_client())
@@ -106,17 +106,17 @@ def test_a_quiz_marks_right_every_answer_the_same_task_accepts(db, make_user,
         == "accepted"
     project = add_quiz(db, project, questions=1)  # accepts "Vanakkam" and "வணக்கம்"
     trainee = make_user()
-    attempt = quizzes.start_attempt(db, trainee, project)
-    quizzes.answer(db, trainee, project, attempt["id"], 1, typed)
+    attempt = quiz_attempts.start_attempt(db, trainee, project)
+    quiz_attempts.answer(db, trainee, project, attempt["id"], 1, typed)
     assert one(db, "SELECT correct FROM quiz_attempt_questions")["correct"] == 1
 
 
 def test_a_quiz_refuses_empty_words_as_the_task_does(db, make_user, make_project):
     project = add_quiz(db, make_project(task_type="free_text"), questions=1)
     trainee = make_user()
-    attempt = quizzes.start_attempt(db, trainee, project)
+    attempt = quiz_attempts.start_attempt(db, trainee, project)
     with pytest.raises(Exception) as refused:
-        quizzes.answer(db, trainee, project, attempt["id"], 1, " \u200b ")
+        quiz_attempts.answer(db, trainee, project, attempt["id"], 1, " \u200b ")
     assert refused.value.code == "empty_text"
 
 

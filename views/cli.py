@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import exporting, importing, projects, quizzes, taskdata, users
+from core import exporting, importing, projects, qualifications, taskdata, users
 from core.errors import Invalid, Refused
 
 
@@ -61,14 +61,14 @@ def create_user(login, password, role, name, lang, centre, qualified_for):
     database = _db()
     coredb.migrate(database)
     try:
-        targets = quizzes.projects_to_qualify(database, centre, qualified_for, role)
+        targets = qualifications.projects_to_qualify(database, centre, qualified_for, role)
         user = users.create_user(database, login=login, password=password, role=role, name=name,
                                  centre=centre, lang=lang,
                                  hash_method=current_app.config["PASSWORD_HASH"])
     except Refused as refusal:
         what = f" {refusal.detail['slug']}" if "slug" in refusal.detail else ""
         raise click.ClickException(f"not created: {refusal.code}{what}") from None
-    quizzes.qualify_for(database, user["id"], targets)
+    qualifications.qualify_for(database, user["id"], targets)
     click.echo(f"Created {user['role']} {user['login']} (id {user['id']})")
     for project in targets:
         click.echo(f"  qualified for {project['slug']}")

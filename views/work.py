@@ -2,8 +2,8 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, tasktypes, \
-    welcome
+from core import earnings, gold, lease, projects, quality, quiz_attempts, review, tasks, \
+    tasktypes, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
@@ -77,7 +77,7 @@ def _after_write(assignment_id, step):
 def home():
     """Annotator: her projects with tasks available, today's answers and earnings."""
     db = get_db()
-    training = quizzes.training_projects(db, g.user)
+    training = quiz_attempts.training_projects(db, g.user)
     in_training = {project["id"] for project in training}  # a retake shows there, once
     return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
                            today=earnings.today(db, g.user["id"]),
