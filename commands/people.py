@@ -3,7 +3,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import languages, migrations, quizzes, users
+from core import languages, migrations, qualifications, users
 from core.errors import Refused
 
 from . import connect
@@ -26,14 +26,14 @@ def create_user(login, password, role, name, lang, centre, qualified_for):
     database = connect()
     migrations.migrate(database)
     try:
-        targets = quizzes.projects_to_qualify(database, centre, qualified_for, role)
+        targets = qualifications.projects_to_qualify(database, centre, qualified_for, role)
         user = users.create_user(database, login=login, password=password, role=role, name=name,
                                  centre=centre, lang=lang,
                                  hash_method=current_app.config["PASSWORD_HASH"])
     except Refused as refusal:
         what = f" {refusal.detail['slug']}" if "slug" in refusal.detail else ""
         raise click.ClickException(f"not created: {refusal.code}{what}") from None
-    quizzes.qualify_for(database, user["id"], targets)
+    qualifications.qualify_for(database, user["id"], targets)
     click.echo(f"Created {user['role']} {user['login']} (id {user['id']})")
     for project in targets:
         click.echo(f"  qualified for {project['slug']}")

@@ -7,14 +7,13 @@ import json
 import re
 from decimal import Decimal
 
-from . import audit
+from . import audit, qualifications, tasktypes
 from .clock import ist_day_start, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
 from .languages import CONTENT_CODES
 from .errors import Invalid, NotFound
 
-TASK_TYPES = ("single_choice", "yes_no", "free_text")
-YES_NO = ("yes", "no")
+TASK_TYPES = tasktypes.NAMES
 
 
 def create_project(db, *, centre_id, slug, task_type, name, instructions=None, labels=(),
@@ -24,7 +23,7 @@ def create_project(db, *, centre_id, slug, task_type, name, instructions=None, l
     instructions = instructions or {}
     if task_type not in TASK_TYPES:
         raise Invalid("bad_task_type")
-    if task_type == "single_choice" and len(labels) < 2:
+    if tasktypes.TYPES[task_type].needs_labels and len(labels) < 2:
         raise Invalid("labels_required")
     if not name.get("en") or redundancy < 1 or pay_paise < 0:
         raise Invalid("bad_project")
@@ -82,7 +81,7 @@ def labels(db, project_id: int) -> list[dict]:
 
 # A worker sees her centre's live projects, except those where a qualification row
 # says she is still a trainee or paused, and those with an active quiz (#6) where she has
-# no row: there she is a trainee until she passes (core.quizzes).
+# no row: there she is a trainee until she passes (core.quiz_attempts).
 # SQL: her status in project p, given q (her qualification row) and z (the project's
 # active quiz) joined as below; the one rule every screen reads.
 QUALIFICATION = ("coalesce(q.status,"
@@ -100,12 +99,11 @@ def project_for_worker(db, user: dict, slug: str) -> dict:
     """The project `slug` if this annotator may work on it.
 
     Raises NotFound("no_project") for a missing project or one she may not see, and
-    core.quizzes.NeedsQuiz (a NotFound) when she has its quiz to pass first.
+    core.qualifications.NeedsQuiz (a NotFound) when she has its quiz to pass first.
     """
     project = one(db, WORKER_PROJECTS + " AND p.slug = :slug", {"user": user["id"], "slug": slug})
     if project is None:
-        from .quizzes import gate_refusal  # asked only once refused: the hot path stays one query
-        raise gate_refusal(db, user["id"], slug=slug)
+        raise qualifications.gate_refusal(db, user["id"], slug=slug)
     return project
 
 
@@ -115,8 +113,7 @@ def check_open_to(db, user_id: int, project_id: int) -> dict:
     project = one(db, WORKER_PROJECTS + " AND p.id = :project",
                   {"user": user_id, "project": project_id})
     if project is None:
-        from .quizzes import gate_refusal
-        raise gate_refusal(db, user_id, project_id=project_id)
+        raise qualifications.gate_refusal(db, user_id, project_id=project_id)
     return project
 
 
@@ -242,7 +239,7 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     field("task_type", task_type)
     field("name", lambda: _texts(get("name"), True, MAX_NAME))
     field("instructions", lambda: _texts(get("instructions"), False, MAX_INSTRUCTIONS))
-    if clean.get("task_type") == "single_choice":
+    if clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].needs_labels:
         field("labels", lambda: _labels(get("labels")))
         if project and "labels" in clean:
             field("labels", lambda: _labels_kept(db, project, clean["labels"]))
@@ -348,9 +345,10 @@ def form_data(form) -> dict:
 
 
 def form_values(db, project: dict | None) -> dict:
-    """What the form shows before she types: the project as saved, or the defaults."""
+    """What the form shows before she types: the project as saved, or the defaults (the
+    first registered task type)."""
     data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
-                                                  "task_type": "single_choice"}
+                                                  "task_type": TASK_TYPES[0]}
     return {**data, "pay": paise_to_rupees(data["pay_paise"]),
             "gold_percent": round(data["gold_share"] * 100)}
 

@@ -4,35 +4,13 @@ agreement (Krippendorff's alpha), per-annotator figures and the dashboard's seri
 Pure Python over the database; nothing here imports Flask or core.tasks.
 """
 import datetime as dt
-import re
 import statistics
-import unicodedata
 from collections import Counter, defaultdict
 
 from .clock import IST, stamp, utcnow
 from .db import rows as all_rows
-
-_SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
-
-
-def normalise(text: str) -> str:
-    """The form two answers are compared in: NFC, case folded, runs of white space as
-    one space, punctuation and spaces at either end gone ("Yes." = " yes", "हाँ।" = "हाँ").
-
-    Joiners inside a word (ZWJ/ZWNJ) stay: they change how Indic letters join."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "").casefold())
-    start, end = 0, len(text)
-    while start < end and (text[start] == " " or unicodedata.category(text[start])[0] == "P"):
-        start += 1
-    while end > start and (text[end - 1] == " "
-                           or unicodedata.category(text[end - 1])[0] == "P"):
-        end -= 1
-    return text[start:end]
-
-
-def same(a: str | None, b: str | None) -> bool:
-    """Two answers agree (after normalise)."""
-    return a is not None and b is not None and normalise(a) == normalise(b)
+# When two answers are the same: the one rule, kept with the task types.
+from .tasktypes import normalise, same
 
 
 def vote(answers: list[str]) -> dict:

@@ -13,7 +13,7 @@ from . import audit, quality
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
-from .quality import normalise
+from .tasktypes import normalise
 
 # The fixed list a supervisor picks from; the views translate each. 'wrong_check' is the
 # system's own (a wrong answer to a check task) and is never picked by hand.

@@ -5,7 +5,7 @@ import pytest
 
 from app import create_app
 from core import db as coredb
-from core import migrations, projects, users
+from core import migrations, projects, tasktypes, users
 
 CHEAP_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of logins
 PIN = "3917"  # annotators' default PIN (not among the commonest, which are refused)
@@ -100,7 +100,7 @@ def make_project(db):
             task_type=task_type, name={"en": "Reviews", "ta": "விமர்சனங்கள்", "hi": "समीक्षाएँ"},
             instructions={"en": "Pick one.", "ta": "ஒன்றைத் தேர்வு செய்யுங்கள்.",
                           "hi": "एक चुनें।"},
-            labels=labels if task_type == "single_choice" else (), redundancy=redundancy,
+            labels=labels if tasktypes.TYPES[task_type].needs_labels else (), redundancy=redundancy,
             pay_paise=pay_paise, lease_seconds=lease_seconds)
         projects.add_tasks(db, project["id"], [
             {"text": f"Sentence {i}", "gold": gold} for i in range(tasks)])

@@ -11,8 +11,8 @@ import random
 
 import pytest
 
-from core import (importing, payment_details, payouts, projects, qualifications, quizzes,
-                  review, tasks)
+from core import (importing, payment_details, payouts, projects, qualifications, quiz_attempts,
+                  quiz_bank, review, tasks)
 from core.clock import utcnow
 from core.db import one
 from tests import payout_helpers
@@ -193,14 +193,14 @@ class World:
         quiz = add_quiz(db, project, questions=2, supervisor_id=boss["id"])
         self.users["payee"] = self.make_user()
         for who in ("annotator", "neighbour", "payee"):
-            quizzes.qualify_for(db, self.users[who]["id"], [quiz], boss["id"])
-        question = quizzes.save_question(db, quiz, {
+            qualifications.qualify_for(db, self.users[who]["id"], [quiz], boss["id"])
+        question = quiz_bank.save_question(db, quiz, {
             "prompt": {"en": "Look", "ta": "பார்", "hi": "देखो"},
             "explanation": {"en": "So", "ta": "அதனால்", "hi": "इसलिए"}, "answers": "pos"},
             image=_picture(), actor_id=boss["id"])
         self.question = question["id"]
         self.quiz_media = question["media_id"]
-        self.attempt = quizzes.start_attempt(db, self.users["trainee"], quiz,
+        self.attempt = quiz_attempts.start_attempt(db, self.users["trainee"], quiz,
                                              rng=random.Random(1))["id"]
         # an answer waiting for review, and one rejected then appealed (the neighbour's)
         self.task = tasks.claim_next(db, neighbour["id"], project)

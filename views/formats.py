@@ -3,11 +3,13 @@ the right answer of a check task, her data used today."""
 import functools
 
 from babel import numbers
-from flask import g
+from flask import g, render_template
 from flask_babel import format_datetime, format_decimal, format_percent, format_time, \
     get_locale, gettext as _
 
-from core import projects, traffic
+from markupsafe import Markup
+
+from core import projects, tasktypes, traffic
 from core.clock import parse_stamp
 
 from .db import get_db
@@ -49,12 +51,12 @@ def share(value) -> str:
 
 
 def right_answer(missed: dict) -> str:
-    """The right answer of a check task she missed, as the buttons showed it to her."""
-    right = missed["gold_answer"]
-    if missed["task_type"] == "yes_no":
-        return {"yes": _("Yes"), "no": _("No")}.get(right, right)
-    return next((localized(label, "text") for label in projects.labels(
-        get_db(), missed["project_id"]) if label["value"] == right), right)
+    """The right answer of a check task she missed, as the buttons showed it to her
+    (its task type's _answer.html, as plain text)."""
+    labels = projects.labels(get_db(), missed["project_id"]) \
+        if tasktypes.of(missed).needs_labels else []
+    return Markup(render_template(f"tasktypes/{missed['task_type']}/_answer.html",
+                                  value=missed["gold_answer"], labels=labels)).unescape()
 
 
 def check_note(missed: dict) -> str:

@@ -2,7 +2,7 @@
 question per request (htmx swaps the next; without JavaScript each answer is a 303)."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from core import quizzes
+from core import projects, quiz_attempts, tasktypes
 from core.errors import Invalid
 
 from .db import get_db
@@ -15,7 +15,7 @@ bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
 
 def _project(slug):
-    return quizzes.get_training_project(get_db(), g.user, slug)
+    return quiz_attempts.get_training_project(get_db(), g.user, slug)
 
 
 @bp.get("/<slug>")
@@ -25,20 +25,20 @@ def overview(slug):
     db = get_db()
     project = _project(slug)
     return render_template("quiz/overview.html", project=project,
-                           state=quizzes.trainee_state(db, g.user, project),
-                           practice=quizzes.practice_count(project))
+                           state=quiz_attempts.trainee_state(db, g.user, project),
+                           practice=quiz_attempts.practice_count(project))
 
 
 def _practice(project, number, question, given=None, right=None, error=None, status=200):
     return page_or_fragment("quiz/practice.html", "quiz/_practice.html", status,
                             project=project, number=number, question=question, given=given,
-                            right=right, error=error, total=quizzes.practice_count(project),
+                            right=right, error=error, total=quiz_attempts.practice_count(project),
                             labels=_labels(project))
 
 
 def _labels(project):
-    return quizzes.labels(get_db(), project["id"]) \
-        if project["task_type"] == "single_choice" else []
+    return projects.labels(get_db(), project["id"]) \
+        if tasktypes.of(project).needs_labels else []
 
 
 @bp.route("/<slug>/practice/<int:number>", methods=["GET", "POST"])
@@ -48,17 +48,17 @@ def practice(slug, number):
     is written: practice is not scored and may be repeated)."""
     db = get_db()
     project = _project(slug)
-    question = quizzes.practice_question(db, project, number)
+    question = quiz_attempts.practice_question(db, project, number)
     if question is None:
         return redirect(url_for(".overview", slug=slug))
     if request.method == "GET":
         return _practice(project, number, question)
     try:
-        given = quizzes.clean_quiz_answer(db, project, request.form.get("answer"))
+        given = quiz_attempts.clean_quiz_answer(db, project, request.form.get("answer"))
     except Invalid as refusal:
         return _practice(project, number, question, error=message(refusal), status=400)
     return _practice(project, number, question, given=given,
-                     right=quizzes.is_right(question, given))
+                     right=quiz_attempts.is_right(project, question, given))
 
 
 @bp.post("/<slug>/start")
@@ -66,7 +66,7 @@ def practice(slug, number):
 def start(slug):
     """Trainee: start the exam (or go back to the attempt she has open)."""
     try:
-        quizzes.start_attempt(get_db(), g.user, _project(slug))
+        quiz_attempts.start_attempt(get_db(), g.user, _project(slug))
     except Invalid:  # waiting, out of attempts, passed: the overview says which
         return redirect(url_for(".overview", slug=slug), 303)
     return redirect(url_for(".exam", slug=slug), 303)
@@ -92,7 +92,7 @@ def _exam_or_result(project, now_state, error=None, status=200, typed=""):
 def exam(slug):
     """Trainee: the question her open attempt is at (a reload resumes here)."""
     project = _project(slug)
-    return _exam_or_result(project, quizzes.current(get_db(), g.user, project))
+    return _exam_or_result(project, quiz_attempts.current(get_db(), g.user, project))
 
 
 @bp.post("/<slug>/exam/<id:attempt_id>/<int:position>")
@@ -102,10 +102,10 @@ def answer(slug, attempt_id, position):
     db = get_db()
     project = _project(slug)
     try:
-        state = quizzes.answer(db, g.user, project, attempt_id, position,
+        state = quiz_attempts.answer(db, g.user, project, attempt_id, position,
                                request.form.get("answer"))
     except Invalid as refusal:
-        return _exam_or_result(project, quizzes.current(db, g.user, project),
+        return _exam_or_result(project, quiz_attempts.current(db, g.user, project),
                                error=message(refusal), status=400,
                                typed=request.form.get("answer", ""))
     if not htmx and state["question"] is not None:
@@ -116,7 +116,7 @@ def answer(slug, attempt_id, position):
 def _result(project, attempt_id):
     return page_or_fragment("quiz/result.html", "quiz/_result.html", project=project,
                             labels=_labels(project),
-                            **quizzes.result(get_db(), g.user, project, attempt_id))
+                            **quiz_attempts.result(get_db(), g.user, project, attempt_id))
 
 
 @bp.get("/<slug>/result/<id:attempt_id>")
@@ -130,5 +130,5 @@ def result(slug, attempt_id):
 @annotator
 def media(media_id):
     """Trainee: a question's picture, only for whom it was drawn (or in practice)."""
-    row = quizzes.media_for_trainee(get_db(), media_id, g.user)
+    row = quiz_attempts.media_for_trainee(get_db(), media_id, g.user)
     return private_picture(row)

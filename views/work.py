@@ -2,7 +2,8 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
+from core import earnings, gold, lease, projects, quality, quiz_attempts, review, tasks, \
+    tasktypes, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
@@ -62,7 +63,7 @@ def _after_write(assignment_id, step):
                 "Time for this task ran out, but it is still free for you. Check your answer"
                 " and send it again."))
         return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]),
-                      typed=typed if project["task_type"] == "free_text" else "")
+                      typed=typed if tasktypes.of(project).typed else "")
     missed = done if tasks.missed_check(done) else None
     after = done["state"] if done["state"] in AFTER else None
     if not htmx:
@@ -77,7 +78,7 @@ def _after_write(assignment_id, step):
 def home():
     """Annotator: her projects with tasks available, today's answers and earnings."""
     db = get_db()
-    training = quizzes.training_projects(db, g.user)
+    training = quiz_attempts.training_projects(db, g.user)
     in_training = {project["id"] for project in training}  # a retake shows there, once
     return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
                            today=earnings.today(db, g.user["id"]),
@@ -158,7 +159,7 @@ def sync():
         code, status, missed = result.pop("code"), result.pop("status"), result.pop("missed")
         result["ok"] = code is None
         if code:
-            result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
+            result["message"] = message(Refused(code, limit=tasktypes.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
         elif missed:
             result["message"] = batch_check_note(missed)
