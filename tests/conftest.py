@@ -1,4 +1,5 @@
 """Fixtures: a fresh SQLite file per test, built by the production migrations."""
+import pathlib
 import re
 import shutil
 
@@ -8,6 +9,7 @@ import pytest
 from app import create_app
 from core import db as coredb
 from core import projects, users
+from tests import live
 
 CHEAP_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of logins
 PIN = "3917"  # annotators' default PIN (not among the commonest, which are refused)
@@ -17,6 +19,22 @@ PASSWORD = "test-password-long"  # supervisors' and admins' default (10 characte
 def default_secret(role: str) -> str:
     return PIN if role == "annotator" else PASSWORD
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+TESTS = pathlib.Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the slow kinds by what they use, so no test module has to remember to:
+    browser tests (tests/browser/, each against a real server) and the other users of
+    tests/live.py. Under pytest-xdist (`make test`) a live module's tests run in one
+    worker, so that its server starts once; every other test goes where there is room."""
+    for item in items:
+        if (TESTS / "browser") in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        elif not (getattr(item, "module", None) and any(
+                value is live for value in vars(item.module).values())):
+            continue
+        item.add_marker(pytest.mark.live)
+        item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture(scope="session")
