@@ -3,12 +3,13 @@ retake. Also what an annotator is told about a pause, and her lease when it is s
 import math
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import format_time, gettext as _, ngettext
+from flask_babel import gettext as _, ngettext
 
 from core import gold, lease, projects
 from core.clock import parse_stamp
 
 from .db import get_db
+from . import formats
 from .formats import check_note, right_answer
 from .guards import staff
 
@@ -50,7 +51,7 @@ def time_left_note(assignment: dict) -> str | None:
     minutes = max(1, round(left.total_seconds() / 60))
     return ngettext("About %(num)d minute left for this task (until %(time)s).",
                     "About %(num)d minutes left for this task (until %(time)s).", minutes,
-                    time=format_time(parse_stamp(assignment["lease_expires_at"]), "short"))
+                    time=formats.clock(parse_stamp(assignment["lease_expires_at"])))
 
 
 @bp.get("/")
