@@ -7,7 +7,7 @@ import json
 import re
 from decimal import Decimal
 
-from . import audit, qualifications, tasktypes
+from . import audit, qualifications, scripts, tasktypes
 from .clock import ist_day_start, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
 from .languages import CONTENT_CODES
@@ -128,9 +128,10 @@ MAX_INSTRUCTIONS = 4000
 MAX_LABELS = 20
 FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
 DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
-            "gold_share": 0.1, "status": "draft"}
+            "gold_share": 0.1, "status": "draft", "answer_script": None}
 FIELDS = ("slug", "centre", "task_type", "name", "instructions", "labels", "redundancy",
-          "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status")
+          "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status",
+          "answer_script")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$", re.ASCII)
@@ -259,6 +260,10 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     else:
         field("gold_share", lambda: _share(get("gold_share")))
     field("status", lambda: _status(get("status")))
+    # A script set earlier lapses when the type stops taking typed words; one sent is checked.
+    typed = clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].typed
+    script = data.get("answer_script", current.get("answer_script") if typed else None)
+    field("answer_script", lambda: _answer_script(script, typed))
     return clean, errors
 
 
@@ -294,6 +299,18 @@ def _status(value) -> str:
     return value
 
 
+def _answer_script(value, typed: bool) -> str | None:
+    """A script code (core/scripts.py) for the answers of a project whose answers are
+    typed words, or None: any letters."""
+    if value in (None, ""):
+        return None
+    if value not in scripts.CODES:
+        raise Invalid("bad_script")
+    if not typed:
+        raise Invalid("script_needs_typed")
+    return value
+
+
 def task_count(db, project_id: int) -> int:
     """How many tasks the project has (any status)."""
     return one(db, "SELECT count(*) AS n FROM tasks WHERE project_id = ?", (project_id,))["n"]
@@ -323,13 +340,15 @@ def _as_data(db, project: dict) -> dict:
                    for label in labels(db, project["id"])],
         "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
         "lease_minutes": max(1, project["lease_seconds"] // 60),
-        "gold_share": project["gold_share"], "status": project["status"]}
+        "gold_share": project["gold_share"], "status": project["status"],
+        "answer_script": project["answer_script"]}
 
 
 def form_data(form) -> dict:
     """The project form's fields (any mapping with .get) in the file's shape."""
     data = {key: form.get(key) for key in ("slug", "task_type", "redundancy", "pay",
-                                           "lease_minutes", "gold_percent", "status")
+                                           "lease_minutes", "gold_percent", "status",
+                                           "answer_script")
             if form.get(key) is not None}
     centre = (form.get("centre") or "").strip()
     if centre:
@@ -356,7 +375,8 @@ def form_values(db, project: dict | None) -> dict:
 def _columns(clean: dict) -> dict:
     columns = {"task_type": clean["task_type"], "redundancy": clean["redundancy"],
                "pay_paise": clean["pay"], "lease_seconds": clean["lease_minutes"] * 60,
-               "gold_share": clean["gold_share"], "status": clean["status"]}
+               "gold_share": clean["gold_share"], "status": clean["status"],
+               "answer_script": clean["answer_script"]}
     for lang in CONTENT_CODES:
         columns[f"name_{lang}"] = clean["name"][lang]
         columns[f"instructions_{lang}"] = clean["instructions"][lang]

@@ -179,7 +179,9 @@ CREATE TABLE projects (
     lease_seconds INTEGER NOT NULL DEFAULT 900 CHECK (lease_seconds > 0),
     active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL
-, status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('draft', 'live', 'paused', 'closed')), gold_share REAL NOT NULL DEFAULT 0.1 CHECK (gold_share >= 0 AND gold_share <= 1), min_gold_accuracy REAL NOT NULL DEFAULT 0.7 CHECK (min_gold_accuracy >= 0 AND min_gold_accuracy <= 1), gold_min_answers INTEGER NOT NULL DEFAULT 10 CHECK (gold_min_answers >= 1), max_answers INTEGER NOT NULL DEFAULT 5 CHECK (max_answers >= 1), agreement_threshold REAL NOT NULL DEFAULT 0.6 CHECK (agreement_threshold > 0 AND agreement_threshold <= 1), min_seconds INTEGER NOT NULL DEFAULT 2 CHECK (min_seconds >= 0), review_window_days INTEGER NOT NULL DEFAULT 3 CHECK (review_window_days >= 1), appeal_window_days INTEGER NOT NULL DEFAULT 7 CHECK (appeal_window_days >= 1));
+, status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('draft', 'live', 'paused', 'closed')), gold_share REAL NOT NULL DEFAULT 0.1 CHECK (gold_share >= 0 AND gold_share <= 1), min_gold_accuracy REAL NOT NULL DEFAULT 0.7 CHECK (min_gold_accuracy >= 0 AND min_gold_accuracy <= 1), gold_min_answers INTEGER NOT NULL DEFAULT 10 CHECK (gold_min_answers >= 1), max_answers INTEGER NOT NULL DEFAULT 5 CHECK (max_answers >= 1), agreement_threshold REAL NOT NULL DEFAULT 0.6 CHECK (agreement_threshold > 0 AND agreement_threshold <= 1), min_seconds INTEGER NOT NULL DEFAULT 2 CHECK (min_seconds >= 0), review_window_days INTEGER NOT NULL DEFAULT 3 CHECK (review_window_days >= 1), appeal_window_days INTEGER NOT NULL DEFAULT 7 CHECK (appeal_window_days >= 1), answer_script TEXT CHECK (answer_script IS NULL OR
+            (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
+             AND task_type = 'free_text')));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
