@@ -117,6 +117,22 @@ def test_the_task_card_refuses_romanised_tamil_and_keeps_her_text(visitor, db, m
         "state": "submitted", "answer": "வணக்கம் 2"}
 
 
+def test_an_answer_kept_on_the_phone_is_refused_to_mend_when_it_is_sent(visitor, db,
+                                                                      make_user, make_project):
+    worker, project = make_user(lang="ta"), make_project(task_type="free_text", tasks=2,
+                                                          redundancy=1)
+    _require(db, project, "Taml")
+    visitor.login(worker)
+    visitor.get(f"/tasks/{project['slug']}/batch")
+    results = visitor.client.post("/answers/sync", json={"items": [
+        {"id": 1, "answer": "vanakkam"}, {"id": 2, "answer": "வணக்கம்"}]},
+        headers={"X-CSRFToken": visitor.token}).get_json()["results"]
+    assert [(r["ok"], r.get("retry")) for r in results] == [(False, True), (True, None)]
+    assert results[0]["message"] == "தமிழ் எழுத்துகளில் எழுதுங்கள்."
+    assert [row["state"] for row in db.query("SELECT state FROM assignments ORDER BY id")] \
+        == ["active", "submitted"]
+
+
 def test_the_quiz_refuses_an_answer_in_other_letters(visitor, db, make_user, make_project):
     project = add_quiz(db, make_project(task_type="free_text"), questions=4)
     _require(db, project, "Taml")
