@@ -9,23 +9,18 @@ import csv
 import datetime as dt
 import io
 import re
-import secrets
 import unicodedata
 
 from werkzeug.security import generate_password_hash
 
 from . import audit, projects, qualifications, sessions, users
+from .credentials import (MAX_PASSWORD, MIN_PASSWORD, check_secret,  # noqa: F401
+                          is_weak_pin, new_password, new_pin)
 from .db import is_id, ist_day_start, one, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
 
 PAGE_SIZE = 20
 MAX_NAME = 80
-MIN_PASSWORD = 10  # supervisors and admins: a real password, not a PIN
-MAX_PASSWORD = 128  # longer is no password anyone types; refused before it is hashed
-# Generated passwords: letters and digits that cannot be misread (no l, 1, o, 0), in
-# groups of four, easy to read out and type on a phone: 12 random characters (~61 bits).
-_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
-PIN_DIGITS = 4
 # Each PIN is hashed on the way in (scrypt: about 0.1 s each), before the write lock is
 # taken; 500 people is a minute of hashing, so a bigger file is refused.
 MAX_CSV_ROWS = 500
@@ -44,30 +39,18 @@ def clean_phone(raw) -> str:
     return digits
 
 
-def is_weak_pin(pin: str) -> bool:
-    """A PIN a guesser tries first: a common one, one digit repeated, a run up or down,
-    or two digits repeated (1212)."""
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
-    return (pin in users.COMMON_PINS or len(set(pin)) == 1 or steps in ({1}, {-1})
-            or (len(pin) == 4 and pin[:2] == pin[2:]))
-
-
-def new_pin() -> str:
-    """A random PIN that is not one of the first a guesser would try."""
-    while True:
-        pin = f"{secrets.randbelow(10 ** PIN_DIGITS):0{PIN_DIGITS}d}"
-        if not is_weak_pin(pin):
-            return pin
+# Her PIN refused on a supervisor's form, by the sentence that form shows: it offers to
+# leave the PIN empty and have one made.
+_PIN_FIELD_CODES = {"pin_too_short": "bad_pin", "pin_common": "weak_pin"}
 
 
 def clean_pin(raw) -> str:
-    """The PIN a supervisor typed: digits only, PIN_DIGITS to 8 long, not a weak one."""
-    pin = (raw if isinstance(raw, str) else "").strip()
-    if not (pin.isascii() and pin.isdigit() and PIN_DIGITS <= len(pin) <= 8):
-        raise Invalid("bad_pin")
-    if is_weak_pin(pin):
-        raise Invalid("weak_pin")
-    return pin
+    """The PIN (or password) a supervisor typed for an annotator, by the same rule as
+    her own change (core.credentials.check_secret)."""
+    try:
+        return check_secret("annotator", raw)
+    except Invalid as refusal:
+        raise Invalid(_PIN_FIELD_CODES.get(refusal.code, refusal.code)) from None
 
 
 def _clean_name(raw) -> str:
@@ -447,7 +430,7 @@ def create_centre(db, viewer: dict, *, code, name) -> dict:
 
 def create_staff(db, viewer: dict, *, login, name, role, centre_id, lang, password,
                  hash_method="scrypt") -> int:
-    """Admin: a supervisor or admin with a real password (MIN_PASSWORD characters).
+    """Admin: a supervisor or admin with a real password (core.credentials).
     Returns the id. Raises Invalid("form", errors=...) naming bad fields."""
     _require_admin(viewer)
     login = (login or "").strip().lower()
@@ -461,10 +444,10 @@ def create_staff(db, viewer: dict, *, login, name, role, centre_id, lang, passwo
             check(raw)
         except Invalid as refusal:
             errors[field] = refusal.code
-    if len(password or "") < MIN_PASSWORD:
-        errors["password"] = "password_too_short"
-    elif len(password) > MAX_PASSWORD:
-        errors["password"] = "password_too_long"
+    try:
+        check_secret(role if role in ("supervisor", "admin") else "supervisor", password)
+    except Invalid as refusal:
+        errors["password"] = refusal.code
     hashed = None if errors else generate_password_hash(password, method=hash_method)
     with write(db):
         if not is_id(centre_id) or one(db, "SELECT 1 AS x FROM centres WHERE id = ?",
@@ -506,15 +489,9 @@ def get_staff_or_404(db, viewer: dict, user_id) -> dict:
     return row
 
 
-def new_password() -> str:
-    """A random password of 12 characters in three groups, e.g. ``k7mq-x3pa-9rtw``."""
-    chars = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
-
-
 def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt") -> dict:
-    """Admin: a new password for a supervisor or admin, typed (MIN_PASSWORD to
-    MAX_PASSWORD characters) or, when empty or only spaces, generated. Returns
+    """Admin: a new password for a supervisor or admin, typed (by the rule of
+    core.credentials) or, when empty or only spaces, generated. Returns
     {"person", "password", "generated"}: the password is shown once and stored only as a
     hash. Unlocks her too.
 
@@ -522,10 +499,10 @@ def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt
     get_staff_or_404(db, viewer, user_id)  # a supervisor's try is refused before hashing
     generated = not (password or "").strip()  # spaces alone are no password: make one
     password = new_password() if generated else password
-    if len(password) < MIN_PASSWORD:
-        raise Invalid("form", errors={"password": "password_too_short"})
-    if len(password) > MAX_PASSWORD:
-        raise Invalid("form", errors={"password": "password_too_long"})
+    try:
+        check_secret("supervisor", password)
+    except Invalid as refusal:
+        raise Invalid("form", errors={"password": refusal.code}) from None
     hashed = generate_password_hash(password, method=hash_method)  # before the lock: slow
     with write(db):
         person = get_staff_or_404(db, viewer, user_id)
