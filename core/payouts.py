@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 
-from . import audit
+from . import audit, money
 from .exporting import safe_cell
 from .db import IST, one, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
@@ -27,22 +27,16 @@ PAID_WORDS = {"paid", "processed", "success", "successful", "completed"}
 FAILED_WORDS = {"failed", "failure", "rejected", "reversed", "cancelled"}
 REFERENCE = re.compile(r"^VELAI-(\d{1,18})-(\d{1,18})$")
 UTR = re.compile(r"^[A-Za-z0-9]{6,30}$")
-RUPEES = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
 
 
 # -- money and periods ---------------------------------------------------------------
 
-def rupees(paise: int) -> str:
-    """123.50 from 12350: by integer arithmetic, never a float."""
-    return f"{paise // 100}.{paise % 100:02d}"
-
-
 def parse_rupees(text, field: str) -> int:
-    """Paise from what a person typed ("120", "120.5", "120.50"); Invalid otherwise."""
-    found = RUPEES.match((text or "").strip().replace(",", ""))
-    if not found:
-        raise Invalid("bad_amount", errors={field: "bad_amount"})
-    return int(found.group(1)) * 100 + int((found.group(2) or "0").ljust(2, "0"))
+    """Paise from what a person typed (core.money); Invalid naming `field` otherwise."""
+    try:
+        return money.parse_rupees(text)
+    except Invalid:
+        raise Invalid("bad_amount", errors={field: "bad_amount"}) from None
 
 
 def last_week(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
@@ -442,7 +436,7 @@ def payout_file(db, payout_id: int, actor: dict) -> tuple[str, str]:
         # a name is typed by people: one like "=HYPERLINK(...)" must stay text in a sheet
         writer.writerow((account[0], safe_cell(row["name"]), account[1], account[2],
                          safe_cell(account[3]),
-                         rupees(row["amount_paise"]), account[4], "payout", narration,
+                         money.rupees(row["amount_paise"]), account[4], "payout", narration,
                          f"VELAI-{payout_id}-{row['id']}"))
     return f"velai-payout-{payout_id}-{start}-{end}.csv", out.getvalue()
 

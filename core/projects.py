@@ -5,9 +5,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from decimal import Decimal
 
-from . import audit
+from . import audit, money
 from .db import is_id, ist_day_start, one, rows as all_rows, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
@@ -135,22 +134,19 @@ FIELDS = ("slug", "centre", "task_type", "name", "instructions", "labels", "redu
           "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-_RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$", re.ASCII)
+_TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
 
 
 def rupees_to_paise(text) -> int:
-    """"0.50" (or "₹0.5", "12") as integer paise, exactly: no float on the way.
+    """A pay per answer typed in rupees (core.money), at most four digits of them.
     Raises Invalid("bad_pay") for anything else, more than two decimals included."""
-    text = (text if isinstance(text, str) else "").replace("₹", "").replace(",", "").strip()
-    found = _RUPEES.match(text)
-    if not text or text == "." or found is None:
+    try:
+        paise = money.parse_rupees(text)
+    except Invalid:
+        raise Invalid("bad_pay") from None
+    if paise >= _TYPED_PAY_BELOW:
         raise Invalid("bad_pay")
-    return int(Decimal(text) * 100)
-
-
-def paise_to_rupees(paise: int) -> str:
-    """50 as "0.50": the form's own way to show a pay it will read back the same."""
-    return f"{paise // 100}.{paise % 100:02d}"
+    return paise
 
 
 def _whole(value, low: int, high: int, code: str) -> int:
@@ -350,7 +346,7 @@ def form_values(db, project: dict | None) -> dict:
     """What the form shows before she types: the project as saved, or the defaults."""
     data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
                                                   "task_type": "single_choice"}
-    return {**data, "pay": paise_to_rupees(data["pay_paise"]),
+    return {**data, "pay": money.rupees(data["pay_paise"]),
             "gold_percent": round(data["gold_share"] * 100)}
 
 

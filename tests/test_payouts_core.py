@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from core import db as coredb
-from core import payment_details, payouts
+from core import money, payment_details, payouts
 from core.errors import Conflict, Invalid, NotFound
 from payout_helpers import NOW, PERIOD, answers, paid_to, review, value
 
@@ -54,7 +54,7 @@ def test_totals_are_exact_to_the_paisa_across_projects_pay_changes_and_bonuses(
     bonuses = {}
     for line in lines[:5]:
         bonus = rng.randint(1, 99999)
-        payouts.set_bonus(db, payout_id, line["id"], centre["meena"], payouts.rupees(bonus),
+        payouts.set_bonus(db, payout_id, line["id"], centre["meena"], money.rupees(bonus),
                           "Good accuracy")
         bonuses[line["user_id"]] = bonus
     payouts.approve(db, payout_id, centre["anitha"], now=NOW)
@@ -389,7 +389,7 @@ def test_the_payout_file_has_the_bulk_upload_columns_and_exact_amounts(db, centr
 @pytest.mark.parametrize("paise,text", [(0, "0.00"), (5, "0.05"), (12350, "123.50"),
                                         (10**12 + 1, "10000000000.01")])
 def test_rupees_are_written_from_integer_paise(paise, text):
-    assert payouts.rupees(paise) == text
+    assert money.rupees(paise) == text
 
 
 def test_last_week_is_monday_to_sunday_in_india():

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import db as coredb
-from core import exporting, importing, projects, quizzes, taskdata, users
+from core import exporting, importing, money, projects, quizzes, taskdata, users
 from core.errors import Invalid, Refused
 
 
@@ -216,7 +216,7 @@ def list_projects():
     for row in rows:
         click.echo(f"{row['slug']:<28} {row['centre']:<6} {row['task_type']:<13}"
                    f" {row['status']:<7} {row['tasks']:>7}"
-                   f" ₹{projects.paise_to_rupees(row['pay_paise'])}")
+                   f" ₹{money.rupees(row['pay_paise'])}")
 
 
 @click.command("auto-accept")

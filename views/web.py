@@ -8,7 +8,6 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from babel import numbers
 from flask import abort, current_app, g, make_response, redirect, render_template, request, \
     session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -24,6 +23,7 @@ from werkzeug.routing import IntegerConverter
 from core import db as coredb
 from core import projects, sessions, traffic, users
 from core.errors import Refused
+from core.money import format_money, typed_rupees
 
 htmx = HTMX()
 
@@ -156,9 +156,9 @@ def money(paise: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _money(locale: str, paise: int) -> str:
-    """Babel's ₹ in her locale (as flask_babel.format_currency), kept: the same few
-    amounts come back on every card, and formatting one took as long as a query."""
-    return numbers.format_currency(paise / 100, "INR", locale=locale)
+    """core.money's ₹ in her locale, kept: the same few amounts come back on every
+    card, and formatting one took as long as a query."""
+    return format_money(paise, locale)
 
 
 def _template_gettext():
@@ -482,6 +482,7 @@ def init_app(app):
                                  data_today=data_today, check_note=check_note, once=once,
                                  csrf_token=csrf_token)
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["typed_rupees"] = typed_rupees
     app.context_processor(_template_gettext)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
