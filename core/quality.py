@@ -9,6 +9,7 @@ import statistics
 import unicodedata
 from collections import Counter, defaultdict
 
+from . import room
 from .db import IST, rows as all_rows, stamp, utcnow
 
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
@@ -58,8 +59,7 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
         db, "SELECT a.id, a.answer, a.review_state, t.wanted FROM assignments a"
         " JOIN tasks t ON t.id = a.task_id WHERE a.task_id = ? AND a.state = 'submitted'",
         (task_id,))
-    wanted = rows[0]["wanted"] or project["redundancy"]
-    if len(rows) < wanted:
+    if len(rows) < room.wanted(rows[0], project):
         return []
     result = vote([row["answer"] for row in rows])
     confident = not result["tie"] and result["agreement"] >= project["agreement_threshold"]

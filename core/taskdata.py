@@ -7,6 +7,7 @@ from . import audit
 from .db import one, stamp, utcnow, write
 from .errors import Invalid, NotFound
 from .importing import MAX_TEXT_CHARS
+from .room import wanted
 
 PER_PAGE = 20
 
@@ -105,7 +106,7 @@ def release(db, user: dict, task_id: int, now: dt.datetime | None = None) -> dic
     with write(db):
         task = get_task_or_404(db, user, task_id)
         project = one(db, "SELECT redundancy FROM projects WHERE id = ?", (task["project_id"],))
-        status = "done" if task["answers_count"] >= project["redundancy"] else "open"
+        status = "done" if task["answers_count"] >= wanted(task, project) else "open"
         db.execute("UPDATE tasks SET status = ?, reports_count = 0 WHERE id = ?",
                    (status, task_id))
         audit.record(db, user["id"], "task.release", f"task:{task_id}",
