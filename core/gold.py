@@ -8,7 +8,7 @@ other; a wrong one is rejected and not paid (core.tasks.record_answer sets revie
 import datetime as dt
 import math
 
-from . import audit, projects, qualifications
+from . import audit, projects, qualifications, scope
 from .db import one, stamp, utcnow, write
 from .errors import NotFound
 
@@ -100,10 +100,9 @@ def held_back_by_slug(db, user: dict, slug: str) -> dict | None:
 
 def centre_projects(db, supervisor: dict) -> list[dict]:
     """The projects whose check-task figures this supervisor may see."""
-    centre = None if supervisor["role"] == "admin" else supervisor["centre_id"]
     return list(db.query("SELECT id, name_en, name_ta, name_hi FROM projects"
-                         " WHERE :centre IS NULL OR centre_id = :centre ORDER BY id",
-                         {"centre": centre}))
+                         f" WHERE {scope.sql('centre_id')} ORDER BY id",
+                         scope.params(supervisor)))
 
 
 def accuracy_page(db, project: dict, page: int = 1) -> tuple[list[dict], bool]:

@@ -7,7 +7,7 @@ everywhere except the payout file.
 """
 import re
 
-from . import audit
+from . import audit, scope
 from .db import one, parse_stamp, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
@@ -88,7 +88,7 @@ def to_confirm(db, centre_id: int | None, page: int = 1, per_page: int = 20):
         "  AND p.confirmed_by IS NOT NULL ORDER BY p.id DESC LIMIT 1) AS before_id"
         " FROM payment_details d JOIN users u ON u.id = d.user_id"
         " JOIN centres c ON c.id = u.centre_id"
-        " WHERE d.confirmed_by IS NULL AND (:centre IS NULL OR u.centre_id = :centre)"
+        f" WHERE d.confirmed_by IS NULL AND {scope.sql('u.centre_id')}"
         " AND d.id = (SELECT max(id) FROM payment_details WHERE user_id = d.user_id)"
         " ORDER BY d.id LIMIT :limit OFFSET :offset",
         {"centre": centre_id, "limit": per_page + 1, "offset": (page - 1) * per_page}))
@@ -110,7 +110,7 @@ def confirm(db, detail_id: int, actor: dict, now=None) -> dict:
     with write(db):
         row = one(db, "SELECT d.*, u.centre_id FROM payment_details d JOIN users u"
                       " ON u.id = d.user_id WHERE d.id = ?", (detail_id,))
-        if row is None or (actor["role"] != "admin" and row["centre_id"] != actor["centre_id"]) \
+        if row is None or not scope.may_see(actor, row["centre_id"]) \
                 or row["user_id"] == actor["id"]:
             raise NotFound("not_found")
         newest = one(db, "SELECT max(id) AS id FROM payment_details WHERE user_id = ?",

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 
-from . import audit, money
+from . import audit, money, scope
 from .exporting import safe_cell
 from .db import IST, one, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
@@ -67,8 +67,8 @@ def _end_stamp(last: dt.date) -> str:
 # -- finding rows ------------------------------------------------------------------------
 
 def _may_see(actor: dict, centre_id: int) -> bool:
-    return actor["role"] == "admin" or (actor["role"] == "supervisor"
-                                        and actor["centre_id"] == centre_id)
+    """Payouts are for staff alone: an annotator sees her own lines, never a payout."""
+    return actor["role"] in ("admin", "supervisor") and scope.may_see(actor, centre_id)
 
 
 def get_payout_or_404(db, payout_id: int, actor: dict) -> dict:
@@ -116,11 +116,10 @@ def _centre_for(db, actor: dict, centre_id) -> int:
 
 def list_payouts(db, actor: dict, page: int = 1, per_page: int = 15):
     page = min(max(page, 1), 10**9)
-    centre = None if actor["role"] == "admin" else actor["centre_id"]
     rows = list(db.query(
-        "SELECT p.id FROM payouts p WHERE (:centre IS NULL OR p.centre_id = :centre)"
+        f"SELECT p.id FROM payouts p WHERE {scope.sql('p.centre_id')}"
         " ORDER BY p.id DESC LIMIT :limit OFFSET :offset",
-        {"centre": centre, "limit": per_page + 1, "offset": (page - 1) * per_page}))
+        {**scope.params(actor), "limit": per_page + 1, "offset": (page - 1) * per_page}))
     payouts = [get_payout_or_404(db, row["id"], actor) for row in rows[:per_page]]
     return payouts, len(rows) > per_page
 

@@ -13,7 +13,7 @@ import unicodedata
 
 from werkzeug.security import generate_password_hash
 
-from . import audit, projects, qualifications, sessions, users
+from . import audit, projects, qualifications, scope, sessions, users
 from .credentials import (MAX_PASSWORD, MIN_PASSWORD, check_secret,  # noqa: F401
                           is_weak_pin, new_password, new_pin)
 from .db import is_id, ist_day_start, one, stamp, utcnow, write
@@ -211,17 +211,13 @@ def add_many(db, viewer: dict, centre_id: int, data: bytes, hash_method="scrypt"
 
 # -- seeing people -------------------------------------------------------------------
 
-def _is_admin(viewer: dict) -> bool:
-    return viewer["role"] == "admin"
-
-
 def get_centre_or_404(db, viewer: dict, centre_id) -> dict:
     """The centre `centre_id` if the viewer runs it (an admin runs every one).
 
     Raises NotFound("not_found") for a missing centre or another centre's."""
     centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_id,)) if is_id(centre_id) \
         else None
-    if centre is None or not (_is_admin(viewer) or centre["id"] == viewer["centre_id"]):
+    if centre is None or not scope.may_see(viewer, centre["id"]):
         raise NotFound("not_found")
     return centre
 
@@ -231,8 +227,7 @@ def centres(db, viewer: dict) -> list[dict]:
     return list(db.query(
         "SELECT c.*, (SELECT count(*) FROM users u WHERE u.centre_id = c.id"
         " AND u.role = 'annotator') AS annotators FROM centres c"
-        " WHERE :all OR c.id = :centre ORDER BY c.name",
-        {"all": _is_admin(viewer), "centre": viewer["centre_id"]}))
+        f" WHERE {scope.sql('c.id')} ORDER BY c.name", scope.params(viewer)))
 
 
 def _locked_sql() -> str:
@@ -278,8 +273,7 @@ def list_people(db, viewer: dict, centre_id=None, page: int = 1, query: str = ""
                 now: dt.datetime | None = None) -> tuple[list[dict], bool]:
     """One page of annotators the viewer runs (her centre; an admin: `centre_id` or all),
     by name; `query` matches name or phone. Returns (rows, whether there is a next page)."""
-    if not _is_admin(viewer):
-        centre_id = viewer["centre_id"]
+    centre_id = scope.centre_for(viewer, centre_id)
     page = max(page, 1)
     # The page's rows are chosen first, so the counts are made for those rows only.
     page_rows = ("(SELECT * FROM users WHERE role = 'annotator'"
@@ -300,9 +294,8 @@ def get_person_or_404(db, viewer: dict, user_id, now: dt.datetime | None = None)
 
     Raises NotFound("not_found") for a missing id, a non-annotator, or another centre's."""
     row = one(db, _PERSON.format(locked=_locked_sql(), users="users") +
-              " WHERE u.id = :id AND u.role = 'annotator' AND (:all OR u.centre_id = :centre)",
-              {**_times(now), "id": user_id, "all": _is_admin(viewer),
-               "centre": viewer["centre_id"]})
+              f" WHERE u.id = :id AND u.role = 'annotator' AND {scope.sql('u.centre_id')}",
+              {**_times(now), **scope.params(viewer), "id": user_id})
     if row is None:
         raise NotFound("not_found")
     return _with_status(row)
@@ -402,7 +395,7 @@ def edit_person(db, viewer: dict, user_id, *, name, phone, lang) -> dict:
 # -- centres and supervisors (admin) --------------------------------------------------
 
 def _require_admin(viewer: dict) -> None:
-    if not _is_admin(viewer):
+    if not scope.sees_all(viewer):
         raise NotFound("not_found")
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 
-from . import audit, money
+from . import audit, money, scope
 from .db import is_id, ist_day_start, one, rows as all_rows, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
@@ -383,11 +383,10 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
     """
     with write(db):
         project = get_project_or_404(db, viewer, project_id) if project_id else None
-        if project is None and viewer["role"] != "admin":
+        if project is None and not scope.sees_all(viewer):
             data = {**data, "centre": data.get("centre") or viewer["centre_id"]}
         clean, errors = check_project(db, data, project)
-        if project is None and viewer["role"] != "admin" and "centre" in clean \
-                and clean["centre"] != viewer["centre_id"]:
+        if project is None and "centre" in clean and not scope.may_see(viewer, clean["centre"]):
             raise NotFound("not_found")  # another centre's id: as if it did not exist
         if errors:
             raise Invalid("form", errors=errors)
@@ -440,8 +439,7 @@ def get_project_or_404(db, viewer: dict, project_id) -> dict:
 
     Raises NotFound("not_found") for a missing project or another centre's."""
     project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    if project is None or not (viewer["role"] == "admin"
-                               or project["centre_id"] == viewer["centre_id"]):
+    if project is None or not scope.may_see(viewer, project["centre_id"]):
         raise NotFound("not_found")
     return project
 

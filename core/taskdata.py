@@ -3,18 +3,13 @@ tasks annotators reported or skipped, and mending them (correct, release, remove
 import datetime as dt
 import unicodedata
 
-from . import audit
+from . import audit, scope
 from .db import one, stamp, utcnow, write
 from .errors import Invalid, NotFound
 from .importing import MAX_TEXT_CHARS
 from .room import wanted
 
 PER_PAGE = 20
-
-
-def _centre_of(user: dict):
-    """None for an admin (every centre), else her own centre."""
-    return None if user["role"] == "admin" else user["centre_id"]
 
 
 def get_project_by_slug(db, slug: str) -> dict:
@@ -30,8 +25,8 @@ def get_task_or_404(db, user: dict, task_id: int) -> dict:
 
     Raises NotFound("no_task") otherwise."""
     task = one(db, "SELECT t.* FROM tasks t JOIN projects p ON p.id = t.project_id"
-                   " WHERE t.id = :id AND (:centre IS NULL OR p.centre_id = :centre)",
-               {"id": task_id, "centre": _centre_of(user)})
+                   " WHERE t.id = :id AND " + scope.sql("p.centre_id"),
+               {"id": task_id, "centre": scope.centre_of(user)})
     if task is None:
         raise NotFound("no_task")
     return task
@@ -42,8 +37,8 @@ def media_for_supervisor(db, user: dict, media_id: int) -> dict:
 
     Raises NotFound("no_media") otherwise."""
     media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
-                    " WHERE m.id = :id AND (:centre IS NULL OR p.centre_id = :centre)",
-                {"id": media_id, "centre": _centre_of(user)})
+                    " WHERE m.id = :id AND " + scope.sql("p.centre_id"),
+                {"id": media_id, "centre": scope.centre_of(user)})
     if media is None:
         raise NotFound("no_media")
     return media

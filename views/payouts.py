@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
     url_for
 from flask_babel import lazy_gettext as _l
 
-from core import audit, payment_details, payouts
+from core import audit, payment_details, payouts, scope
 from core import db as coredb
 from core.errors import NotFound, Refused
 
@@ -79,7 +79,7 @@ def index(error=None, status=200):
     return render_template("payouts/index.html", payouts=rows, more=more, page=page,
                            start=request.form.get("start", start.isoformat()),
                            end=request.form.get("end", end.isoformat()), error=error,
-                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           centres=payouts.centres(db) if scope.sees_all(g.user) else []
                            ), status
 
 
@@ -215,7 +215,7 @@ def payout_file(payout_id):
 def changes():
     """Supervisor: new payment details waiting for her confirmation."""
     page = _page()
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    centre = scope.centre_of(g.user)
     rows, more = payment_details.to_confirm(get_db(), centre, page)
     return render_template("payouts/changes.html", rows=rows, more=more, page=page)
 
@@ -236,7 +236,7 @@ def fair_pay(error=None, status=200):
     page = _page()
     report = payouts.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
     return render_template("payouts/fair_pay.html", report=report, page=page, error=error,
-                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           centres=payouts.centres(db) if scope.sees_all(g.user) else []
                            ), status
 
 
@@ -251,7 +251,7 @@ def min_wage():
         raise
     except Refused as refusal:
         return fair_pay(error=message(refusal), status=refusal.status)
-    return redirect(url_for(".fair_pay", centre=centre if g.user["role"] == "admin" else None),
+    return redirect(url_for(".fair_pay", centre=centre if scope.sees_all(g.user) else None),
                     303)
 
 

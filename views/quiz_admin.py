@@ -3,7 +3,7 @@ trainees' attempts and scores, and resets. Another centre's project is a 404."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from core import projects, quizzes
+from core import projects, quizzes, scope
 from core.errors import Invalid
 from core.media import prepare_image
 
@@ -51,7 +51,7 @@ def _render(template, status=200, **context):
 @supervisor
 def index():
     """Supervisor: her centre's projects and their quizzes (admin: every centre)."""
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    centre = scope.centre_of(g.user)
     return _render("quiz_admin/index.html", projects=quizzes.overview(get_db(), centre))
 
 

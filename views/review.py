@@ -2,7 +2,7 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, lazy_gettext as _l
 
-from core import quality, review
+from core import quality, review, scope
 from core.db import parse_stamp
 
 from .web import MESSAGES, get_db, htmx, id_arg, page_or_fragment, private_picture, \
@@ -65,7 +65,7 @@ def when(text) -> str:
 
 
 def _centre():
-    return None if g.user["role"] == "admin" else g.user["centre_id"]
+    return scope.centre_of(g.user)
 
 
 def _filters() -> dict:

@@ -3,7 +3,7 @@ from flask import (Blueprint, current_app, g, make_response, redirect, render_te
                    url_for)
 from flask_babel import format_datetime, lazy_gettext as _l
 
-from core import people, projects, supervisor_todo
+from core import people, projects, scope, supervisor_todo
 from core.db import parse_stamp
 from core.errors import Conflict, Invalid, Refused
 
@@ -63,7 +63,7 @@ def centre_filter() -> int | None:
     centre_id = id_arg("centre")
     if centre_id is not None:
         people.get_centre_or_404(get_db(), g.user, centre_id)  # another centre's: 404
-    return centre_id if g.user["role"] == "admin" else g.user["centre_id"]
+    return scope.centre_for(g.user, centre_id)
 
 
 def form_centre() -> int:

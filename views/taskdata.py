@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import db as coredb
-from core import exporting, importing, projects, taskdata
+from core import exporting, importing, projects, scope, taskdata
 from core.errors import Invalid, Refused
 
 from .cli import export_secret
@@ -76,7 +76,7 @@ def _problems(report: dict) -> list[dict]:
 @role_required(*SUPERVISORS)
 def index():
     """Supervisor: her centre's projects, each with import, reported tasks and export."""
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    centre = scope.centre_of(g.user)
     page = max(request.args.get("page", 1, type=int), 1)
     rows, more = projects.centre_overview(get_db(), centre, page=page)
     return render_template("taskdata/index.html", projects=rows, page=page, more=more)
