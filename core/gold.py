@@ -8,7 +8,7 @@ other; a wrong one is rejected and not paid (core.tasks.record_answer sets revie
 import datetime as dt
 import math
 
-from . import audit, projects, qualifications, scope
+from . import audit, paging, projects, qualifications, scope
 from .db import one, stamp, utcnow, write
 from .errors import NotFound
 
@@ -108,7 +108,6 @@ def centre_projects(db, supervisor: dict) -> list[dict]:
 def accuracy_page(db, project: dict, page: int = 1) -> tuple[list[dict], bool]:
     """Annotators of the project's centre with check answers or a qualification row:
     their figures and status, lowest accuracy first; and whether a next page exists."""
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT u.id, u.name, u.login, coalesce(s.answered, 0) AS answered,"
         " coalesce(s.right_count, 0) AS right, coalesce(q.status, 'qualified') AS status,"
@@ -119,11 +118,11 @@ def accuracy_page(db, project: dict, page: int = 1) -> tuple[list[dict], bool]:
         " AND (s.answered > 0 OR q.status IS NOT NULL)"
         " ORDER BY q.status = 'paused' DESC, coalesce(1.0 * s.right_count / s.answered, 1),"
         " u.name LIMIT :limit OFFSET :offset",
-        {"project": project["id"], "centre": project["centre_id"], "limit": PER_PAGE + 1,
-         "offset": (page - 1) * PER_PAGE}))
+        {"project": project["id"], "centre": project["centre_id"],
+         **paging.window(page, PER_PAGE)}))
     for row in rows:
         row["percent"] = round(100 * row["right"] / row["answered"]) if row["answered"] else None
-    return rows[:PER_PAGE], len(rows) > PER_PAGE
+    return paging.split(rows, PER_PAGE)
 
 
 def get_annotator_or_404(db, project: dict, user_id: int) -> dict:

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 
-from . import audit, money, scope
+from . import audit, money, paging, scope
 from .exporting import safe_cell
 from .db import IST, one, stamp, utcnow, write
 from .errors import Conflict, Invalid, NotFound
@@ -115,13 +115,11 @@ def _centre_for(db, actor: dict, centre_id) -> int:
 
 
 def list_payouts(db, actor: dict, page: int = 1, per_page: int = 15):
-    page = min(max(page, 1), 10**9)
-    rows = list(db.query(
+    rows, more = paging.split(db.query(
         f"SELECT p.id FROM payouts p WHERE {scope.sql('p.centre_id')}"
         " ORDER BY p.id DESC LIMIT :limit OFFSET :offset",
-        {**scope.params(actor), "limit": per_page + 1, "offset": (page - 1) * per_page}))
-    payouts = [get_payout_or_404(db, row["id"], actor) for row in rows[:per_page]]
-    return payouts, len(rows) > per_page
+        {**scope.params(actor), **paging.window(page, per_page)}), per_page)
+    return [get_payout_or_404(db, row["id"], actor) for row in rows], more
 
 
 def centres(db) -> list[dict]:
@@ -205,7 +203,6 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
     """A payout's lines, names and masked details, each with its result."""
     from .payment_details import mask
 
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT l.*, u.name, u.login, d.kind, d.upi_id, d.account_number, d.ifsc,"
         " r.status AS result, r.utr, r.failure_reason, r.recorded_at, c.name AS confirmer,"
@@ -216,14 +213,14 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
         " FROM payout_lines l JOIN users u ON u.id = l.user_id"
         " JOIN payment_details d ON d.id = l.payment_detail_id"
         " JOIN users c ON c.id = d.confirmed_by"
-        " LEFT JOIN payout_results r ON r.line_id = l.id WHERE l.payout_id = ?"
-        " ORDER BY u.name, l.id LIMIT ? OFFSET ?",
-        (payout_id, per_page + 1, (page - 1) * per_page)))
+        " LEFT JOIN payout_results r ON r.line_id = l.id WHERE l.payout_id = :payout"
+        " ORDER BY u.name, l.id LIMIT :limit OFFSET :offset",
+        {"payout": payout_id, **paging.window(page, per_page)}))
     for row in rows:
         row["masked"] = mask(row)
         for key in ("upi_id", "account_number"):
             row.pop(key)  # the page shows the masked form only
-    return rows[:per_page], len(rows) > per_page
+    return paging.split(rows, per_page)
 
 
 def _draft_for(db, payout_id: int, actor: dict) -> dict:
@@ -471,19 +468,18 @@ def ledger(db, user_id: int) -> dict:
 
 def her_lines(db, user_id: int, page: int = 1, per_page: int = 5):
     """Her payouts, newest first: period, amount, state and the bank's reference."""
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT l.id, l.amount_paise, l.bonus_paise, l.answers, p.period_start, p.period_end,"
         " p.status, r.status AS result, r.utr, r.failure_reason"
         " FROM payout_lines l JOIN payouts p ON p.id = l.payout_id"
         " LEFT JOIN payout_results r ON r.line_id = l.id"
-        " WHERE l.user_id = ? AND p.status <> 'void' ORDER BY l.id DESC LIMIT ? OFFSET ?",
-        (user_id, per_page + 1, (page - 1) * per_page)))
+        " WHERE l.user_id = :user AND p.status <> 'void' ORDER BY l.id DESC"
+        " LIMIT :limit OFFSET :offset", {"user": user_id, **paging.window(page, per_page)}))
     for row in rows:
         row["state"] = row["result"] or row["status"]
         for key in ("period_start", "period_end"):
             row[key] = dt.date.fromisoformat(row[key])
-    return rows[:per_page], len(rows) > per_page
+    return paging.split(rows, per_page)
 
 
 # -- fair pay ----------------------------------------------------------------------------
@@ -494,7 +490,6 @@ def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
     project over the last `days`; flagged when under the centre's minimum wage.
 
     Earned: answers not rejected, at each one's pay; time: every answer she gave."""
-    page = min(max(page, 1), 10**9)
     centre = one(db, "SELECT * FROM centres WHERE id = ?", (_centre_for(db, actor, centre_id),))
     since = stamp((now or utcnow()) - dt.timedelta(days=days))
     select = """
@@ -512,15 +507,16 @@ def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
     people = list(db.query(select.format(
         extra=", u.id AS user_id, u.name", join="JOIN users u ON u.id = a.user_id",
         group="u.id, p.id", order="u.name, u.id, p.id"),
-        {**params, "limit": per_page + 1, "offset": (page - 1) * per_page}))
+        {**params, **paging.window(page, per_page)}))
     minimum = centre["min_wage_paise_per_hour"]
     for row in project_rows + people:
         row["per_hour_paise"] = row["earned_paise"] * 3600 // row["seconds"] \
             if row["seconds"] else None
         row["below"] = bool(minimum and row["per_hour_paise"] is not None
                             and row["per_hour_paise"] < minimum)
-    return {"centre": centre, "projects": project_rows, "people": people[:per_page],
-            "more": len(people) > per_page, "days": days}
+    people, more = paging.split(people, per_page)
+    return {"centre": centre, "projects": project_rows, "people": people, "more": more,
+            "days": days}
 
 
 def set_min_wage(db, actor: dict, amount, centre_id=None) -> None:

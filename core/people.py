@@ -13,7 +13,7 @@ import unicodedata
 
 from werkzeug.security import generate_password_hash
 
-from . import audit, projects, qualifications, scope, sessions, users
+from . import audit, paging, projects, qualifications, scope, sessions, users
 from .credentials import (MAX_PASSWORD, MIN_PASSWORD, check_secret,  # noqa: F401
                           is_weak_pin, new_password, new_pin)
 from .db import is_id, ist_day_start, one, stamp, utcnow, write
@@ -274,7 +274,6 @@ def list_people(db, viewer: dict, centre_id=None, page: int = 1, query: str = ""
     """One page of annotators the viewer runs (her centre; an admin: `centre_id` or all),
     by name; `query` matches name or phone. Returns (rows, whether there is a next page)."""
     centre_id = scope.centre_for(viewer, centre_id)
-    page = max(page, 1)
     # The page's rows are chosen first, so the counts are made for those rows only.
     page_rows = ("(SELECT * FROM users WHERE role = 'annotator'"
                  " AND (:centre IS NULL OR centre_id = :centre)"
@@ -284,8 +283,8 @@ def list_people(db, viewer: dict, centre_id=None, page: int = 1, query: str = ""
         _PERSON.format(locked=_locked_sql(), users=page_rows) +
         " ORDER BY u.active DESC, u.name COLLATE NOCASE, u.id",
         {**_times(now), "centre": centre_id, "q": query, "like": f"%{query}%",
-         "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})]
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+         **paging.window(page, PAGE_SIZE)})]
+    return paging.split(rows, PAGE_SIZE)
 
 
 def get_person_or_404(db, viewer: dict, user_id, now: dt.datetime | None = None) -> dict:

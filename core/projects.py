@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 
-from . import audit, money, scope
+from . import audit, money, paging, scope
 from .db import is_id, ist_day_start, one, rows as all_rows, stamp, utcnow, write
 from .errors import Invalid, NotFound
 
@@ -474,7 +474,7 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
         " WHERE :centre IS NULL OR p.centre_id = :centre"
         " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
         {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now)),
-         "limit": OVERVIEW_PAGE + 1, "offset": (max(page, 1) - 1) * OVERVIEW_PAGE},
+         **paging.window(page, OVERVIEW_PAGE)},
     ))
     for row in rows:
         row["tasks_open"] -= row["tasks_in_progress"]

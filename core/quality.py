@@ -9,7 +9,7 @@ import statistics
 import unicodedata
 from collections import Counter, defaultdict
 
-from . import room
+from . import paging, room
 from .db import IST, rows as all_rows, stamp, utcnow
 
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
@@ -192,9 +192,9 @@ def annotator_stats(db, project: dict, page: int = 1, per_page: int = 20) -> tup
                      **_figures(person, project["min_seconds"])}
                     for uid, person in people.items()),
                    key=lambda s: (-s["answers"], s["name"]))
-    page = min(max(page, 1), 10**6)
-    start = (page - 1) * per_page
-    return stats[start:start + per_page], len(stats) > start + per_page
+    # Figures are made in Python, so the page is cut from them by the same window.
+    window = paging.window(page, per_page)
+    return paging.split(stats[window["offset"]:window["offset"] + window["limit"]], per_page)
 
 
 def her_quality(db, user_id: int) -> list[dict]:

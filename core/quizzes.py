@@ -13,7 +13,7 @@ import json
 import random
 import unicodedata
 
-from . import audit, qualifications
+from . import audit, paging, qualifications
 from .db import one, parse_stamp, stamp, utcnow, write
 from .errors import Invalid, NotFound
 from .projects import YES_NO, add_media, labels
@@ -217,12 +217,12 @@ def _insert_question(db, row: dict) -> int:
 
 def list_questions(db, project_id: int, page: int = 1) -> tuple[list[dict], bool]:
     """A page of the bank, oldest first; and whether a next page exists."""
-    rows = list(db.query("SELECT * FROM quiz_questions WHERE project_id = ? ORDER BY id"
-                         " LIMIT ? OFFSET ?",
-                         (project_id, PAGE_SIZE + 1, (max(page, 1) - 1) * PAGE_SIZE)))
+    rows = list(db.query("SELECT * FROM quiz_questions WHERE project_id = :project ORDER BY id"
+                         " LIMIT :limit OFFSET :offset",
+                         {"project": project_id, **paging.window(page, PAGE_SIZE)}))
     for row in rows:
         row["answer_list"] = json.loads(row["answers"])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return paging.split(rows, PAGE_SIZE)
 
 
 def _rows_from_file(filename: str, content: bytes):
@@ -599,11 +599,11 @@ def trainees(db, project: dict, page: int = 1) -> tuple[list[dict], bool]:
         " AND (coalesce(q.status, 'trainee') = 'trainee' OR EXISTS (SELECT 1"
         " FROM quiz_attempts a WHERE a.user_id = u.id AND a.project_id = :project))"
         " ORDER BY u.name LIMIT :limit OFFSET :offset",
-        {"project": project["id"], "centre": project["centre_id"], "limit": PAGE_SIZE + 1,
-         "offset": (max(page, 1) - 1) * PAGE_SIZE}))
+        {"project": project["id"], "centre": project["centre_id"],
+         **paging.window(page, PAGE_SIZE)}))
     for row in rows:
         row["score_list"] = [int(s) for s in (row["scores"] or "").split()]
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return paging.split(rows, PAGE_SIZE)
 
 
 def reset_attempts(db, project: dict, user_id: int, actor_id: int) -> int:

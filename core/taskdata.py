@@ -3,7 +3,7 @@ tasks annotators reported or skipped, and mending them (correct, release, remove
 import datetime as dt
 import unicodedata
 
-from . import audit, scope
+from . import audit, paging, scope
 from .db import one, stamp, utcnow, write
 from .errors import Invalid, NotFound
 from .importing import MAX_TEXT_CHARS
@@ -63,7 +63,7 @@ def reported_tasks(db, project_id: int, page: int = 1, per_page: int = PER_PAGE)
     counts = one(db, "SELECT count(*) AS total, coalesce(sum(status = 'held'), 0) AS held"
                      f" FROM ({_REPORTED})", {"project": project_id})
     pages = max(1, -(-counts["total"] // per_page))
-    page = min(max(page, 1), pages)
+    page = min(paging.page_number(page), pages)
     rows = list(db.query(_REPORTED + " ORDER BY t.status = 'held' DESC, t.reports_count DESC,"
                          " t.id LIMIT :limit OFFSET :offset",
                          {"project": project_id, "limit": per_page,

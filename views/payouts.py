@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
     url_for
 from flask_babel import lazy_gettext as _l
 
-from core import audit, payment_details, payouts, scope
+from core import audit, paging, payment_details, payouts, scope
 from core import db as coredb
 from core.errors import NotFound, Refused
 
@@ -63,7 +63,7 @@ def _errors(refusal: Refused) -> dict:
 
 
 def _page(name="page") -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+    return paging.page_number(request.args.get(name))
 
 
 # -- supervisors: payout runs -------------------------------------------------------------

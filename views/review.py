@@ -2,7 +2,7 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, lazy_gettext as _l
 
-from core import quality, review, scope
+from core import paging, quality, review, scope
 from core.db import parse_stamp
 
 from .web import MESSAGES, get_db, htmx, id_arg, page_or_fragment, private_picture, \
@@ -90,7 +90,8 @@ def _back(fallback_endpoint="review.queue"):
 def queue():
     """Supervisor: answers waiting for review in her centre, filtered and paged."""
     filters = _filters()
-    result = review.queue(get_db(), _centre(), filters, request.args.get("page", 1, type=int))
+    result = review.queue(get_db(), _centre(), filters,
+                          paging.page_number(request.args.get("page")))
     return render_template("review/queue.html", q=result, filters=filters, kinds=KINDS,
                            reasons=review.REJECT_REASONS,
                            here=request.full_path.rstrip("?"),
@@ -143,7 +144,7 @@ def media(media_id):
 @supervisor
 def appeals():
     """Supervisor: open appeals in her centre."""
-    result = review.open_appeals(get_db(), _centre(), request.args.get("page", 1, type=int))
+    result = review.open_appeals(get_db(), _centre(), paging.page_number(request.args.get("page")))
     return render_template("review/appeals.html", q=result)
 
 
@@ -169,7 +170,7 @@ def centre_dashboard():
 def project_dashboard(project_id):
     """Supervisor: one project's figures, charts and annotators."""
     board = review.project_dashboard(get_db(), project_id, _centre(),
-                                     request.args.get("page", 1, type=int))
+                                     paging.page_number(request.args.get("page")))
     return render_template("review/project.html", board=board, charts=charts(board["days"]))
 
 

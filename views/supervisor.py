@@ -3,7 +3,7 @@ from flask import (Blueprint, current_app, g, make_response, redirect, render_te
                    url_for)
 from flask_babel import format_datetime, lazy_gettext as _l
 
-from core import people, projects, scope, supervisor_todo
+from core import paging, people, projects, scope, supervisor_todo
 from core.db import parse_stamp
 from core.errors import Conflict, Invalid, Refused
 
@@ -80,7 +80,7 @@ def overview():
     """Supervisor: her centre today and each project's tasks (admin: every centre)."""
     db = get_db()
     centre_id = centre_filter()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     rows, more = projects.centre_overview(db, centre_id, page=page)
     return render_template("supervisor/overview.html", centre_id=centre_id,
                            projects=rows, more=more, page=page,
