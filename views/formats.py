@@ -2,7 +2,6 @@
 the right answer of a check task, her data used today."""
 import functools
 
-from babel import numbers
 from flask import g, render_template
 from flask_babel import format_datetime, format_decimal, get_locale, gettext as _, pgettext, \
     to_user_timezone
@@ -11,6 +10,7 @@ from markupsafe import Markup
 
 from core import projects, tasktypes, traffic
 from core.clock import parse_stamp
+from core.money import format_money
 
 from .db import get_db
 
@@ -28,18 +28,11 @@ def money(paise: int) -> str:
     return _money(str(get_locale()), paise)
 
 
-# Rupees as India reads them in every language: lakh grouping (₹1,23,456.50). CLDR gives
-# en_IN, ta_IN, hi_IN and te_IN this pattern but kn_IN the Western one (₹123,456.50),
-# so the pattern is ours, not each locale's; symbols and digits stay the locale's.
-MONEY_PATTERN = "¤#,##,##0.00"
-
-
 @functools.lru_cache(maxsize=4096)
 def _money(locale: str, paise: int) -> str:
-    """₹ in her locale, kept: the same few amounts come back on every card, and
-    formatting one took as long as a query."""
-    return numbers.format_currency(paise / 100, "INR", format=MONEY_PATTERN, locale=locale,
-                                   currency_digits=False)
+    """core.money's ₹ in her locale, kept: the same few amounts come back on every
+    card, and formatting one took as long as a query."""
+    return format_money(paise, locale)
 
 
 def clock(moment) -> str:
