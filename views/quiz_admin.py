@@ -27,6 +27,8 @@ PROBLEMS = {
                           " photo."),
     "not_utf8": _l("The file must be saved as UTF-8 text."),
     "bad_json": _l("This line is not a JSON object."),
+    "bad_csv": _l("This line cannot be read: a cell is too long or a quote mark is"
+                  " missing."),
     "bad_file_type": _l("Choose a .csv or .jsonl file."),
     "missing_columns": _l("Columns missing: prompt_en, answer, explanation_en, explanation_ta,"
                           " explanation_hi are needed."),
