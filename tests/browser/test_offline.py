@@ -108,7 +108,7 @@ def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_pho
     login, slug = "9876500002", "hindi-is-it-a-question"
     user_id = server.user_id(login)
     page = _phone(open_phone, phone_tools, server, login, "hi")
-    page.locator(f'a.button[href="/tasks/{slug}/batch"]').tap()
+    page.locator(f'form[action="/tasks/{slug}/batch"] button').tap()
     page.wait_for_url(f"**/tasks/{slug}/batch")
     ids = [int(i) for i in page.locator(".batch section.card[data-id]").evaluate_all(
         "cards => cards.map(c => c.dataset.id)")]
