@@ -345,6 +345,10 @@ def weight(browser, url: str) -> dict:
         pages["task_image"] = _page(page, net, url, f"/tasks/{IMAGE_PROJECT}/next")
         image_cycle = _cycles(page, net, image=True)
         pages["earnings"] = _page(page, net, url, "/earnings")  # after 20 answers
+        # A batch is claimed by her home page's form (a POST), then shown by a GET.
+        page.goto(url + "/home", wait_until="load")
+        page.locator(f'form[action="/tasks/{IMAGE_PROJECT}/batch"] button').click()
+        page.wait_for_url(f"**/tasks/{IMAGE_PROJECT}/batch")
         pages["batch"] = _page(page, net, url, f"/tasks/{IMAGE_PROJECT}/batch")
         pages["offline"] = _page(page, net, url, "/offline")
         if page.js_errors:

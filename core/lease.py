@@ -6,7 +6,7 @@ from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .projects import WORKER_PROJECTS
 from .room import room
-from .tasks import get_assignment
+from .tasks import _ACTIVE, get_assignment
 
 SHORT = dt.timedelta(minutes=10)  # a lease this close to its end is shown on the card
 
@@ -37,3 +37,13 @@ def time_left(assignment: dict, now: dt.datetime | None = None) -> dt.timedelta 
     """What is left of her lease when it is short (under SHORT), else None."""
     left = parse_stamp(assignment["lease_expires_at"]) - (now or utcnow())
     return left if dt.timedelta(0) < left <= SHORT else None
+
+
+def held(db, user_id: int, project: dict, now: dt.datetime | None = None) -> list[dict]:
+    """Her running leases in this project (a saved batch), as get_assignment, oldest
+    first. Only reads: the page that shows a batch claims nothing (core.tasks.claim_batch,
+    behind a form, does)."""
+    params = {"user": user_id, "project": project["id"], "now": stamp(now or utcnow())}
+    return [get_assignment(db, row["id"], user_id) for row in db.query(
+        f"SELECT id FROM assignments WHERE user_id = :user AND project_id = :project"
+        f" AND {_ACTIVE} ORDER BY id", params)]

@@ -1,5 +1,6 @@
 """Images for tasks: resized for a 360 px phone screen and kept small."""
 import io
+import warnings
 
 from PIL import Image, ImageOps
 
@@ -8,15 +9,35 @@ from .errors import Invalid
 MAX_WIDTH = 360
 MAX_HEIGHT = 480
 MAX_BYTES = 40 * 1024
+# A phone's full-size photo is 12-50 megapixels. A few kilobytes can claim far more (a
+# 37 KB PNG of 169 megapixels took 812 MB and 1.8 s to decode), so the size in the header
+# is checked before any pixel is decoded.
+MAX_PIXELS = 50_000_000
+# Pillow's own guard, for every other Image.open in the process: at this it warns, at
+# twice this it refuses.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 def prepare_image(data: bytes) -> dict:
     """Decode any image Pillow reads; return WebP at most 360 px wide and 40 KB.
 
-    Raises Invalid("bad_image") for bytes that are not an image.
+    Raises Invalid("bad_image") for bytes that are not an image, and
+    Invalid("image_too_large", limit=megapixels) for one of more than MAX_PIXELS,
+    before decoding it.
     """
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse alike.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))  # reads the header only
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise Invalid("image_too_large", limit=MAX_PIXELS // 1_000_000) from exc
+    except Exception as exc:  # Pillow raises many types for broken files
+        raise Invalid("bad_image") from exc
+    if image.width * image.height > MAX_PIXELS:
+        raise Invalid("image_too_large", limit=MAX_PIXELS // 1_000_000)
+    try:
+        image.draft("RGB", (MAX_WIDTH * 2, MAX_HEIGHT * 2))  # a JPEG decodes scaled down
         image = ImageOps.exif_transpose(image)
         image.load()
     except Exception as exc:  # Pillow raises many types for broken files

@@ -345,8 +345,7 @@ def set_active(db, viewer: dict, user_id, active: bool) -> None:
         if bool(person["active"]) == active:
             return
         db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), person["id"]))
-        if not active:
-            sessions.end_sessions(db, person["id"])
+        sessions.end_sessions(db, person["id"])  # reactivated: a new login, no old cookie
         audit.record(db, viewer["id"], "user.activate" if active else "user.deactivate",
                      f"user:{person['id']}")
 
@@ -525,6 +524,10 @@ def set_staff_active(db, viewer: dict, user_id, active: bool) -> dict:
                         " AND id != ?", (person["id"],))["n"] == 0:
                 raise Conflict("last_admin")
         db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), person["id"]))
+        # Either way no session survives: a deactivated supervisor is out at once, and a
+        # cookie from before her deactivation (or from before this rule) never comes back
+        # to life when she is reactivated; she logs in again.
+        sessions.end_sessions(db, person["id"])
         audit.record(db, viewer["id"], "user.activate" if active else "user.deactivate",
                      f"user:{person['id']}", role=person["role"])
     return get_staff_or_404(db, viewer, user_id)

@@ -5,12 +5,16 @@ Throttling (docs/security.md) counts failed logins in SQLite, so every worker se
 - 5 failures for one login from one address (or, at a device she has logged in on before,
   from that device) in 15 minutes lock that pair for 15 minutes; a stranger elsewhere
   cannot lock her at her own phone.
-- 20 failures for one login in a day from devices she never logged in on lock that login
-  for unknown devices until a supervisor unlocks it; her own phone still gets in.
+- 20 failures for one login in a day from devices she never logged in on (or from her
+  sessions at the change-PIN form) slow that login down for unknown devices to one try
+  per 15 minutes; her own phone is never slowed, and a supervisor's unlock ends it.
+  At the change-PIN form her sessions' own failures count toward such a cap too.
+- A login that is no account is answered alike, at every step.
 - 30 failures from one address in 15 minutes, not counting logins that then got in from
   it, lock that address for unknown devices; the centre's own phones are not affected.
 """
 import datetime as dt
+import hashlib
 import math
 import re
 
@@ -25,7 +29,7 @@ from .errors import Invalid
 ROLES = ("annotator", "supervisor", "admin")
 MAX_FAILURES = 5  # per login and address (or known device) within LOCK_WINDOW
 MAX_IP_FAILURES = 30  # per address within LOCK_WINDOW, for unknown devices
-MAX_DAILY_FAILURES = 20  # per login within DAY from unknown devices: then a supervisor unlocks
+MAX_DAILY_FAILURES = 20  # per login within DAY from unknown devices: then one try per LOCK_WINDOW
 LOCK_WINDOW = dt.timedelta(minutes=15)
 DAY = dt.timedelta(days=1)
 MAX_LOGIN = 64  # longer is no login of ours; kept short in the attempts table
@@ -129,11 +133,34 @@ def _address_failures(db, ip: str, since: str) -> list[str]:
         {"ip": ip, "since": since})]
 
 
-def _daily_failures(db, user: dict, now: dt.datetime) -> int:
-    """Failures of her login from unknown devices in the last day, since an unlock."""
-    since = max(stamp(now - DAY), user.get("guess_unlocked_at") or "")
-    return one(db, "SELECT count(*) AS n FROM login_attempts WHERE login = ? AND ok = 0"
-                   " AND known = 0 AND at > ?", (user["login"], since))["n"]
+# Her session at the change-PIN form stands in for a device (views.auth): its
+# failures are marked with this prefix, which no device cookie's id can carry.
+SESSION_DEVICE = "s:"
+
+
+def session_device(session_id: str) -> str:
+    """The device name of a session at the change-PIN form (its id is never stored)."""
+    return SESSION_DEVICE + hashlib.sha256(session_id.encode()).hexdigest()[:16]
+
+
+def _daily(db, login: str, since: str, at_change: bool) -> list[str]:
+    """Times of failures of `login` within a day that count toward the daily cap: at
+    the change-PIN form, those of her sessions there; for a login from an unknown
+    device, those from unknown devices and from the change-PIN form alike. The same
+    for a login that is no account, so the answer never tells which numbers are."""
+    which = "device LIKE 's:%'" if at_change else "(known = 0 OR device LIKE 's:%')"
+    return [row["at"] for row in db.query(
+        f"SELECT at FROM login_attempts WHERE login = ? AND ok = 0 AND {which} AND at > ?"
+        f" ORDER BY at", (login, since))]
+
+
+def _slowed(daily: list[str], now: dt.datetime) -> Invalid | None:
+    """Past the daily cap, one try per LOCK_WINDOW: a guesser gets a few dozen more a
+    day, and she, with the right PIN, still gets in on a new phone; no one is locked
+    out until a supervisor comes."""
+    if len(daily) >= MAX_DAILY_FAILURES and parse_stamp(daily[-1]) + LOCK_WINDOW > now:
+        return _locked(daily[-1], now)
+    return None
 
 
 def authenticate(db, login: str, password: str, ip: str, now: dt.datetime | None = None,
@@ -141,28 +168,35 @@ def authenticate(db, login: str, password: str, ip: str, now: dt.datetime | None
     """Check a login. Returns (user, None) or (None, refusal).
 
     `device`: this browser's id from its signed device cookie, `device_users`: the ids
-    of the people who logged in on it before; for them it is a known device.
-    The refusal is an Invalid with code "locked" (detail: minutes), "needs_unlock" or
-    "bad_credentials" (detail: tries_left). Failures are counted in SQLite so every
-    worker process sees the same count. The attempt is written as failed in the same
-    transaction that counts, before the slow hash check, so parallel guesses cannot all
-    slip under the limit; a good PIN then marks it ok.
+    of the people who logged in on it before; for them it is a known device (or, with
+    session_device(), her session at the change-PIN form). The refusal is an Invalid
+    with code "locked" (detail: minutes) or "bad_credentials" (detail: tries_left),
+    alike for a login that is no account: same answers, and a dummy hash checked in
+    its place. Failures are counted in SQLite so every worker process sees the same
+    count. The attempt is written as failed in the same transaction that counts,
+    before the slow hash check, so parallel guesses cannot all slip under the limit; a
+    good PIN then marks it ok.
     """
     now = now or utcnow()
     login = normalise_phone(login)[:MAX_LOGIN]
     window = stamp(now - LOCK_WINDOW)
+    at_change = bool(device and device.startswith(SESSION_DEVICE))
     with write(db):
         user = one(db, "SELECT * FROM users WHERE login = ? AND active = 1", (login,))
         known = bool(user and device and user["id"] in device_users)
+        daily = None  # her own phone has no daily cap: a stranger cannot aim one at it
         if known:
             failures = _short_failures(db, login, "device", device, window)
             limits = [(failures, MAX_FAILURES)]
         else:
-            if user and user["guess_locked_at"]:
-                return None, Invalid("needs_unlock")
             failures = _short_failures(db, login, "ip", ip, window)
             limits = [(failures, MAX_FAILURES), (_address_failures(db, ip, window),
                                                  MAX_IP_FAILURES)]
+        if at_change or not known:
+            unlocked = (user or {}).get("guess_unlocked_at") or ""
+            daily = _daily(db, login, max(stamp(now - DAY), unlocked), at_change)
+            if slowed := _slowed(daily, now):
+                return None, slowed
         for times, limit in limits:
             if len(times) >= limit:
                 return None, _locked(times[-limit], now)
@@ -172,11 +206,18 @@ def authenticate(db, login: str, password: str, ip: str, now: dt.datetime | None
     ok = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password or "")
     if ok and user is not None:
         db.execute("UPDATE login_attempts SET ok = 1 WHERE id = ?", (attempt,))
+        if user["guess_locked_at"] and not at_change:
+            db.execute("UPDATE users SET guess_locked_at = NULL WHERE id = ?", (user["id"],))
         return user, None
-    if user is not None and not known and _daily_failures(db, user, now) >= MAX_DAILY_FAILURES:
-        db.execute("UPDATE users SET guess_locked_at = ? WHERE id = ?", (stamp(now), user["id"]))
-        audit.record(db, None, "user.guess_lock", f"user:{user['id']}")
-        return None, Invalid("needs_unlock")
+    if daily is not None:
+        daily.append(stamp(now))
+        if len(daily) == MAX_DAILY_FAILURES and user is not None:
+            # Marked for her supervisor's list of locked people, and audited.
+            db.execute("UPDATE users SET guess_locked_at = ? WHERE id = ?",
+                       (stamp(now), user["id"]))
+            audit.record(db, None, "user.guess_lock", f"user:{user['id']}")
+        if slowed := _slowed(daily, now):
+            return None, slowed
     failures.append(stamp(now))
     if len(failures) >= MAX_FAILURES:
         return None, _locked(failures[-MAX_FAILURES], now)
@@ -213,14 +254,18 @@ def unlock(db, user_id: int, actor_id=None, now: dt.datetime | None = None) -> N
 
 
 def change_secret(db, user: dict, old: str, new: str, repeat: str, ip: str, *,
-                  device=None, device_users=(), hash_method="scrypt",
+                  session_id: str, hash_method="scrypt",
                   now: dt.datetime | None = None) -> None:
     """She changes her own PIN (or password): the old one, the new one twice.
 
     The old PIN is checked as a login is, counted and locked alike, so a borrowed
-    session cannot guess it. On success every session of hers ends (the caller starts
-    a new one for this browser). Raises Invalid and changes nothing otherwise.
+    session cannot guess it: five failures in 15 minutes lock this session's tries, and
+    past the daily cap (failures at this form from any session of hers) one try per 15
+    minutes. Strangers' failures elsewhere do not block her here. On success every
+    session of hers ends (the caller starts a new one for this browser). Raises Invalid
+    and changes nothing otherwise.
     """
+    device, device_users = session_device(session_id), [user["id"]]
     if (new or "") != (repeat or ""):
         raise Invalid("pins_differ")
     new = check_secret(user["role"], new)

@@ -71,6 +71,23 @@ def test_a_login_link_never_sends_anyone_off_site(visitor, make_user):
     assert response.headers["Location"] == "/home"
 
 
+@pytest.mark.parametrize("target,lands", [
+    ("/tasks/{slug}/next", "/home"),  # a GET that claims a task: never through a link
+    ("/tasks/{slug}/next?after=skipped", "/home"),
+    ("/answers/sync", "/home"),  # no page to see
+    ("/no/such/page", "/home"),
+    ("/earnings?page=2", "/earnings?page=2"),  # a page to see: she lands there
+    ("/tasks/{slug}/batch", "/tasks/{slug}/batch"),  # shows what she holds, claims nothing
+])
+def test_next_after_login_leads_only_to_pages_that_change_nothing(
+        visitor, make_user, make_project, db, target, lands):
+    slug = make_project()["slug"]
+    response = visitor.post("/login?next=" + target.format(slug=slug).replace("?", "%3F"),
+                            {"login": make_user()["login"], "password": PIN})
+    assert response.status_code == 303 and response.location == lands.format(slug=slug)
+    assert one(db, "SELECT count(*) AS n FROM assignments")["n"] == 0
+
+
 @pytest.mark.parametrize("target", ["/\r\nSet-Cookie:a=b", "/home\nX: y", "/\x00"])
 def test_a_line_break_in_next_falls_back_home(visitor, make_user, db, target):
     worker = make_user()

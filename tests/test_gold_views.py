@@ -62,7 +62,7 @@ def test_the_pause_is_told_in_tamil(visitor, make_user, strict_project):
 def test_a_batch_answer_that_pauses_her_says_so_when_it_arrives(visitor, make_user,
                                                                 strict_project):
     visitor.login(make_user())
-    visitor.get(f"/tasks/{strict_project['slug']}/batch")
+    visitor.post(f"/tasks/{strict_project['slug']}/batch")
     results = visitor.client.post("/answers/sync", json={"items": [
         {"id": 1, "answer": "neg"}, {"id": 2, "answer": "pos"}]},
         headers={"X-CSRFToken": visitor.token}).get_json()["results"]

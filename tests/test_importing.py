@@ -194,6 +194,42 @@ def test_a_zip_with_a_jsonl_manifest_lists_missing_and_bad_pictures(db, make_pro
     assert db["media"].count == 0
 
 
+def _claimed_size_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width x height (a decompression bomb's header)."""
+    import struct
+    import zlib as zlib_
+    data = bytearray(_png())
+    ihdr = data.index(b"IHDR")
+    data[ihdr + 4:ihdr + 12] = struct.pack(">II", width, height)
+    data[ihdr + 17:ihdr + 21] = struct.pack(">I", zlib_.crc32(bytes(data[ihdr:ihdr + 17])))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("width,height", [(13000, 13000), (8000, 8000)])
+def test_a_picture_claiming_too_many_pixels_is_refused_by_line_before_decoding(
+        db, make_project, monkeypatch, width, height):
+    """169 megapixels in 37 KB took 812 MB to decode: the header's size is checked first
+    (8000 x 8000 is where Pillow would only have warned)."""
+    from core import media
+
+    load = Image.Image.load
+
+    def decoded(image):
+        assert image.width * image.height <= media.MAX_PIXELS, "the bomb was decoded"
+        return load(image)
+
+    monkeypatch.setattr(Image.Image, "load", decoded)
+    data = _zip({"tasks.csv": "image\na.png\nbomb.png\n", "a.png": _png(),
+                 "bomb.png": _claimed_size_png(width, height)})
+    report = _refusal(db, make_project(tasks=0), data, "u.zip")
+    assert [(e["line"], e["code"], e["limit"]) for e in report["errors"]] == [
+        (3, "image_too_large", 50)]
+    assert db["media"].count == 0
+    with pytest.raises(Invalid) as refused:
+        media.prepare_image(_claimed_size_png(width, height))
+    assert refused.value.code == "image_too_large"
+
+
 def test_a_csv_naming_pictures_without_a_zip_is_refused_on_the_web(db, make_project):
     report = _refusal(db, make_project(tasks=0), b"image\na.png\n")
     assert _codes(report) == [(2, "picture_needs_zip")]

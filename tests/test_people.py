@@ -573,6 +573,41 @@ def test_admin_deactivates_and_reactivates_a_supervisor_who_then_cannot_log_in(d
     assert audit_actions(db)[-2:] == ["user.deactivate", "user.activate"]
 
 
+def test_a_deactivated_supervisor_is_out_at_once_and_her_old_cookie_stays_dead(
+        app, visitor, db, admin, meena):
+    """Deactivating ends every session of hers; reactivated, she logs in again and a
+    cookie from before never comes back to life."""
+    from tests.conftest import Visitor
+
+    phone = Visitor(app.test_client())
+    login(phone, meena)
+    assert phone.get("/supervisor/").status_code == 200
+    old_cookie = phone.client.get_cookie("session").value
+    login(visitor, admin)
+    visitor.post(f"/supervisor/staff/{meena['id']}/active", {"active": "0"})
+    assert one(db, "SELECT count(*) AS n FROM sessions WHERE user_id = ?"
+                   " AND ended_at IS NULL", (meena["id"],))["n"] == 0
+    assert phone.get("/supervisor/").status_code == 302
+    visitor.post(f"/supervisor/staff/{meena['id']}/active", {"active": "1"})
+    assert one(db, "SELECT active FROM users WHERE id = ?", (meena["id"],))["active"] == 1
+    stolen = Visitor(app.test_client())
+    stolen.client.set_cookie("session", old_cookie)
+    assert stolen.get("/supervisor/").status_code == 302
+    login(phone, meena)  # a new login works
+    assert phone.get("/supervisor/").status_code == 200
+
+
+def test_a_session_left_from_before_deactivation_dies_on_reactivation(db, admin, meena):
+    """A session row an older version left open while she was inactive ends when she
+    is reactivated, so it never works again."""
+    from core import sessions
+
+    db.execute("UPDATE users SET active = 0 WHERE id = ?", (meena["id"],))
+    sid = sessions.start(db, meena["id"])
+    people.set_staff_active(db, admin, meena["id"], True)
+    assert sessions.user_for(db, sid) is None
+
+
 def test_an_admin_cannot_deactivate_herself_nor_the_last_active_admin(db, admin, make_user):
     with pytest.raises(Conflict, match="own_account"):
         people.set_staff_active(db, admin, admin["id"], False)

@@ -343,3 +343,17 @@ def test_a_picture_question_is_uploaded_and_shown_only_to_its_centre(
     visitor.post("/logout")
     visitor.login(make_user(role="supervisor", centre="STP"))
     assert visitor.get(f"/supervisor/quiz/media/{media['id']}").status_code == 404
+
+
+def test_a_question_picture_of_too_many_pixels_is_refused_in_her_language(
+        visitor, db, make_user, make_project):
+    from tests.test_importing import _claimed_size_png
+    project = make_project()
+    visitor.login(make_user(role="supervisor", lang="hi"))
+    bomb = _claimed_size_png(13000, 13000)  # 169 megapixels in a few kilobytes
+    response = visitor.post(f"/supervisor/quiz/{project['id']}/questions/new",
+                            {**_question_form(), "image": (io.BytesIO(bomb), "bomb.png")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "यह तस्वीर बहुत बड़ी है।" in response.get_data(as_text=True)
+    assert _count(db, "quiz_questions") == 0 and _count(db, "media") == 0

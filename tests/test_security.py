@@ -315,23 +315,87 @@ def test_a_strangers_failures_do_not_lock_her_out_at_her_known_device(app, visit
     assert one(db, "SELECT guess_locked_at FROM users")["guess_locked_at"]
     stranger = Visitor(app.test_client())
     refused = stranger.post("/login", {"login": worker["login"], "password": PIN})
-    assert refused.status_code == 429 and "ask your supervisor" in refused.get_data(
+    assert refused.status_code == 429 and "Too many wrong tries" in refused.get_data(
         as_text=True)
     visitor.login(worker)  # her own phone gets in
 
 
-def test_twenty_failures_a_day_from_unknown_devices_wait_for_a_supervisor(db, make_user):
+def test_twenty_failures_a_day_slow_unknown_devices_down_but_lock_no_one_out(db, make_user):
+    """Past the daily cap a new phone gets one try per 15 minutes: the right PIN still
+    gets in, with no supervisor needed; her supervisor's unlock ends it at once."""
     worker, now = make_user(), utcnow()
     for i in range(users.MAX_DAILY_FAILURES):  # spread over addresses and hours
         users.authenticate(db, worker["login"], "0000", f"203.0.113.{i}",
                            now=now + dt.timedelta(hours=i))
-    later = now + dt.timedelta(days=3)
+    last = now + dt.timedelta(hours=users.MAX_DAILY_FAILURES - 1)
+    refused = users.authenticate(db, worker["login"], PIN, "10.0.0.5",
+                                 now=last + dt.timedelta(minutes=1))[1]
+    assert (refused.code, refused.detail) == ("locked", {"minutes": 14})
+    assert one(db, "SELECT guess_locked_at FROM users")["guess_locked_at"]
     assert users.authenticate(db, worker["login"], PIN, "10.0.0.5",
-                              now=later)[1].code == "needs_unlock"
-    users.unlock(db, worker["id"], actor_id=None, now=later)
+                              now=last + dt.timedelta(minutes=16))[0] is not None
+    assert one(db, "SELECT guess_locked_at FROM users")["guess_locked_at"] is None
+    users.authenticate(db, worker["login"], "0000", "10.0.0.6",
+                       now=last + dt.timedelta(minutes=17))  # slowed again
+    users.unlock(db, worker["id"], actor_id=None, now=last + dt.timedelta(minutes=18))
     assert users.authenticate(db, worker["login"], PIN, "10.0.0.5",
-                              now=later + dt.timedelta(seconds=1))[0] is not None
+                              now=last + dt.timedelta(minutes=19))[0] is not None
     assert one(db, "SELECT action FROM audit_log WHERE action = 'user.unlock'")
+
+
+def _answers(db, login, now):
+    seen = []
+    for i in range(users.MAX_DAILY_FAILURES + 4):
+        refusal = users.authenticate(db, login, "0000", f"203.0.113.{i % 7}",
+                                     now=now + dt.timedelta(minutes=i))[1]
+        seen.append((refusal.code, refusal.detail))
+    return seen
+
+
+def test_an_unknown_number_is_answered_like_an_account_at_every_step(db, make_user):
+    """20 failures used to lock an account and not a number that is none: the answers
+    told which numbers are accounts. Now every step answers alike."""
+    worker, now = make_user(), utcnow()
+    theirs = _answers(db, worker["login"], now)
+    assert theirs == _answers(db, "9000000001", now)
+    assert theirs[-1][0] == "locked" and theirs[0][0] == "bad_credentials"
+
+
+def test_an_unknown_number_costs_a_hash_like_an_account(db, make_user, monkeypatch):
+    from core import users as users_module
+    checked = []
+    real = users_module.check_password_hash
+    monkeypatch.setattr(users_module, "check_password_hash",
+                        lambda hashed, secret: checked.append(hashed) or real(hashed, secret))
+    worker = make_user()
+    users.authenticate(db, worker["login"], "0000", "10.1.1.1")
+    users.authenticate(db, "9000000001", "0000", "10.1.1.1")
+    assert len(checked) == 2 and checked[1] == users_module._DUMMY_HASH
+
+
+def test_guessing_her_old_pin_at_the_change_form_meets_the_daily_cap(db, make_user):
+    """A borrowed session guessed at the change-PIN form with no daily cap: its failures
+    now count toward one (one try per 15 minutes past it), and toward the cap of
+    logins from new phones."""
+    worker, now = make_user(), utcnow()
+    codes = []
+    for i in range(users.MAX_DAILY_FAILURES):  # 4 minutes apart: under the 15-minute lock
+        with pytest.raises(Invalid) as refused:
+            users.change_secret(db, worker, "0000", "4739", "4739", "10.2.2.2",
+                                session_id="borrowed", now=now + dt.timedelta(minutes=4 * i))
+        codes.append(refused.value.code)
+    assert codes == ["wrong_old_pin"] * (users.MAX_DAILY_FAILURES - 1) + ["locked"]
+    soon = now + dt.timedelta(minutes=4 * users.MAX_DAILY_FAILURES)
+    with pytest.raises(Invalid) as refused:
+        users.change_secret(db, worker, PIN, "4739", "4739", "10.2.2.2",
+                            session_id="another", now=soon)
+    assert refused.value.code == "locked"
+    assert users.authenticate(db, worker["login"], PIN, "10.3.3.3",
+                              now=soon)[1].code == "locked"  # a new phone: slowed too
+    users.change_secret(db, worker, PIN, "4739", "4739", "10.2.2.2", session_id="borrowed",
+                        now=soon + dt.timedelta(minutes=16))
+    assert users.authenticate(db, worker["login"], "4739", "10.3.3.3",
+                              now=soon + dt.timedelta(minutes=17))[0] is not None
 
 
 def test_nineteen_failures_a_day_leave_the_login_open(db, make_user):
@@ -404,7 +468,7 @@ def test_a_lone_surrogate_in_a_synced_answer_is_stored_cleaned_and_the_rest_go_o
         visitor, make_user, make_project, db):
     project = make_project(task_type="free_text", tasks=3, redundancy=1)
     visitor.login(make_user())
-    visitor.get(f"/tasks/{project['slug']}/batch")
+    visitor.post(f"/tasks/{project['slug']}/batch")
     ids = [row["id"] for row in db.query("SELECT id FROM assignments ORDER BY id")]
     body = ('{"items": [{"id": %d, "answer": "abc\\ud800def"}, {"id": %d, "answer": "ok",'
             ' "seconds": "\\udfff"}, {"id": %d, "answer": "\\ud83d\\ude00 fine"}]}' % tuple(ids))
@@ -431,7 +495,8 @@ def test_a_link_on_another_site_claims_no_task(visitor, make_user, make_project,
     project = make_project()
     visitor.login(make_user())
     response = visitor.get(f"/tasks/{project['slug']}/{path}", headers=headers)
-    assert response.status_code == 303 and response.headers["Location"] == "/home"
+    if path == "next":  # the batch page claims nothing, from anywhere: it may show
+        assert response.status_code == 303 and response.headers["Location"] == "/home"
     assert _claims(db) == 0
 
 
@@ -441,7 +506,7 @@ def test_a_link_on_another_site_claims_no_task(visitor, make_user, make_project,
     {"Referer": "http://localhost/home"},
     {},  # an old browser that sends neither
 ])
-@pytest.mark.parametrize("path", ["next", "batch"])
+@pytest.mark.parametrize("path", ["next"])  # a batch: only by her form's POST
 def test_her_own_taps_and_bookmarks_still_claim(visitor, make_user, make_project, db,
                                                headers, path):
     project = make_project()

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from core.db import one
+from tests.conftest import PIN
 
 
 def _assignment_id(body):
@@ -32,7 +33,7 @@ def test_home_counts_only_tasks_start_can_give_her(visitor, make_user, make_proj
     project = make_project(tasks=3, redundancy=1)
     holder, other = make_user(), make_user()
     visitor.login(holder)
-    visitor.get(f"/tasks/{project['slug']}/batch")  # she holds all three
+    visitor.post(f"/tasks/{project['slug']}/batch")  # she holds all three
     assert "3 tasks waiting" in visitor.get("/home").get_data(as_text=True)
     visitor.post("/logout")
     visitor.login(other)
@@ -75,7 +76,7 @@ def test_a_batch_answer_to_a_check_task_is_told_when_it_arrives(visitor, make_us
                                                                 make_project):
     worker, project = make_user(lang="hi"), make_project(tasks=2, gold="pos")
     visitor.login(worker)
-    visitor.get(f"/tasks/{project['slug']}/batch")
+    visitor.post(f"/tasks/{project['slug']}/batch")
     results = visitor.client.post("/answers/sync", json={"items": [
         {"id": 1, "answer": "neg"}, {"id": 2, "answer": "pos"}]},
         headers={"X-CSRFToken": visitor.token}).get_json()["results"]
@@ -286,20 +287,43 @@ def test_a_batch_claims_twenty_long_leases_for_offline_work(visitor, make_user, 
                                                             db):
     worker, project = make_user(), make_project(tasks=25, redundancy=1)
     visitor.login(worker)
-    body = visitor.get(f"/tasks/{project['slug']}/batch").get_data(as_text=True)
+    saved = visitor.post(f"/tasks/{project['slug']}/batch")
+    assert saved.status_code == 303 and saved.location.endswith(f"/tasks/{project['slug']}/batch")
+    body = visitor.get(saved.location).get_data(as_text=True)
     assert body.count('class="card" data-id=') == 20 and "hx-post" not in body
     leases = one(db, "SELECT count(*) AS n, min(julianday(lease_expires_at) -"
                      " julianday(claimed_at)) * 24 AS hours FROM assignments")
     assert leases["n"] == 20 and leases["hours"] >= 3.9
+    visitor.post(f"/tasks/{project['slug']}/batch")
     again = visitor.get(f"/tasks/{project['slug']}/batch").get_data(as_text=True)
     assert again.count('class="card" data-id=') == 20
     assert db["assignments"].count == 20  # the same batch, not a second one
 
 
+def test_no_link_claims_a_batch_not_even_through_the_login(app, make_user, make_project, db):
+    """A GET of the batch page (a link on another site, or /login?next= to it) shows what
+    she holds and claims nothing; only her own form's POST, with its token, claims."""
+    from tests.conftest import Visitor
+
+    worker, project = make_user(), make_project(tasks=25, redundancy=1)
+    batch = f"/tasks/{project['slug']}/batch"
+    phone = Visitor(app.test_client())
+    response = phone.post(f"/login?next={batch}", {"login": worker["login"], "password": PIN})
+    assert response.status_code == 303 and response.location.endswith(batch)
+    page = phone.get(response.location).get_data(as_text=True)
+    assert 'class="card" data-id=' not in page and "You have finished these tasks." in page
+    assert db["assignments"].count == 0
+    forged = phone.post(batch, csrf=False)  # another site's form has no token
+    assert forged.status_code == 400 and db["assignments"].count == 0
+    home = phone.get("/home").get_data(as_text=True)
+    assert f'<form method="post" action="{batch}">' in home
+    assert phone.post(batch).status_code == 303 and db["assignments"].count == 20
+
+
 def test_sync_records_answers_once_and_explains_refusals(visitor, make_user, make_project, db):
     worker, project = make_user(), make_project(tasks=4, redundancy=1)
     visitor.login(worker)
-    visitor.get(f"/tasks/{project['slug']}/batch")
+    visitor.post(f"/tasks/{project['slug']}/batch")
     db.execute("UPDATE assignments SET lease_expires_at = '2000-01-01 00:00:00' WHERE id = 4")
     items = [{"id": 1, "answer": "pos", "seconds": 7}, {"id": 2, "reason": "unclear"},
              {"id": 3, "answer": "nonsense"}, {"id": 4, "answer": "pos"}, {"id": "x"}]

@@ -1,5 +1,4 @@
 """Everyone: log in, log out, change PIN, choose a language."""
-import hashlib
 import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, \
@@ -116,15 +115,11 @@ def change_pin():
     Every other session of hers ends."""
     error, status = None, 200
     if request.method == "POST":
-        # Her session proves an earlier login here: her wrong old PINs count against this
-        # session like a known device's (a stranger's failures elsewhere do not block her).
-        session_device = "s:" + hashlib.sha256(session["sid"].encode()).hexdigest()[:16]
         try:
             users.change_secret(
                 get_db(), g.user, request.form.get("old", ""), request.form.get("new", ""),
                 request.form.get("repeat", ""), request.remote_addr or "-",
-                device=session_device, device_users=[g.user["id"]],
-                hash_method=current_app.config["PASSWORD_HASH"])
+                session_id=session["sid"], hash_method=current_app.config["PASSWORD_HASH"])
         except Invalid as refusal:
             if refusal.code == "wrong_old_pin":
                 error = ngettext("The old PIN is wrong. %(num)d try left.",

@@ -56,4 +56,5 @@ def same_site_only(view):
         if cross_site():
             return redirect(home_url(g.user) if g.user else url_for("auth.login"), 303)
         return view(**kwargs)
+    guarded.changes_state = True  # views.http.safe_next never leads to it
     return guarded

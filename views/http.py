@@ -5,6 +5,7 @@ import sqlite3
 from urllib.parse import urlsplit
 
 from flask import current_app, g, make_response, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from core import db as coredb
@@ -69,11 +70,19 @@ def cross_site() -> bool:
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site paths: a login link must not send anyone elsewhere (nor carry a
-    line break into the Location header)."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc and "\\" not in target and target.isprintable():
-        return target
-    return fallback
+    line break into the Location header); and only pages that are there to be seen: a
+    GET that changes something (claiming a task) is never where a link may lead her
+    through the login, whose own redirect would count as same-site."""
+    if not (target and target.startswith("/") and not target.startswith("//")
+            and not urlsplit(target).netloc and "\\" not in target and target.isprintable()):
+        return fallback
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(
+            urlsplit(target).path, method="GET")
+    except HTTPException:  # no such page, not a GET, or a redirect: go home instead
+        return fallback
+    view = current_app.view_functions.get(endpoint)
+    return fallback if getattr(view, "changes_state", False) else target
 
 
 def private_picture(row: dict):

@@ -148,6 +148,7 @@ MESSAGES = {
     "missing_picture": _l("The picture “%(name)s” is not in the zip."),
     "bad_picture": _l("The picture “%(name)s” cannot be opened."),
     "picture_too_big": _l("A picture is too big: at most %(limit_mb)s MB."),
+    "image_too_large": _l("The picture “%(name)s” is too large: at most %(limit)s megapixels."),
     "duplicate_id": _l("The id “%(id)s” is also on line %(first)s."),
     "existing_id": _l("The id “%(id)s” is already in this project."),
     "too_many_rows": _l("Too many rows: at most %(limit)s in one file."),

@@ -23,8 +23,12 @@ PROBLEMS = {
     "out_of_range": _l("Please give a whole number in the range shown."),
     "empty_bank": _l("Add questions before you turn the quiz on."),
     "bad_image": _l("This file is not a picture."),
+    "image_too_large": _l("This picture is too large. Send a smaller one, such as a phone"
+                          " photo."),
     "not_utf8": _l("The file must be saved as UTF-8 text."),
     "bad_json": _l("This line is not a JSON object."),
+    "bad_csv": _l("This line cannot be read: a cell is too long or a quote mark is"
+                  " missing."),
     "bad_file_type": _l("Choose a .csv or .jsonl file."),
     "missing_columns": _l("Columns missing: prompt_en, answer, explanation_en, explanation_ta,"
                           " explanation_hi are needed."),

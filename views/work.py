@@ -131,15 +131,25 @@ def skip(assignment_id):
 
 @bp.get("/tasks/<slug>/batch")
 @annotator
-@same_site_only  # claims 20 tasks for 4 hours: never from another site's link
 def batch(slug):
-    """Annotator: a batch of tasks on one page, to answer with no signal."""
+    """Annotator: the tasks she saved for no signal. Claims nothing, so a link from
+    anywhere (even /login?next=) cannot tie up tasks in her name."""
     db = get_db()
     project = projects.project_for_worker(db, g.user, slug)
     return render_template("work/batch.html", project=project,
-                           assignments=tasks.claim_batch(db, g.user["id"], project),
+                           assignments=lease.held(db, g.user["id"], project),
                            labels=projects.labels(db, project["id"]),
                            today=earnings.today(db, g.user["id"]))
+
+
+@bp.post("/tasks/<slug>/batch")
+@annotator
+def claim_batch(slug):
+    """Annotator: save a batch of tasks for no signal (20 leases of 4 hours): a form
+    with its CSRF token, never a link; then the batch page."""
+    db = get_db()
+    tasks.claim_batch(db, g.user["id"], projects.project_for_worker(db, g.user, slug))
+    return redirect(url_for(".batch", slug=slug), 303)
 
 
 @bp.post("/answers/sync")

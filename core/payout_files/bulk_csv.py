@@ -39,7 +39,11 @@ def write(payout: dict, lines: list[dict]) -> tuple[str, str]:
 
 
 def read_results(text: str) -> list[dict]:
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        rows = list(reader)
+    except csv.Error:  # a cell longer than the csv module takes (128 K), a stray quote
+        raise Invalid("bad_results_line", line=reader.line_num) from None
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if tuple(header[:4]) != RESULT_COLUMNS:
         raise Invalid("bad_results_header")

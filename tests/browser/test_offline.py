@@ -102,14 +102,21 @@ def test_an_answer_without_signal_is_kept_and_sent_once(server, open_phone, lang
     assert not page.js_errors, page.js_errors
 
 
+def _save_batch(page, server, slug):
+    """Her home page's "Save tasks for no signal": a form (POST), then the batch page."""
+    if not page.url.endswith("/home"):
+        page.goto(f"{server.url}/home")
+    page.locator(f'form[action="/tasks/{slug}/batch"] button').tap()
+    page.wait_for_url(f"**/tasks/{slug}/batch")
+
+
 def test_a_saved_batch_works_without_signal_even_after_a_reload(server, open_phone, lang_text,
                                                                 phone_tools):
     said = lang_text("hi")
     login, slug = "9876500002", "hindi-is-it-a-question"
     user_id = server.user_id(login)
     page = _phone(open_phone, phone_tools, server, login, "hi")
-    page.locator(f'a.button[href="/tasks/{slug}/batch"]').tap()
-    page.wait_for_url(f"**/tasks/{slug}/batch")
+    _save_batch(page, server, slug)
     ids = [int(i) for i in page.locator(".batch section.card[data-id]").evaluate_all(
         "cards => cards.map(c => c.dataset.id)")]
     assert len(ids) == 20, ids
@@ -259,7 +266,7 @@ def test_after_logout_her_saved_pages_are_not_shown_to_the_next_person(server, o
     server.add_annotator(login, "Valli", "ta", "KRR")
     page = _phone(open_phone, phone_tools, server, login, "ta")
     _wait_for_service_worker(page)
-    page.goto(f"{server.url}/tasks/{slug}/batch")
+    _save_batch(page, server, slug)
     assert _cached(page, page.url), "the service worker did not save the batch page"
 
     page.locator("nav form button").tap()  # she hands the phone on
@@ -278,7 +285,7 @@ def test_a_batch_answer_the_server_refuses_comes_back_to_mend(server, open_phone
     login, slug = "9876500076", "english-to-tamil"
     user_id = server.add_annotator(login, "Meenakshi", "ta", "KRR")
     page = _phone(open_phone, phone_tools, server, login, "ta")
-    page.goto(f"{server.url}/tasks/{slug}/batch")
+    _save_batch(page, server, slug)
     showing = page.locator(".batch section.card[data-id]:not([hidden])")
     first = showing.get_attribute("data-id")
     showing.locator("textarea").fill("   ")  # the box takes it; the server will not

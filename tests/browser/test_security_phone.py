@@ -96,8 +96,11 @@ def test_a_link_on_another_site_claims_no_task(open_phone, server, phone_tools, 
                              f'{path}">Free money</a>')
         page.goto(f"{site}/{path}")
         page.locator("#go").click()
-        page.wait_for_url(f"{server.url}/home")
+        # The next task goes home; the batch page shows what she holds: nothing.
+        page.wait_for_url(f"{server.url}/home" if path == "next" else
+                          f"{server.url}/tasks/tamil-review-sentiment/batch")
         assert server.value("SELECT count(*) FROM assignments WHERE user_id = ?", (uid,)) == 0
+    page.goto(f"{server.url}/home")
     page.locator("a.button.primary").first.tap()  # her own Start still works
     page.wait_for_url("**/next")
     assert server.value("SELECT count(*) FROM assignments WHERE user_id = ?", (uid,)) == 1
