@@ -1,8 +1,12 @@
 """Annotators: home, the task loop (one request per task), media and earnings."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+import json
+from functools import partial
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
+from core import earnings, gold, lease, projects, quality, quizzes, receipts, review, tasks, \
+    welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
@@ -67,8 +71,22 @@ def _after_write(assignment_id, step):
     if not htmx:
         return redirect(url_for(".next_task", slug=project["slug"],
                                 missed=missed["id"] if missed else None, after=after), 303)
-    return _card(project, coming, missed=missed, paused=paused,
-                 notice=AFTER[after]() if after else None)
+    response = _card(project, coming, missed=missed, paused=paused,
+                     notice=AFTER[after]() if after else None)
+    if done["state"] == "submitted":  # app.js keeps the answer with it (core.receipts)
+        response.headers["HX-Trigger"] = json.dumps(
+            {"velai:kept": {**receipts.receipt(_receipt_key(), done), **_watermark()}},
+            separators=(",", ":"))
+    return response
+
+
+def _receipt_key() -> bytes:
+    return receipts.key_from(current_app.config["SECRET_KEY"])
+
+
+def _watermark() -> dict:
+    """What the phone may forget of its kept answers (core.receipts.watermark)."""
+    return receipts.watermark(current_app.config["REPLICA_LAG_SECONDS"])
 
 
 @bp.get("/home")
@@ -152,10 +170,15 @@ def sync():
     if not isinstance(items, list) or len(items) > MAX_SYNC:
         raise Invalid("bad_request")
     db = get_db()
-    results = tasks.sync(db, g.user["id"], items)
+    key = _receipt_key()
+    results = tasks.sync(db, g.user["id"], items, redeem=partial(receipts.redeem, key=key))
+    now = receipts.watermark(0)["s"]
     for result in results:
         code, status, missed = result.pop("code"), result.pop("status"), result.pop("missed")
+        done = result.pop("done")
         result["ok"] = code is None
+        if done and done["state"] == "submitted":  # kept on the phone, confirmed now
+            result.update(k=receipts.receipt(key, done), seen=now)
         if code:
             result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
@@ -164,7 +187,7 @@ def sync():
             for held in gold.held_back(db, g.user["id"], missed["project_id"]):
                 result["message"] += " " + pause_note(held)
     # Her count for today, as the page shows it, so a batch page stays true.
-    return {"results": results, "today": render_template(
+    return {"results": results, **_watermark(), "today": render_template(
         "work/_today.html", today=earnings.today(db, g.user["id"]))}
 
 
