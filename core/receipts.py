@@ -88,7 +88,9 @@ def redeem(db, user_id: int, item: dict, now: dt.datetime | None = None, *,
         held = one(db, "SELECT id, state FROM assignments WHERE task_id = ? AND user_id = ?",
                    (task_id, user_id))
         if held and held["state"] == "submitted":  # stored already: nothing to do
-            return get_assignment(db, held["id"], user_id)
+            # (Her answer stands as stored; when she answered the task again after the
+            # restore, the receipt returned still signs what her phone keeps.)
+            return {**get_assignment(db, held["id"], user_id), "answer": answer}
         seconds = item.get("seconds")
         seconds = seconds if type(seconds) is int and 0 <= seconds <= 86_400 else 0
         claimed = stamp(when - dt.timedelta(seconds=seconds))

@@ -161,7 +161,7 @@
     var k = e.detail, it = sent;
     if (!it || it.id != k.a) return;
     ready = ready.then(function () {
-      q = q.filter(function (x) { return x.id != it.id; }).concat([{
+      q = q.filter(function (x) { return x.k ? x.k.t != k.t : x.id != it.id; }).concat([{
         id: k.a, answer: it.answer, seconds: it.seconds, seen: k.at,
         k: {a: k.a, t: k.t, at: k.at, r: k.r}}]);
       return mark(k.b, k.s);
