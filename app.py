@@ -40,9 +40,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A thread holding SQLite's write lock gets the GIL back sooner than Python's 5 ms
         # default: the other writers (both workers) wait on it.
         SWITCH_INTERVAL=0.0005,
-        # Seconds after which a stored answer counts as in the replica: phones keep each
-        # answer (with its receipt) this long in case the machine is lost (core.receipts).
-        REPLICA_LAG_SECONDS=60,
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
     )
     app.config.from_prefixed_env()

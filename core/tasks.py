@@ -64,16 +64,18 @@ def _params(user_id: int, project: dict, now: dt.datetime) -> dict:
             "redundancy": project["redundancy"], "share": project["gold_share"]}
 
 
-def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) -> dict | None:
-    """Her running assignment in this project, else a new lease on the next task.
+def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None,
+               new: bool = True) -> dict | None:
+    """Her running assignment in this project, else (unless `new` is False: the disk is
+    nearly full, core.disk) a new lease on the next task.
 
     Returns the assignment (as get_assignment), or None when nothing is left for her.
     """
     now = now or utcnow()
     # A reload resumes her lease: a read, without queueing for the write lock.
     running = one(db, _RUNNING, _params(user_id, project, now))
-    if running:
-        return get_assignment(db, running["id"], user_id)
+    if running or not new:
+        return get_assignment(db, running["id"], user_id) if running else None
     # Not synced on its own: a power cut can lose only a lease (the task goes back to the
     # pool); the next answer's durable commit syncs it anyway.
     with write(db, durable=False):

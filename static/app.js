@@ -85,7 +85,7 @@
     });
   }
   function sync() {
-    var items = q.filter(function (x) { return !x.c && (!x.k || x.seen < B); });
+    var items = q.filter(function (x) { return !x.c && (!x.k || x.seen < B); }).slice(0, 200);
     clearTimeout(timer);
     if (!items.length || busy) return;
     busy = true;
@@ -115,7 +115,7 @@
       });
     }).catch(function () {}).then(function () {
       busy = false;
-      if (q.length) timer = setTimeout(sync, 15000);
+      if (q.some(function (x) { return !x.k || x.seen < B; })) timer = setTimeout(sync, 15000);
     });
   }
   function nextCard(batch) {

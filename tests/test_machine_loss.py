@@ -73,7 +73,7 @@ class Annotator(threading.Thread):
 
     def resend(self):
         """What app.js does when the server started after she last saw an answer."""
-        items = [x for x in self.kept if x["seen"] < self.boot]
+        items = [x for x in self.kept if x["seen"] < self.boot][:200]  # as app.js: MAX_SYNC
         status, text = self.send_json({"items": items})
         assert status == 200, text
         body = json.loads(text)
@@ -83,7 +83,7 @@ class Annotator(threading.Thread):
             self.kept.append({**item, "id": result["k"]["a"], "k": result["k"],
                               "seen": result["seen"]})
         self.mark(body["b"], body["s"])
-        return len(items)
+        return len(items) + (self.resend() if len(items) == 200 else 0)
 
     def send_json(self, body):
         conn = self.phone.conn

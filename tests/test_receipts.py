@@ -134,7 +134,12 @@ def test_a_lost_answer_is_kept_when_its_id_and_its_task_were_taken_after_the_res
     assert counts["answers_count"] == 2 and counts["wanted"] >= 2
 
 
-def test_the_watermark_lets_the_phone_forget_only_answers_stored_since_the_start(app):
+def test_the_watermark_lets_the_phone_forget_only_answers_stored_since_the_start(
+        visitor, make_user, make_project, app):
     mark = receipts.watermark(60, now=receipts.BOOT + 100)
     assert mark == {"b": receipts.BOOT, "s": receipts.BOOT + 40}
-    assert app.config["REPLICA_LAG_SECONDS"] == 60
+    _worker, _project, first = _start(visitor, make_user, make_project)
+    assert _answer(visitor, first)["s"] < receipts.BOOT + 60  # by default, 60 s
+    app.config["REPLICA_LAG_SECONDS"] = 0  # FLASK_REPLICA_LAG_SECONDS
+    kept = _answer(visitor, first + 1)
+    assert kept["s"] >= kept["at"]

@@ -3,7 +3,7 @@ from flask import (Blueprint, current_app, g, make_response, redirect, render_te
                    url_for)
 from flask_babel import format_datetime, lazy_gettext as _l
 
-from core import people, projects, supervisor_todo
+from core import disk, people, projects, supervisor_todo
 from core.clock import parse_stamp
 from core.errors import Conflict, Invalid, Refused
 
@@ -85,8 +85,15 @@ def overview():
     return render_template("supervisor/overview.html", centre_id=centre_id,
                            projects=rows, more=more, page=page,
                            today=projects.centre_today(db, centre_id),
-                           waiting=supervisor_todo.waiting(db, g.user, centre_id),
+                           waiting={**supervisor_todo.waiting(db, g.user, centre_id),
+                                    "disk": _disk_warning()},
                            centres=people.centres(db, g.user))
+
+
+def _disk_warning() -> dict | None:
+    """The server's free space when it is low enough to warn (core.disk), else None."""
+    space = disk.space(current_app.config)
+    return space if space["warn"] else None
 
 
 @bp.get("/centres")

@@ -4,17 +4,23 @@ from functools import partial
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from core import earnings, gold, lease, projects, quality, quizzes, receipts, review, tasks, \
-    welcome
+from core import disk, earnings, gold, lease, projects, quality, quizzes, receipts, review, \
+    tasks, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
 from .quiz import when as quiz_when
-from .web import get_db, htmx, id_arg, message, page_or_fragment, private_picture, \
-    refuse, role_required, same_site_only
+from .web import MESSAGES, get_db, htmx, id_arg, message, page_or_fragment, \
+    private_picture, refuse, role_required, same_site_only
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
+
+MESSAGES.update({
+    "disk_low": _l("No new tasks for now: the server is almost out of storage space. Your"
+                   " saved answers are safe. Please try again later."),
+})
 
 bp = Blueprint("work", __name__)
 annotator = role_required("annotator")
@@ -44,8 +50,9 @@ def _after_write(assignment_id, step):
     the next card, claimed in the same transaction (htmx), or a 303 to it."""
     db, user_id = get_db(), g.user["id"]
     typed = request.form.get("answer", "")
+    leases = _leases_allowed()
     try:
-        if htmx:
+        if htmx and leases:
             done, project, paused, coming = tasks.then_next(db, assignment_id, user_id, step)
         else:
             project = projects.project_for_worker(
@@ -68,15 +75,32 @@ def _after_write(assignment_id, step):
                       typed=typed if project["task_type"] == "free_text" else "")
     missed = done if tasks.missed_check(done) else None
     after = done["state"] if done["state"] in AFTER else None
-    if not htmx:
+    if htmx and not leases:  # saved, but no next task while the disk is nearly full
+        response = _disk_low(200)
+    elif not htmx:
         return redirect(url_for(".next_task", slug=project["slug"],
                                 missed=missed["id"] if missed else None, after=after), 303)
-    response = _card(project, coming, missed=missed, paused=paused,
-                     notice=AFTER[after]() if after else None)
+    else:
+        response = _card(project, coming, missed=missed, paused=paused,
+                         notice=AFTER[after]() if after else None)
     if done["state"] == "submitted":  # app.js keeps the answer with it (core.receipts)
         response.headers["HX-Trigger"] = json.dumps(
             {"velai:kept": {**receipts.receipt(_receipt_key(), done), **_watermark()}},
             separators=(",", ":"))
+    return response
+
+
+def _leases_allowed() -> bool:
+    """Whether the disk has room to lease new tasks (core.disk: thresholds)."""
+    return disk.space(current_app.config)["leases"]
+
+
+def _disk_low(status: int):
+    """The card that says no new task is leased while the disk is nearly full."""
+    refusal = Refused("disk_low")
+    refusal.status = status
+    response = refuse(refusal)
+    response.headers["Retry-After"] = "300"
     return response
 
 
@@ -86,7 +110,8 @@ def _receipt_key() -> bytes:
 
 def _watermark() -> dict:
     """What the phone may forget of its kept answers (core.receipts.watermark)."""
-    return receipts.watermark(current_app.config["REPLICA_LAG_SECONDS"])
+    return receipts.watermark(current_app.config.get("REPLICA_LAG_SECONDS",
+                                                     receipts.REPLICA_LAG))
 
 
 @bp.get("/home")
@@ -126,8 +151,11 @@ def next_task(slug):
             raise
         return _card(paused, None, missed=missed, paused=paused)
     after = AFTER.get(request.args.get("after", ""))
-    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed,
-                 notice=after() if after else None)
+    leases = _leases_allowed()
+    assignment = tasks.claim_next(db, g.user["id"], project, new=leases)
+    if assignment is None and not leases:  # her running task, yes; a new one, not now
+        return _disk_low(503)
+    return _card(project, assignment, missed=missed, notice=after() if after else None)
 
 
 @bp.post("/answers/<id:assignment_id>")
