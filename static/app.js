@@ -13,7 +13,8 @@
   var Q = 'velai.queue.' + (me ? me.dataset.user : ''), DONE = 'velai.done';
   var shown = Date.now(), lastBtn = null, timer = null, busy = false;
   var S = window.crypto && crypto.subtle, key, q = [], seq = 0, G = {name: 'AES-GCM'};
-  var B = +ls.getItem('velai.boot') || 0, sent = null;  // the server's start; her last answer
+  // B: when the server started, as it last said; sent: her last answer sent with htmx.
+  var B = +ls.getItem('velai.boot') || 0, sent = null;
 
   function load(k) { try { return JSON.parse(ls.getItem(k)) || []; } catch (e) { return []; } }
   function save(k, v) { ls.setItem(k, JSON.stringify(v.slice(-500))); }
@@ -97,7 +98,8 @@
       return r.json();
     }).then(function (body) {
       q = q.filter(function (x) { return items.indexOf(x) < 0; }).concat(
-        body.results.map(function (x, i) {  // answers stored: kept with their receipts
+        // Answers stored: kept with their receipts.
+        body.results.map(function (x, i) {
           return x.k && {id: x.k.a, answer: items[i].answer, seconds: items[i].seconds,
                          k: x.k, seen: x.seen};
         }).filter(Boolean));
@@ -155,17 +157,19 @@
   d.addEventListener('htmx:configRequest', function (e) {
     var p = e.detail.parameters, m = e.detail.path.match(/^\/answers\/(\d+)$/);
     p.seconds = Math.round((Date.now() - shown) / 1000);
-    sent = m && {id: +m[1], answer: p.answer, seconds: p.seconds};
+    sent = m && {id: +m[1], answer: p.answer, seconds: +p.seconds};
   });
-  d.addEventListener('velai:kept', function (e) {  // the server stored her answer
+  // The server stored her answer: keep it with its receipt (views/work.py, HX-Trigger).
+  d.addEventListener('velai:kept', function (e) {
     var k = e.detail, it = sent;
     if (!it || it.id != k.a) return;
-    ready = ready.then(function () {
+    function add() {
       q = q.filter(function (x) { return x.k ? x.k.t != k.t : x.id != it.id; }).concat([{
         id: k.a, answer: it.answer, seconds: it.seconds, seen: k.at,
         k: {a: k.a, t: k.t, at: k.at, r: k.r}}]);
       return mark(k.b, k.s);
-    });
+    }
+    ready = ready.then(add, add);
   });
   d.addEventListener('htmx:afterSettle', function () { shown = Date.now(); queueNote(); });
   d.addEventListener('htmx:responseError', function () {  // the card stays; she taps again
