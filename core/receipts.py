@@ -60,10 +60,11 @@ def watermark(lag: int = REPLICA_LAG, now: float | None = None) -> dict:
     return {"b": BOOT, "s": now - lag}
 
 
-def redeem(db, user_id: int, item: dict, now: dt.datetime | None = None, *,
+def redeem(db, user_id: int, item: dict, _now: dt.datetime | None = None, *,
            key: bytes) -> dict:
     """A re-sent answer with its receipt ("k"): her assignment as stored, the answer
-    stored now if the database lost it (lease, or assignment row, gone with a restore).
+    stored now if the database lost it (lease, or assignment row, gone with a restore),
+    as of the second the receipt names (her day and pay as first acknowledged).
 
     Raises NotFound("no_task") for a receipt that is forged, not hers or names a task
     the database does not hold; Invalid when the answer no longer fits the project.
