@@ -4,7 +4,8 @@ from flask import Blueprint, current_app
 from core import disk
 from core.db import one
 
-from .web import get_db, public
+from .db import get_db
+from .guards import public
 
 bp = Blueprint("health", __name__)
 
