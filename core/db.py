@@ -10,6 +10,11 @@ from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another writer before failing
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id cannot name a row
+# The log (-wal) is cut back to this size whenever a checkpoint lets it start over. A
+# checkpoint cannot reset it while a reader (Litestream copying it) is in it, so it grows
+# under load, and SQLite keeps a grown log at its largest size for ever: 50 MB seen with
+# replication on. Litestream's own checkpoints are bounded too (deploy/litestream.yml).
+WAL_LIMIT_BYTES = 16 * 1024 * 1024
 
 
 def is_id(value) -> bool:
@@ -30,6 +35,7 @@ def connect(path) -> Database:
     # FULL: in WAL mode every commit syncs the log, so an answer acknowledged to her
     # survives a power cut (NORMAL may lose the last commits). See write(durable=False).
     conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
     database = Database(conn, execute_plugins=False)
     database.velai_path = os.path.abspath(str(path))
     return database

@@ -57,16 +57,18 @@ def _params(user_id: int, project: dict, now: dt.datetime) -> dict:
             "redundancy": project["redundancy"], "share": project["gold_share"]}
 
 
-def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None) -> dict | None:
-    """Her running assignment in this project, else a new lease on the next task.
+def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None,
+               new: bool = True) -> dict | None:
+    """Her running assignment in this project, else (unless `new` is False: the disk is
+    nearly full, core.disk) a new lease on the next task.
 
     Returns the assignment (as get_assignment), or None when nothing is left for her.
     """
     now = now or utcnow()
     # A reload resumes her lease: a read, without queueing for the write lock.
     running = one(db, _RUNNING, _params(user_id, project, now))
-    if running:
-        return get_assignment(db, running["id"], user_id)
+    if running or not new:
+        return get_assignment(db, running["id"], user_id) if running else None
     # Not synced on its own: a power cut can lose only a lease (the task goes back to the
     # pool); the next answer's durable commit syncs it anyway.
     with write(db, durable=False):
@@ -183,7 +185,15 @@ def _answer(db, assignment: dict, project: dict | None, raw_answer, seconds,
     _check_held(assignment, now)
     # The gate's row is the project's row: one read for both.
     project = project or check_open_to(db, assignment["user_id"], assignment["project_id"])
-    answer = clean_answer(db, project, raw_answer)
+    return store_answer(db, assignment, project, clean_answer(db, project, raw_answer),
+                        seconds, now)
+
+
+def store_answer(db, assignment: dict, project: dict, answer: str, seconds,
+                 now: dt.datetime) -> dict:
+    """Write her clean answer onto her unanswered assignment (as get_assignment), with the
+    task's count, check-task record and settling; inside the caller's write transaction.
+    core.receipts uses it too, for an answer acknowledged before a restore."""
     claimed = parse_stamp(assignment["claimed_at"])
     took = int((now - claimed).total_seconds())
     lease = (parse_stamp(assignment["lease_expires_at"]) - claimed).total_seconds()
@@ -302,14 +312,17 @@ def media_for_holder(db, media_id: int, user_id: int, now: dt.datetime | None = 
     return media
 
 
-def sync(db, user_id: int, items: list, now: dt.datetime | None = None) -> list[dict]:
+def sync(db, user_id: int, items: list, now: dt.datetime | None = None,
+         redeem=None) -> list[dict]:
     """Answers and skips kept on a phone while it had no signal, sent together.
 
     Each item: {"id": assignment id, "answer": .. or "reason": .., "seconds": ..}.
     Each is recorded on its own (a repeat is harmless); returns per item its id,
     and the refusal's code and status (400: the answer itself was wrong, she may
-    answer again), code None when it is recorded; `missed`: the recorded
-    assignment when it missed a check task, else None.
+    answer again), code None when it is recorded; `done`: the assignment as recorded
+    (None on a refusal); `missed`: it, when it missed a check task, else None.
+    An item with a receipt ("k") goes to `redeem(db, user_id, item, now)` instead
+    (core.receipts: an answer acknowledged before the database was restored).
     """
     results = []
     for item in items:
@@ -318,14 +331,16 @@ def sync(db, user_id: int, items: list, now: dt.datetime | None = None) -> list[
         try:
             if not is_id(assignment_id):
                 raise NotFound("no_task")  # bools, floats, strings, ids SQLite cannot hold
-            if "reason" in item:
+            if "k" in item and redeem:
+                done = redeem(db, user_id, item, now)
+            elif "reason" in item:
                 done = skip(db, assignment_id, user_id, item["reason"], now=now)
             else:
                 done = record_answer(db, assignment_id, user_id, item.get("answer"),
                                      seconds=item.get("seconds"), now=now)
-            results.append({"id": assignment_id, "code": None, "status": 200,
+            results.append({"id": assignment_id, "code": None, "status": 200, "done": done,
                             "missed": done if missed_check(done) else None})
         except (NotFound, Invalid, Conflict) as refusal:
             results.append({"id": assignment_id, "code": refusal.code,
-                            "status": refusal.status, "missed": None})
+                            "status": refusal.status, "done": None, "missed": None})
     return results

@@ -1,7 +1,9 @@
 // Velai's own script, small on purpose. Pages work without it; htmx swaps the
 // cards. This adds what a dropped signal needs: answers kept on the phone and
 // sent when the signal returns (the server records each once), offline batches,
-// seconds spent per task, and the service worker.
+// seconds spent per task, and the service worker. Answers the server acknowledged stay
+// too, with its receipt, until it says they have reached the backup copy (the replica):
+// if the server's machine is lost, they are sent again and stored (core/receipts.py).
 (function () {
   // Answers wait under her own id: on a shared phone the next person's session must
   // neither send them (the server would refuse them as not hers) nor drop them. Each is
@@ -11,6 +13,8 @@
   var Q = 'velai.queue.' + (me ? me.dataset.user : ''), DONE = 'velai.done';
   var shown = Date.now(), lastBtn = null, timer = null, busy = false;
   var S = window.crypto && crypto.subtle, key, q = [], seq = 0, G = {name: 'AES-GCM'};
+  // B: when the server started, as it last said; sent: her last answer sent with htmx.
+  var B = +ls.getItem('velai.boot') || 0, sent = null;
 
   function load(k) { try { return JSON.parse(ls.getItem(k)) || []; } catch (e) { return []; } }
   function save(k, v) { ls.setItem(k, JSON.stringify(v.slice(-500))); }
@@ -48,7 +52,7 @@
   function token() { return JSON.parse(d.body.getAttribute('hx-headers'))['X-CSRFToken']; }
   function queueNote(extra) {
     if (!me) return;
-    var n = q.length;
+    var n = q.filter(function (x) { return !x.k; }).length;
     var text = n ? (n == 1 ? me.dataset.one : me.dataset.many).replace('#', n) : '';
     me.textContent = [extra, text].filter(Boolean).join(' ');
     me.hidden = !me.textContent;
@@ -65,14 +69,24 @@
   function keep(it) {
     save(DONE, load(DONE).concat([it.id]));
     function add() {  // after what came before, even if that failed
-      q = q.filter(function (x) { return x.id != it.id; }).concat([it]);
+      q = q.filter(function (x) { return x.id != it.id || x.k; }).concat([it]);
       queueNote();
       return persist();
     }
     ready = ready.then(add, add).then(sync);
   }
+  // A receipt's answer is forgotten once the server, since its start (b), saw it at or
+  // before s: in the replica by then. One seen before its start is sent again.
+  function mark(b, s) {
+    B = b;
+    ls.setItem('velai.boot', b);
+    q = q.filter(function (x) { return !(x.k && x.seen >= b && x.seen <= s); });
+    return persist().then(function () {
+      if (q.some(function (x) { return x.k && x.seen < b; })) sync();
+    });
+  }
   function sync() {
-    var items = q.filter(function (x) { return !x.c; });
+    var items = q.filter(function (x) { return !x.c && (!x.k || x.seen < B); }).slice(0, 200);
     clearTimeout(timer);
     if (!items.length || busy) return;
     busy = true;
@@ -83,8 +97,12 @@
       if (!r.ok) throw r;
       return r.json();
     }).then(function (body) {
-      var sent = body.results.map(function (x) { return x.id; });
-      q = q.filter(function (x) { return sent.indexOf(x.id) < 0; });
+      q = q.filter(function (x) { return items.indexOf(x) < 0; }).concat(
+        // Answers stored: kept with their receipts.
+        body.results.map(function (x, i) {
+          return x.k && {id: x.k.a, answer: items[i].answer, seconds: items[i].seconds,
+                         k: x.k, seen: x.seen};
+        }).filter(Boolean));
       queueNote(body.results.filter(function (x) { return x.message; })
         .map(function (x) { return x.message; }).join(' '));
       var retry = body.results.filter(function (x) { return x.retry; })
@@ -94,12 +112,12 @@
         nextCard(batch);
       }
       if (today) today.outerHTML = body.today;
-      return persist().then(function () {
+      return mark(body.b, body.s).then(function () {
         if (d.querySelector('#task.offline')) location.reload();
       });
     }).catch(function () {}).then(function () {
       busy = false;
-      if (q.length) timer = setTimeout(sync, 15000);
+      if (q.some(function (x) { return !x.k || x.seen < B; })) timer = setTimeout(sync, 15000);
     });
   }
   function nextCard(batch) {
@@ -137,7 +155,21 @@
     (nextCard(batch) || batch).scrollIntoView();  // the next task's answers in view
   });
   d.addEventListener('htmx:configRequest', function (e) {
-    e.detail.parameters.seconds = Math.round((Date.now() - shown) / 1000);
+    var p = e.detail.parameters, m = e.detail.path.match(/^\/answers\/(\d+)$/);
+    p.seconds = Math.round((Date.now() - shown) / 1000);
+    sent = m && {id: +m[1], answer: p.answer, seconds: +p.seconds};
+  });
+  // The server stored her answer: keep it with its receipt (views/work.py, HX-Trigger).
+  d.addEventListener('velai:kept', function (e) {
+    var k = e.detail, it = sent;
+    if (!it || it.id != k.a) return;
+    function add() {
+      q = q.filter(function (x) { return x.k ? x.k.t != k.t : x.id != it.id; }).concat([{
+        id: k.a, answer: it.answer, seconds: it.seconds, seen: k.at,
+        k: {a: k.a, t: k.t, at: k.at, r: k.r}}]);
+      return mark(k.b, k.s);
+    }
+    ready = ready.then(add, add);
   });
   d.addEventListener('htmx:afterSettle', function () { shown = Date.now(); queueNote(); });
   d.addEventListener('htmx:responseError', function () {  // the card stays; she taps again

@@ -38,6 +38,8 @@ MESSAGES = {
                   "in a minute."),
     "db_unwritable": _l("Velai cannot save right now. Nothing was saved. "
                         "Please try again later and tell your supervisor."),
+    "disk_low": _l("No new tasks for now: the server is almost out of storage space. Your"
+                   " saved answers are safe. Please try again later."),
     # Logging in, and her own PIN or password.
     "needs_unlock": _l("This login had too many wrong tries from other phones. Log in on "
                        "your own phone, or ask your supervisor to unlock it."),

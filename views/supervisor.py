@@ -2,7 +2,7 @@
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    url_for)
 
-from core import paging, people, projects, scope, supervisor_todo
+from core import disk, paging, people, projects, scope, supervisor_todo
 from core.errors import Conflict, Invalid
 
 from .db import get_db
@@ -51,8 +51,15 @@ def overview():
     return render_template("supervisor/overview.html", centre_id=centre_id,
                            projects=rows, more=more, page=page,
                            today=projects.centre_today(db, centre_id),
-                           waiting=supervisor_todo.waiting(db, g.user, centre_id),
+                           waiting={**supervisor_todo.waiting(db, g.user, centre_id),
+                                    "disk": _disk_warning()},
                            centres=people.centres(db, g.user))
+
+
+def _disk_warning() -> dict | None:
+    """The server's free space when it is low enough to warn (core.disk), else None."""
+    space = disk.space(current_app.config)
+    return space if space["warn"] else None
 
 
 @bp.get("/centres")

@@ -1,9 +1,12 @@
 """Annotators: home, the task loop (one request per task), media and earnings."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+import json
+from functools import partial
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, paging, projects, quality, quiz_attempts, review, tasks, \
-    tasktypes, welcome
+from core import disk, earnings, gold, lease, paging, projects, quality, quiz_attempts, receipts, \
+    review, tasks, tasktypes, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
@@ -42,8 +45,9 @@ def _after_write(assignment_id, step):
     the next card, claimed in the same transaction (htmx), or a 303 to it."""
     db, user_id = get_db(), g.user["id"]
     typed = request.form.get("answer", "")
+    leases = _leases_allowed()
     try:
-        if htmx:
+        if htmx and leases:
             done, project, paused, coming = tasks.then_next(db, assignment_id, user_id, step)
         else:
             project = projects.project_for_worker(
@@ -66,11 +70,43 @@ def _after_write(assignment_id, step):
                       typed=typed if tasktypes.of(project).typed else "")
     missed = done if tasks.missed_check(done) else None
     after = done["state"] if done["state"] in AFTER else None
-    if not htmx:
+    if htmx and not leases:  # saved, but no next task while the disk is nearly full
+        response = _disk_low(200)
+    elif not htmx:
         return redirect(url_for(".next_task", slug=project["slug"],
                                 missed=missed["id"] if missed else None, after=after), 303)
-    return _card(project, coming, missed=missed, paused=paused,
-                 notice=AFTER[after]() if after else None)
+    else:
+        response = _card(project, coming, missed=missed, paused=paused,
+                         notice=AFTER[after]() if after else None)
+    if done["state"] == "submitted":  # app.js keeps the answer with it (core.receipts)
+        response.headers["HX-Trigger"] = json.dumps(
+            {"velai:kept": {**receipts.receipt(_receipt_key(), done), **_watermark()}},
+            separators=(",", ":"))
+    return response
+
+
+def _leases_allowed() -> bool:
+    """Whether the disk has room to lease new tasks (core.disk: thresholds)."""
+    return disk.space(current_app.config)["leases"]
+
+
+def _disk_low(status: int):
+    """The card that says no new task is leased while the disk is nearly full."""
+    refusal = Refused("disk_low")
+    refusal.status = status
+    response = refuse(refusal)
+    response.headers["Retry-After"] = "300"
+    return response
+
+
+def _receipt_key() -> bytes:
+    return receipts.key_from(current_app.config["SECRET_KEY"])
+
+
+def _watermark() -> dict:
+    """What the phone may forget of its kept answers (core.receipts.watermark)."""
+    return receipts.watermark(current_app.config.get("REPLICA_LAG_SECONDS",
+                                                     receipts.REPLICA_LAG))
 
 
 @bp.get("/home")
@@ -110,8 +146,11 @@ def next_task(slug):
             raise
         return _card(paused, None, missed=missed, paused=paused)
     after = AFTER.get(request.args.get("after", ""))
-    return _card(project, tasks.claim_next(db, g.user["id"], project), missed=missed,
-                 notice=after() if after else None)
+    leases = _leases_allowed()
+    assignment = tasks.claim_next(db, g.user["id"], project, new=leases)
+    if assignment is None and not leases:  # her running task, yes; a new one, not now
+        return _disk_low(503)
+    return _card(project, assignment, missed=missed, notice=after() if after else None)
 
 
 @bp.post("/answers/<id:assignment_id>")
@@ -164,10 +203,15 @@ def sync():
     if not isinstance(items, list) or len(items) > MAX_SYNC:
         raise Invalid("bad_request")
     db = get_db()
-    results = tasks.sync(db, g.user["id"], items)
+    key = _receipt_key()
+    results = tasks.sync(db, g.user["id"], items, redeem=partial(receipts.redeem, key=key))
+    now = receipts.watermark(0)["s"]
     for result in results:
         code, status, missed = result.pop("code"), result.pop("status"), result.pop("missed")
+        done = result.pop("done")
         result["ok"] = code is None
+        if done and done["state"] == "submitted":  # kept on the phone, confirmed now
+            result.update(k=receipts.receipt(key, done), seen=now)
         if code:
             result["message"] = message(Refused(code, limit=tasktypes.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
@@ -176,7 +220,7 @@ def sync():
             for held in gold.held_back(db, g.user["id"], missed["project_id"]):
                 result["message"] += " " + pause_note(held)
     # Her count for today, as the page shows it, so a batch page stays true.
-    return {"results": results, "today": render_template(
+    return {"results": results, **_watermark(), "today": render_template(
         "work/_today.html", today=earnings.today(db, g.user["id"]))}
 
 

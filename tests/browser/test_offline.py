@@ -2,6 +2,8 @@
 
 Each test is a different annotator (or project), so they share one server.
 """
+import json
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ONLINE_EVENT_WAIT_MS = 2000
@@ -98,7 +100,11 @@ def test_an_answer_without_signal_is_kept_and_sent_once(server, open_phone, lang
                         (assignment_id,)) == "submitted"
     assert server.value("SELECT answers_count FROM tasks WHERE id = ?",
                         (task_id,)) == count_before + 1
-    assert page.evaluate(f"localStorage.getItem('velai.queue.{user_id}')") in (None, "[]")
+    # Sent: nothing waits any more; the answer stays on the phone, sealed, with the server's
+    # receipt until it has reached the replica (core/receipts.py), and is not counted.
+    kept = json.loads(page.evaluate(f"localStorage.getItem('velai.queue.{user_id}')") or "[]")
+    assert [item["id"] for item in kept] in ([], [assignment_id])
+    assert page.locator("#queue").is_hidden()
     assert not page.js_errors, page.js_errors
 
 
