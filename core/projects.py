@@ -5,9 +5,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from decimal import Decimal
 
-from . import audit, qualifications, tasktypes
+from . import audit, money, paging, qualifications, scope, tasktypes
 from .clock import ist_day_start, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
 from .languages import CONTENT_CODES
@@ -133,22 +132,19 @@ FIELDS = ("slug", "centre", "task_type", "name", "instructions", "labels", "redu
           "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-_RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$", re.ASCII)
+_TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
 
 
 def rupees_to_paise(text) -> int:
-    """"0.50" (or "₹0.5", "12") as integer paise, exactly: no float on the way.
+    """A pay per answer typed in rupees (core.money), at most four digits of them.
     Raises Invalid("bad_pay") for anything else, more than two decimals included."""
-    text = (text if isinstance(text, str) else "").replace("₹", "").replace(",", "").strip()
-    found = _RUPEES.match(text)
-    if not text or text == "." or found is None:
+    try:
+        paise = money.parse_rupees(text)
+    except Invalid:
+        raise Invalid("bad_pay") from None
+    if paise >= _TYPED_PAY_BELOW:
         raise Invalid("bad_pay")
-    return int(Decimal(text) * 100)
-
-
-def paise_to_rupees(paise: int) -> str:
-    """50 as "0.50": the form's own way to show a pay it will read back the same."""
-    return f"{paise // 100}.{paise % 100:02d}"
+    return paise
 
 
 def _whole(value, low: int, high: int, code: str) -> int:
@@ -349,7 +345,7 @@ def form_values(db, project: dict | None) -> dict:
     first registered task type)."""
     data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
                                                   "task_type": TASK_TYPES[0]}
-    return {**data, "pay": paise_to_rupees(data["pay_paise"]),
+    return {**data, "pay": money.rupees(data["pay_paise"]),
             "gold_percent": round(data["gold_share"] * 100)}
 
 
@@ -386,11 +382,10 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
     """
     with write(db):
         project = get_project_or_404(db, viewer, project_id) if project_id else None
-        if project is None and viewer["role"] != "admin":
+        if project is None and not scope.sees_all(viewer):
             data = {**data, "centre": data.get("centre") or viewer["centre_id"]}
         clean, errors = check_project(db, data, project)
-        if project is None and viewer["role"] != "admin" and "centre" in clean \
-                and clean["centre"] != viewer["centre_id"]:
+        if project is None and "centre" in clean and not scope.may_see(viewer, clean["centre"]):
             raise NotFound("not_found")  # another centre's id: as if it did not exist
         if errors:
             raise Invalid("form", errors=errors)
@@ -443,8 +438,7 @@ def get_project_or_404(db, viewer: dict, project_id) -> dict:
 
     Raises NotFound("not_found") for a missing project or another centre's."""
     project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    if project is None or not (viewer["role"] == "admin"
-                               or project["centre_id"] == viewer["centre_id"]):
+    if project is None or not scope.may_see(viewer, project["centre_id"]):
         raise NotFound("not_found")
     return project
 
@@ -479,7 +473,7 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
         " WHERE :centre IS NULL OR p.centre_id = :centre"
         " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
         {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now)),
-         "limit": OVERVIEW_PAGE + 1, "offset": (max(page, 1) - 1) * OVERVIEW_PAGE},
+         **paging.window(page, OVERVIEW_PAGE)},
     ))
     for row in rows:
         row["tasks_open"] -= row["tasks_in_progress"]

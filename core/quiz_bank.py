@@ -6,7 +6,7 @@ import io
 import json
 import unicodedata
 
-from . import audit, qualifications, tasktypes
+from . import audit, paging, qualifications, tasktypes
 from .clock import stamp, utcnow
 from .db import one, write
 from .errors import Invalid, NotFound
@@ -171,12 +171,12 @@ def _insert_question(db, row: dict) -> int:
 
 def list_questions(db, project_id: int, page: int = 1) -> tuple[list[dict], bool]:
     """A page of the bank, oldest first; and whether a next page exists."""
-    rows = list(db.query("SELECT * FROM quiz_questions WHERE project_id = ? ORDER BY id"
-                         " LIMIT ? OFFSET ?",
-                         (project_id, PAGE_SIZE + 1, (max(page, 1) - 1) * PAGE_SIZE)))
+    rows = list(db.query("SELECT * FROM quiz_questions WHERE project_id = :project ORDER BY id"
+                         " LIMIT :limit OFFSET :offset",
+                         {"project": project_id, **paging.window(page, PAGE_SIZE)}))
     for row in rows:
         row["answer_list"] = json.loads(row["answers"])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return paging.split(rows, PAGE_SIZE)
 
 
 def _rows_from_file(filename: str, content: bytes):

@@ -2,7 +2,6 @@
 the right answer of a check task, her data used today."""
 import functools
 
-from babel import numbers
 from flask import g, render_template
 from flask_babel import format_datetime, format_decimal, format_percent, format_time, \
     get_locale, gettext as _
@@ -11,6 +10,7 @@ from markupsafe import Markup
 
 from core import projects, tasktypes, traffic
 from core.clock import parse_stamp
+from core.money import format_money
 
 from .db import get_db
 
@@ -30,9 +30,9 @@ def money(paise: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _money(locale: str, paise: int) -> str:
-    """Babel's ₹ in her locale (as flask_babel.format_currency), kept: the same few
-    amounts come back on every card, and formatting one took as long as a query."""
-    return numbers.format_currency(paise / 100, "INR", locale=locale)
+    """core.money's ₹ in her locale, kept: the same few amounts come back on every
+    card, and formatting one took as long as a query."""
+    return format_money(paise, locale)
 
 
 def when(stamp: str | None) -> str:
