@@ -15,7 +15,7 @@ class Language(NamedTuple):
 # In the order she chooses from (the language buttons, a person's form).
 LANGUAGES = (
     Language("ta", "தமிழ்", "ta_IN"),
-    Language("hi", "हिन्दी", "hi_IN"),
+    Language("hi", "हिंदी", "hi_IN"),
     Language("en", "English", "en_IN"),
 )
 FALLBACK = "en"  # shown when content lacks her language, so every text has it

@@ -64,7 +64,8 @@ def _state(db, user_id: int, project: dict, now: dt.datetime) -> dict:
         db, "SELECT * FROM quiz_attempts WHERE user_id = ? AND project_id = ?"
             " AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1", (user_id, project["id"]))
     state = {"open": open_, "last": last, "used": len(counted), "next_at": None,
-             "max_attempts": quiz["max_attempts"]}
+             "max_attempts": quiz["max_attempts"],
+             "left": max(quiz["max_attempts"] - len(counted), 0)}  # tries she still has
     if status not in (None, "trainee"):
         state["step"] = status  # qualified, or paused (a gold check, not the quiz)
     elif open_:

@@ -9,7 +9,7 @@ review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import audit, paging, quality
+from . import audit, paging, quality, scope
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -272,6 +272,7 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
                   " OR ap.id IS NOT NULL)", (assignment_id, user_id))
     if row is None:
         raise NotFound("no_task")
+    row["decider"] = decider(db, assignment_id)
     return row
 
 
@@ -318,15 +319,47 @@ JOIN tasks t ON t.id = a.task_id JOIN projects p ON p.id = a.project_id
 JOIN users u ON u.id = ap.user_id LEFT JOIN users r ON r.id = ap.rejected_by"""
 
 
-def open_appeals(db, centre_id, page: int = 1) -> dict:
-    """Open appeals in the centre (None: all), oldest first."""
+# Who may decide an appeal is the database's view appeal_deciders (migration 0013); the
+# queries below read it, and a trigger refuses any other decider.
+MAY_DECIDE = ("EXISTS (SELECT 1 FROM appeal_deciders d WHERE d.assignment_id = ap.assignment_id"
+               " AND d.user_id = :viewer)")
+
+
+def decider(db, assignment_id: int) -> dict:
+    """Who will decide the appeal of this answer, to say it in a sentence:
+    {"who": "person", "name": ...} when one supervisor may, {"who": "supervisor"} when any
+    of several may, {"who": "admin"} when no supervisor may (her centre's only one
+    rejected it). Admins may always; they are named only when no supervisor may."""
+    rows = list(db.query("SELECT name FROM appeal_deciders WHERE assignment_id = ?"
+                         " AND role = 'supervisor' ORDER BY user_id LIMIT 2", (assignment_id,)))
+    if len(rows) == 1:
+        return {"who": "person", "name": rows[0]["name"]}
+    return {"who": "supervisor"} if rows else {"who": "admin"}
+
+
+def may_decide(db, assignment_id: int, user_id: int) -> bool:
+    return one(db, "SELECT 1 AS x FROM appeal_deciders WHERE assignment_id = ? AND user_id = ?",
+               (assignment_id, user_id)) is not None
+
+
+def open_appeals(db, viewer: dict, centre_id, page: int = 1) -> dict:
+    """Open appeals in the centre (None: all) that the viewer may decide, oldest first."""
     page = paging.page_number(page)
     rows, more = paging.split(db.query(
         f"{_APPEAL_ROW} WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)"
-        f" ORDER BY ap.created_at, ap.id LIMIT :limit OFFSET :offset",
-        {"centre": centre_id, **paging.window(page, PER_PAGE)}), PER_PAGE)
+        f" AND {MAY_DECIDE} ORDER BY ap.created_at, ap.id LIMIT :limit OFFSET :offset",
+        {"centre": centre_id, "viewer": viewer["id"], **paging.window(page, PER_PAGE)}),
+        PER_PAGE)
     return {"rows": rows, "more": more, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
+
+
+def count_open_appeals(db, viewer: dict, centre_id) -> int:
+    """How many open appeals in the centre (None: all) the viewer may decide."""
+    return one(db, f"SELECT count(*) AS n FROM appeals ap JOIN assignments a"
+                   f" ON a.id = ap.assignment_id JOIN projects p ON p.id = a.project_id"
+                   f" WHERE ap.status = 'open' AND {scope.sql('p.centre_id')}"
+                   f" AND {MAY_DECIDE}", {"centre": centre_id, "viewer": viewer["id"]})["n"]
 
 
 def get_appeal_or_404(db, appeal_id: int, centre_id) -> dict:
@@ -338,19 +371,31 @@ def get_appeal_or_404(db, appeal_id: int, centre_id) -> dict:
     return row
 
 
-def _other_supervisor(db, rejecter_id: int) -> bool:
-    """Whether the rejecter's centre has another active supervisor."""
-    return one(db, "SELECT 1 AS x FROM users s JOIN users r ON r.id = ?"
-                   " WHERE s.role = 'supervisor' AND s.active = 1 AND s.centre_id = r.centre_id"
-                   " AND s.id != r.id LIMIT 1", (rejecter_id,)) is not None
+def set_appeals_by(db, actor: dict, centre_id: int, user_id) -> None:
+    """Admin: name the supervisor who decides the centre's appeals, or none (user_id None:
+    any other supervisor of the centre, else an admin). Raises NotFound for a centre that
+    does not exist, Invalid("not_a_supervisor_here") for anyone but one of the centre's
+    active supervisors."""
+    if actor["role"] != "admin":
+        raise NotFound("not_found")
+    with write(db):
+        if one(db, "SELECT 1 AS x FROM centres WHERE id = ?", (centre_id,)) is None:
+            raise NotFound("not_found")
+        if user_id is not None and one(
+                db, "SELECT 1 AS x FROM users WHERE id = ? AND role = 'supervisor'"
+                    " AND active = 1 AND centre_id = ?", (user_id, centre_id)) is None:
+            raise Invalid("not_a_supervisor_here")
+        db.execute("UPDATE centres SET appeals_by = ? WHERE id = ?", (user_id, centre_id))
+        audit.record(db, actor["id"], "centre.appeals_by", f"centre:{centre_id}",
+                     appeals_by=user_id)
 
 
 def decide_appeal(db, appeal_id: int, actor: dict, outcome, note=None,
                   now: dt.datetime | None = None) -> dict:
     """Uphold or overturn an appeal (outcome 'upheld' or 'overturned'); an overturned
-    answer is accepted and so paid. Not by the supervisor who rejected it while her centre
-    has another. Raises Invalid("bad_outcome"/"note_too_long"), NotFound or Conflict
-    ("appeal_decided", "appeal_needs_other")."""
+    answer is accepted and so paid. Only by one who may decide it (appeal_deciders: never
+    the one who rejected it). Raises Invalid("bad_outcome"/"note_too_long"), NotFound
+    (not hers to decide) or Conflict("appeal_decided")."""
     now = now or utcnow()
     note = (note or "").strip() or None
     if outcome not in ("upheld", "overturned"):
@@ -362,8 +407,8 @@ def decide_appeal(db, appeal_id: int, actor: dict, outcome, note=None,
         row = get_appeal_or_404(db, appeal_id, centre)
         if row["status"] != "open":
             raise Conflict("appeal_decided")
-        if row["rejected_by"] == actor["id"] and _other_supervisor(db, actor["id"]):
-            raise Conflict("appeal_needs_other")
+        if not may_decide(db, row["assignment_id"], actor["id"]):
+            raise NotFound("not_found")  # as on her list: not hers to see or decide
         db.execute("UPDATE appeals SET status = ?, decided_by = ?, decided_at = ?,"
                    " decision_note = ? WHERE id = ?",
                    (outcome, actor["id"], stamp(now), note, appeal_id))
@@ -404,6 +449,8 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
     for row in rows:
         row["can_appeal"] = can_appeal(row, now)
         row["appeal_until"] = appeal_deadline(row)
+        if row["appeal_status"] == "open":
+            row["decider"] = decider(db, row["id"])
     return {"rows": rows[:HER_PER_PAGE], "more": len(rows) > HER_PER_PAGE, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
 
@@ -420,19 +467,15 @@ def media_for_centre(db, media_id: int, centre_id) -> dict:
     return media
 
 
-def centre_dashboard(db, centre_id, now: dt.datetime | None = None) -> dict:
-    """The centre's last 14 days (quality.series over all its projects) and each
-    project's agreement."""
+def centre_dashboard(db, viewer: dict, centre_id, now: dt.datetime | None = None) -> dict:
+    """The centre's last 14 days (quality.series over all its projects), each project's
+    agreement, and the open appeals the viewer may decide."""
     projects = centre_projects(db, centre_id)
     for project in projects:
         project.update(quality.project_agreement(db, project["id"]))
     return {"projects": projects,
             "days": quality.series(db, [p["id"] for p in projects], now=now),
-            "open_appeals": one(db, "SELECT count(*) AS n FROM appeals ap JOIN assignments a"
-                                    " ON a.id = ap.assignment_id JOIN projects p"
-                                    " ON p.id = a.project_id WHERE ap.status = 'open'"
-                                    " AND (:c IS NULL OR p.centre_id = :c)",
-                                {"c": centre_id})["n"]}
+            "open_appeals": count_open_appeals(db, viewer, centre_id)}
 
 
 def project_dashboard(db, project_id: int, centre_id, page: int = 1,

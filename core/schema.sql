@@ -6,6 +6,21 @@ CREATE TABLE answers_by_day (
             PRIMARY KEY (user_id, day)
         ) WITHOUT ROWID;
 
+CREATE VIEW appeal_deciders AS
+        SELECT a.id AS assignment_id, u.id AS user_id, u.role, u.name
+        FROM assignments a JOIN projects p ON p.id = a.project_id
+        JOIN centres c ON c.id = p.centre_id
+        LEFT JOIN appeals ap ON ap.assignment_id = a.id
+        JOIN users u ON u.active = 1 AND u.role IN ('admin', 'supervisor')
+        WHERE u.id IS NOT (CASE WHEN ap.id IS NULL THEN a.reviewed_by ELSE ap.rejected_by END)
+          AND (u.role = 'admin' OR (u.centre_id = p.centre_id AND (
+            u.id = c.appeals_by
+            OR c.appeals_by IS NULL
+            OR c.appeals_by IS (CASE WHEN ap.id IS NULL THEN a.reviewed_by
+                                ELSE ap.rejected_by END)
+            OR NOT EXISTS (SELECT 1 FROM users n WHERE n.id = c.appeals_by AND n.active = 1
+                           AND n.role = 'supervisor' AND n.centre_id = c.id))));
+
 CREATE TABLE appeals (
             id INTEGER PRIMARY KEY,
             assignment_id INTEGER NOT NULL UNIQUE REFERENCES assignments(id),
@@ -52,7 +67,7 @@ CREATE TABLE centres (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL
-, min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0));
+, min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), appeals_by INTEGER REFERENCES users(id));
 
 CREATE TABLE gold_stats (
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -358,17 +373,16 @@ CREATE TRIGGER answers_by_day_update
     ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
         earned_paise = earned_paise + excluded.earned_paise; END;
 
+CREATE TRIGGER appeals_decided_by_a_decider BEFORE UPDATE OF decided_by ON appeals
+        WHEN NEW.decided_by IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM appeal_deciders d
+            WHERE d.assignment_id = OLD.assignment_id AND d.user_id = NEW.decided_by)
+        BEGIN SELECT RAISE(ABORT, 'appeal_needs_other: this person may not decide this appeal');
+        END;
+
 CREATE TRIGGER appeals_decided_once BEFORE UPDATE ON appeals
         WHEN OLD.status != 'open'
         BEGIN SELECT RAISE(ABORT, 'appeal_decided: a decided appeal does not change'); END;
-
-CREATE TRIGGER appeals_not_by_rejecter BEFORE UPDATE OF decided_by ON appeals
-        WHEN NEW.decided_by = OLD.rejected_by AND EXISTS (
-            SELECT 1 FROM users s JOIN users r ON r.id = OLD.rejected_by
-            WHERE s.role = 'supervisor' AND s.active = 1 AND s.centre_id = r.centre_id
-              AND s.id != r.id)
-        BEGIN SELECT RAISE(ABORT, 'appeal_needs_other: another supervisor decides this appeal');
-        END;
 
 CREATE TRIGGER assignments_paid_answer_stands
 BEFORE UPDATE OF review_state, pay_paise, user_id ON assignments

@@ -5,6 +5,7 @@ import datetime as dt
 
 from . import scope
 from .db import one
+from . import review
 from .review import auto_accept
 
 # The order of the lines on her home (each a count; zero ones are not shown).
@@ -15,18 +16,20 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
             now: dt.datetime | None = None) -> dict:
     """{kind: count} for the viewer's centre. A supervisor always her own; an admin the
     centre_id given, or every centre when None. Payouts count only drafts another person
-    drafted (she may approve those). Answers past their review window are accepted first,
+    drafted (she may approve those), appeals only those she may decide (never the ones
+    she rejected). Answers past their review window are accepted first,
     as the review queue does, so both show the same number."""
     centre_id = scope.centre_for(viewer, centre_id)
     auto_accept(db, now)
-    return one(db, """
+    return one(db, f"""
         SELECT
           (SELECT count(*) FROM assignments a JOIN projects p ON p.id = a.project_id
             WHERE a.review_state = 'pending'
               AND (:centre IS NULL OR p.centre_id = :centre)) AS answers,
           (SELECT count(*) FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
             JOIN projects p ON p.id = a.project_id
-            WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)) AS appeals,
+            WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)
+              AND {review.MAY_DECIDE}) AS appeals,
           (SELECT count(*) FROM payment_details d JOIN users u ON u.id = d.user_id
             WHERE d.confirmed_by IS NULL AND (:centre IS NULL OR u.centre_id = :centre)
               AND d.id = (SELECT max(id) FROM payment_details WHERE user_id = d.user_id)

@@ -135,6 +135,8 @@ ROUTES = {
     ("GET", "supervisor.centres"): ("/supervisor/centres", (302, 403, 403, 403, 403, 200), None),
     ("POST", "supervisor.add_centre"): ("/supervisor/centres", (302, 403, 403, 403, 403, 303),
                                         {"code": "TRY", "centre_name": "Tiruchi"}),
+    ("POST", "supervisor.set_appeals_by"): ("/supervisor/centres/1/appeals",
+                                            (302, 403, 403, 403, 403, 303), {"appeals_by": ""}),
     ("POST", "supervisor.add_staff"): ("/supervisor/staff", (302, 403, 403, 403, 403, 400), {}),
     ("GET", "supervisor.staff_password"): ("/supervisor/staff/{sup}/password", (302, 403, 403, 404, 404, 200), None),
     ("POST", "supervisor.reset_staff_password"): ("/supervisor/staff/{sup}/password", (302, 403, 403, 404, 404, 200), {}),

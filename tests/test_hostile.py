@@ -84,14 +84,15 @@ def _quiz(world, prompt="Plain prompt", explanation="Plain why", answers="pos",
 
 
 def _rejected(world, note="Plain note", appeal="Plain appeal"):
-    """Her answer rejected with a note, and her appeal."""
+    """Her answer rejected with a note by another supervisor (so the page's supervisor
+    decides it), and her appeal."""
     from core import review
     from core.clock import utcnow
     from tests import payout_helpers
     project = world.project()
     [answer] = payout_helpers.answers(world.db, world.annotator, project, 1,
                                       review="pending", at=utcnow())
-    review.reject(world.db, answer, world.supervisor, "wrong_answer", note=note)
+    review.reject(world.db, answer, world.make_user(role="supervisor"), "wrong_answer", note=note)
     review.appeal(world.db, answer, world.annotator["id"], appeal)
 
 

@@ -19,17 +19,18 @@ def _catalog(lang):
 
 
 def _source_msgids():
+    """(msgctxt, msgid) of every string in the source, as the README's extract finds them."""
     ids = set()
-    for sub in ("views", "core", "templates"):
-        for _file, _line, message, _comments, _ctx in extract_from_dir(
+    for sub in ("views", "core", "commands", "templates"):
+        for _file, _line, message, _comments, context in extract_from_dir(
                 ROOT / sub, method_map=[("**.py", "python"), ("**.html", "jinja2")],
                 keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
-                          "ngettext": (1, 2)}):
-            ids.add(message[0] if isinstance(message, tuple) else message)
+                          "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}):
+            ids.add((context, message[0] if isinstance(message, tuple) else message))
     return ids
 
 
-@pytest.mark.parametrize("lang", ["ta", "hi"])
+@pytest.mark.parametrize("lang", ["ta", "hi", "kn", "te"])
 def test_every_message_is_translated_and_not_fuzzy(lang):
     catalog = _catalog(lang)
     for message in catalog:
@@ -44,9 +45,9 @@ def test_every_message_is_translated_and_not_fuzzy(lang):
             assert set(PLACEHOLDER.findall(text)) == wanted, f"{lang}: placeholders {msgid!r}"
 
 
-@pytest.mark.parametrize("lang", ["ta", "hi"])
+@pytest.mark.parametrize("lang", ["ta", "hi", "kn", "te"])
 def test_catalogs_hold_every_string_in_the_source(lang):
-    ids = {m.id[0] if m.pluralizable else m.id for m in _catalog(lang) if m.id}
+    ids = {(m.context, m.id[0] if m.pluralizable else m.id) for m in _catalog(lang) if m.id}
     missing = _source_msgids() - ids
     assert not missing, f"run the catalog update: {lang} lacks {sorted(missing)[:5]}"
 
@@ -133,3 +134,45 @@ def test_hindi_plural_uses_singular_for_one_and_zero(app):
         many = ngettext("%(num)d task waiting", "%(num)d tasks waiting", 5)
     assert one.replace("1", "0") == zero and DEVANAGARI.search(one)
     assert many.startswith("5") or "5" in many
+
+
+def test_a_word_that_is_a_label_and_a_button_has_a_context_for_each(visitor, make_user):
+    """"New PIN" labels her field (a noun) and is the supervisor's button (an imperative)."""
+    worker = make_user(lang="hi")
+    visitor.login(worker)
+    page = visitor.get("/account/pin").get_data(as_text=True)
+    assert '<label for="new">नया पिन</label>' in page and "नया पिन बनाएँ" not in page
+    visitor.post("/logout")
+    visitor.login(make_user(role="supervisor", lang="hi"))
+    page = visitor.get(f"/supervisor/people/{worker['id']}").get_data(as_text=True)
+    assert "<button>नया पिन बनाएँ</button>" in page
+
+
+@pytest.mark.parametrize("lang,counter", [("en", "Question 1 of 3"), ("ta", "கேள்வி 1 / 3"),
+                                          ("hi", "सवाल 1 / 3")])
+def test_the_quiz_counter_names_the_question_and_reads_as_no_score(visitor, db, make_user,
+                                                                   make_project, lang, counter):
+    from tests.quiz_helpers import add_quiz
+    project = add_quiz(db, make_project())
+    visitor.login(make_user(lang=lang))
+    assert counter in visitor.get(f"/quiz/{project['slug']}/practice/1").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang,line", [
+    ("en", "Rejected automatically (check task): Wrong answer on a check task"),
+    ("ta", "சோதனைப் பணியால் தானாக நிராகரிக்கப்பட்டது"),
+    ("hi", "जाँच के काम से अपने-आप नामंज़ूर")])
+def test_an_appeal_against_a_check_task_says_it_was_rejected_automatically(
+        visitor, db, make_user, make_project, lang, line):
+    from core import review, tasks
+    project = make_project()
+    her = make_user()
+    answer = tasks.record_answer(db, tasks.claim_next(db, her["id"], project)["id"], her["id"],
+                                 "neg")
+    # as a check task's verdict leaves it: rejected by no one, for a wrong check answer
+    db.execute("UPDATE assignments SET review_state = 'rejected', reject_reason = 'wrong_check',"
+               " reviewed_by = NULL, reviewed_at = submitted_at WHERE id = ?", (answer["id"],))
+    review.appeal(db, answer["id"], her["id"], "It is right.")
+    visitor.login(make_user(role="supervisor", lang=lang))
+    page = visitor.get("/supervisor/appeals").get_data(as_text=True)
+    assert line in page and "It is right." in page

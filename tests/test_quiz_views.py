@@ -80,7 +80,7 @@ def test_practice_shows_the_explanation_and_writes_nothing(visitor, db, make_use
     project = add_quiz(db, make_project())
     visitor.login(worker)
     page = visitor.get(f"/quiz/{project['slug']}/practice/1").get_data(as_text=True)
-    assert "1 of 3" in page and "Not scored" in page
+    assert "Question 1 of 3" in page and "Not scored" in page
     for hx in (True, False):
         reply = visitor.post(f"/quiz/{project['slug']}/practice/1", {"answer": "neg"}, htmx=hx)
         body = reply.get_data(as_text=True)
@@ -114,11 +114,12 @@ def test_exam_one_question_per_request_then_a_failed_result_says_when_to_retry(
     visitor.login(worker)
     slug = project["slug"]
     visitor.post(f"/quiz/{slug}/start")
-    assert "1 of 4" in visitor.get(f"/quiz/{slug}/exam").get_data(as_text=True)
+    assert "Question 1 of 4" in visitor.get(f"/quiz/{slug}/exam").get_data(as_text=True)
     page = _exam(visitor, slug, ["pos", "neg", "neg", "neg"], hx)  # resumes her attempt
     assert "1 of 4 right (25 in 100)" in page and "Not passed this time" in page
     assert page.count("Right answer: Happy") == 3 and "Because it says so." in page
     assert "You may take the quiz again on" in page
+    assert "You have 1 try left." in page  # two tries in all (quiz_helpers), one used
     assert one(db, "SELECT passed FROM quiz_attempts")["passed"] == 0
     assert _count(db, "qualifications") == 0
 

@@ -57,7 +57,7 @@ def test_reject_then_appeal_then_overturn_moves_the_money(db, setup):
     with pytest.raises(Conflict, match="appealed_already"):
         review.appeal(db, pending["id"], her["id"], "Again.")
     appeal_id = one(db, "SELECT id FROM appeals")["id"]
-    with pytest.raises(Conflict, match="appeal_needs_other"):
+    with pytest.raises(NotFound):  # she rejected it: not hers to decide
         review.decide_appeal(db, appeal_id, setup["meena"], "overturned")
     review.decide_appeal(db, appeal_id, setup["anitha"], "overturned", "You were right.")
     totals = earnings.totals(db, her["id"])
@@ -79,16 +79,121 @@ def test_an_upheld_appeal_leaves_the_answer_unpaid(db, setup):
         review.decide_appeal(db, appeal_id, setup["anitha"], "overturned")
 
 
-def test_the_one_who_rejected_may_decide_when_she_is_the_centres_only_supervisor(
-        db, make_user, make_project):
+@pytest.fixture
+def sitapur(db, make_user, make_project):
+    """A centre with one supervisor (Rakesh) who rejected an answer that was then appealed,
+    and an admin."""
     project = {**make_project(tasks=1, redundancy=3, centre="STP"), "_centre": "STP"}
     answered = _split_task(db, make_user, project)
     rakesh = make_user(role="supervisor", centre="STP")
+    admin = make_user(role="admin")
     her, pending = answered[2]
     review.reject(db, pending["id"], rakesh, "wrong_answer")
     review.appeal(db, pending["id"], her["id"], "It is right.")
-    review.decide_appeal(db, one(db, "SELECT id FROM appeals")["id"], rakesh, "overturned")
-    assert _state(db, pending["id"])["review_state"] == "accepted"
+    return {"rakesh": rakesh, "admin": admin, "her": her, "pending": pending,
+            "appeal": one(db, "SELECT id FROM appeals")["id"]}
+
+
+def _appeal_state(db, appeal_id):
+    return one(db, "SELECT status, decided_by FROM appeals WHERE id = ?", (appeal_id,))
+
+
+def test_a_one_supervisor_centres_appeal_goes_to_the_admin(db, sitapur):
+    from core import supervisor_todo
+    assert review.decider(db, sitapur["pending"]["id"]) == {"who": "admin"}
+    with pytest.raises(NotFound):
+        review.decide_appeal(db, sitapur["appeal"], sitapur["rakesh"], "overturned")
+    assert _appeal_state(db, sitapur["appeal"]) == {"status": "open", "decided_by": None}
+    assert _state(db, sitapur["pending"]["id"])["review_state"] == "rejected"
+    assert review.open_appeals(db, sitapur["rakesh"], sitapur["rakesh"]["centre_id"])["rows"] == []
+    assert supervisor_todo.waiting(db, sitapur["rakesh"])["appeals"] == 0
+    assert supervisor_todo.waiting(db, sitapur["admin"])["appeals"] == 1
+    review.decide_appeal(db, sitapur["appeal"], sitapur["admin"], "overturned")
+    assert _appeal_state(db, sitapur["appeal"]) == {"status": "overturned",
+                                                    "decided_by": sitapur["admin"]["id"]}
+    assert _state(db, sitapur["pending"]["id"])["review_state"] == "accepted"
+
+
+def test_the_rejecter_is_refused_through_the_pages_and_the_admin_decides(visitor, db, sitapur):
+    visitor.login(sitapur["rakesh"])
+    home = visitor.get("/supervisor/").get_data(as_text=True)
+    assert "appeal to decide" not in home
+    assert "It is right." not in visitor.get("/supervisor/appeals").get_data(as_text=True)
+    response = visitor.post(f"/supervisor/appeals/{sitapur['appeal']}", {"outcome": "overturned"})
+    assert response.status_code == 404
+    assert _appeal_state(db, sitapur["appeal"])["status"] == "open"
+    visitor.post("/logout")
+    visitor.login(sitapur["her"])
+    earnings = visitor.get("/earnings").get_data(as_text=True)
+    assert "Appeal sent. An admin will decide." in " ".join(earnings.split())
+    visitor.post("/logout")
+    visitor.login(sitapur["admin"])
+    assert "1 appeal to decide" in visitor.get("/supervisor/").get_data(as_text=True)
+    assert "It is right." in visitor.get("/supervisor/appeals").get_data(as_text=True)
+    response = visitor.post(f"/supervisor/appeals/{sitapur['appeal']}", {"outcome": "upheld"})
+    assert response.status_code == 303
+    assert _appeal_state(db, sitapur["appeal"]) == {"status": "upheld",
+                                                    "decided_by": sitapur["admin"]["id"]}
+
+
+def test_a_supervisor_named_by_the_admin_decides_and_the_others_do_not(db, setup, make_user):
+    from core import supervisor_todo
+    admin = make_user(role="admin")
+    third = make_user(role="supervisor")
+    review.reject(db, setup["pending"]["id"], setup["meena"], "wrong_answer")
+    review.appeal(db, setup["pending"]["id"], setup["dissenter"]["id"], "It is right.")
+    appeal_id = one(db, "SELECT id FROM appeals")["id"]
+    centre = setup["meena"]["centre_id"]
+    # no one named: either other supervisor of the centre
+    assert review.decider(db, setup["pending"]["id"]) == {"who": "supervisor"}
+    assert supervisor_todo.waiting(db, third)["appeals"] == 1
+    with pytest.raises(NotFound):
+        review.set_appeals_by(db, setup["anitha"], centre, setup["anitha"]["id"])
+    with pytest.raises(Invalid, match="not_a_supervisor_here"):
+        review.set_appeals_by(db, admin, centre, setup["dissenter"]["id"])
+    review.set_appeals_by(db, admin, centre, setup["anitha"]["id"])
+    assert review.decider(db, setup["pending"]["id"]) == {"who": "person",
+                                                          "name": setup["anitha"]["name"]}
+    assert supervisor_todo.waiting(db, third)["appeals"] == 0
+    assert supervisor_todo.waiting(db, setup["anitha"])["appeals"] == 1
+    with pytest.raises(NotFound):
+        review.decide_appeal(db, appeal_id, third, "overturned")
+    with pytest.raises(sqlite3.IntegrityError, match="appeal_needs_other"):
+        db.execute("UPDATE appeals SET status = 'overturned', decided_by = ?", (third["id"],))
+    review.decide_appeal(db, appeal_id, setup["anitha"], "upheld")
+    assert _appeal_state(db, appeal_id) == {"status": "upheld",
+                                            "decided_by": setup["anitha"]["id"]}
+    assert one(db, "SELECT appeals_by FROM centres WHERE id = ?",
+               (centre,))["appeals_by"] == setup["anitha"]["id"]
+
+
+def test_when_the_named_supervisor_rejected_it_the_others_decide(db, setup, make_user):
+    admin = make_user(role="admin")
+    review.set_appeals_by(db, admin, setup["meena"]["centre_id"], setup["meena"]["id"])
+    review.reject(db, setup["pending"]["id"], setup["meena"], "wrong_answer")
+    assert review.decider(db, setup["pending"]["id"]) == {"who": "person",
+                                                          "name": setup["anitha"]["name"]}
+
+
+def test_the_admin_names_the_appeals_supervisor_on_the_centres_page(visitor, db, setup,
+                                                                    make_user):
+    admin = make_user(role="admin")
+    visitor.login(admin)
+    page = visitor.get("/supervisor/centres").get_data(as_text=True)
+    assert "Appeals decided by" in page
+    centre = setup["meena"]["centre_id"]
+    response = visitor.post(f"/supervisor/centres/{centre}/appeals",
+                            {"appeals_by": setup["anitha"]["id"]}, follow_redirects=True)
+    assert "Saved." in response.get_data(as_text=True)
+    assert one(db, "SELECT appeals_by FROM centres WHERE id = ?",
+               (centre,))["appeals_by"] == setup["anitha"]["id"]
+    response = visitor.post(f"/supervisor/centres/{centre}/appeals", {"appeals_by": ""})
+    assert response.status_code == 303
+    assert one(db, "SELECT appeals_by FROM centres WHERE id = ?", (centre,))["appeals_by"] is None
+    response = visitor.post(f"/supervisor/centres/{centre}/appeals",
+                            {"appeals_by": setup["dissenter"]["id"]})
+    assert response.status_code == 400
+    assert "active supervisors" in response.get_data(as_text=True)
 
 
 def test_the_database_refuses_an_appeal_decided_by_the_rejecter(db, setup):

@@ -66,8 +66,7 @@ MESSAGES = {
     "in_payout": _l("This answer is in a payout already and cannot change."),
     "bad_outcome": _l("Please choose: keep the rejection, or accept the answer."),
     "appeal_decided": _l("This appeal was decided already."),
-    "appeal_needs_other": _l("You rejected this answer, so another supervisor decides "
-                             "the appeal."),
+    "not_a_supervisor_here": _l("Choose one of this centre's active supervisors."),
     # Check tasks.
     "no_user": _l("This person was not found."),  # also the quiz's trainees
     # People, centres and staff accounts.

@@ -30,7 +30,7 @@ def refuse(refusal: Refused, **context):
 
 
 def template_gettext():
-    """Templates' _(), gettext(), ngettext(), lang() and localized() bound to this
+    """Templates' _(), gettext(), ngettext(), pgettext(), lang() and localized() bound to this
     request's catalog and language once per render.
 
     Flask-Babel's own callables look the catalog up again through the request context
@@ -40,6 +40,7 @@ def template_gettext():
     """
     translations = get_translations()
     ugettext, ungettext = translations.ugettext, translations.ungettext
+    upgettext = translations.upgettext
     code = lang()  # and her language, asked once, not for each project or label text
 
     @pass_eval_context
@@ -53,9 +54,17 @@ def template_gettext():
         text = ungettext(singular, plural, num)
         return (Markup(text) if eval_ctx.autoescape else text) % variables
 
+    @pass_eval_context
+    def pgettext_here(eval_ctx, context: str, string: str, /, **variables) -> str:
+        # One English word that is a field's label in one place and a button in another
+        # is two words in Tamil and Hindi (a noun, an imperative): msgctxt tells them apart.
+        text = upgettext(context, string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
     def localized_here(row: dict, field: str) -> str:
         return row.get(f"{field}_{code}") or row[f"{field}_en"]
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext_here,
+            "pgettext": pgettext_here,
             "lang": lambda: code, "localized": localized_here}
 
 

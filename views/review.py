@@ -120,8 +120,9 @@ def media(media_id):
 @bp.get("/appeals")
 @staff
 def appeals():
-    """Supervisor: open appeals in her centre."""
-    result = review.open_appeals(get_db(), _centre(), paging.page_number(request.args.get("page")))
+    """Supervisor: open appeals in her centre that she may decide."""
+    result = review.open_appeals(get_db(), g.user, _centre(),
+                                 paging.page_number(request.args.get("page")))
     return render_template("review/appeals.html", q=result)
 
 
@@ -138,7 +139,7 @@ def decide(appeal_id):
 @staff
 def centre_dashboard():
     """Supervisor: the centre's answers, agreement and check-task accuracy, 14 days."""
-    board = review.centre_dashboard(get_db(), _centre())
+    board = review.centre_dashboard(get_db(), g.user, _centre())
     return render_template("review/dashboard.html", board=board, charts=charts(board["days"]))
 
 

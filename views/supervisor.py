@@ -2,7 +2,7 @@
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    url_for)
 
-from core import disk, paging, people, projects, scope, supervisor_todo
+from core import disk, paging, people, projects, review, scope, supervisor_todo
 from core.errors import Conflict, Invalid
 
 from .db import get_db
@@ -83,6 +83,18 @@ def add_centre():
     except Invalid as refusal:
         return centres(errors=field_errors(refusal), status=400)
     return redirect(url_for(".centres"), 303)
+
+
+@bp.post("/centres/<id:centre_id>/appeals")
+@admin
+def set_appeals_by(centre_id):
+    """Admin: name the supervisor who decides a centre's appeals, or none."""
+    try:
+        review.set_appeals_by(get_db(), g.user, centre_id,
+                              request.form.get("appeals_by", type=int))
+    except Invalid as refusal:
+        return centres(status=400, refusal=message(refusal))
+    return redirect(url_for(".centres", saved=1), 303)
 
 
 @bp.post("/staff")

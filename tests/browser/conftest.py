@@ -177,6 +177,10 @@ class Lang:
     def _(self, text, **values):
         return self.t.gettext(text) % values if values else self.t.gettext(text)
 
+    def p_(self, context, text, **values):
+        """A string with a msgctxt (pgettext in the templates)."""
+        return self.t.pgettext(context, text) % values
+
     def n_(self, singular, plural, n, **values):
         return self.t.ngettext(singular, plural, n) % {"num": n, **values}
 

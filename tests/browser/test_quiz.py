@@ -46,7 +46,7 @@ def _exam(page, server, said, user_id, slug, right, js, checks):
     cycles = []
     for n, good in enumerate(answers, 1):
         progress = page.locator("#quiz .meta").inner_text()
-        assert said._("%(num)s of %(total)s", num=n, total=total) in progress, progress
+        assert said._("Question %(num)s of %(total)s", num=n, total=total) in progress, progress
         if n == 1:
             _check(checks, page, f"exam question (js={js})", js)
         buttons = page.locator("#quiz form.answers button[name=answer]")
@@ -58,7 +58,7 @@ def _exam(page, server, said, user_id, slug, right, js, checks):
         if n < total:
             page.wait_for_function(
                 "t => document.querySelector('#quiz .meta').textContent.includes(t)",
-                arg=said._("%(num)s of %(total)s", num=n + 1, total=total))
+                arg=said._("Question %(num)s of %(total)s", num=n + 1, total=total))
         else:
             page.wait_for_selector("#quiz h2, #quiz .done + .done, #quiz .error")
         if wire:

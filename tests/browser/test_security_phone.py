@@ -56,7 +56,7 @@ def test_she_logs_in_with_her_number_as_typed_and_changes_her_pin_in_tamil(
     page.fill("#new", "1234")
     page.fill("#repeat", "1234")
     page.locator("form.card button.primary").tap()
-    assert "எளிதில் ஊகிக்கலாம்" in page.inner_text("[role=alert]")
+    assert "எளிதில் கண்டுபிடித்துவிடுவார்கள்" in page.inner_text("[role=alert]")
     page.fill("#old", phone_tools.log_in.__defaults__[0])
     page.fill("#new", NEW_PIN)
     page.fill("#repeat", NEW_PIN)
@@ -104,3 +104,19 @@ def test_a_link_on_another_site_claims_no_task(open_phone, server, phone_tools, 
     page.locator("a.button.primary").first.tap()  # her own Start still works
     page.wait_for_url("**/next")
     assert server.value("SELECT count(*) FROM assignments WHERE user_id = ?", (uid,)) == 1
+
+
+_LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ta", "hi"])
+def test_the_login_pages_switch_links_take_one_line_at_360_px(open_phone, server, lang):
+    """The first screen every annotator sees: "Supervisor? Log in" and the way back."""
+    page = open_phone(lang)
+    page.goto(server.url + "/login")
+    link = page.locator("a[href*='with=name']")
+    assert link.evaluate(_LINES) == 1, link.inner_text()
+    page.goto(server.url + "/login?with=name")
+    back = page.locator("a[href*='with=phone']")
+    assert back.evaluate(_LINES) == 1, back.inner_text()

@@ -65,7 +65,7 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
     checks.page(meena, "ta", "person")
     assert pin not in meena.locator("main").inner_text()  # shown once, not again
     assert ta.n_("%(num)d answer", "%(num)d answers", 1) in meena.locator("main").inner_text()
-    meena.locator("#person button", has_text=ta._("New PIN")).tap()
+    meena.locator("#person button", has_text=ta.p_("button", "New PIN")).tap()
     meena.wait_for_selector("#person b.pin")
     assert meena.url.endswith(f"/supervisor/people/{user_id}")  # htmx swapped her card
     checks.page(meena, "ta", "person with a new PIN")
