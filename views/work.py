@@ -2,7 +2,8 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
+from core import earnings, gold, lease, payment_details, projects, quality, quizzes, review, \
+    tasks, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .gold import batch_check_note, pause_note
@@ -83,6 +84,7 @@ def home():
                            held=[project for project in gold.held_back(db, g.user["id"])
                                  if project["id"] not in in_training],
                            welcome=welcome.first_time(db, g.user),
+                           notice=payment_details.notice(db, g.user["id"]),
                            training=training, when=quiz_when)
 
 
