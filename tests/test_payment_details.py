@@ -32,7 +32,8 @@ def karur(db, make_user, make_project):
 
 def _redirect_to_thief(db, c):
     """The probe: Meena resets Kavitha's PIN and, logged in as her, types her own UPI."""
-    people.reset_pin(db, c["meena"], c["kavitha"]["id"], hash_method="pbkdf2:sha256:1000")
+    c["new_pin"] = people.reset_pin(db, c["meena"], c["kavitha"]["id"],
+                                    hash_method="pbkdf2:sha256:1000")
     return payment_details.change(db, c["kavitha"], "vpa", upi_id=THIEF_UPI,
                                   account_name="MEENA K")
 
@@ -264,3 +265,58 @@ def test_a_line_without_a_name_on_the_account_stops_the_file(db, karur, make_use
     assert refused.value.code == "no_account_name"
     assert refused.value.detail["names"] == "கவிதா"
     assert value(db, "SELECT count(*) FROM audit_log WHERE action = 'payout.file'") == 0
+
+
+# -- the screens ------------------------------------------------------------------------
+
+def test_the_probe_fails_through_the_pages_and_she_reads_why_in_tamil(visitor, db, karur):
+    row = _redirect_to_thief(db, karur)
+    visitor.login(karur["meena"])  # the one who reset her PIN
+    page = visitor.get(f"/supervisor/payment-changes/{row['id']}").get_data(as_text=True)
+    assert THIEF_UPI in page and "kavitha.m@okaxis" in page and "MEENA K" in page
+    assert f"PIN last reset by {karur['meena']['name']}" in page
+    refused = visitor.post(f"/supervisor/payment-changes/{row['id']}/confirm")
+    assert refused.status_code == 409 and "Another supervisor or an admin must confirm" in \
+        refused.get_data(as_text=True)
+    visitor.post("/logout")
+    visitor.login(karur["anitha"])
+    assert visitor.post(f"/supervisor/payment-changes/{row['id']}/refuse",
+                        {"reason": ""}).status_code == 400
+    assert visitor.post(f"/supervisor/payment-changes/{row['id']}/refuse",
+                        {"reason": "இது அவருடைய கணக்கு அல்ல"}).status_code == 303
+    visitor.post("/logout")
+    # every showing in full is audited: Meena's look and her refusal, Anitha's empty reason
+    assert value(db, "SELECT count(*) FROM audit_log WHERE action = 'payment_details.view'") == 3
+    assert value(db, "SELECT refused_by FROM payment_details WHERE id = ?", (row["id"],)) == \
+        karur["anitha"]["id"]
+    visitor.login(karur["kavitha"], password=karur["new_pin"])
+    home = visitor.get("/home").get_data(as_text=True)
+    assert "நிராகரிக்கப்பட்டன" in home and "இது அவருடைய கணக்கு அல்ல" in home
+    assert THIEF_UPI not in home and "me•••@ybl" in home
+
+
+def test_the_file_downloads_in_each_format_from_the_page_and_the_command(
+        app, visitor, db, karur, make_user, tmp_path):
+    payout_id = _approved(db, karur, make_user)
+    visitor.login(karur["meena"])
+    page = visitor.get(f"/supervisor/payouts/{payout_id}").get_data(as_text=True)
+    assert '<option value="razorpayx">RazorpayX</option>' in page
+    file = visitor.get(f"/supervisor/payouts/{payout_id}/file.csv?format=cashfree")
+    assert file.status_code == 200 and "velai-cashfree-" in file.headers["Content-Disposition"]
+    assert file.get_data(as_text=True).startswith("transferId,amount,transferMode,name")
+    assert visitor.get(f"/supervisor/payouts/{payout_id}/file.csv?format=nope").status_code == 404
+    target = tmp_path / "rzp.csv"
+    done = app.test_cli_runner().invoke(args=["payouts", "file", str(payout_id), str(target),
+                                              "--by", karur["meena"]["login"],
+                                              "--format", "razorpayx"])
+    assert done.exit_code == 0, done.output
+    assert target.read_text(encoding="utf-8").startswith("RazorpayX Account Number,")
+
+
+def test_the_payout_page_names_lines_without_a_name_on_the_account(visitor, db, karur):
+    payout_id = payouts.draft(db, karur["meena"], *PERIOD, now=NOW)
+    db.execute("DROP TRIGGER payment_details_decide_once")  # details from before the name
+    db.execute("UPDATE payment_details SET account_name = NULL")
+    visitor.login(karur["anitha"])
+    page = visitor.get(f"/supervisor/payouts/{payout_id}").get_data(as_text=True)
+    assert "No name on the account: the payout file cannot pay this line." in page

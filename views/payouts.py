@@ -259,7 +259,7 @@ def _decide(detail_id, action):
     except Refused as refusal:
         if refusal.code == "details_decided":
             return redirect(url_for(".changes"), 303)
-        return change(detail_id, error=message(refusal), errors=_errors(refusal),
+        return change(detail_id=detail_id, error=message(refusal), errors=_errors(refusal),
                       status=refusal.status)
     return redirect(url_for(".changes"), 303)
 
