@@ -49,7 +49,7 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
     checks.page(anitha, "ta", "approved payout")
 
     with anitha.expect_download() as download:
-        anitha.locator("a[download]").tap()
+        anitha.locator("button", has_text=said._("Download payout file")).tap()
     with open(download.value.path(), encoding="utf-8") as f:
         rows = list(csv.DictReader(io.StringIO(f.read())))
     hers = [r for r in rows if r["upi_id"] == "kavitha.m@okaxis"]
