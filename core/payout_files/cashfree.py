@@ -11,28 +11,30 @@ import csv
 import io
 
 from ..exporting import safe_cell
-from ..projects import paise_to_rupees as rupees  # 12350 -> "123.50"
-from . import _text, bulk_csv
+from ..money import rupees  # 12350 -> "123.50"
+from ._text import ascii_only, cut, period
+from .bulk_csv import IMPS_LIMIT_PAISE
+from .bulk_csv import read_results as velai_results
 
 NAME = "cashfree"
 COLUMNS = ("transferId", "amount", "transferMode", "name", "bankAccount", "ifsc", "vpa",
            "remarks")
 NAME_CHARS, NAME_LIMIT = "A-Za-z ", 50
 REMARKS_LIMIT = 70
-read_results = bulk_csv.read_results
+read_results = velai_results  # results come back in Velai's layout
 
 
 def write(payout: dict, lines: list[dict]) -> tuple[str, str]:
-    remarks = _text.cut(_text.ascii_only(_text.period(payout), "A-Za-z0-9 "), REMARKS_LIMIT)
+    remarks = cut(ascii_only(period(payout), "A-Za-z0-9 "), REMARKS_LIMIT)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in lines:
-        name = _text.cut(_text.ascii_only(row["account_name"], NAME_CHARS), NAME_LIMIT)
+        name = cut(ascii_only(row["account_name"], NAME_CHARS), NAME_LIMIT)
         if row["kind"] == "vpa":
             mode, number, ifsc, vpa = "upi", "", "", row["upi_id"]
         else:
-            mode = "imps" if row["amount_paise"] <= bulk_csv.IMPS_LIMIT_PAISE else "neft"
+            mode = "imps" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "neft"
             number, ifsc, vpa = row["account_number"], row["ifsc"], ""
         writer.writerow((f"VELAI_{payout['id']}_{row['id']}", rupees(row["amount_paise"]),
                          mode, name, number, ifsc, safe_cell(vpa), remarks))

@@ -11,8 +11,10 @@ import csv
 import io
 
 from ..exporting import safe_cell
-from ..projects import paise_to_rupees as rupees  # 12350 -> "123.50"
-from . import _text, bulk_csv
+from ..money import rupees  # 12350 -> "123.50"
+from ._text import ascii_only, cut, period
+from .bulk_csv import IMPS_LIMIT_PAISE
+from .bulk_csv import read_results as velai_results
 
 NAME = "razorpayx"
 COLUMNS = ("RazorpayX Account Number", "Payout Amount (in Rupees)", "Payout Currency",
@@ -23,21 +25,20 @@ COLUMNS = ("RazorpayX Account Number", "Payout Amount (in Rupees)", "Payout Curr
            "Contact Email", "Contact Mobile", "Contact Reference Id")
 NAME_CHARS, NAME_LIMIT = "A-Za-z .'", 50
 NARRATION_LIMIT = 30
-read_results = bulk_csv.read_results
+read_results = velai_results  # results come back in Velai's layout
 
 
 def write(payout: dict, lines: list[dict]) -> tuple[str, str]:
-    narration = _text.cut(_text.ascii_only(_text.period(payout), "A-Za-z0-9 "),
-                          NARRATION_LIMIT)
+    narration = cut(ascii_only(period(payout), "A-Za-z0-9 "), NARRATION_LIMIT)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in lines:
-        name = _text.cut(_text.ascii_only(row["account_name"], NAME_CHARS), NAME_LIMIT)
+        name = cut(ascii_only(row["account_name"], NAME_CHARS), NAME_LIMIT)
         if row["kind"] == "vpa":
             mode, kind, ifsc, number, vpa = "UPI", "vpa", "", "", row["upi_id"]
         else:
-            mode = "IMPS" if row["amount_paise"] <= bulk_csv.IMPS_LIMIT_PAISE else "NEFT"
+            mode = "IMPS" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "NEFT"
             kind, ifsc, number, vpa = "bank_account", row["ifsc"], row["account_number"], ""
         writer.writerow(("", rupees(row["amount_paise"]), "INR", mode, "payout", "", kind,
                          name, ifsc, number, safe_cell(vpa), "", name, narration,
