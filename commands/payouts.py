@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from core import payouts
+from core import payout_files, payouts
 from core.errors import NotFound, Refused
 
 from . import connect
@@ -14,16 +14,20 @@ group = AppGroup("payouts", help="Payout files and the money rules' check.")
 @click.argument("payout_id", type=int)
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.option("--by", "login", required=True, help="Login of the supervisor or admin taking it.")
-def file_command(payout_id, target, login):
+@click.option("--format", "fmt", type=click.Choice(list(payout_files.FORMATS)),
+              default=payout_files.DEFAULT, show_default=True,
+              help="The bank's layout: Velai's own CSV, RazorpayX or Cashfree bulk upload.")
+def file_command(payout_id, target, login, fmt):
     """Write an approved payout's bulk-payout CSV to TARGET (audited under --by)."""
     db = connect()
     actor = payouts.active_user(db, login)
     try:
         if actor is None:
             raise NotFound("not_found")
-        name, text = payouts.payout_file(db, payout_id, actor)
+        name, text = payouts.payout_file(db, payout_id, actor, fmt)
     except Refused as refusal:
-        raise click.ClickException(f"no file: {refusal.code}") from None
+        detail = f" ({refusal.detail['names']})" if "names" in refusal.detail else ""
+        raise click.ClickException(f"no file: {refusal.code}{detail}") from None
     with open(target, "wb") as out:
         out.write(text.encode("utf-8"))
     click.echo(f"Wrote {name}", err=True)

@@ -159,13 +159,15 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
 
 
 # Who was paid where, and what each did last week: (project, answers, of them pending).
-# Confirmed details, so that last week's payout can be drafted at once.
+# Confirmed details, so that last week's payout can be drafted at once: by the admin, as the
+# supervisors who draft may not confirm the details their first payout pays to (#16).
 PAID_TO = {
-    "9876500001": ("meena", {"kind": "vpa", "upi_id": "kavitha.m@okaxis"}),
-    "9876500002": ("rakesh", {"kind": "bank_account", "account_number": "30219876543",
-                              "ifsc": "SBIN0011352"}),
-    "9876500003": ("meena", {"kind": "bank_account", "account_number": "50100123456789",
-                             "ifsc": "HDFC0001234"}),
+    "9876500001": ("admin", {"kind": "vpa", "upi_id": "kavitha.m@okaxis",
+                            "account_name": "KAVITHA M"}),
+    "9876500002": ("admin", {"kind": "bank_account", "account_number": "30219876543",
+                              "ifsc": "SBIN0011352", "account_name": "SUNITA DEVI"}),
+    "9876500003": ("admin", {"kind": "bank_account", "account_number": "50100123456789",
+                             "ifsc": "HDFC0001234", "account_name": "PRIYA S"}),
 }
 LAST_WEEK = {
     "9876500001": (("tamil-review-sentiment", 8, 1), ("english-to-tamil", 3, 0)),

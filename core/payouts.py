@@ -10,7 +10,7 @@ each change with its audit entry in the same transaction.
 import datetime as dt
 import re
 
-from . import audit, money, paging, payout_files, scope
+from . import audit, money, paging, payment_details, payout_files, scope
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -131,20 +131,37 @@ _PAYABLE = """
       AND a.review_state = 'accepted' AND a.submitted_at < :end
       AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id AND i.live = 1)
     ORDER BY a.user_id, a.id"""
-_PAYABLE_TO = """
+_PAYABLE_TO = f"""
     SELECT d.id FROM payment_details d WHERE d.user_id = ? AND d.confirmed_by IS NOT NULL
-      AND d.id = (SELECT max(id) FROM payment_details WHERE user_id = d.user_id)"""
+      AND d.id = {payment_details.NEWEST.format(user="d.user_id")}"""
 
 
-def held(db, centre_id: int, last: dt.date) -> list[dict]:
-    """Annotators with pay due up to `last` whom no payout may take yet: no payment
-    details, or a change a supervisor has not confirmed."""
+def _payable_to(db, user_id: int, drafter_id: int | None) -> tuple[dict | None, str]:
+    """Her confirmed details a payout drafted by `drafter_id` may pay to, or None and
+    why not: none given, a change not confirmed, or new details the drafter confirmed."""
+    details = one(db, _PAYABLE_TO, (user_id,))
+    if details is None:
+        given = one(db, "SELECT 1 AS x FROM payment_details WHERE user_id = ?", (user_id,))
+        return None, "unconfirmed" if given else "no_details"
+    if drafter_id and payment_details.confirmed_by_drafter(db, details["id"], drafter_id):
+        return None, "own_confirmation"
+    return details, ""
+
+
+def held(db, centre_id: int, last: dt.date, drafter_id: int | None = None) -> list[dict]:
+    """Annotators with pay due up to `last` whom no payout (drafted by `drafter_id`) may
+    take yet, each with `why`: no payment details, a change not confirmed, or new
+    details the drafter confirmed herself."""
     rows = list(db.query(
-        f"SELECT u.id, u.name, count(*) AS answers, sum(x.pay_paise) AS amount_paise,"
-        f" (SELECT count(*) FROM payment_details d WHERE d.user_id = u.id) AS details"
+        f"SELECT u.id, u.name, count(*) AS answers, sum(x.pay_paise) AS amount_paise"
         f" FROM ({_PAYABLE}) x JOIN users u ON u.id = x.user_id GROUP BY u.id ORDER BY u.name",
         {"centre": centre_id, "end": _end_stamp(last)}))
-    return [row for row in rows if not one(db, _PAYABLE_TO, (row["id"],))]
+    out = []
+    for row in rows:
+        details, row["why"] = _payable_to(db, row["id"], drafter_id)
+        if details is None:
+            out.append(row)
+    return out
 
 
 def draft(db, actor: dict, start, end, centre_id=None, now=None) -> int:
@@ -162,7 +179,7 @@ def draft(db, actor: dict, start, end, centre_id=None, now=None) -> int:
             by_user.setdefault(answer["user_id"], []).append(answer)
         payable = {}
         for user_id, rows in by_user.items():
-            details = one(db, _PAYABLE_TO, (user_id,))
+            details, _ = _payable_to(db, user_id, actor["id"])
             if details:
                 payable[user_id] = (details["id"], rows)
         if not payable:
@@ -198,10 +215,9 @@ def draft(db, actor: dict, start, end, centre_id=None, now=None) -> int:
 
 def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
     """A payout's lines, names and masked details, each with its result."""
-    from .payment_details import mask
-
     rows = list(db.query(
         "SELECT l.*, u.name, u.login, d.kind, d.upi_id, d.account_number, d.ifsc,"
+        " d.account_name,"
         " r.status AS result, r.utr, r.failure_reason, r.recorded_at, c.name AS confirmer,"
         # New details (no earlier payout paid there): the approver should look twice.
         " NOT EXISTS (SELECT 1 FROM payout_lines o JOIN payouts op ON op.id = o.payout_id"
@@ -214,9 +230,11 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
         " ORDER BY u.name, l.id LIMIT :limit OFFSET :offset",
         {"payout": payout_id, **paging.window(page, per_page)}))
     for row in rows:
-        row["masked"] = mask(row)
+        row["masked"] = payment_details.mask(row)
+        # The approver reads new details in full: the last look before money moves there.
+        row["full"] = payment_details.full(row) if row["new_details"] else ""
         for key in ("upi_id", "account_number"):
-            row.pop(key)  # the page shows the masked form only
+            row.pop(key)  # otherwise the page shows the masked form only
     return paging.split(rows, per_page)
 
 
@@ -263,12 +281,17 @@ def approve(db, payout_id: int, actor: dict, now=None) -> dict:
             raise Conflict("not_draft")
         if payout["drafted_by"] == actor["id"]:
             raise Conflict("own_draft")
-        changed = one(db, """
+        changed = one(db, f"""
             SELECT count(*) AS n FROM payout_lines l WHERE l.payout_id = ? AND l.payment_detail_id
-            IS NOT (SELECT max(id) FROM payment_details d WHERE d.user_id = l.user_id)""",
+            IS NOT {payment_details.NEWEST.format(user="l.user_id")}""",
                       (payout_id,))["n"]
         if changed:
             raise Conflict("details_changed")
+        if any(payment_details.confirmed_by_drafter(db, line["payment_detail_id"],
+                                                    payout["drafted_by"])
+               for line in db.query("SELECT payment_detail_id FROM payout_lines"
+                                    " WHERE payout_id = ?", (payout_id,))):
+            raise Conflict("details_confirmed_by_drafter")
         _check_totals(db, payout_id)
         db.execute("UPDATE payouts SET status = 'approved', approved_by = ?, approved_at = ?"
                    " WHERE id = ? AND status = 'draft'", (actor["id"], stamp(now), payout_id))
@@ -401,11 +424,17 @@ def payout_file(db, payout_id: int, actor: dict, fmt: str | None = None) -> tupl
     with write(db):
         payout = _approved_for(db, payout_id, actor)
         rows = list(db.query(
-            "SELECT l.id, l.amount_paise, u.name, d.kind, d.upi_id, d.account_number, d.ifsc"
+            "SELECT l.id, l.amount_paise, u.name, d.kind, d.upi_id, d.account_number, d.ifsc,"
+            " d.account_name"
             " FROM payout_lines l JOIN users u ON u.id = l.user_id"
             " JOIN payment_details d ON d.id = l.payment_detail_id"
             " WHERE l.payout_id = ? AND NOT EXISTS (SELECT 1 FROM payout_results r"
             " WHERE r.line_id = l.id) ORDER BY l.id", (payout_id,)))
+        # Never her display name (Tamil script, a nickname) as the account holder: the
+        # bank's name check would fail or, worse, pass for the wrong person.
+        nameless = [row["name"] for row in rows if not row["account_name"]]
+        if nameless:
+            raise Conflict("no_account_name", names=", ".join(nameless))
         audit.record(db, actor["id"], "payout.file", f"payout:{payout_id}", lines=len(rows),
                      total_paise=sum(row["amount_paise"] for row in rows))
     return layout.write(payout, rows)

@@ -119,7 +119,7 @@ CREATE TABLE payment_details (
     entered_by INTEGER NOT NULL REFERENCES users(id),
     entered_at TEXT NOT NULL,
     confirmed_by INTEGER REFERENCES users(id),
-    confirmed_at TEXT,
+    confirmed_at TEXT, account_name TEXT, refused_by INTEGER REFERENCES users(id), refused_at TEXT, refusal_reason TEXT,
     CHECK ((kind = 'vpa') = (upi_id IS NOT NULL AND account_number IS NULL AND ifsc IS NULL)),
     CHECK ((kind = 'bank_account') = (account_number IS NOT NULL AND ifsc IS NOT NULL
                                       AND upi_id IS NULL)),
@@ -317,6 +317,8 @@ CREATE INDEX audit_log_actor ON audit_log(actor_id, at);
 
 CREATE INDEX audit_log_at ON audit_log(at);
 
+CREATE INDEX audit_log_subject ON audit_log(subject, action, at);
+
 CREATE INDEX gold_stats_project ON gold_stats(project_id);
 
 CREATE INDEX login_attempts_ip ON login_attempts(ip, at);
@@ -400,13 +402,29 @@ CREATE TRIGGER assignments_within_wanted BEFORE INSERT ON assignments
         BEGIN SELECT RAISE(ABORT, 'task_full: the task has all the answers and leases it wants');
         END;
 
-CREATE TRIGGER payment_details_confirm_only BEFORE UPDATE ON payment_details
-WHEN OLD.confirmed_by IS NOT NULL OR NEW.confirmed_by IS NULL
-    OR NEW.kind IS NOT OLD.kind OR NEW.upi_id IS NOT OLD.upi_id
-    OR NEW.account_number IS NOT OLD.account_number OR NEW.ifsc IS NOT OLD.ifsc
-    OR NEW.user_id <> OLD.user_id OR NEW.entered_by <> OLD.entered_by
-    OR NEW.entered_at <> OLD.entered_at
-BEGIN SELECT RAISE(ABORT, 'payment details change only by a new row'); END;
+CREATE TRIGGER payment_details_confirm_by_another BEFORE UPDATE OF confirmed_by
+        ON payment_details
+        WHEN NEW.confirmed_by IS NOT NULL AND (NEW.confirmed_by = OLD.entered_by
+            OR EXISTS (SELECT 1 FROM audit_log a WHERE a.actor_id = NEW.confirmed_by
+    AND a.subject = 'user:' || OLD.user_id
+    AND (a.action = 'user.reset_pin'
+         OR (a.action = 'user.edit' AND json_extract(a.detail, '$.phone') IS NOT NULL))
+    AND (a.at >= datetime(NEW.confirmed_at, '-7 days') OR a.at >= datetime('now', '-7 days'))))
+        BEGIN SELECT RAISE(ABORT, 'details_reset_by_you: another person confirms these
+ payment details'); END;
+
+CREATE TRIGGER payment_details_decide_once BEFORE UPDATE ON payment_details
+        WHEN OLD.confirmed_by IS NOT NULL OR OLD.refused_by IS NOT NULL
+            OR (NEW.confirmed_by IS NULL) = (NEW.refused_by IS NULL)
+            OR (NEW.refused_by IS NOT NULL AND (NEW.refused_at IS NULL
+                OR trim(coalesce(NEW.refusal_reason, '')) = ''))
+            OR (NEW.confirmed_by IS NOT NULL AND NEW.confirmed_at IS NULL)
+            OR NEW.kind IS NOT OLD.kind OR NEW.upi_id IS NOT OLD.upi_id
+            OR NEW.account_number IS NOT OLD.account_number OR NEW.ifsc IS NOT OLD.ifsc
+            OR NEW.account_name IS NOT OLD.account_name
+            OR NEW.user_id <> OLD.user_id OR NEW.entered_by <> OLD.entered_by
+            OR NEW.entered_at <> OLD.entered_at
+        BEGIN SELECT RAISE(ABORT, 'payment details change only by a new row'); END;
 
 CREATE TRIGGER payment_details_keep BEFORE DELETE ON payment_details
 BEGIN SELECT RAISE(ABORT, 'payment details are kept: a change adds a row'); END;
@@ -444,6 +462,14 @@ BEGIN SELECT RAISE(ABORT, 'payout line is final'); END;
 CREATE TRIGGER payout_lines_keep BEFORE DELETE ON payout_lines
 BEGIN SELECT RAISE(ABORT, 'payout lines are never deleted'); END;
 
+CREATE TRIGGER payout_lines_new_details_not_by_confirmer BEFORE INSERT ON payout_lines
+        WHEN (SELECT confirmed_by FROM payment_details WHERE id = NEW.payment_detail_id)
+             = (SELECT drafted_by FROM payouts WHERE id = NEW.payout_id)
+            AND NOT EXISTS (SELECT 1 FROM payout_lines o JOIN payouts op ON op.id = o.payout_id
+    WHERE o.payment_detail_id = NEW.payment_detail_id AND op.status = 'approved')
+        BEGIN SELECT RAISE(ABORT, 'details_confirmed_by_drafter: the first payout to new
+ details is drafted by another person than their confirmer'); END;
+
 CREATE TRIGGER payout_results_approved_only BEFORE INSERT ON payout_results
 WHEN (SELECT p.status FROM payouts p JOIN payout_lines l ON l.payout_id = p.id
       WHERE l.id = NEW.line_id) IS NOT 'approved'
@@ -474,6 +500,15 @@ BEGIN SELECT RAISE(ABORT, 'payout is final: approved or void'); END;
 
 CREATE TRIGGER payouts_keep BEFORE DELETE ON payouts
 BEGIN SELECT RAISE(ABORT, 'payouts are never deleted'); END;
+
+CREATE TRIGGER payouts_new_details_not_by_confirmer BEFORE UPDATE OF status ON payouts
+        WHEN NEW.status = 'approved' AND EXISTS (
+            SELECT 1 FROM payout_lines l JOIN payment_details d ON d.id = l.payment_detail_id
+            WHERE l.payout_id = NEW.id AND d.confirmed_by = OLD.drafted_by
+              AND NOT EXISTS (SELECT 1 FROM payout_lines o JOIN payouts op ON op.id = o.payout_id
+    WHERE o.payment_detail_id = l.payment_detail_id AND op.status = 'approved'))
+        BEGIN SELECT RAISE(ABORT, 'details_confirmed_by_drafter: the first payout to new
+ details is drafted by another person than their confirmer'); END;
 
 CREATE TRIGGER payouts_void_frees_answers AFTER UPDATE OF status ON payouts
 WHEN NEW.status = 'void'

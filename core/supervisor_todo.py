@@ -31,7 +31,8 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
             WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)
               AND {review.MAY_DECIDE}) AS appeals,
           (SELECT count(*) FROM payment_details d JOIN users u ON u.id = d.user_id
-            WHERE d.confirmed_by IS NULL AND (:centre IS NULL OR u.centre_id = :centre)
+            WHERE d.confirmed_by IS NULL AND d.refused_by IS NULL
+              AND (:centre IS NULL OR u.centre_id = :centre)
               AND d.id = (SELECT max(id) FROM payment_details WHERE user_id = d.user_id)
           ) AS payment_changes,
           (SELECT count(*) FROM payouts o WHERE o.status = 'draft' AND o.drafted_by <> :viewer

@@ -36,12 +36,14 @@ def review(db, ids, state="accepted"):
                (state, *ids))
 
 
-def paid_to(db, user, confirmer, upi="kavitha@okaxis", account=None, ifsc=None):
+def paid_to(db, user, confirmer, upi="kavitha@okaxis", account=None, ifsc=None,
+            name="KAVITHA M"):
     """Her payment details, confirmed by `confirmer`."""
     if account:
-        row = payment_details.change(db, user, "bank_account", account_number=account, ifsc=ifsc)
+        row = payment_details.change(db, user, "bank_account", account_number=account, ifsc=ifsc,
+                                     account_name=name)
     else:
-        row = payment_details.change(db, user, "vpa", upi_id=upi)
+        row = payment_details.change(db, user, "vpa", upi_id=upi, account_name=name)
     return payment_details.confirm(db, row["id"], confirmer)
 
 

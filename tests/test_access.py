@@ -61,7 +61,8 @@ ROUTES = {
     ("POST", "appeal.appeal"): ("/earnings/appeal/{rej}", (302, 404, 303, 403, 403, 403), {"note": "It was right."}),
     ("GET", "payouts.details"): ("/payment-details", (302, 200, 200, 403, 403, 403), None),
     ("POST", "payouts.details"): ("/payment-details", (302, 303, 303, 403, 403, 403),
-                                  {"kind": "vpa", "upi_id": "kavitha@okaxis"}),
+                                  {"kind": "vpa", "upi_id": "kavitha@okaxis",
+                                   "account_name": "KAVITHA M"}),
     ("GET", "quiz.overview"): ("/quiz/{slug}", (302, 200, 200, 403, 403, 403), None),
     ("GET", "quiz.practice"): ("/quiz/{slug}/practice/1", (302, 200, 200, 403, 403, 403), None),
     ("POST", "quiz.practice"): ("/quiz/{slug}/practice/1", (302, 200, 200, 403, 403, 403), {"answer": "pos"}),
@@ -89,7 +90,10 @@ ROUTES = {
     ("POST", "payouts.results"): ("/supervisor/payouts/{pa}/results", (302, 403, 403, 400, 404, 400),
                                   {"text": "line,status,utr"}),
     ("GET", "payouts.changes"): ("/supervisor/payment-changes", SUPERVISOR, None),
+    ("GET", "payouts.change"): ("/supervisor/payment-changes/{pd}", (302, 403, 403, 200, 404, 200), None),
     ("POST", "payouts.confirm"): ("/supervisor/payment-changes/{pd}/confirm", (302, 403, 403, 303, 404, 303), {}),
+    ("POST", "payouts.refuse"): ("/supervisor/payment-changes/{pd}/refuse", (302, 403, 403, 303, 404, 303),
+                                 {"reason": "Not her account"}),
     ("GET", "payouts.fair_pay"): ("/supervisor/fair-pay", (302, 403, 403, 200, 200, 404), None),
     ("POST", "payouts.min_wage"): ("/supervisor/fair-pay/min-wage", (302, 403, 403, 303, 303, 404), {"min_wage": "50"}),
     ("GET", "payouts.audit_log"): ("/admin/audit", (302, 403, 403, 403, 403, 200), None),
@@ -225,19 +229,20 @@ class World:
         review.reject(db, rejected, boss, "wrong_answer")
         self.rejected = rejected
         # an approved payout (the neighbour's pay) and a draft (a payee's)
-        payout_helpers.paid_to(db, neighbour, boss)
+        payout_helpers.paid_to(db, neighbour, deputy)  # not the drafter: her details are new
         payout_helpers.answers(db, neighbour, project, 2)
         self.approved = payouts.draft(db, boss, *payout_helpers.PERIOD,
                                       now=payout_helpers.NOW)
         payouts.approve(db, self.approved, admin, now=payout_helpers.NOW)
         self.approved_line = payouts.lines(db, self.approved)[0][0]["id"]
         payee = self.users["payee"]
-        payout_helpers.paid_to(db, payee, boss)
+        payout_helpers.paid_to(db, payee, deputy)
         payout_helpers.answers(db, payee, project, 2)
         self.draft = payouts.draft(db, boss, *payout_helpers.PERIOD, now=payout_helpers.NOW)
         self.draft_line = payouts.lines(db, self.draft)[0][0]["id"]
         # her new payment details, waiting for a supervisor's confirmation
-        self.details = payment_details.change(db, annotator, "vpa", upi_id="me@okaxis")["id"]
+        self.details = payment_details.change(db, annotator, "vpa", upi_id="me@okaxis",
+                                              account_name="MEENA R")["id"]
         # an import that left its report
         self.imported = importing.import_tasks(db, project, b"text\nImported one\n",
                                                "tasks.csv", actor_id=boss["id"])["audit_id"]

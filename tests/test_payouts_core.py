@@ -20,9 +20,13 @@ def centre(db, make_user, make_project):
     """Karur: two supervisors, an admin, two annotators paid by UPI and bank, a project."""
     meena, anitha = make_user("supervisor"), make_user("supervisor")
     kavitha, priya = make_user(lang="ta"), make_user()
-    paid_to(db, kavitha, meena, upi="kavitha.m@okaxis")
-    paid_to(db, priya, meena, account="123456786789", ifsc="SBIN0001234")
-    return {"meena": meena, "anitha": anitha, "admin": make_user("admin"), "kavitha": kavitha,
+    # A third supervisor confirms their details: whoever confirms new details does not
+    # draft the first payout to them.
+    deputy = make_user("supervisor")
+    paid_to(db, kavitha, deputy, upi="kavitha.m@okaxis")
+    paid_to(db, priya, deputy, account="123456786789", ifsc="SBIN0001234")
+    return {"meena": meena, "anitha": anitha, "deputy": deputy, "admin": make_user("admin"),
+            "kavitha": kavitha,
             "priya": priya, "project": make_project(pay_paise=50)}
 
 
@@ -36,7 +40,7 @@ def test_totals_are_exact_to_the_paisa_across_projects_pay_changes_and_bonuses(
     people = [centre["kavitha"], centre["priya"]]
     for n in range(6):
         person = make_user()
-        paid_to(db, person, centre["meena"], upi=f"worker{n}@ybl")
+        paid_to(db, person, centre["deputy"], upi=f"worker{n}@ybl")
         people.append(person)
     projects_ = [centre["project"]] + [make_project(slug=f"p{n}", pay_paise=p)
                                        for n, p in enumerate((1, 33, 137))]
@@ -308,7 +312,7 @@ def test_changed_payment_details_hold_her_pay_until_a_supervisor_confirms(db, ce
     kavitha = centre["kavitha"]
     answers(db, kavitha, centre["project"], 2)
     answers(db, centre["priya"], centre["project"], 1)
-    payment_details.change(db, kavitha, "vpa", upi_id="thief@ybl")
+    payment_details.change(db, kavitha, "vpa", upi_id="thief@ybl", account_name="THIEF K")
     payout_id = _draft(db, centre)
     assert [line["user_id"] for line in payouts.lines(db, payout_id)[0]] == \
         [centre["priya"]["id"]]
@@ -326,7 +330,8 @@ def test_changed_payment_details_hold_her_pay_until_a_supervisor_confirms(db, ce
 def test_details_changed_after_a_draft_stop_its_approval(db, centre):
     answers(db, centre["kavitha"], centre["project"], 2)
     payout_id = _draft(db, centre)
-    payment_details.change(db, centre["kavitha"], "vpa", upi_id="thief@ybl")
+    payment_details.change(db, centre["kavitha"], "vpa", upi_id="thief@ybl",
+                           account_name="THIEF K")
     with pytest.raises(Conflict) as refused:
         payouts.approve(db, payout_id, centre["anitha"], now=NOW)
     assert refused.value.code == "details_changed"
@@ -353,7 +358,8 @@ def test_payment_details_are_checked_for_form(db, make_user, kind, fields, error
 def test_details_are_masked_and_kept_as_rows(db, make_user):
     user, boss = make_user(), make_user("supervisor")
     row = payment_details.change(db, user, "bank_account", account_number="0012 3456 6789",
-                                 ifsc="sbin0001234")
+                                 ifsc="sbin0001234", account_name="  Ravi   Kumar ")
+    assert row["account_name"] == "Ravi Kumar"
     assert row["masked"] == "••••6789 · SBIN0001234" and row["held"]
     assert payment_details.mask({"kind": "vpa", "upi_id": "ravi@okaxis"}) == "ra•••@okaxis"
     with pytest.raises(NotFound):
@@ -389,7 +395,8 @@ def test_the_payout_file_has_the_bulk_upload_columns_and_exact_amounts(db, centr
 
 
 def test_the_bulk_csv_is_the_default_payout_file_format():
-    assert list(payout_files.FORMATS) == ["bulk_csv"] and payout_files.DEFAULT == "bulk_csv"
+    assert list(payout_files.FORMATS) == ["bulk_csv", "razorpayx", "cashfree"]
+    assert payout_files.DEFAULT == "bulk_csv"
     assert payout_files.get() is bulk_csv is payout_files.get("bulk_csv")
     with pytest.raises(KeyError):
         payout_files.get("nope")
@@ -472,7 +479,7 @@ def test_the_approver_sees_which_lines_go_to_details_never_paid_before(db, centr
     answers(db, centre["kavitha"], centre["project"], 1)
     first = _draft(db, centre)
     assert [line["new_details"] for line in payouts.lines(db, first)[0]] == [1]
-    assert payouts.lines(db, first)[0][0]["confirmer"] == centre["meena"]["name"]
+    assert payouts.lines(db, first)[0][0]["confirmer"] == centre["deputy"]["name"]
     payouts.approve(db, first, centre["anitha"], now=NOW)
     answers(db, centre["kavitha"], centre["project"], 1)
     assert [line["new_details"] for line in payouts.lines(db, _draft(db, centre))[0]] == [0]

@@ -28,7 +28,8 @@ def _centre_with_work(db, make_user, make_project, centre, sup, other_sup):
     pending = answers(db, worker, project, 5, review="pending", at=utcnow())
     _appeal(db, pending[3], worker["id"])
     _appeal(db, pending[4], worker["id"])
-    payment_details.change(db, second, "vpa", upi_id="kavitha@okaxis")
+    payment_details.change(db, second, "vpa", upi_id="kavitha@okaxis",
+                           account_name="KAVITHA M")
     _draft(db, project["centre_id"], other_sup["id"])
     _draft(db, project["centre_id"], sup["id"])  # hers: she may not approve it
     task_ids = [r["id"] for r in db.query("SELECT id FROM tasks WHERE project_id = ?"

@@ -184,6 +184,18 @@ MESSAGES = {
     "bad_ifsc": _l("Please type the IFSC: 11 letters and digits, such as SBIN0001234."),
     "bad_kind": _l("Please choose UPI or bank account."),
     "bad_details": _l("Please check what you typed."),
+    "bad_account_name": _l("Please type the name on the account as your bank or UPI app"
+                           " shows it, in English letters."),
+    "details_decided": _l("These payment details were confirmed or refused already."),
+    "details_reset_by_you": _l("You entered these details, or reset her PIN or changed her"
+                               " phone number in the last 7 days. Another supervisor or an"
+                               " admin must confirm them."),
+    "details_confirmed_by_drafter": _l("You confirmed new payment details in this payout."
+                                       " Another supervisor or an admin must draft it."),
+    "refusal_reason": _l("Please say why, in at most 200 characters. She reads it."),
+    "no_account_name": _l("No name on the account for: %(names)s. Ask them to enter their"
+                          " payment details again with the name; the file cannot be"
+                          " made until then."),
 }
 
 # code -> function(detail) giving (url, button text): where a refusal leads her

@@ -4,7 +4,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
     url_for
 from flask_babel import lazy_gettext as _l
 
-from core import audit, paging, payment_details, payouts, scope, wages
+from core import audit, paging, payment_details, payout_files, payouts, scope, wages
 from core import db as coredb
 from core.errors import NotFound, Refused
 
@@ -70,11 +70,11 @@ def _show(payout_id, template="payouts/show.html", error=None, errors=None, stat
     payout = payouts.get_payout_or_404(db, payout_id, g.user)
     page = _page()
     lines, more = payouts.lines(db, payout_id, page, per_page=200 if "print" in template else 25)
-    held = payouts.held(db, payout["centre_id"], payout["period_end"]) \
+    held = payouts.held(db, payout["centre_id"], payout["period_end"], payout["drafted_by"]) \
         if payout["status"] == "draft" else []
     return page_or_fragment(template, "payouts/_lines.html", status, payout=payout,
                             lines=lines, more=more, lines_page=page, held=held, error=error,
-                            errors=errors or {})
+                            errors=errors or {}, formats=list(payout_files.FORMATS))
 
 
 @bp.get("/supervisor/payouts/<id:payout_id>")
@@ -162,9 +162,13 @@ def results(payout_id):
 @bp.get("/supervisor/payouts/<id:payout_id>/file.csv")
 @staff
 def payout_file(payout_id):
-    """Accounts team: the bulk-payout CSV of an approved payout (full account numbers)."""
+    """Accounts team: the bulk-payout CSV of an approved payout (full account numbers),
+    in the format asked for (?format=razorpayx, cashfree; Velai's own by default)."""
+    fmt = request.args.get("format") or None
+    if fmt is not None and fmt not in payout_files.FORMATS:
+        raise NotFound("not_found")
     try:
-        name, text = payouts.payout_file(get_db(), payout_id, g.user)
+        name, text = payouts.payout_file(get_db(), payout_id, g.user, fmt)
     except NotFound:
         raise
     except Refused as refusal:
@@ -188,12 +192,50 @@ def changes():
     return render_template("payouts/changes.html", rows=rows, more=more, page=page)
 
 
+@bp.get("/supervisor/payment-changes/<id:detail_id>")
+@staff
+def change(detail_id, error=None, errors=None, status=200):
+    """Supervisor: one change in full beside the details in force, who last reset her
+    PIN; confirm or refuse it. Seeing it is audited."""
+    try:
+        row = payment_details.review(get_db(), detail_id, g.user)
+    except NotFound:
+        raise
+    except Refused:  # decided meanwhile: the list says what is left
+        return redirect(url_for(".changes"), 303)
+    return render_template("payouts/change.html", row=row, error=error, errors=errors or {},
+                           reason=request.form.get("reason", "")), status
+
+
+def _decide(detail_id, action):
+    """Confirm or refuse; back to the list (303), or the change with the refusal."""
+    try:
+        action(get_db())
+    except NotFound:
+        raise
+    except Refused as refusal:
+        if refusal.code == "details_decided":
+            return redirect(url_for(".changes"), 303)
+        return change(detail_id=detail_id, error=message(refusal), errors=field_errors(refusal),
+                      status=refusal.status)
+    return redirect(url_for(".changes"), 303)
+
+
 @bp.post("/supervisor/payment-changes/<id:detail_id>/confirm")
 @staff
 def confirm(detail_id):
-    """Supervisor: confirm an annotator's new payment details (after calling her)."""
-    payment_details.confirm(get_db(), detail_id, g.user)
-    return redirect(url_for(".changes"), 303)
+    """Supervisor: confirm an annotator's new payment details (after calling her); never
+    the one who reset her PIN or phone lately."""
+    return _decide(detail_id, lambda db: payment_details.confirm(db, detail_id, g.user))
+
+
+@bp.post("/supervisor/payment-changes/<id:detail_id>/refuse")
+@staff
+def refuse(detail_id):
+    """Supervisor: refuse new payment details with a reason she reads; her details in
+    force before stay."""
+    return _decide(detail_id, lambda db: payment_details.refuse(
+        db, detail_id, g.user, request.form.get("reason")))
 
 
 @bp.get("/supervisor/fair-pay")
@@ -250,9 +292,11 @@ def details():
     if request.method == "POST":
         try:
             payment_details.change(db, g.user, form.get("kind"), form.get("upi_id"),
-                                   form.get("account_number"), form.get("ifsc"))
+                                   form.get("account_number"), form.get("ifsc"),
+                                   form.get("account_name"))
             return redirect(url_for(".details", saved=1), 303)
         except Refused as refusal:
             errors, status = field_errors(refusal) or {"kind": message(refusal)}, refusal.status
     return render_template("payouts/details.html", current=payment_details.current(
-        db, g.user["id"]), errors=errors, form=form, saved="saved" in request.args), status
+        db, g.user["id"]), notice=payment_details.notice(db, g.user["id"]), errors=errors,
+        form=form, saved="saved" in request.args), status

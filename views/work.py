@@ -5,8 +5,8 @@ from functools import partial
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import disk, earnings, gold, lease, paging, projects, quality, quiz_attempts, receipts, \
-    review, tasks, tasktypes, welcome
+from core import disk, earnings, gold, lease, paging, payment_details, projects, quality, \
+    quiz_attempts, receipts, review, tasks, tasktypes, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
@@ -121,6 +121,7 @@ def home():
                            held=[project for project in gold.held_back(db, g.user["id"])
                                  if project["id"] not in in_training],
                            welcome=welcome.first_time(db, g.user),
+                           notice=payment_details.notice(db, g.user["id"]),
                            training=training)
 
 

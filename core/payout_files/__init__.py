@@ -11,9 +11,9 @@ and the bank's result file read back. Each provider's layout is one module here 
 
 and one entry in FORMATS; the first is the default. core.payouts keeps the rules (who may
 take the file, which lines, what a result may say); a format only lays out and reads."""
-from . import bulk_csv
+from . import bulk_csv, cashfree, razorpayx
 
-FORMATS = {module.NAME: module for module in (bulk_csv,)}
+FORMATS = {module.NAME: module for module in (bulk_csv, razorpayx, cashfree)}
 DEFAULT = next(iter(FORMATS))
 
 

@@ -1,5 +1,7 @@
-"""The bulk-payout CSV in the layout RazorpayX and Cashfree bulk uploads take, and the
-result file with reference, status, UTR and failure reason."""
+"""Velai's own bulk-payout CSV (one column per field, for a bank's upload sheet or the
+accounts team), and the result file with reference, status, UTR and failure reason, which
+every format reads back. The account holder is the name on the account she gave, never
+her display name."""
 import csv
 import io
 import re
@@ -15,7 +17,8 @@ COLUMNS = ("account_type", "name", "account_number", "ifsc", "upi_id", "amount",
 RESULT_COLUMNS = ("reference", "status", "utr", "failure_reason")
 PAID_WORDS = {"paid", "processed", "success", "successful", "completed"}
 FAILED_WORDS = {"failed", "failure", "rejected", "reversed", "cancelled"}
-REFERENCE = re.compile(r"^VELAI-(\d{1,18})-(\d{1,18})$")
+# VELAI-<payout>-<line>; Cashfree transfer ids take no hyphen: VELAI_<payout>_<line>
+REFERENCE = re.compile(r"^VELAI[-_](\d{1,18})[-_](\d{1,18})$")
 
 
 def write(payout: dict, lines: list[dict]) -> tuple[str, str]:
@@ -31,7 +34,7 @@ def write(payout: dict, lines: list[dict]) -> tuple[str, str]:
             mode = "IMPS" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "NEFT"
             account = ("bank_account", row["account_number"], row["ifsc"], "", mode)
         # a name is typed by people: one like "=HYPERLINK(...)" must stay text in a sheet
-        writer.writerow((account[0], safe_cell(row["name"]), account[1], account[2],
+        writer.writerow((account[0], safe_cell(row["account_name"]), account[1], account[2],
                          safe_cell(account[3]),
                          rupees(row["amount_paise"]), account[4], "payout", narration,
                          f"VELAI-{payout['id']}-{row['id']}"))

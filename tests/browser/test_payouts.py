@@ -49,7 +49,7 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
     checks.page(anitha, "ta", "approved payout")
 
     with anitha.expect_download() as download:
-        anitha.locator("a[download]").tap()
+        anitha.locator("button", has_text=said._("Download payout file")).tap()
     with open(download.value.path(), encoding="utf-8") as f:
         rows = list(csv.DictReader(io.StringIO(f.read())))
     hers = [r for r in rows if r["upi_id"] == "kavitha.m@okaxis"]
@@ -82,6 +82,24 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
     her.wait_for_url("**/payment-details")
     checks.page(her, "ta", "payment details")
     assert "ka•••@okaxis" in her.inner_text("main")
+
+    # She (or someone with her phone) changes her details; Meena sees them in full and
+    # refuses; her home tells her why, and her old details stay (#16).
+    her.fill("#account_name", "KAVITHA MURUGAN")
+    her.fill("#upi_id", "kavitha.new@ybl")
+    with her.expect_navigation():
+        her.locator("form.card button.primary").tap()
+    meena.goto(f"{server.url}/supervisor/payment-changes")
+    with meena.expect_navigation():
+        meena.locator("a.button", has_text=said._("Check and decide")).first.tap()
+    checks.page(meena, "ta", "payment change in full")
+    assert "kavitha.new@ybl" in meena.inner_text("main")
+    meena.fill("#reason", "உங்களிடம் பேசிய பிறகு மாற்றுவோம்")
+    with meena.expect_navigation():
+        meena.locator("button", has_text=said._("Refuse")).tap()
+    her.goto(f"{server.url}/home")
+    checks.page(her, "ta", "home after a refused change")
+    assert "உங்களிடம் பேசிய பிறகு மாற்றுவோம்" in her.inner_text("main")
     for page in (meena, anitha, her):
         for errors in (page.js_errors, page.console_errors):
             assert not errors, errors
