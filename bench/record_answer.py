@@ -21,7 +21,7 @@ def main() -> None:
             redundancy=3, pay_paise=50)
         projects.add_tasks(db, project["id"], [{"text": f"t{i}"} for i in range(CYCLES)])
         project = coredb.one(db, "SELECT * FROM projects WHERE id = ?", (project["id"],))
-        workers = [users.create_user(db, login=f"b{i}", password="2580", role="annotator",
+        workers = [users.create_user(db, login=f"b{i}", password="3917", role="annotator",
                                      name=f"B{i}", centre="BNC", hash_method="pbkdf2:sha256:1")
                    for i in range(3)]
         state = {"n": 0}
