@@ -11,8 +11,9 @@ timed REPEAT times; the draft of last week's payout (450 people) is timed once, 
 the same POST a supervisor makes. The task cycle (claim, answer, next) is timed with core
 calls, as bench/record_answer.py does, on the big copy and on a small fresh database.
 
-VOLUME_ONLY="home,fair pay" times those pages alone and writes nothing; VOLUME_REPEAT and
-VOLUME_CYCLES change the counts. Budgets: every page p50 at most 100 ms and p99 at most 300 ms; the draft at most 10 s; the
+VOLUME_ONLY="home,fair pay" times those pages alone and writes nothing; VOLUME_SKIP=quality
+leaves out the pages whose names begin so (counted as not met); VOLUME_REUSE=1 measures the
+last run's copy again; VOLUME_REPEAT and VOLUME_CYCLES change the counts. Budgets: every page p50 at most 100 ms and p99 at most 300 ms; the draft at most 10 s; the
 cycle within 10% of the small database's. Prints a table and writes `volume` in
 bench/results.json (other keys kept).
 """
@@ -173,10 +174,11 @@ def big_cycle(path: str, cycles: int) -> float:
 def main() -> int:
     source = volume_build.cached()
     run = os.path.join(volume_build.CACHE, "volume-run.db")
-    for leftover in (run, run + "-wal", run + "-shm"):
-        if os.path.exists(leftover):
-            os.remove(leftover)
-    shutil.copyfile(source, run)
+    if not (os.environ.get("VOLUME_REUSE") and os.path.exists(run)):
+        for leftover in (run, run + "-wal", run + "-shm"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+        shutil.copyfile(source, run)
     db = coredb.connect(run)
     began = time.perf_counter()
     migrations.migrate(db)  # migrations newer than the cached build, as `flask init-db`
@@ -196,8 +198,14 @@ def main() -> int:
     results, misses = {}, []
     print(f"\n{'page':<24} {'p50 ms':>8} {'p99 ms':>8} {'n':>4}  budget 100 / 300 ms")
     only = [name for name in os.environ.get("VOLUME_ONLY", "").split(",") if name]
+    skip = [name for name in os.environ.get("VOLUME_SKIP", "").split(",") if name]
     for name, (who, url) in pages(db).items():
         if only and name not in only:
+            continue
+        if any(name.startswith(prefix) for prefix in skip):
+            results[name] = {"skipped": True, "url": url}
+            misses.append(name)
+            print(f"{name:<24} {'skipped':>8}")
             continue
         samples = time_page(clients[who], url)
         p50, p99 = statistics.median(samples), percentile(samples, 0.99)

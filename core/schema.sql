@@ -358,6 +358,8 @@ CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NO
 
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
 
+CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
+
 CREATE TRIGGER answers_by_day_delete AFTER DELETE ON assignments
         WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
     SELECT OLD.user_id, date(OLD.submitted_at, '+330 minutes'), -1, -1 * CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END WHERE OLD.state = 'submitted'

@@ -53,6 +53,9 @@ def apply(db: Database) -> None:
             earned_paise INTEGER NOT NULL,  -- pay of the answers not rejected
             PRIMARY KEY (project_id, day, user_id)
         ) WITHOUT ROWID""")
+    # Her answers per project on her page: a row per day, not everyone's days. A row
+    # enters it once per person, project and day; the sums change beside it.
+    db.execute("CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id)")
     db.execute(f"""
         INSERT INTO work_by_day (project_id, day, user_id, answers, seconds, earned_paise)
         SELECT a.project_id, {_DAY_OF.format(row="a")}, a.user_id, count(*),
