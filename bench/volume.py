@@ -34,9 +34,9 @@ from core import db as coredb
 from core import migrations, projects, tasks, users
 from core.payouts import last_week
 
-REPEAT = int(os.environ.get("VOLUME_REPEAT", 40))
+REPEAT = int(os.environ.get("VOLUME_REPEAT", "40"))
 PAGE_SECONDS = 15  # at most about this long on one page (then fewer samples)
-CYCLES = int(os.environ.get("VOLUME_CYCLES", 1500))
+CYCLES = int(os.environ.get("VOLUME_CYCLES", "1500"))
 RESULTS = os.path.join(volume_build.ROOT, "bench", "results.json")
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 P50_MS, P99_MS, DRAFT_S, CYCLE_SHARE = 100, 300, 10, 0.10

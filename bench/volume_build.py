@@ -30,13 +30,13 @@ import pkgutil
 import sqlite3
 import time
 
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 from werkzeug.security import generate_password_hash
 
 from core import migrations
 from core.clock import IST, stamp, utcnow
 from core.payouts import _end_stamp, last_week
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 VERSION = 1  # change it when the data changes: the cached database is built again
 BUILT_ON = "0012_answers_by_day"  # the last migration the data is written for

@@ -62,6 +62,8 @@ def _count_from(filters: dict) -> str:
         return "FROM assignments a JOIN projects p ON p.id = a.project_id"
     return ("FROM assignments a JOIN tasks t ON t.id = a.task_id"
             " JOIN projects p ON p.id = a.project_id")
+
+
 _ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
   a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
   u.name AS annotator,
