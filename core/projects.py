@@ -494,7 +494,9 @@ def centre_today(db, centre_id: int | None, now: dt.datetime | None = None) -> d
     gave at least one."""
     return one(db, "SELECT coalesce(sum(w.answers), 0) AS answers,"
                    " count(DISTINCT CASE WHEN w.answers > 0 THEN w.user_id END) AS annotators"
-                   " FROM work_by_day w JOIN projects p ON p.id = w.project_id"
+                   # Projects first (CROSS JOIN keeps the order): a range of the
+                   # summary's key per project, not a look at every row.
+                   " FROM projects p CROSS JOIN work_by_day w ON w.project_id = p.id"
                    " WHERE w.day = :today AND (:centre IS NULL OR p.centre_id = :centre)",
                {"centre": centre_id, "today": india_day(now)})
 
