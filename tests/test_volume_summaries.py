@@ -1,6 +1,6 @@
 """The supervisor's home and fair pay read summaries the database keeps (work_by_day,
-answers_by_project, tasks_by_status, migration 0013): for every way an answer or a task changes they stay
-equal to the sums over the rows themselves."""
+answers_by_project, tasks_by_status, migration 0019): for every way an answer or a task
+changes they stay equal to the sums over the rows themselves."""
 import importlib
 
 from core import projects, tasks
@@ -71,7 +71,7 @@ def test_the_migration_counts_what_was_there_before_it(db, make_user, make_proje
     db.execute("DROP TABLE answers_by_project")
     for index in ("assignments_missed", "assignments_review_queue", "tasks_attention"):
         db.execute(f"DROP INDEX {index}")
-    importlib.import_module("core.migrations.0013_volume").apply(db)
+    importlib.import_module("core.migrations.0019_volume").apply(db)
     _equal(db)
     assert list(db.query("SELECT answers, seconds, earned_paise FROM work_by_day")) == [
         {"answers": 2, "seconds": 14, "earned_paise": 100}]
