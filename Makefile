@@ -19,7 +19,7 @@ endif
 GUNICORN_RUN := $(BIN)/gunicorn -c deploy/gunicorn.conf.py -b $(BIND) --access-logfile - \
 	'app:create_app()'
 
-.PHONY: setup run test bench bench-data load translations chromium front-tools clean
+.PHONY: setup run test bench bench-data bench-volume load translations chromium front-tools clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,12 @@ bench: setup chromium
 # Import 100,000 rows and export 100,000 answers: time and peak memory (a few seconds).
 bench-data: setup
 	$(BIN)/python -m bench.imports
+
+# A centre of 450 annotators, 90+ days, over 10 million answers: built once into .cache/
+# (bench/volume_build.py, several minutes), then every supervisor page, a week's payout
+# and the task cycle measured on a copy (bench/volume.py; a copy takes some GB of disk).
+bench-volume: setup
+	$(BIN)/python -m bench.volume
 
 # A company's day: hello ceiling, task page, task cycles under load (bench/loadtest.py).
 # LOAD_SECONDS=60 LOAD_CONNECTIONS=16 LOAD_PAGE_SECONDS=10 by default.

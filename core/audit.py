@@ -14,8 +14,12 @@ def record(db, actor_id, action: str, subject: str, **detail) -> int:
 
 
 def actions(db) -> list[str]:
+    """Every action the log holds, in order: one hop along audit_log_action per action,
+    not a read of every entry (a million in a centre's quarter, #15)."""
     return [row["action"] for row in db.query(
-        "SELECT DISTINCT action FROM audit_log ORDER BY action")]
+        "WITH RECURSIVE seen(action) AS (SELECT min(action) FROM audit_log UNION ALL"
+        " SELECT (SELECT min(action) FROM audit_log WHERE action > seen.action) FROM seen"
+        " WHERE seen.action IS NOT NULL) SELECT action FROM seen WHERE action IS NOT NULL")]
 
 
 def entries(db, action: str | None = None, person: str | None = None, page: int = 1,

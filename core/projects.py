@@ -7,7 +7,7 @@ import json
 import re
 
 from . import audit, money, paging, qualifications, scope, scripts, tasktypes
-from .clock import ist_day_start, stamp, utcnow
+from .clock import india_day, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
 from .languages import CONTENT_CODES
 from .errors import Invalid, NotFound
@@ -472,27 +472,28 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
     centre_id is None), closed ones last: tasks open and waiting, in progress (open, a
     lease running), done, held; answers today and in all. Returns (rows, more pages)."""
     now = now or utcnow()
+    # Counts from the summaries the database keeps (tasks_by_status, answers_by_project,
+    # work_by_day): a centre's millions of tasks and answers are not counted on every
+    # visit (#15).
+    status = "(SELECT coalesce(sum(s.tasks), 0) FROM tasks_by_status s WHERE s.project_id = p.id"
     rows = list(db.query(
         "SELECT p.*, c.name AS centre_name, c.code AS centre_code,"
-        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status <> 'removed')"
-        " AS tasks_total,"
-        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'open')"
-        " AS tasks_open,"
-        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'done')"
-        " AS tasks_done,"
-        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'held')"
-        " AS tasks_held,"
-        " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'open'"
-        " AND EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id"
-        " AND a.state = 'active' AND a.lease_expires_at > :now)) AS tasks_in_progress,"
-        " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id"
-        " AND a.state = 'submitted') AS answers,"
-        " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id"
-        " AND a.state = 'submitted' AND a.submitted_at >= :day) AS answers_today"
+        f" {status} AND s.status <> 'removed') AS tasks_total,"
+        f" {status} AND s.status = 'open') AS tasks_open,"
+        f" {status} AND s.status = 'done') AS tasks_done,"
+        f" {status} AND s.status = 'held') AS tasks_held,"
+        # Open tasks with a lease running: from the project's active assignments (few).
+        " (SELECT count(DISTINCT a.task_id) FROM assignments a JOIN tasks t ON t.id = a.task_id"
+        " WHERE a.project_id = p.id AND a.state = 'active' AND a.lease_expires_at > :now"
+        " AND t.status = 'open') AS tasks_in_progress,"
+        " (SELECT coalesce(sum(n.answers), 0) FROM answers_by_project n"
+        " WHERE n.project_id = p.id) AS answers,"
+        " (SELECT coalesce(sum(w.answers), 0) FROM work_by_day w WHERE w.project_id = p.id"
+        " AND w.day = :today) AS answers_today"
         " FROM projects p JOIN centres c ON c.id = p.centre_id"
         " WHERE :centre IS NULL OR p.centre_id = :centre"
         " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
-        {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now)),
+        {"centre": centre_id, "now": stamp(now), "today": india_day(now),
          **paging.window(page, OVERVIEW_PAGE)},
     ))
     for row in rows:
@@ -503,11 +504,13 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
 def centre_today(db, centre_id: int | None, now: dt.datetime | None = None) -> dict:
     """Today in India, for a centre (all when None): answers given and annotators who
     gave at least one."""
-    return one(db, "SELECT count(*) AS answers, count(DISTINCT a.user_id) AS annotators"
-                   " FROM assignments a JOIN projects p ON p.id = a.project_id"
-                   " WHERE a.state = 'submitted' AND a.submitted_at >= :day"
-                   " AND (:centre IS NULL OR p.centre_id = :centre)",
-               {"centre": centre_id, "day": stamp(ist_day_start(now or utcnow()))})
+    return one(db, "SELECT coalesce(sum(w.answers), 0) AS answers,"
+                   " count(DISTINCT CASE WHEN w.answers > 0 THEN w.user_id END) AS annotators"
+                   # Projects first (CROSS JOIN keeps the order): a range of the
+                   # summary's key per project, not a look at every row.
+                   " FROM projects p CROSS JOIN work_by_day w ON w.project_id = p.id"
+                   " WHERE w.day = :today AND (:centre IS NULL OR p.centre_id = :centre)",
+               {"centre": centre_id, "today": india_day(now)})
 
 
 def list_projects(db) -> list[dict]:

@@ -6,6 +6,11 @@ CREATE TABLE answers_by_day (
             PRIMARY KEY (user_id, day)
         ) WITHOUT ROWID;
 
+CREATE TABLE answers_by_project (
+            project_id INTEGER PRIMARY KEY REFERENCES projects(id),
+            answers INTEGER NOT NULL
+        );
+
 CREATE VIEW appeal_deciders AS
         SELECT a.id AS assignment_id, u.id AS user_id, u.role, u.name
         FROM assignments a JOIN projects p ON p.id = a.project_id
@@ -280,6 +285,13 @@ CREATE TABLE "tasks" (
             CHECK (payload_text IS NOT NULL OR media_id IS NOT NULL)
         );
 
+CREATE TABLE tasks_by_status (
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            status TEXT NOT NULL,
+            tasks INTEGER NOT NULL,
+            PRIMARY KEY (project_id, status)
+        ) WITHOUT ROWID;
+
 CREATE TABLE traffic (
             user_id INTEGER NOT NULL REFERENCES users(id),
             day TEXT NOT NULL,
@@ -299,13 +311,27 @@ CREATE TABLE users (
     created_at TEXT NOT NULL
 , welcomed_at TEXT, offline_key TEXT, guess_locked_at TEXT, guess_unlocked_at TEXT);
 
+CREATE TABLE work_by_day (
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            day TEXT NOT NULL,  -- India's day, YYYY-MM-DD
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            answers INTEGER NOT NULL,
+            seconds INTEGER NOT NULL,  -- seconds_spent of every answer
+            earned_paise INTEGER NOT NULL,  -- pay of the answers not rejected
+            PRIMARY KEY (project_id, day, user_id)
+        ) WITHOUT ROWID;
+
 CREATE INDEX appeals_open ON appeals(status, created_at);
 
 CREATE INDEX appeals_user ON appeals(user_id);
 
+CREATE INDEX assignments_missed ON assignments(submitted_at, project_id, user_id) WHERE review_state = 'rejected' AND reviewed_by IS NULL;
+
 CREATE INDEX assignments_pending ON assignments(project_id, submitted_at) WHERE review_state = 'pending';
 
 CREATE INDEX assignments_project ON assignments(project_id, state, submitted_at);
+
+CREATE INDEX assignments_review_queue ON assignments(submitted_at, project_id, user_id, seconds_spent, review_state) WHERE review_state = 'pending';
 
 CREATE INDEX assignments_task ON assignments(task_id, state, lease_expires_at);
 
@@ -343,11 +369,15 @@ CREATE INDEX quiz_questions_project ON quiz_questions(project_id, id);
 
 CREATE INDEX sessions_user ON sessions(user_id) WHERE ended_at IS NULL;
 
+CREATE INDEX tasks_attention ON tasks(project_id) WHERE status = 'held' OR reports_count > 0;
+
 CREATE UNIQUE INDEX tasks_client_id ON tasks(project_id, client_id) WHERE client_id IS NOT NULL;
 
 CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NOT NULL;
 
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
+
+CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
 
 CREATE TRIGGER answers_by_day_delete AFTER DELETE ON assignments
         WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
@@ -518,7 +548,74 @@ CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
         ON quiz_attempt_questions WHEN OLD.answer IS NOT NULL
         BEGIN SELECT RAISE(ABORT, 'quiz answer already given'); END;
 
+CREATE TRIGGER tasks_by_status_delete AFTER DELETE ON tasks
+        BEGIN INSERT INTO tasks_by_status (project_id, status, tasks)
+    VALUES (OLD.project_id, OLD.status, -1)
+    ON CONFLICT (project_id, status) DO UPDATE SET tasks = tasks + excluded.tasks; END;
+
+CREATE TRIGGER tasks_by_status_insert AFTER INSERT ON tasks
+        BEGIN INSERT INTO tasks_by_status (project_id, status, tasks)
+    VALUES (NEW.project_id, NEW.status, 1)
+    ON CONFLICT (project_id, status) DO UPDATE SET tasks = tasks + excluded.tasks; END;
+
+CREATE TRIGGER tasks_by_status_update AFTER UPDATE OF status, project_id ON tasks
+        WHEN OLD.status IS NOT NEW.status OR OLD.project_id IS NOT NEW.project_id
+        BEGIN INSERT INTO tasks_by_status (project_id, status, tasks)
+    VALUES (OLD.project_id, OLD.status, -1)
+    ON CONFLICT (project_id, status) DO UPDATE SET tasks = tasks + excluded.tasks; INSERT INTO tasks_by_status (project_id, status, tasks)
+    VALUES (NEW.project_id, NEW.status, 1)
+    ON CONFLICT (project_id, status) DO UPDATE SET tasks = tasks + excluded.tasks; END;
+
 CREATE TRIGGER users_offline_key AFTER INSERT ON users WHEN NEW.offline_key IS NULL
         BEGIN
             UPDATE users SET offline_key = lower(hex(randomblob(32))) WHERE id = NEW.id;
         END;
+
+CREATE TRIGGER work_by_day_delete AFTER DELETE ON assignments
+        WHEN OLD.state = 'submitted' BEGIN INSERT INTO work_by_day (project_id, day, user_id, answers, seconds, earned_paise)
+    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), OLD.user_id, -1, -1 * coalesce(OLD.seconds_spent, 0),
+      -1 * CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END WHERE OLD.state = 'submitted'
+    ON CONFLICT (project_id, day, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        seconds = seconds + excluded.seconds,
+        earned_paise = earned_paise + excluded.earned_paise;
+    INSERT INTO answers_by_project (project_id, answers)
+    SELECT OLD.project_id, -1 WHERE OLD.state = 'submitted'
+    ON CONFLICT (project_id) DO UPDATE SET answers = answers + excluded.answers; END;
+
+CREATE TRIGGER work_by_day_insert AFTER INSERT ON assignments
+        WHEN NEW.state = 'submitted' BEGIN INSERT INTO work_by_day (project_id, day, user_id, answers, seconds, earned_paise)
+    SELECT NEW.project_id, date(NEW.submitted_at, '+330 minutes'), NEW.user_id, 1, 1 * coalesce(NEW.seconds_spent, 0),
+      1 * CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END WHERE NEW.state = 'submitted'
+    ON CONFLICT (project_id, day, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        seconds = seconds + excluded.seconds,
+        earned_paise = earned_paise + excluded.earned_paise;
+    INSERT INTO answers_by_project (project_id, answers)
+    SELECT NEW.project_id, 1 WHERE NEW.state = 'submitted'
+    ON CONFLICT (project_id) DO UPDATE SET answers = answers + excluded.answers; END;
+
+CREATE TRIGGER work_by_day_update
+        AFTER UPDATE OF state, review_state, pay_paise, submitted_at, user_id, project_id,
+          seconds_spent ON assignments
+        WHEN (OLD.state = 'submitted' OR NEW.state = 'submitted') AND (
+            OLD.state IS NOT NEW.state OR OLD.user_id IS NOT NEW.user_id
+            OR OLD.project_id IS NOT NEW.project_id
+            OR OLD.submitted_at IS NOT NEW.submitted_at
+            OR OLD.seconds_spent IS NOT NEW.seconds_spent
+            OR (CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END) IS NOT (CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END))
+        BEGIN INSERT INTO work_by_day (project_id, day, user_id, answers, seconds, earned_paise)
+    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), OLD.user_id, -1, -1 * coalesce(OLD.seconds_spent, 0),
+      -1 * CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END WHERE OLD.state = 'submitted'
+    ON CONFLICT (project_id, day, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        seconds = seconds + excluded.seconds,
+        earned_paise = earned_paise + excluded.earned_paise;
+    INSERT INTO answers_by_project (project_id, answers)
+    SELECT OLD.project_id, -1 WHERE OLD.state = 'submitted'
+    ON CONFLICT (project_id) DO UPDATE SET answers = answers + excluded.answers; INSERT INTO work_by_day (project_id, day, user_id, answers, seconds, earned_paise)
+    SELECT NEW.project_id, date(NEW.submitted_at, '+330 minutes'), NEW.user_id, 1, 1 * coalesce(NEW.seconds_spent, 0),
+      1 * CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END WHERE NEW.state = 'submitted'
+    ON CONFLICT (project_id, day, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        seconds = seconds + excluded.seconds,
+        earned_paise = earned_paise + excluded.earned_paise;
+    INSERT INTO answers_by_project (project_id, answers)
+    SELECT NEW.project_id, 1 WHERE NEW.state = 'submitted'
+    ON CONFLICT (project_id) DO UPDATE SET answers = answers + excluded.answers; END;

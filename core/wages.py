@@ -3,7 +3,7 @@ wage, which a supervisor or admin sets (#9)."""
 import datetime as dt
 
 from . import audit, paging
-from .clock import stamp, utcnow
+from .clock import india_day, utcnow
 from .db import one, write
 from .payouts import centre_for, parse_rupees
 
@@ -11,25 +11,29 @@ from .payouts import centre_for, parse_rupees
 def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
              per_page: int = 20, now=None) -> dict:
     """Effective pay per hour, from the seconds spent on each answer, per annotator and
-    project over the last `days`; flagged when under the centre's minimum wage.
+    project over the last `days` days in India (today included); flagged when under the
+    centre's minimum wage.
 
-    Earned: answers not rejected, at each one's pay; time: every answer she gave."""
+    Earned: answers not rejected, at each one's pay; time: every answer she gave. Read
+    from work_by_day (a row per person, project and day, kept by triggers), not from
+    every answer of the weeks (#15); projects first (CROSS JOIN keeps the order), so
+    each reads a range of its key."""
     centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_for(db, actor, centre_id),))
-    since = stamp((now or utcnow()) - dt.timedelta(days=days))
+    since = india_day((now or utcnow()) - dt.timedelta(days=days - 1))
     select = """
         SELECT p.id AS project_id, p.name_en, p.name_ta, p.name_hi, p.pay_paise,
-               count(*) AS answers, coalesce(sum(a.seconds_spent), 0) AS seconds,
-               coalesce(sum(CASE WHEN a.review_state <> 'rejected' THEN a.pay_paise END), 0)
-                 AS earned_paise {extra}
-        FROM assignments a JOIN projects p ON p.id = a.project_id {join}
-        WHERE p.centre_id = :centre AND a.state = 'submitted' AND a.submitted_at >= :since
-        GROUP BY {group} ORDER BY {order} LIMIT :limit OFFSET :offset"""
+               sum(w.answers) AS answers, sum(w.seconds) AS seconds,
+               sum(w.earned_paise) AS earned_paise {extra}
+        FROM projects p CROSS JOIN work_by_day w ON w.project_id = p.id {join}
+        WHERE p.centre_id = :centre AND w.day >= :since
+        GROUP BY {group} HAVING sum(w.answers) > 0 ORDER BY {order}
+        LIMIT :limit OFFSET :offset"""
     params = {"centre": centre["id"], "since": since}
     project_rows = list(db.query(select.format(extra="", join="", group="p.id",
                                                order="p.id"),
                                  {**params, "limit": 100, "offset": 0}))
     people = list(db.query(select.format(
-        extra=", u.id AS user_id, u.name", join="JOIN users u ON u.id = a.user_id",
+        extra=", u.id AS user_id, u.name", join="JOIN users u ON u.id = w.user_id",
         group="u.id, p.id", order="u.name, u.id, p.id"),
         {**params, **paging.window(page, per_page)}))
     minimum = centre["min_wage_paise_per_hour"]

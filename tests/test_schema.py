@@ -20,7 +20,9 @@ def test_the_committed_schema_is_what_the_migrations_build(tmp_path):
 def test_migrations_are_applied_in_the_order_of_their_numbers():
     names = [step.name for step in migrations.steps._migrations]
     numbers = [int(name[:4]) for name in names]
-    assert numbers == list(range(1, len(names) + 1)), names  # none missing, none twice
+    # None twice, in order from 0001; a number may be held for a change not merged yet,
+    # so a gap may stand until it lands.
+    assert numbers[0] == 1 and numbers == sorted(set(numbers)), names
     assert names == sorted(names)
 
 
