@@ -102,7 +102,7 @@ def held_back_by_slug(db, user: dict, slug: str) -> dict | None:
 def centre_projects(db, supervisor: dict) -> list[dict]:
     """The projects whose check-task figures this supervisor may see."""
     centre = None if supervisor["role"] == "admin" else supervisor["centre_id"]
-    return list(db.query("SELECT id, name_en, name_ta, name_hi FROM projects"
+    return list(db.query("SELECT id, languages, content_version FROM projects"
                          " WHERE :centre IS NULL OR centre_id = :centre ORDER BY id",
                          {"centre": centre}))
 

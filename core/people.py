@@ -330,7 +330,7 @@ def person_projects(db, person: dict) -> list[dict]:
     """Her centre's projects with her status in each (as the task loop reads it:
     core.projects.QUALIFICATION) and her answers there."""
     return list(db.query(
-        "SELECT p.id, p.slug, p.name_en, p.name_ta, p.name_hi, p.status,"
+        "SELECT p.id, p.slug, p.languages, p.content_version, p.status,"
         f" {projects.QUALIFICATION} AS qualification, q.reason,"
         " (SELECT count(*) FROM assignments a WHERE a.project_id = p.id AND a.user_id = :user"
         " AND a.state = 'submitted') AS answers"

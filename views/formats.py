@@ -9,7 +9,7 @@ from flask_babel import format_datetime, format_decimal, format_percent, format_
 
 from markupsafe import Markup
 
-from core import projects, tasktypes, traffic
+from core import content, projects, tasktypes, traffic
 from core.clock import parse_stamp
 
 from .db import get_db
@@ -19,9 +19,15 @@ def lang() -> str:
     return get_locale().language
 
 
-def localized(row: dict, field: str) -> str:
-    """Project content in the reader's language, falling back to English."""
-    return row.get(f"{field}_{lang()}") or row[f"{field}_en"]
+def localized(row: dict, field: str, code: str | None = None) -> str:
+    """Content (a row's `field`: {lang: text}, or its JSON) in the reader's language,
+    else in the first of the row's `languages` that has it (core.content.pick)."""
+    if field not in row and "content_version" in row:  # a project row (p.*): its card
+        return content.card(get_db(), row, code or lang())[field]
+    value = row.get(field)
+    if isinstance(value, str) and not value.startswith("{"):
+        return value  # already chosen for her (core.content.card)
+    return content.pick(content.as_dict(value), code or lang(), content.langs_of(row))[0]
 
 
 def money(paise: int) -> str:

@@ -1,5 +1,5 @@
 """Every filter and global a template may use, registered in one place."""
-from core import languages
+from core import content, languages
 
 from . import assets, formats
 from .gold import pause_note, time_left_note
@@ -13,6 +13,7 @@ FILTERS = {"money": formats.money, "when": formats.when, "share": formats.share}
 GLOBALS = {
     "asset": assets.asset, "csrf_token": csrf_token, "once": once, "home_url": home_url,
     "languages": languages,  # the one list: languages.CHOICES, languages.name(code)...
+    "content_langs": content.langs_of,  # a project's content languages, first first
     "lang": formats.lang, "localized": formats.localized, "data_today": formats.data_today,
     "check_note": formats.check_note, "day_at_time": formats.day_at_time,
     "pause_note": pause_note, "time_left_note": time_left_note, "payout_state": payout_state,
