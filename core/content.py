@@ -106,7 +106,7 @@ def missing(project: dict, texts: dict, langs) -> dict:
     return out
 
 
-# The task card's content per (project, language), kept per process and checked against
+# The task card's content per (database, project, language), kept per process and checked against
 # the project's content_version, which triggers bump on every change: her next task costs
 # no query for it (the project row the cycle reads anyway carries the version).
 _CARDS: dict = {}
@@ -116,7 +116,7 @@ def card(db, project: dict, lang: str) -> dict:
     """What the card shows of the project in `lang`: name, instructions, labels
     [{"value", "text"}], and `fallback`: the language shown instead of hers where a text
     is missing in hers (None when all is in hers)."""
-    key = (project["id"], lang)
+    key = (getattr(db, "velai_path", None), project["id"], lang)  # one cache, any database
     version = project.get("content_version")
     if version is None:  # a row read without the version (a narrow query): read it
         version = one(db, "SELECT content_version FROM projects WHERE id = ?",

@@ -215,6 +215,16 @@ def _labels(raw, first: str) -> list[dict]:
     return out
 
 
+def set_centre_languages(db, centre_id: int, codes: list[str], actor_id=None) -> None:
+    """The languages a centre works in (Karur: Tamil and English): each of its live
+    projects must have its name and labels in all of them. Raises Invalid("bad_languages")
+    for an empty list or an unknown code (the database refuses one too). Audited."""
+    codes = _langs(list(codes))
+    with write(db):
+        db.execute("UPDATE centres SET languages = ? WHERE id = ?", (json.dumps(codes), centre_id))
+        audit.record(db, actor_id, "centre.languages", f"centre:{centre_id}", languages=codes)
+
+
 def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, dict]:
     """Check a project's fields, for a new project or (`project`) an edit of one.
 
