@@ -205,3 +205,27 @@ def test_answers_keep_flowing_through_the_cached_card(db, make_user, make_projec
     assignment = tasks.claim_next(db, worker["id"], project)
     tasks.record_answer(db, assignment["id"], worker["id"], "pos")
     assert content.card(db, project, "en")["labels"][0] == {"value": "pos", "text": "Happy"}
+
+
+def test_the_demo_speaks_kannada_in_hubballi_and_telugu_in_vijayawada(visitor, db):
+    from core import demo
+
+    demo.seed(db, hash_method="pbkdf2:sha256:1000")
+    savitri = coredb.one(db, "SELECT * FROM users WHERE login = '9876500031'")
+    visitor.login(savitri)
+    home = visitor.get("/home").get_data(as_text=True)
+    assert "ಗ್ರಾಹಕರ ಅಭಿಪ್ರಾಯ (ಕನ್ನಡ)" in home and "ಬೆಳೆ ಎಲೆಗಳ ಫೋಟೋಗಳು" in home
+    card = visitor.get("/tasks/kannada-review-sentiment/next").get_data(as_text=True)
+    assert '<html lang="kn">' in card and "ಒಳ್ಳೆಯದು" in card and "ಎರಡೂ ಅಲ್ಲ" in card
+    assert "ನಿಮ್ಮ ಭಾಷೆಯಲ್ಲಿ ಬರೆದಿಲ್ಲ" not in card  # all of it is in Kannada
+    visitor.post("/logout")
+    roopa = coredb.one(db, "SELECT * FROM users WHERE login = '9876500014'")
+    visitor.login(roopa)
+    quiz = visitor.get("/quiz/kannada-review-sentiment/practice/1").get_data(as_text=True)
+    assert "ಅಂಗಡಿಯಲ್ಲಿ ಎಲ್ಲಾ ಸಾಮಾನುಗಳೂ" in quiz and "ಒಳ್ಳೆಯದು" in quiz
+    visitor.post("/logout")
+    prasanna = coredb.one(db, "SELECT * FROM users WHERE login = '9876500041'")
+    visitor.login(prasanna)
+    card = visitor.get("/tasks/telugu-is-it-a-question/next").get_data(as_text=True)
+    assert '<html lang="te">' in card and "తెలుగు వాక్యం చదవండి" in card
+    assert any(sentence in card for sentence, _ in demo.data.TELUGU_QUESTIONS)

@@ -14,7 +14,7 @@ def _seeded(app):
 def test_seed_demo_puts_a_quiz_on_every_project_and_keeps_demo_annotators_at_work(app):
     db = _seeded(app)
     quizzes_on = one(db, "SELECT count(*) AS n FROM quizzes WHERE active = 1")["n"]
-    assert quizzes_on == one(db, "SELECT count(*) AS n FROM projects")["n"] == 5
+    assert quizzes_on == one(db, "SELECT count(*) AS n FROM projects")["n"] == 8
     # Every question explained in each of its project's languages.
     assert one(db, "SELECT count(*) AS n FROM quiz_questions q JOIN projects p"
                    " ON p.id = q.project_id, json_each(p.languages) l WHERE NOT EXISTS"
