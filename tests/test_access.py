@@ -136,6 +136,9 @@ ROUTES = {
     ("POST", "supervisor.add_centre"): ("/supervisor/centres", (302, 403, 403, 403, 403, 303),
                                         {"code": "TRY", "centre_name": "Tiruchi"}),
     ("POST", "supervisor.add_staff"): ("/supervisor/staff", (302, 403, 403, 403, 403, 400), {}),
+    ("POST", "supervisor.centre_languages"): ("/supervisor/centres/{c}/languages",
+                                              (302, 403, 403, 403, 403, 303),
+                                              {"languages": "ta"}),
     ("GET", "supervisor.staff_password"): ("/supervisor/staff/{sup}/password", (302, 403, 403, 404, 404, 200), None),
     ("POST", "supervisor.reset_staff_password"): ("/supervisor/staff/{sup}/password", (302, 403, 403, 404, 404, 200), {}),
     ("POST", "supervisor.set_staff_active"): ("/supervisor/staff/{sup}/active", (302, 403, 403, 404, 404, 303),
@@ -245,7 +248,7 @@ class World:
     def path(self, template):
         return template.format(
             slug=self.project["slug"], a=self.assignment["id"], m=self.media,
-            pid=self.project["id"], u=self.users["annotator"]["id"],
+            pid=self.project["id"], c=self.project["centre_id"], u=self.users["annotator"]["id"],
             login=self.users["annotator"]["login"], tr=self.users["trainee"]["id"],
             sup=self.users["supervisor"]["id"], t=self.text_task, q=self.question,
             qm=self.quiz_media, att=self.attempt, r=self.review, ap=self.appeal,

@@ -229,3 +229,19 @@ def test_the_demo_speaks_kannada_in_hubballi_and_telugu_in_vijayawada(visitor, d
     card = visitor.get("/tasks/telugu-is-it-a-question/next").get_data(as_text=True)
     assert '<html lang="te">' in card and "తెలుగు వాక్యం చదవండి" in card
     assert any(sentence in card for sentence, _ in demo.data.TELUGU_QUESTIONS)
+
+
+def test_an_admin_sets_the_languages_a_centre_works_in(visitor, db, make_user):
+    admin = make_user(role="admin")
+    centre = users.get_centre(db, "KRR")
+    visitor.login(admin)
+    page = visitor.get("/supervisor/centres").get_data(as_text=True)
+    assert "Languages the centre works in" in page and 'value="kn"' in page
+    saved = visitor.post(f"/supervisor/centres/{centre['id']}/languages",
+                         {"languages": ["kn", "en"]})
+    assert saved.status_code == 303
+    assert users.get_centre(db, "KRR")["languages"] == '["kn", "en"]'
+    refused = visitor.post(f"/supervisor/centres/{centre['id']}/languages", {})
+    assert refused.status_code == 400 and "Tick at least one language." in refused.get_data(
+        as_text=True)
+    assert users.get_centre(db, "KRR")["languages"] == '["kn", "en"]'
