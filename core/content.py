@@ -125,7 +125,8 @@ def card(db, project: dict, lang: str) -> dict:
     if cached and cached[0] == version:
         return cached[1]
     texts = project_texts(db, project["id"])
-    order = langs_of(one(db, "SELECT languages FROM projects WHERE id = ?", (project["id"],)))
+    order = langs_of(project if "languages" in project else one(
+        db, "SELECT languages FROM projects WHERE id = ?", (project["id"],)))
     used = set()
 
     def chosen(values):
