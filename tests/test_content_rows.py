@@ -245,3 +245,16 @@ def test_an_admin_sets_the_languages_a_centre_works_in(visitor, db, make_user):
     assert refused.status_code == 400 and "Tick at least one language." in refused.get_data(
         as_text=True)
     assert users.get_centre(db, "KRR")["languages"] == '["kn", "en"]'
+
+
+def test_a_quiz_question_missing_in_her_language_says_so(visitor, db, make_user, make_project):
+    from tests.quiz_helpers import add_quiz
+
+    project = add_quiz(db, make_project(), questions=3)
+    visitor.login(make_user(lang="kn"))
+    page = visitor.get(f"/quiz/{project['slug']}/practice/1").get_data(as_text=True)
+    assert "ನಿಮ್ಮ ಭಾಷೆಯಲ್ಲಿ ಬರೆದಿಲ್ಲ" in page
+    visitor.post("/logout")
+    visitor.login(make_user(lang="ta"))
+    page = visitor.get(f"/quiz/{project['slug']}/practice/1").get_data(as_text=True)
+    assert "உங்கள் மொழியில் எழுதப்படவில்லை" not in page

@@ -30,6 +30,17 @@ def localized(row: dict, field: str, code: str | None = None) -> str:
     return content.pick(content.as_dict(value), code or lang(), content.langs_of(row))[0]
 
 
+def shown_in(row: dict, field: str) -> str | None:
+    """The language her content is shown in when it is not hers (None when it is hers):
+    a project row's card (name, instructions, labels), or a row's `field` ({lang: text})."""
+    code = lang()
+    if "content_version" in row:
+        return content.card(get_db(), row, code)["fallback"]
+    texts = content.as_dict(row.get(field))
+    shown = content.pick(texts, code, content.langs_of(row))[1]
+    return shown if shown not in (None, code) else None
+
+
 def money(paise: int) -> str:
     return _money(str(get_locale()), paise)
 

@@ -14,7 +14,8 @@ GLOBALS = {
     "asset": assets.asset, "csrf_token": csrf_token, "once": once, "home_url": home_url,
     "languages": languages,  # the one list: languages.CHOICES, languages.name(code)...
     "content_langs": content.langs_of,  # a project's content languages, first first
-    "lang": formats.lang, "localized": formats.localized, "data_today": formats.data_today,
+    "lang": formats.lang, "localized": formats.localized,
+    "shown_in": formats.shown_in, "data_today": formats.data_today,
     "check_note": formats.check_note, "day_at_time": formats.day_at_time,
     "pause_note": pause_note, "time_left_note": time_left_note, "payout_state": payout_state,
     "reject_reason": reject_reason, "agreement_sentence": agreement_sentence,
