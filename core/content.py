@@ -22,16 +22,21 @@ def json_sql(kind: str, owner: str, field: str) -> str:
 
 
 def project_name(alias: str = "p", column: str = "name") -> str:
-    """Columns for a project's name in any list: `name` ({lang: text}, JSON; or as
-    `column`) and `languages`, which localized() reads."""
-    return f"{json_sql('project', f'{alias}.id', 'name')} AS {column}, {alias}.languages"
+    """Columns for a project's name in any list: `name_texts` ({lang: text} as JSON; or
+    `<column>_texts`) and `languages`, which localized(row, "name") reads."""
+    return (f"{json_sql('project', f'{alias}.id', 'name')} AS {column}_texts,"
+            f" {alias}.languages")
 
 
-def as_dict(value) -> dict:
-    """{lang: text} from a row's JSON column (or a dict already)."""
-    if isinstance(value, dict):
-        return value
-    return json.loads(value) if value else {}
+def texts_of(row: dict, field: str) -> dict | None:
+    """A row's `field` as {lang: text}: from its `<field>_texts` JSON column (project_name),
+    or a dict already there; None when `field` holds a text already chosen for her."""
+    if f"{field}_texts" in row:
+        return json.loads(row[f"{field}_texts"] or "{}")
+    value = row.get(field)
+    if value is None:
+        return {}
+    return value if isinstance(value, dict) else None
 
 
 def langs_of(row: dict) -> list[str]:

@@ -115,8 +115,11 @@ def centre_projects(db, centre_id) -> list[dict]:
 def labels_for(db, project_ids) -> dict:
     out = {pid: {} for pid in project_ids}
     if project_ids:
-        for label in db.query(f"SELECT * FROM labels WHERE project_id IN"
-                              f" ({','.join('?' * len(project_ids))})", tuple(project_ids)):
+        rows = list(db.query(f"SELECT * FROM labels WHERE project_id IN"
+                             f" ({','.join('?' * len(project_ids))})", tuple(project_ids)))
+        texts = content.read(db, "label", [label["id"] for label in rows])
+        for label in rows:
+            label["text"] = texts[label["id"]].get("text", {})
             out[label["project_id"]][label["value"]] = label
     return out
 

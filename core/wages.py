@@ -17,9 +17,8 @@ def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
     page = min(max(page, 1), 10**9)
     centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_for(db, actor, centre_id),))
     since = stamp((now or utcnow()) - dt.timedelta(days=days))
-    # The project's name as `project_name`: a person's row has her own `name` beside it.
     select = """
-        SELECT p.id AS project_id, """ + content.project_name(column="project_name") + """,
+        SELECT p.id AS project_id, """ + content.project_name() + """,
                p.pay_paise,
                count(*) AS answers, coalesce(sum(a.seconds_spent), 0) AS seconds,
                coalesce(sum(CASE WHEN a.review_state <> 'rejected' THEN a.pay_paise END), 0)

@@ -24,10 +24,10 @@ def localized(row: dict, field: str, code: str | None = None) -> str:
     else in the first of the row's `languages` that has it (core.content.pick)."""
     if field not in row and "content_version" in row:  # a project row (p.*): its card
         return content.card(get_db(), row, code or lang())[field]
-    value = row.get(field)
-    if isinstance(value, str) and not value.startswith("{"):
-        return value  # already chosen for her (core.content.card)
-    return content.pick(content.as_dict(value), code or lang(), content.langs_of(row))[0]
+    texts = content.texts_of(row, field)
+    if texts is None:
+        return row[field]  # already chosen for her (core.content.card)
+    return content.pick(texts, code or lang(), content.langs_of(row))[0]
 
 
 def shown_in(row: dict, field: str) -> str | None:
@@ -36,7 +36,9 @@ def shown_in(row: dict, field: str) -> str | None:
     code = lang()
     if "content_version" in row:
         return content.card(get_db(), row, code)["fallback"]
-    texts = content.as_dict(row.get(field))
+    texts = content.texts_of(row, field)
+    if texts is None:
+        return None
     shown = content.pick(texts, code, content.langs_of(row))[1]
     return shown if shown not in (None, code) else None
 
