@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import exporting, importing, migrations, projects, taskdata
+from core import exporting, importing, languages, migrations, money, projects, taskdata
 from core.errors import Invalid, Refused
 from views.secret import export_secret
 
@@ -55,7 +55,7 @@ def list_projects():
     for row in rows:
         click.echo(f"{row['slug']:<28} {row['centre']:<6} {row['task_type']:<13}"
                    f" {row['status']:<7} {row['tasks']:>7}"
-                   f" ₹{projects.paise_to_rupees(row['pay_paise'])}")
+                   f" {money.format_money(row['pay_paise'], languages.locale('en'))}")
 
 
 @click.command("auto-accept")

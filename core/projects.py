@@ -5,9 +5,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from decimal import Decimal
 
-from . import audit, content, languages, qualifications, tasktypes
+from . import audit, content, languages, money, paging, qualifications, scope, scripts, tasktypes
 from .clock import ist_day_start, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
 from .errors import Invalid, NotFound
@@ -135,28 +134,25 @@ MAX_INSTRUCTIONS = 4000
 MAX_LABELS = 20
 FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
 DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
-            "gold_share": 0.1, "status": "draft"}
+            "gold_share": 0.1, "status": "draft", "answer_script": None}
 FIELDS = ("slug", "centre", "task_type", "languages", "name", "instructions", "labels",
           "redundancy", "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent",
-          "status")
+          "status", "answer_script")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-_RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$", re.ASCII)
+_TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
 
 
 def rupees_to_paise(text) -> int:
-    """"0.50" (or "₹0.5", "12") as integer paise, exactly: no float on the way.
+    """A pay per answer typed in rupees (core.money), at most four digits of them.
     Raises Invalid("bad_pay") for anything else, more than two decimals included."""
-    text = (text if isinstance(text, str) else "").replace("₹", "").replace(",", "").strip()
-    found = _RUPEES.match(text)
-    if not text or text == "." or found is None:
+    try:
+        paise = money.parse_rupees(text)
+    except Invalid:
+        raise Invalid("bad_pay") from None
+    if paise >= _TYPED_PAY_BELOW:
         raise Invalid("bad_pay")
-    return int(Decimal(text) * 100)
-
-
-def paise_to_rupees(paise: int) -> str:
-    """50 as "0.50": the form's own way to show a pay it will read back the same."""
-    return f"{paise // 100}.{paise % 100:02d}"
+    return paise
 
 
 def _whole(value, low: int, high: int, code: str) -> int:
@@ -297,6 +293,10 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     else:
         field("gold_share", lambda: _share(get("gold_share")))
     field("status", lambda: _status(get("status")))
+    # A script set earlier lapses when the type stops taking typed words; one sent is checked.
+    typed = clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].typed
+    script = data.get("answer_script", current.get("answer_script") if typed else None)
+    field("answer_script", lambda: _answer_script(script, typed))
     if clean.get("status") == "live" and not errors:
         field("status", lambda: _ready_for(db, clean))
     return clean, errors
@@ -348,6 +348,18 @@ def _status(value) -> str:
     return value
 
 
+def _answer_script(value, typed: bool) -> str | None:
+    """A script code (core/scripts.py) for the answers of a project whose answers are
+    typed words, or None: any letters."""
+    if value in (None, ""):
+        return None
+    if value not in scripts.CODES:
+        raise Invalid("bad_script")
+    if not typed:
+        raise Invalid("script_needs_typed")
+    return value
+
+
 def task_count(db, project_id: int) -> int:
     """How many tasks the project has (any status)."""
     return one(db, "SELECT count(*) AS n FROM tasks WHERE project_id = ?", (project_id,))["n"]
@@ -378,13 +390,15 @@ def _as_data(db, project: dict) -> dict:
                    for label in texts["labels"]],
         "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
         "lease_minutes": max(1, project["lease_seconds"] // 60),
-        "gold_share": project["gold_share"], "status": project["status"]}
+        "gold_share": project["gold_share"], "status": project["status"],
+        "answer_script": project["answer_script"]}
 
 
 def form_data(form) -> dict:
     """The project form's fields (any mapping with .get) in the file's shape."""
     data = {key: form.get(key) for key in ("slug", "task_type", "redundancy", "pay",
-                                           "lease_minutes", "gold_percent", "status")
+                                           "lease_minutes", "gold_percent", "status",
+                                           "answer_script")
             if form.get(key) is not None}
     centre = (form.get("centre") or "").strip()
     if centre:
@@ -411,7 +425,7 @@ def form_values(db, project: dict | None) -> dict:
     data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
                                                   "task_type": TASK_TYPES[0],
                                                   "languages": [languages.FALLBACK]}
-    return {**data, "pay": paise_to_rupees(data["pay_paise"]),
+    return {**data, "pay": money.rupees(data["pay_paise"]),
             "gold_percent": round(data["gold_share"] * 100)}
 
 
@@ -433,7 +447,7 @@ def _columns(clean: dict) -> dict:
     return {"task_type": clean["task_type"], "languages": json.dumps(clean["languages"]),
             "redundancy": clean["redundancy"], "pay_paise": clean["pay"],
             "lease_seconds": clean["lease_minutes"] * 60, "gold_share": clean["gold_share"],
-            "status": clean["status"]}
+            "status": clean["status"], "answer_script": clean["answer_script"]}
 
 
 def _write_content(db, project_id: int, clean: dict) -> None:
@@ -467,11 +481,10 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
     """
     with write(db):
         project = get_project_or_404(db, viewer, project_id) if project_id else None
-        if project is None and viewer["role"] != "admin":
+        if project is None and not scope.sees_all(viewer):
             data = {**data, "centre": data.get("centre") or viewer["centre_id"]}
         clean, errors = check_project(db, data, project)
-        if project is None and viewer["role"] != "admin" and "centre" in clean \
-                and clean["centre"] != viewer["centre_id"]:
+        if project is None and "centre" in clean and not scope.may_see(viewer, clean["centre"]):
             raise NotFound("not_found")  # another centre's id: as if it did not exist
         if errors:
             raise Invalid("form", errors=errors)
@@ -528,8 +541,7 @@ def get_project_or_404(db, viewer: dict, project_id) -> dict:
 
     Raises NotFound("not_found") for a missing project or another centre's."""
     project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    if project is None or not (viewer["role"] == "admin"
-                               or project["centre_id"] == viewer["centre_id"]):
+    if project is None or not scope.may_see(viewer, project["centre_id"]):
         raise NotFound("not_found")
     return project
 
@@ -564,7 +576,7 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
         " WHERE :centre IS NULL OR p.centre_id = :centre"
         " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
         {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now)),
-         "limit": OVERVIEW_PAGE + 1, "offset": (max(page, 1) - 1) * OVERVIEW_PAGE},
+         **paging.window(page, OVERVIEW_PAGE)},
     ))
     for row in rows:
         row["tasks_open"] -= row["tasks_in_progress"]

@@ -5,7 +5,7 @@ import datetime as dt
 import json
 import random
 
-from . import audit, qualifications, tasktypes
+from . import audit, paging, qualifications, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Invalid, NotFound
@@ -293,11 +293,11 @@ def trainees(db, project: dict, page: int = 1) -> tuple[list[dict], bool]:
         " AND (coalesce(q.status, 'trainee') = 'trainee' OR EXISTS (SELECT 1"
         " FROM quiz_attempts a WHERE a.user_id = u.id AND a.project_id = :project))"
         " ORDER BY u.name LIMIT :limit OFFSET :offset",
-        {"project": project["id"], "centre": project["centre_id"], "limit": PAGE_SIZE + 1,
-         "offset": (max(page, 1) - 1) * PAGE_SIZE}))
+        {"project": project["id"], "centre": project["centre_id"],
+         **paging.window(page, PAGE_SIZE)}))
     for row in rows:
         row["score_list"] = [int(s) for s in (row["scores"] or "").split()]
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return paging.split(rows, PAGE_SIZE)
 
 
 def reset_attempts(db, project: dict, user_id: int, actor_id: int) -> int:

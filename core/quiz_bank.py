@@ -6,7 +6,7 @@ import io
 import json
 import unicodedata
 
-from . import audit, content, languages, qualifications, tasktypes
+from . import audit, content, languages, paging, qualifications, tasktypes
 from .clock import stamp, utcnow
 from .db import one, write
 from .content import langs_of as content_langs
@@ -198,10 +198,11 @@ def _write_texts(db, question_id: int, clean: dict) -> None:
 
 def list_questions(db, project_id: int, page: int = 1) -> tuple[list[dict], bool]:
     """A page of the bank, oldest first; and whether a next page exists."""
-    rows = list(db.query("SELECT * FROM quiz_questions WHERE project_id = ? ORDER BY id"
-                         " LIMIT ? OFFSET ?",
-                         (project_id, PAGE_SIZE + 1, (max(page, 1) - 1) * PAGE_SIZE)))
-    return with_texts(db, rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE
+    rows = list(db.query("SELECT * FROM quiz_questions WHERE project_id = :project ORDER BY id"
+                         " LIMIT :limit OFFSET :offset",
+                         {"project": project_id, **paging.window(page, PAGE_SIZE)}))
+    rows, more = paging.split(rows, PAGE_SIZE)
+    return with_texts(db, rows), more
 
 
 def _rows_from_file(filename: str, content: bytes, first: str = languages.FALLBACK):

@@ -7,6 +7,7 @@ from .clock import parse_stamp, stamp, utcnow
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
 from .projects import WORKER_PROJECTS, check_open_to
+from .room import room_sql
 
 SKIP_REASONS = ("unsure", "language", "unclear", "broken")
 HOLD_AFTER_REPORTS = 2  # a task reported broken this often is held for a supervisor
@@ -15,13 +16,11 @@ _ACTIVE = "state = 'active' AND lease_expires_at > :now"
 
 
 def _claimable(redundancy: str) -> str:
-    """SQL: task t can go to this person (:user) now: she never had it, and the answers
-    in plus the leases still running leave room under the answers it wants (t.wanted,
-    raised by a tie; else `redundancy`, an SQL expression)."""
+    """SQL: task t can go to this person (:user) now: she never had it, and it has room
+    (core.room; `redundancy` is an SQL expression)."""
     return f"""t.status = 'open'
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = :user)
-  AND t.answers_count + (SELECT count(*) FROM assignments a
-                         WHERE a.task_id = t.id AND {_ACTIVE}) < coalesce(t.wanted, {redundancy})"""
+  AND {room_sql(redundancy)} > 0"""
 
 
 _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project

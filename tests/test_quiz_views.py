@@ -116,7 +116,7 @@ def test_exam_one_question_per_request_then_a_failed_result_says_when_to_retry(
     visitor.post(f"/quiz/{slug}/start")
     assert "1 of 4" in visitor.get(f"/quiz/{slug}/exam").get_data(as_text=True)
     page = _exam(visitor, slug, ["pos", "neg", "neg", "neg"], hx)  # resumes her attempt
-    assert "1 of 4 right (25%)" in page and "Not passed this time" in page
+    assert "1 of 4 right (25 in 100)" in page and "Not passed this time" in page
     assert page.count("Right answer: Happy") == 3 and "Because it says so." in page
     assert "You may take the quiz again on" in page
     assert one(db, "SELECT passed FROM quiz_attempts")["passed"] == 0
@@ -242,7 +242,7 @@ def test_a_supervisor_sees_scores_and_resets_a_trainee(visitor, db, make_user, m
         quiz_attempts.answer(db, worker, project, attempt["id"], position, "neg")
     visitor.login(boss)
     page = visitor.get(f"/supervisor/quiz/{project['id']}/trainees").get_data(as_text=True)
-    assert worker["name"] in page and "0%" in page and "Tries used: 1 of 1" in page
+    assert worker["name"] in page and "0 in 100" in page and "Tries used: 1 of 1" in page
     response = visitor.post(f"/supervisor/quiz/{project['id']}/trainees/{worker['id']}/reset")
     assert response.status_code == 303
     assert one(db, "SELECT counted FROM quiz_attempts")["counted"] == 0

@@ -2,15 +2,15 @@
 the right answer of a check task, her data used today."""
 import functools
 
-from babel import numbers
 from flask import g, render_template
-from flask_babel import format_datetime, format_decimal, format_percent, format_time, \
-    get_locale, gettext as _
+from flask_babel import format_datetime, format_decimal, get_locale, gettext as _, pgettext, \
+    to_user_timezone
 
 from markupsafe import Markup
 
 from core import content, projects, tasktypes, traffic
 from core.clock import parse_stamp
+from core.money import format_money
 
 from .db import get_db
 
@@ -49,24 +49,56 @@ def money(paise: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _money(locale: str, paise: int) -> str:
-    """Babel's ₹ in her locale (as flask_babel.format_currency), kept: the same few
-    amounts come back on every card, and formatting one took as long as a query."""
-    return numbers.format_currency(paise / 100, "INR", locale=locale)
+    """core.money's ₹ in her locale, kept: the same few amounts come back on every
+    card, and formatting one took as long as a query."""
+    return format_money(paise, locale)
 
 
-def when(stamp: str | None) -> str:
-    """A stored UTC stamp as a short date and time in India."""
-    return format_datetime(parse_stamp(stamp), "d MMM, HH:mm") if stamp else ""
+def clock(moment) -> str:
+    """A time of day in India as her language says it: a day-period word and a 12-hour
+    clock ("மாலை 4:54", "शाम 4:54"), never AM/PM, which Indian languages do not use in a
+    sentence; English keeps "4:54 pm". Each catalog gives the period's words."""
+    local = to_user_timezone(moment)
+    time = f"{local.hour % 12 or 12}:{local.minute:02d}"
+    hour = local.hour
+    # Where each part of the day begins, as people at a centre speak of it.
+    if hour < 4:
+        return pgettext("night", "%(time)s am", time=time)
+    if hour < 12:
+        return pgettext("morning", "%(time)s am", time=time)
+    if hour < 16:
+        return pgettext("afternoon", "%(time)s pm", time=time)
+    if hour < 19:
+        return pgettext("evening", "%(time)s pm", time=time)
+    return pgettext("night", "%(time)s pm", time=time)
+
+
+def date(moment, year: bool = False) -> str:
+    """A day in India with the month's full name: abbreviations (दिस॰, டிச.) read badly."""
+    return format_datetime(moment, "d MMMM y" if year else "d MMMM")
+
+
+def when(moment, year: bool = False) -> str:
+    """A stored UTC stamp (or a datetime) as its date and time in India:
+    "2 December, 4:54 pm", "2 டிசம்பர், மாலை 4:54"."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        moment = parse_stamp(moment)
+    return f"{date(moment, year)}, {clock(moment)}"
 
 
 def day_at_time(moment) -> str:
-    """A moment in India, in her language: "2 दिसंबर, 4:00 pm"-like pieces in a sentence."""
-    return _("%(date)s at %(time)s", date=format_datetime(moment, "d MMMM"),
-             time=format_time(moment, "short"))
+    """A moment in India, in her language: "2 दिसंबर, शाम 4:00"-like pieces in a sentence."""
+    return _("%(date)s at %(time)s", date=date(moment), time=clock(moment))
 
 
 def share(value) -> str:
-    return "–" if value is None else format_percent(value)
+    """A share (0.75) as "75 in 100": never a bare % sign, which trainees and annotators
+    do not read as easily (translations/GLOSSARY.md, "percent")."""
+    if value is None:
+        return "–"
+    return _("%(percent)s in 100", percent=format_decimal(round(value * 100)))
 
 
 def right_answer(missed: dict) -> str:

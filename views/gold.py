@@ -3,12 +3,13 @@ retake. Also what an annotator is told about a pause, and her lease when it is s
 import math
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import format_time, gettext as _, ngettext
+from flask_babel import gettext as _, ngettext
 
-from core import gold, lease, projects
+from core import gold, lease, paging, projects
 from core.clock import parse_stamp
 
 from .db import get_db
+from . import formats
 from .formats import check_note, right_answer
 from .guards import staff
 
@@ -50,7 +51,7 @@ def time_left_note(assignment: dict) -> str | None:
     minutes = max(1, round(left.total_seconds() / 60))
     return ngettext("About %(num)d minute left for this task (until %(time)s).",
                     "About %(num)d minutes left for this task (until %(time)s).", minutes,
-                    time=format_time(parse_stamp(assignment["lease_expires_at"]), "short"))
+                    time=formats.clock(parse_stamp(assignment["lease_expires_at"])))
 
 
 @bp.get("/")
@@ -62,7 +63,7 @@ def accuracy():
     wanted = request.args.get("project", type=int)
     project = projects.get_project_or_404(db, g.user, wanted) if wanted else (
         projects.get_project_or_404(db, g.user, choices[0]["id"]) if choices else None)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     rows, more = gold.accuracy_page(db, project, page) if project else ([], False)
     return render_template("gold/accuracy.html", choices=choices, project=project,
                            rows=rows, more=more, page=page)
@@ -74,4 +75,4 @@ def decide(project_id, user_id, decision):
     """Supervisor: reinstate a paused annotator, or ask her to take the quiz again."""
     gold.decide(get_db(), g.user, project_id, user_id, decision)
     return redirect(url_for(".accuracy", project=project_id,
-                            page=request.form.get("page", 1, type=int)), 303)
+                            page=paging.page_number(request.form.get("page"))), 303)

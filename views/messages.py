@@ -19,6 +19,13 @@ MESSAGES = {
     "unknown_label": _l("Please choose one of the answers shown."),
     "empty_text": _l("Please type your answer first."),
     "text_too_long": _l("Your answer is too long. Keep it under %(limit)s characters."),
+    # A free-text project's letters (core/scripts.py), one sentence each: the phone's
+    # queue sends codes alone, with no detail to fill in a script's name.
+    "script_taml": _l("Please write in Tamil letters."),
+    "script_deva": _l("Please write in Hindi (Devanagari) letters."),
+    "script_knda": _l("Please write in Kannada letters."),
+    "script_telu": _l("Please write in Telugu letters."),
+    "script_latn": _l("Please write in English letters."),
     "expired": _l("Time for this task ran out and it went back to the pool. "
                   "Your answer was not saved."),
     "already_skipped": _l("You already skipped this task."),
@@ -117,6 +124,8 @@ MESSAGES = {
     "centre_fixed": _l("A project cannot move to another centre."),
     "bad_lease": _l("Minutes from 1 to 240."),
     "bad_gold": _l("A percentage from 0 to 100."),
+    "bad_script": _l("Please choose one of the letters shown."),
+    "script_needs_typed": _l("Only a project with typed answers can ask for letters."),
     # Task imports.
     "no_import": _l("This import was not found."),
     "duplicate_race": _l("Another import added some of these ids just now. Nothing was "

@@ -4,7 +4,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
     url_for
 from flask_babel import lazy_gettext as _l
 
-from core import audit, payment_details, payouts, wages
+from core import audit, paging, payment_details, payouts, scope, wages
 from core import db as coredb
 from core.errors import NotFound, Refused
 
@@ -31,7 +31,7 @@ def payout_state(state: str) -> str:
 
 
 def _page(name="page") -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+    return paging.page_number(request.args.get(name))
 
 
 # -- supervisors: payout runs -------------------------------------------------------------
@@ -47,7 +47,7 @@ def index(error=None, status=200):
     return render_template("payouts/index.html", payouts=rows, more=more, page=page,
                            start=request.form.get("start", start.isoformat()),
                            end=request.form.get("end", end.isoformat()), error=error,
-                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           centres=payouts.centres(db) if scope.sees_all(g.user) else []
                            ), status
 
 
@@ -183,7 +183,7 @@ def payout_file(payout_id):
 def changes():
     """Supervisor: new payment details waiting for her confirmation."""
     page = _page()
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    centre = scope.centre_of(g.user)
     rows, more = payment_details.to_confirm(get_db(), centre, page)
     return render_template("payouts/changes.html", rows=rows, more=more, page=page)
 
@@ -204,7 +204,7 @@ def fair_pay(error=None, status=200):
     page = _page()
     report = wages.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
     return render_template("payouts/fair_pay.html", report=report, page=page, error=error,
-                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           centres=payouts.centres(db) if scope.sees_all(g.user) else []
                            ), status
 
 
@@ -219,7 +219,7 @@ def min_wage():
         raise
     except Refused as refusal:
         return fair_pay(error=message(refusal), status=refusal.status)
-    return redirect(url_for(".fair_pay", centre=centre if g.user["role"] == "admin" else None),
+    return redirect(url_for(".fair_pay", centre=centre if scope.sees_all(g.user) else None),
                     303)
 
 

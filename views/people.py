@@ -4,7 +4,7 @@ for a project."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from core import people
+from core import paging, people
 from core.errors import Invalid
 
 from .db import get_db
@@ -24,7 +24,7 @@ FIELD_NAMES = {"name": _l("Name"), "phone": _l("Phone number"), "lang": _l("Lang
 def index():
     """Supervisor: her centre's annotators, a page at a time (admin: any centre)."""
     db = get_db()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     query = request.args.get("q", "").strip()[:40]
     centre_id = centre_filter()
     rows, more = people.list_people(db, g.user, centre_id, page, query)

@@ -3,7 +3,7 @@ trainees' attempts and scores, and resets. Another centre's project is a 404."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from core import languages, projects, quiz_attempts, quiz_bank
+from core import languages, paging, projects, quiz_attempts, quiz_bank, scope
 from core.errors import Invalid
 from core.media import prepare_image
 
@@ -59,7 +59,7 @@ def _render(template, status=200, **context):
 @staff
 def index():
     """Supervisor: her centre's projects and their quizzes (admin: every centre)."""
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    centre = scope.centre_of(g.user)
     return _render("quiz_admin/index.html", projects=quiz_bank.overview(get_db(), centre))
 
 
@@ -76,7 +76,7 @@ def project(project_id):
             return redirect(url_for(".project", project_id=project_id, saved=1), 303)
         except Invalid as refusal:
             errors, status = refusal.detail["errors"], 400
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     questions, more = quiz_bank.list_questions(db, project_id, page)
     return _render("quiz_admin/project.html", status, project=project_, errors=errors,
                    quiz=quiz_bank.get_quiz(db, project_id), form=form if errors else None,
@@ -141,7 +141,7 @@ def import_bank(project_id):
 def trainees(project_id):
     """Supervisor: the project's trainees, their attempts and scores."""
     project_ = _project(project_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     people, more = quiz_attempts.trainees(get_db(), project_, page)
     return _render("quiz_admin/trainees.html", project=project_, people=people, more=more,
                    page=page, quiz=quiz_bank.get_quiz(get_db(), project_id),

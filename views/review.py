@@ -2,7 +2,7 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal, lazy_gettext as _l
 
-from core import quality, review
+from core import paging, quality, review, scope
 
 from .db import get_db
 from .guards import staff
@@ -42,7 +42,7 @@ def agreement_sentence(alpha) -> str:
 
 
 def _centre():
-    return None if g.user["role"] == "admin" else g.user["centre_id"]
+    return scope.centre_of(g.user)
 
 
 def _filters() -> dict:
@@ -67,7 +67,8 @@ def _back(fallback_endpoint="review.queue"):
 def queue():
     """Supervisor: answers waiting for review in her centre, filtered and paged."""
     filters = _filters()
-    result = review.queue(get_db(), _centre(), filters, request.args.get("page", 1, type=int))
+    result = review.queue(get_db(), _centre(), filters,
+                          paging.page_number(request.args.get("page")))
     return render_template("review/queue.html", q=result, filters=filters, kinds=KINDS,
                            reasons=review.REJECT_REASONS,
                            here=request.full_path.rstrip("?"),
@@ -120,7 +121,7 @@ def media(media_id):
 @staff
 def appeals():
     """Supervisor: open appeals in her centre."""
-    result = review.open_appeals(get_db(), _centre(), request.args.get("page", 1, type=int))
+    result = review.open_appeals(get_db(), _centre(), paging.page_number(request.args.get("page")))
     return render_template("review/appeals.html", q=result)
 
 
@@ -146,7 +147,7 @@ def centre_dashboard():
 def project_dashboard(project_id):
     """Supervisor: one project's figures, charts and annotators."""
     board = review.project_dashboard(get_db(), project_id, _centre(),
-                                     request.args.get("page", 1, type=int))
+                                     paging.page_number(request.args.get("page")))
     return render_template("review/project.html", board=board, charts=charts(board["days"]))
 
 

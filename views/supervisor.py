@@ -2,7 +2,7 @@
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    url_for)
 
-from core import people, projects, supervisor_todo
+from core import paging, people, projects, scope, supervisor_todo
 from core.errors import Conflict, Invalid
 
 from .db import get_db
@@ -29,7 +29,7 @@ def centre_filter() -> int | None:
     centre_id = id_arg("centre")
     if centre_id is not None:
         people.get_centre_or_404(get_db(), g.user, centre_id)  # another centre's: 404
-    return centre_id if g.user["role"] == "admin" else g.user["centre_id"]
+    return scope.centre_for(g.user, centre_id)
 
 
 def form_centre() -> int:
@@ -46,7 +46,7 @@ def overview():
     """Supervisor: her centre today and each project's tasks (admin: every centre)."""
     db = get_db()
     centre_id = centre_filter()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     rows, more = projects.centre_overview(db, centre_id, page=page)
     return render_template("supervisor/overview.html", centre_id=centre_id,
                            projects=rows, more=more, page=page,

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, g, redirect, \
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import db as coredb
-from core import exporting, importing, projects, taskdata
+from core import exporting, importing, paging, projects, scope, taskdata
 from core.errors import Invalid, Refused
 
 from .db import get_db
@@ -38,8 +38,8 @@ def _problems(report: dict) -> list[dict]:
 @staff
 def index():
     """Supervisor: her centre's projects, each with import, reported tasks and export."""
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
-    page = max(request.args.get("page", 1, type=int), 1)
+    centre = scope.centre_of(g.user)
+    page = paging.page_number(request.args.get("page"))
     rows, more = projects.centre_overview(get_db(), centre, page=page)
     return render_template("taskdata/index.html", projects=rows, page=page, more=more)
 
@@ -102,13 +102,13 @@ def reported(project_id):
     """Supervisor: tasks of one project that annotators reported broken or that are held."""
     db = get_db()
     project = projects.get_project_or_404(db, g.user, project_id)
-    found = taskdata.reported_tasks(db, project_id, request.args.get("page", 1, type=int))
+    found = taskdata.reported_tasks(db, project_id, paging.page_number(request.args.get("page")))
     return render_template("taskdata/reported.html", project=project, **found)
 
 
 def _back_to_list(task, page=None):
     return redirect(url_for(".reported", project_id=task["project_id"],
-                            page=request.form.get("page", 1, type=int)), 303)
+                            page=paging.page_number(request.form.get("page"))), 303)
 
 
 @bp.post("/tasks/<id:task_id>/text")

@@ -1,5 +1,6 @@
 """Every filter and global a template may use, registered in one place."""
 from core import content, languages
+from core.money import typed_rupees
 
 from . import assets, formats
 from .gold import pause_note, time_left_note
@@ -9,7 +10,8 @@ from .render import once, template_gettext
 from .review import agreement_sentence, reject_reason
 from .session import csrf_token
 
-FILTERS = {"money": formats.money, "when": formats.when, "share": formats.share}
+FILTERS = {"money": formats.money, "typed_rupees": typed_rupees, "when": formats.when,
+           "share": formats.share}
 GLOBALS = {
     "asset": assets.asset, "csrf_token": csrf_token, "once": once, "home_url": home_url,
     "languages": languages,  # the one list: languages.CHOICES, languages.name(code)...

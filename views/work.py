@@ -2,8 +2,8 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import content, earnings, gold, lease, projects, quality, quiz_attempts, review, tasks, \
-    tasktypes, welcome
+from core import content, earnings, gold, lease, paging, projects, quality, quiz_attempts, review, \
+    tasks, tasktypes, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
@@ -187,13 +187,14 @@ def media(media_id):
 def earnings_page():
     """Annotator: what she earned per day and in total, by review state."""
     db = get_db()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     # Her rejections first: that accepts what waited past its review window (lazily).
-    rejected = review.her_rejections(db, g.user["id"], request.args.get("rpage", 1, type=int))
+    rejected = review.her_rejections(db, g.user["id"],
+                                     paging.page_number(request.args.get("rpage")))
     days, older = earnings.by_day(db, g.user["id"], page)
     return render_template("work/earnings.html", days=days, older=older, page=page,
                            rejected=rejected, quality=quality.her_quality(db, g.user["id"]),
                            totals=earnings.totals(db, g.user["id"]),
                            pay=earnings.payouts_part(db, g.user["id"],
-                                                     max(request.args.get("pp", 1, type=int), 1)),
+                                                     paging.page_number(request.args.get("pp"))),
                            today=earnings.today(db, g.user["id"]))

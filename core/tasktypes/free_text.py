@@ -2,6 +2,7 @@
 import re
 import unicodedata
 
+from .. import scripts
 from ..errors import Invalid
 from .base import TaskType
 
@@ -27,7 +28,10 @@ class FreeText(TaskType):
             raise Invalid("empty_text")
         if len(text) > MAX_TEXT:
             raise Invalid("text_too_long", limit=MAX_TEXT)
+        # The project's script, if it asks for one (task card and quiz alike come here).
+        scripts.check(text, project.get("answer_script"))
         return text
 
     def parse_gold(self, allowed):
-        return lambda gold: gold
+        # Stored as answers are (NFC), so a gold typed on another keyboard reads the same.
+        return lambda gold: unicodedata.normalize("NFC", gold)

@@ -24,10 +24,12 @@ DEMO_PIN = live.DEMO["en"][1]  # the demo annotators' PIN: the PIN rules may cha
 
 UNDER_CI = os.environ.get("CI") == "true"
 AXE_PATH = os.path.join(live.ROOT, ".cache", "axe-core", "axe.min.js")
-LOCALES = {"ta": "ta-IN", "hi": "hi-IN", "en": "en-IN"}  # what her phone is set to
+LOCALES = {"ta": "ta-IN", "hi": "hi-IN", "en": "en-IN", "kn": "kn-IN",
+           "te": "te-IN"}  # what her phone is set to
 SCRIPT = {"ta": re.compile("[\u0b80-\u0bff]"), "hi": re.compile("[\u0900-\u097f]"),
-          "en": re.compile("[A-Za-z]")}
-NATIVE_DIGITS = re.compile("[\u0be6-\u0bef\u0966-\u096f]")
+          "en": re.compile("[A-Za-z]"), "kn": re.compile("[\u0c80-\u0cff]"),
+          "te": re.compile("[\u0c00-\u0c7f]")}
+NATIVE_DIGITS = re.compile("[\u0be6-\u0bef\u0966-\u096f\u0ce6-\u0cef\u0c66-\u0c6f]")
 MIN_TARGET = 48  # CSS px, height of every target; width of every button too
 
 

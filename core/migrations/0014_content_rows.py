@@ -48,13 +48,17 @@ CREATE TABLE projects_new (
         CHECK (agreement_threshold > 0 AND agreement_threshold <= 1),
     min_seconds INTEGER NOT NULL DEFAULT 2 CHECK (min_seconds >= 0),
     review_window_days INTEGER NOT NULL DEFAULT 3 CHECK (review_window_days >= 1),
-    appeal_window_days INTEGER NOT NULL DEFAULT 7 CHECK (appeal_window_days >= 1)
+    appeal_window_days INTEGER NOT NULL DEFAULT 7 CHECK (appeal_window_days >= 1),
+    -- NULL: any script (0013_answer_script, core/scripts.py).
+    answer_script TEXT CHECK (answer_script IS NULL OR
+        (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
+         AND task_type = 'free_text'))
 )"""
 PROJECT_COLUMNS = ("id", "centre_id", "slug", "task_type", "redundancy", "pay_paise",
                    "lease_seconds", "active", "created_at", "status", "gold_share",
                    "min_gold_accuracy", "gold_min_answers", "max_answers",
                    "agreement_threshold", "min_seconds", "review_window_days",
-                   "appeal_window_days")
+                   "appeal_window_days", "answer_script")
 LABELS = """
 CREATE TABLE labels_new (
     id INTEGER PRIMARY KEY,
