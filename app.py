@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
+from core import languages
 from views.secret import DEV_SECRET
 
 
@@ -41,6 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # default: the other writers (both workers) wait on it.
         SWITCH_INTERVAL=0.0005,
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
+        # Catalogs where core.languages finds the languages: one list for both.
+        BABEL_TRANSLATION_DIRECTORIES=";".join(str(d) for d in languages.directories()),
     )
     app.config.from_prefixed_env()
     if test_config:

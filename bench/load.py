@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 import brotli
 
 from core import db as coredb
-from core import projects, users
+from core import content, projects, users
 
 SLUG = "bench-sentiment"
 CENTRE = "BNC"
@@ -39,9 +39,8 @@ def prepare(db_path: str, source_slug: str, annotators: int = ANNOTATORS,
         source = coredb.one(db, "SELECT * FROM projects WHERE slug = ?", (source_slug,))
         if source is None:
             raise RuntimeError(f"no project {source_slug} to copy")
-        labels = [(row["value"], {"en": row["text_en"], "ta": row["text_ta"],
-                                  "hi": row["text_hi"]})
-                  for row in projects.labels(db, source["id"])]
+        own = content.project_texts(db, source["id"])
+        labels = [(row["value"], row["text"]) for row in own["labels"]]
         texts = [row["payload_text"] for row in db.query(
             "SELECT payload_text FROM tasks WHERE project_id = ? AND payload_text IS NOT NULL"
             " ORDER BY id", (source["id"],))]
@@ -50,8 +49,8 @@ def prepare(db_path: str, source_slug: str, annotators: int = ANNOTATORS,
         centre = users.get_centre(db, CENTRE, "Bench", create=True)
         project = projects.create_project(
             db, centre_id=centre["id"], slug=SLUG, task_type=source["task_type"],
-            name={k: source[f"name_{k}"] for k in ("en", "ta", "hi")},
-            instructions={k: source[f"instructions_{k}"] for k in ("en", "ta", "hi")},
+            name=own["name"], instructions=own["instructions"],
+            langs=content.langs_of(source),
             labels=labels, pay_paise=source["pay_paise"], redundancy=source["redundancy"])
         projects.add_tasks(db, project["id"],
                            [{"text": texts[i % len(texts)]} for i in range(tasks)])

@@ -1,11 +1,12 @@
 """`python -m bench.record_answer`: the server-side cost of one task cycle's core work
-(claim_next + record_answer, aggregation and the lease trigger included), by timeit on a
-fresh SQLite file. Prints microseconds per cycle; no server, no network."""
+(claim_next + record_answer, aggregation and the lease trigger included) and the card's
+project content in her language (core.content.card: cached per process), by timeit on
+a fresh SQLite file. Prints microseconds per cycle; no server, no network."""
 import tempfile
 import timeit
 
 from core import db as coredb
-from core import migrations, projects, tasks, users
+from core import content, migrations, projects, tasks, users
 
 CYCLES = 3000
 
@@ -32,10 +33,11 @@ def main() -> None:
             state["n"] += 1
             a = tasks.claim_next(db, worker["id"], project)
             tasks.record_answer(db, a["id"], worker["id"], answer, seconds=5)
+            content.card(db, project, "ta")  # what her next card shows of the project
 
         seconds = timeit.timeit(cycle, number=CYCLES)
         done = coredb.one(db, "SELECT count(*) AS n FROM tasks WHERE status = 'done'")["n"]
-        print(f"claim_next + record_answer: {seconds / CYCLES * 1e6:,.0f} µs per cycle"
+        print(f"claim_next + record_answer + card content: {seconds / CYCLES * 1e6:,.0f} µs per cycle"
               f" over {CYCLES} cycles ({done} tasks settled)")
 
 

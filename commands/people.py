@@ -9,13 +9,22 @@ from core.errors import Refused
 from . import connect
 
 
+def _known(code: str) -> str:
+    """A language of the list as it is when the command runs (a catalog folder added
+    to translations/ counts), not as it was when this module was imported."""
+    if code not in languages.CODES:
+        raise click.BadParameter(f"{code!r} is not one of {', '.join(languages.CODES)}")
+    return code
+
+
 @click.command("create-user")
 @with_appcontext
 @click.option("--login", required=True)
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice(users.ROLES))
 @click.option("--name", required=True)
-@click.option("--lang", default="en", type=click.Choice(languages.CODES))
+@click.option("--lang", default="en", callback=lambda _ctx, _param, value: _known(value),
+              help="A language code of core.languages (en, ta, hi...).")
 @click.option("--centre", default="main", help="Centre code; created when new.")
 @click.option("--qualified-for", "qualified_for", multiple=True, metavar="PROJECT",
               help="Project slug she may work on at once, quiz or not (repeatable); "

@@ -1,4 +1,4 @@
-"""The demo: two centres, accounts in each language, five projects, drawn images."""
+"""The demo: four centres, accounts in each language, eight projects, drawn images."""
 import datetime as dt
 import io
 import math
@@ -27,18 +27,28 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
     ("anitha", "velai-demo", "supervisor", "Anitha Selvam", "ta", "KRR"),
+    ("shilpa", "velai-demo", "supervisor", "Shilpa Patil", "kn", "HBL"),
+    ("9876500031", "3917", "annotator", "Savitri Hiremath", "kn", "HBL"),
+    ("9876500032", "3917", "annotator", "Mahadevi Kulkarni", "kn", "HBL"),
+    ("ravi", "velai-demo", "supervisor", "Ravi Teja", "te", "VJA"),
+    ("9876500041", "3917", "annotator", "Lakshmi Prasanna", "te", "VJA"),
 ]
 # New annotators with no qualification: each meets her centre's quizzes first.
 TRAINEES = [
     ("9876500011", "3917", "annotator", "Divya Murugan", "ta", "KRR"),
     ("9876500012", "3917", "annotator", "Pooja Kumari", "hi", "STP"),
     ("9876500013", "3917", "annotator", "Anita Thomas", "en", "KRR"),
+    ("9876500014", "3917", "annotator", "Roopa Naik", "kn", "HBL"),
 ]
-CENTRES = {"KRR": "Karur", "STP": "Sitapur"}
+# code: (name, the languages it works in: each live project has its labels in all).
+CENTRES = {"KRR": ("Karur", ["ta", "en"]), "STP": ("Sitapur", ["hi", "en"]),
+           "HBL": ("Hubballi", ["kn", "en"]), "VJA": ("Vijayawada", ["te", "en"])}
 
 
 def _labels(rows):
-    return [(value, {"en": en, "ta": ta, "hi": hi}) for value, en, ta, hi in rows]
+    """(value, {lang: text}) pairs, from (value, en, ta, hi) rows or already so."""
+    return [row if len(row) == 2 else (row[0], dict(zip(("en", "ta", "hi"), row[1:])))
+            for row in rows]
 
 
 def _project(db, centre_id, slug, task_type, labels=(), pay_paise=50, redundancy=3):
@@ -88,6 +98,23 @@ def leaf_picture(kind: str, rng: random.Random) -> bytes:
     return _png(image)
 
 
+def _south(db, rng) -> None:
+    """Hubballi works in Kannada: reviews to judge and leaf photos; Vijayawada in Telugu."""
+    hubli = users.get_centre(db, "HBL")["id"]
+    reviews = _project(db, hubli, "kannada-review-sentiment", "single_choice",
+                       data.KANNADA_SENTIMENT_LABELS)
+    projects.add_tasks(db, reviews["id"], [{"text": t} for t, _ in data.KANNADA_REVIEWS])
+    leaf = _project(db, hubli, "hubli-leaf-photos", "single_choice", data.KANNADA_LEAF_LABELS,
+                    pay_paise=60)
+    kinds = [row[0] for row in data.KANNADA_LEAF_LABELS]
+    projects.add_tasks(db, leaf["id"], [
+        {"image": prepare_image(leaf_picture(kind, rng)), "gold": kind if i % 6 == 0 else None}
+        for i, kind in enumerate(rng.choice(kinds) for _ in range(18))])
+    telugu = _project(db, users.get_centre(db, "VJA")["id"], "telugu-is-it-a-question",
+                      "yes_no", pay_paise=30)
+    projects.add_tasks(db, telugu["id"], [{"text": t} for t, _ in data.TELUGU_QUESTIONS])
+
+
 def _miss_checks(db, login: str, project: dict) -> None:
     """Her answers in a project: check tasks right twice, then wrong until the misses
     pause her (core.gold), as her supervisor will find her; ordinary ones "healthy"."""
@@ -114,8 +141,9 @@ def _png(image) -> bytes:
 
 def seed(db, hash_method="scrypt") -> list[tuple]:
     """Load the demo into an empty database; returns (login, secret, role, lang) rows."""
-    for code, name in CENTRES.items():
-        users.get_centre(db, code, name, create=True)
+    for code, (name, langs) in CENTRES.items():
+        centre = users.get_centre(db, code, name, create=True)
+        projects.set_centre_languages(db, centre["id"], langs)
     for login, secret, role, name, lang, centre in ACCOUNTS:
         users.create_user(db, login=login, password=secret, role=role, name=name,
                           centre=centre, lang=lang, hash_method=hash_method)
@@ -147,6 +175,7 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
                   ("9876500021", "9876500022", "9876500025"))
     _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,
                   ("9876500023", "9876500024", "9876500026"))
+    _south(db, random.Random(17))  # its own draws: the others keep their pictures
     review.auto_accept(db)  # the oldest are past their review window already
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
@@ -247,7 +276,7 @@ def _quizzes(db, rng) -> None:
                                 " AND centre_id = ?", (project["centre_id"],)).fetchone()[0]
         for question in questions:
             image = prepare_image(leaf_picture(question["answers"], rng)) \
-                if slug == "leaf-health-photos" else None
+                if slug in data.PICTURE_QUIZZES else None
             quiz_bank.save_question(db, project, question, image=image, actor_id=supervisor)
         annotators = [row[0] for row in db.execute(  # a paused one stays paused
             "SELECT id FROM users u WHERE role = 'annotator' AND centre_id = ? AND NOT EXISTS"

@@ -371,3 +371,149 @@ QUIZZES = {
            "यह बस एक खबर देता है: सवाल नहीं है।"),
     ]),
 }
+
+
+# -- Hubballi (Kannada) and Vijayawada (Telugu) -----------------------------------------
+# Content written in the project's languages only, Kannada or Telugu first: a project's
+# texts are rows in any language (core.content), and the centre works in these.
+
+KANNADA_REVIEWS = [
+    ("ಈ ಅಂಗಡಿಯಲ್ಲಿ ತರಕಾರಿ ಯಾವಾಗಲೂ ತಾಜಾ ಇರುತ್ತದೆ.", "positive"),
+    ("ಬಸ್ಸು ಒಂದು ಗಂಟೆ ತಡವಾಗಿ ಬಂತು, ಯಾರೂ ಕಾರಣ ಹೇಳಲಿಲ್ಲ.", "negative"),
+    ("ಅಂಗಡಿ ಬೆಳಿಗ್ಗೆ ಒಂಬತ್ತಕ್ಕೆ ತೆರೆದು ರಾತ್ರಿ ಎಂಟಕ್ಕೆ ಮುಚ್ಚುತ್ತದೆ.", "neutral"),
+    ("ರೇಷನ್ ಅಕ್ಕಿಯಲ್ಲಿ ತುಂಬಾ ಕಲ್ಲು ಇತ್ತು, ಅಡುಗೆ ಮಾಡಲೇ ಆಗಲಿಲ್ಲ.", "negative"),
+    ("ಹೊಸ ಫೋನ್ ತಗೊಂಡು ಆರು ತಿಂಗಳಾಯಿತು, ಬ್ಯಾಟರಿ ಇಡೀ ದಿನ ಬರುತ್ತದೆ.", "positive"),
+    ("ಈ ಬಸ್ಸು ಧಾರವಾಡ ಮಾರ್ಗವಾಗಿ ಬೆಳಗಾವಿಗೆ ಹೋಗುತ್ತದೆ.", "neutral"),
+    ("ಊಟ ಸುಮಾರಾಗಿತ್ತು, ಹೇಳಿಕೊಳ್ಳುವಂಥದ್ದೇನೂ ಇರಲಿಲ್ಲ.", "neutral"),
+    ("ರೀಚಾರ್ಜ್‌ಗೆ ಹಣ ಕಡಿತವಾಯಿತು, ಆದರೆ ಇನ್ನೂ ಬ್ಯಾಲೆನ್ಸ್ ಬಂದಿಲ್ಲ.", "negative"),
+    ("ಬ್ಯಾಂಕ್ ಸಿಬ್ಬಂದಿ ತಾಳ್ಮೆಯಿಂದ ವಿವರಿಸಿ ಸಹಾಯ ಮಾಡಿದರು.", "positive"),
+    ("ಬೆಲೆ ಸ್ವಲ್ಪ ಜಾಸ್ತಿ, ಆದರೆ ಗುಣಮಟ್ಟ ಅದಕ್ಕೆ ತಕ್ಕಂತೆ ಇದೆ.", "positive"),
+    ("ಈ ಫೋನ್ ಕಪ್ಪು ಮತ್ತು ನೀಲಿ ಎರಡು ಬಣ್ಣಗಳಲ್ಲಿ ಸಿಗುತ್ತದೆ.", "neutral"),
+    ("ಹೊಸ ಫೋನ್ ಎರಡೇ ವಾರದಲ್ಲಿ ಪದೇ ಪದೇ ಬಿಸಿಯಾಗುತ್ತಿದೆ.", "negative"),
+    ("ಬಸ್ಸು ಸರಿಯಾದ ಸಮಯಕ್ಕೆ ಬಂತು, ಚಾಲಕರೂ ಜಾಗ್ರತೆಯಿಂದ ಓಡಿಸಿದರು.", "positive"),
+    ("ಊಟ ಚೆನ್ನಾಗಿತ್ತು, ಆದರೆ ಅರ್ಧ ಗಂಟೆ ಕಾಯಿಸಿದರು.", "negative"),
+    ("ಈ ತಿಂಗಳು ಸಕ್ಕರೆ ಎರಡನೇ ವಾರದಲ್ಲಿ ಬರುತ್ತದೆ ಎಂದು ರೇಷನ್ ಅಂಗಡಿಯವರು ಹೇಳಿದರು.", "neutral"),
+    ("ಈ ತಿಂಗಳು ರೇಷನ್ ಅಂಗಡಿಯಲ್ಲಿ ಜನ ಕಡಿಮೆ ಇದ್ದರು, ಬೇಗ ಸಾಮಾನು ತಗೊಂಡು ಬಂದೆ.", "positive"),
+    ("ಊಟ ತಣ್ಣಗಾಗಿತ್ತು, ಬಡಿಸಿದವರೂ ಸರಿಯಾಗಿ ಮಾತಾಡಲಿಲ್ಲ.", "negative"),
+    ("ಬ್ಯಾಂಕ್ ಖಾತೆ ತೆರೆಯಲು ಆಧಾರ್ ಕಾರ್ಡ್ ಮತ್ತು ಎರಡು ಫೋಟೋ ಕೇಳಿದರು.", "neutral"),
+    ("ರೀಚಾರ್ಜ್ ಮಾಡಿದ ಕೂಡಲೇ ಡೇಟಾ ಬಂತು, ಯಾವ ತೊಂದರೆಯೂ ಆಗಲಿಲ್ಲ.", "positive"),
+    ("ಬ್ಯಾಂಕಿನಲ್ಲಿ ಒಂದು ಸಣ್ಣ ಕೆಲಸಕ್ಕೆ ಮೂರು ದಿನ ಅಲೆಯಬೇಕಾಯಿತು.", "negative"),
+    ("ಫೋನ್ ಪರವಾಗಿಲ್ಲ, ಈ ಬೆಲೆಗೆ ಇಷ್ಟೇ ನಿರೀಕ್ಷಿಸಬಹುದು.", "neutral"),
+    ("ಟೈಲರ್ ಹೇಳಿದ ದಿನಕ್ಕಿಂತ ಮೊದಲೇ ರವಿಕೆ ಹೊಲಿದು ಕೊಟ್ಟರು.", "positive"),
+    ("ಅಂಗಡಿಯವನು ತೂಕ ಕಡಿಮೆ ಹಾಕಿದ, ಇನ್ನು ಮುಂದೆ ಅಲ್ಲಿಗೆ ಹೋಗುವುದಿಲ್ಲ.", "negative"),
+    ("ಈ ರೀಚಾರ್ಜ್ ಪ್ಲಾನ್ ಇಪ್ಪತ್ತೆಂಟು ದಿನ ಚಾಲ್ತಿಯಲ್ಲಿರುತ್ತದೆ.", "neutral"),
+    ("ಮೆಡಿಕಲ್ ಶಾಪ್‌ನಲ್ಲಿ ಮಾತ್ರೆ ಹೇಗೆ ತಗೋಬೇಕು ಅಂತ ಸ್ಪಷ್ಟವಾಗಿ ಹೇಳಿದರು.", "positive"),
+    ("ಎಟಿಎಂನಲ್ಲಿ ಹಣ ಬರಲಿಲ್ಲ, ಆದರೆ ಖಾತೆಯಿಂದ ಹಣ ಕಡಿತವಾಗಿದೆ.", "negative"),
+    ("ನಿನ್ನೆ ಆರ್ಡರ್ ಮಾಡಿದೆ, ನಾಳೆ ಬರುತ್ತದೆ ಎಂದು ಹೇಳಿದ್ದಾರೆ.", "neutral"),
+    ("ಆನ್‌ಲೈನ್‌ನಲ್ಲಿ ತಗೊಂಡ ಸೀರೆ ಫೋಟೋದಲ್ಲಿ ಕಂಡಿದ್ದಕ್ಕಿಂತ ಚೆನ್ನಾಗಿದೆ.", "positive"),
+    ("ಸರ್ಕಾರಿ ಬಸ್ಸಿನ ಟಿಕೆಟ್ ದರವನ್ನು ಐದು ರೂಪಾಯಿ ಹೆಚ್ಚಿಸಿದ್ದಾರೆ.", "neutral"),
+    ("ತಗೊಂಡ ಚಾರ್ಜರ್ ಒಂದೇ ತಿಂಗಳಲ್ಲಿ ಕೆಲಸ ನಿಲ್ಲಿಸಿತು.", "negative"),
+    ("ಮಿಕ್ಸಿ ತಗೊಂಡು ಒಂದು ವರ್ಷ ಆಯಿತು, ಇಲ್ಲಿಯವರೆಗೆ ಒಂದು ತೊಂದರೆಯೂ ಇಲ್ಲ.", "positive"),
+    ("ಭಾನುವಾರ ಮಧ್ಯಾಹ್ನದವರೆಗೆ ಮಾತ್ರ ಡಾಕ್ಟರ್ ಇರುತ್ತಾರೆ.", "neutral"),
+    ("ಗ್ರಾಹಕ ಸೇವಾ ನಂಬರ್‌ಗೆ ಹತ್ತು ಸಲ ಕರೆ ಮಾಡಿದರೂ ಯಾರೂ ತೆಗೆಯಲಿಲ್ಲ.", "negative"),
+    ("ಡೆಲಿವರಿ ಒಂದು ದಿನ ತಡವಾಯಿತು, ಆದರೆ ಸಾಮಾನು ಏನೂ ಹಾಳಾಗದೆ ಚೆನ್ನಾಗಿ ಬಂತು.", "positive"),
+]
+
+TELUGU_QUESTIONS = [
+    ("ఈ బస్సు విజయవాడ నుంచి గుంటూరుకు వెళ్తుందా?", "yes"),
+    ("రేపు ఉదయం పది గంటలకు బ్యాంకు తెరుస్తారు.", "no"),
+    ("మీ ఊరిలో ఈ ఏడాది వర్షాలు బాగా పడ్డాయా?", "yes"),
+    ("అమ్మ మార్కెట్ నుంచి కూరగాయలు తెచ్చింది.", "no"),
+    ("ఈ ఫోన్ ధర ఎంత?", "yes"),
+    ("పిల్లలు స్కూల్ నుంచి ఇంకా రాలేదు.", "no"),
+    ("రేషన్ షాపులో ఈ నెల బియ్యం వచ్చాయా?", "yes"),
+    ("మా అన్నయ్య హైదరాబాద్‌లో పని చేస్తాడు.", "no"),
+    ("మీరు భోజనం చేశారా?", "yes"),
+    ("డాక్టర్ గారు ఆదివారం మధ్యాహ్నం వరకే ఉంటారు.", "no"),
+    ("ఈ మందు రోజుకు ఎన్నిసార్లు వేసుకోవాలి?", "yes"),
+    ("నిన్న రాత్రి కరెంటు పోయింది.", "no"),
+    ("పంటకు ఎరువు ఎప్పుడు వేయాలి?", "yes"),
+    ("కొత్త రోడ్డు పని వచ్చే నెల మొదలవుతుంది.", "no"),
+    ("ఆటో స్టాండ్ ఎక్కడ ఉంది?", "yes"),
+    ("ఈ సారి పత్తి ధర బాగుంది.", "no"),
+]
+
+# (value, {lang: text}): labels written in the project's own languages.
+KANNADA_SENTIMENT_LABELS = [
+    ("positive", {"kn": "ಒಳ್ಳೆಯದು", "en": "Positive"}),
+    ("negative", {"kn": "ಕೆಟ್ಟದು", "en": "Negative"}),
+    ("neutral", {"kn": "ಎರಡೂ ಅಲ್ಲ", "en": "Neutral"}),
+]
+KANNADA_LEAF_LABELS = [
+    ("healthy", {"kn": "ಆರೋಗ್ಯವಾದ ಎಲೆ", "en": "Healthy leaf"}),
+    ("spots", {"kn": "ಚುಕ್ಕೆ ಇರುವ ಎಲೆ", "en": "Leaf with spots"}),
+    ("yellow", {"kn": "ಹಳದಿಯಾಗುತ್ತಿರುವ ಎಲೆ", "en": "Yellowing leaf"}),
+    ("not_leaf", {"kn": "ಎಲೆ ಅಲ್ಲ", "en": "Not a leaf"}),
+]
+
+PROJECTS.update({
+    "kannada-review-sentiment": {
+        "name": {"kn": "ಗ್ರಾಹಕರ ಅಭಿಪ್ರಾಯ (ಕನ್ನಡ)", "en": "Kannada customer reviews"},
+        "instructions": {
+            "kn": "ಗ್ರಾಹಕರು ಬರೆದಿರುವುದನ್ನು ಓದಿ. ಅವರು ಖುಷಿಯಾಗಿದ್ದರೆ “ಒಳ್ಳೆಯದು”, ಬೇಸರದಲ್ಲಿದ್ದರೆ “ಕೆಟ್ಟದು”, ಎರಡೂ ಇಲ್ಲದಿದ್ದರೆ “ಎರಡೂ ಅಲ್ಲ” ಆಯ್ಕೆ ಮಾಡಿ.",
+            "en": "Read what the customer wrote. Choose “Positive” if they are happy, “Negative” if they are unhappy, and “Neutral” if they are neither.",
+        },
+    },
+    "hubli-leaf-photos": {
+        "name": {"kn": "ಬೆಳೆ ಎಲೆಗಳ ಫೋಟೋಗಳು", "en": "Crop leaf photos (Hubballi)"},
+        "instructions": {
+            "kn": "ಫೋಟೋ ನೋಡಿ, ಎಲೆ ಆರೋಗ್ಯವಾಗಿದೆಯೇ, ಅದರ ಮೇಲೆ ಚುಕ್ಕೆಗಳಿವೆಯೇ, ಅಥವಾ ಹಳದಿಯಾಗುತ್ತಿದೆಯೇ ಎಂದು ಆಯ್ಕೆ ಮಾಡಿ. ಫೋಟೋದಲ್ಲಿ ಎಲೆಯೇ ಇಲ್ಲದಿದ್ದರೆ “ಎಲೆ ಅಲ್ಲ” ಆಯ್ಕೆ ಮಾಡಿ.",
+            "en": "Look at the photo and choose whether the leaf is healthy, has spots, or is turning yellow. If there is no leaf in the photo, choose “Not a leaf”.",
+        },
+    },
+    "telugu-is-it-a-question": {
+        "name": {"te": "తెలుగు వాక్యం: ప్రశ్నా, కాదా?", "en": "Telugu: is it a question?"},
+        "instructions": {
+            "te": "తెలుగు వాక్యం చదవండి. అందులో ఏదైనా అడిగితే “అవును”, ఏదైనా విషయం మాత్రమే చెబితే “కాదు” ఎంచుకోండి.",
+            "en": "Read the Telugu sentence. Answer “Yes” if it asks something, and “No” if it only tells something.",
+        },
+    },
+})
+
+
+def _qx(prompt: dict, answer, explanation: dict):
+    """A question written in its project's languages only (no Tamil or Hindi needed)."""
+    return {"prompt": prompt, "answers": answer, "explanation": explanation}
+
+
+_KN_PHOTO = {"kn": "ಈ ಫೋಟೋದಲ್ಲಿ ಏನಿದೆ?", "en": "What does this picture show?"}
+PICTURE_QUIZZES = {"leaf-health-photos", "hubli-leaf-photos"}  # drawn by core.demo
+QUIZZES.update({
+    "kannada-review-sentiment": ({"questions_per_attempt": 4, "pass_percent": 75}, [
+        _qx({"kn": "ಅಂಗಡಿಯಲ್ಲಿ ಎಲ್ಲಾ ಸಾಮಾನುಗಳೂ ನ್ಯಾಯವಾದ ಬೆಲೆಗೆ ಸಿಕ್ಕವು."}, "positive",
+            {"kn": "ನ್ಯಾಯವಾದ ಬೆಲೆ ಗ್ರಾಹಕರಿಗೆ ಖುಷಿ ಕೊಡುತ್ತದೆ: ಒಳ್ಳೆಯದು.",
+             "en": "Fair prices make the customer happy: positive."}),
+        _qx({"kn": "ಆರ್ಡರ್ ಮಾಡಿದ ಸಾಮಾನು ಒಡೆದು ಬಂತು."}, "negative",
+            {"kn": "ಒಡೆದ ಸಾಮಾನು ಬಂದದ್ದು ಒಂದು ದೂರು: ಕೆಟ್ಟದು.",
+             "en": "A broken delivery is a complaint: negative."}),
+        _qx({"kn": "ಭಾನುವಾರ ಅಂಗಡಿಗೆ ರಜೆ."}, "neutral",
+            {"kn": "ಇದು ಬರೀ ಮಾಹಿತಿ, ಖುಷಿಯೂ ಇಲ್ಲ ಬೇಸರವೂ ಇಲ್ಲ: ಎರಡೂ ಅಲ್ಲ.",
+             "en": "It only gives a fact, no feeling: neutral."}),
+        _qx({"kn": "ಬೆಲೆ ಜಾಸ್ತಿ, ಆದರೆ ಊಟ ತುಂಬಾ ರುಚಿಯಾಗಿತ್ತು."}, "positive",
+            {"kn": "ಕೊನೆಯಲ್ಲಿ ಹೇಳಿದ್ದೇ ಮುಖ್ಯ: ಊಟ ರುಚಿಯಾಗಿತ್ತು, ಹಾಗಾಗಿ ಒಳ್ಳೆಯದು.",
+             "en": "The last part weighs most: the food was very tasty, so positive."}),
+        _qx({"kn": "ಡೆಲಿವರಿ ಎರಡು ದಿನ ತಡವಾಯಿತು, ಯಾರೂ ಉತ್ತರ ಕೊಡಲಿಲ್ಲ."}, "negative",
+            {"kn": "ತಡವೂ ಆಯಿತು, ಉತ್ತರವೂ ಇಲ್ಲ: ಗ್ರಾಹಕರಿಗೆ ಬೇಸರ, ಕೆಟ್ಟದು.",
+             "en": "Late and no reply: the customer is unhappy, negative."}),
+    ]),
+    "hubli-leaf-photos": ({"questions_per_attempt": 4, "pass_percent": 75}, [
+        _qx(_KN_PHOTO, "healthy", {"kn": "ಇಡೀ ಎಲೆ ಹಸಿರಾಗಿದೆ, ಯಾವ ಗುರುತೂ ಇಲ್ಲ: ಆರೋಗ್ಯವಾದ ಎಲೆ.",
+                                   "en": "Evenly green with no marks: a healthy leaf."}),
+        _qx(_KN_PHOTO, "spots", {"kn": "ಹಸಿರು ಎಲೆಯ ಮೇಲೆ ಕಂದು ಬಣ್ಣದ ಚುಕ್ಕೆಗಳು: ಚುಕ್ಕೆ ಇರುವ ಎಲೆ.",
+                                 "en": "Brown round marks on a green leaf: a leaf with spots."}),
+        _qx(_KN_PHOTO, "yellow", {"kn": "ಇಡೀ ಎಲೆ ಹಳದಿಯಾಗಿದೆ: ಹಳದಿಯಾಗುತ್ತಿರುವ ಎಲೆ.",
+                                  "en": "The whole leaf has turned yellow: a yellowing leaf."}),
+        _qx(_KN_PHOTO, "not_leaf", {"kn": "ಮಣ್ಣಿನ ಮೇಲೆ ಒಂದು ಬೂದು ಬಣ್ಣದ ಕಲ್ಲು, ಎಲೆಯೇ ಇಲ್ಲ: ಎಲೆ ಅಲ್ಲ.",
+                                    "en": "A grey stone on the soil, no leaf at all: not a leaf."}),
+    ]),
+    "telugu-is-it-a-question": ({"questions_per_attempt": 3, "pass_percent": 66}, [
+        _qx({"te": "బస్సు ఎప్పుడు వస్తుంది?"}, "yes",
+            {"te": "బస్సు ఎప్పుడు వస్తుందని అడుగుతున్నారు: ఇది ప్రశ్నే.",
+             "en": "It asks when the bus comes: a question."}),
+        _qx({"te": "బస్సు ఐదు నిమిషాల్లో వస్తుంది."}, "no",
+            {"te": "ఇది ఒక విషయం మాత్రమే చెబుతోంది: ప్రశ్న కాదు.",
+             "en": "It only tells something: not a question."}),
+        _qx({"te": "మీ పేరు ఏమిటి?"}, "yes",
+            {"te": "పేరు అడుగుతున్నారు: ఇది ప్రశ్నే.", "en": "It asks for a name: a question."}),
+    ]),
+})

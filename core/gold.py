@@ -101,7 +101,7 @@ def held_back_by_slug(db, user: dict, slug: str) -> dict | None:
 
 def centre_projects(db, supervisor: dict) -> list[dict]:
     """The projects whose check-task figures this supervisor may see."""
-    return list(db.query("SELECT id, name_en, name_ta, name_hi FROM projects"
+    return list(db.query("SELECT id, languages, content_version FROM projects"
                          f" WHERE {scope.sql('centre_id')} ORDER BY id",
                          scope.params(supervisor)))
 

@@ -305,7 +305,7 @@ def person_projects(db, person: dict) -> list[dict]:
     """Her centre's projects with her status in each (as the task loop reads it:
     core.projects.QUALIFICATION) and her answers there."""
     return list(db.query(
-        "SELECT p.id, p.slug, p.name_en, p.name_ta, p.name_hi, p.status,"
+        "SELECT p.id, p.slug, p.languages, p.content_version, p.status,"
         f" {projects.QUALIFICATION} AS qualification, q.reason,"
         # From work_by_day, kept by triggers: not every answer of the project (#15).
         " (SELECT coalesce(sum(w.answers), 0) FROM work_by_day w INDEXED BY work_by_day_user"

@@ -6,42 +6,44 @@ import hashlib
 import json
 import re
 
-from . import audit, money, paging, qualifications, scope, scripts, tasktypes
+from . import audit, content, languages, money, paging, qualifications, scope, scripts, tasktypes
 from .clock import india_day, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
-from .languages import CONTENT_CODES
 from .errors import Invalid, NotFound
 
 TASK_TYPES = tasktypes.NAMES
 
 
 def create_project(db, *, centre_id, slug, task_type, name, instructions=None, labels=(),
-                   redundancy=3, pay_paise, lease_seconds=900, actor_id=None) -> dict:
-    """Create a project. `name`/`instructions` are {"en": .., "ta": .., "hi": ..};
-    `labels` are (value, {"en": .., "ta": .., "hi": ..}) pairs, needed for single choice."""
+                   redundancy=3, pay_paise, lease_seconds=900, actor_id=None,
+                   langs=None) -> dict:
+    """Create a project. `name`/`instructions` are {lang: text} (any languages of
+    core.languages); `labels` are (value, {lang: text}) pairs, needed for single choice;
+    `langs`: its content's languages, the first shown when hers is missing (default: the
+    languages of the name, in the order given)."""
     instructions = instructions or {}
+    langs = list(langs or [lang for lang, text in name.items() if text])
     if task_type not in TASK_TYPES:
         raise Invalid("bad_task_type")
     if tasktypes.TYPES[task_type].needs_labels and len(labels) < 2:
         raise Invalid("labels_required")
-    if not name.get("en") or redundancy < 1 or pay_paise < 0:
+    if not langs or not name.get(langs[0]) or redundancy < 1 or pay_paise < 0:
         raise Invalid("bad_project")
     with write(db):
         cursor = db.execute(
-            "INSERT INTO projects (centre_id, slug, task_type, name_en, name_ta, name_hi,"
-            " instructions_en, instructions_ta, instructions_hi, redundancy, pay_paise,"
-            " lease_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (centre_id, slug, task_type, name["en"], name.get("ta", ""), name.get("hi", ""),
-             instructions.get("en", ""), instructions.get("ta", ""), instructions.get("hi", ""),
-             redundancy, pay_paise, lease_seconds, stamp(utcnow())),
+            "INSERT INTO projects (centre_id, slug, task_type, languages, redundancy,"
+            " pay_paise, lease_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (centre_id, slug, task_type, json.dumps(langs), redundancy, pay_paise,
+             lease_seconds, stamp(utcnow())),
         )
         project_id = cursor.lastrowid
+        content.write(db, "project", project_id, "name", name)
+        content.write(db, "project", project_id, "instructions", instructions)
         for position, (value, text) in enumerate(labels):
-            db.execute(
-                "INSERT INTO labels (project_id, value, text_en, text_ta, text_hi, position)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (project_id, value, text["en"], text.get("ta", ""), text.get("hi", ""), position),
-            )
+            label_id = db.execute(
+                "INSERT INTO labels (project_id, value, position) VALUES (?, ?, ?)",
+                (project_id, value, position)).lastrowid
+            content.write(db, "label", label_id, "text", text)
         audit.record(db, actor_id, "project.create", f"project:{project_id}",
                      pay_paise=pay_paise, redundancy=redundancy)
     return one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
@@ -74,8 +76,13 @@ def add_tasks(db, project_id: int, tasks: list[dict]) -> int:
 
 
 def labels(db, project_id: int) -> list[dict]:
-    return all_rows(db, "SELECT * FROM labels WHERE project_id = ? ORDER BY position",
-                (project_id,))
+    """The project's labels in order, each with `text`: {lang: text}."""
+    rows = all_rows(db, "SELECT * FROM labels WHERE project_id = ? ORDER BY position",
+                    (project_id,))
+    texts = content.read(db, "label", [row["id"] for row in rows])
+    for row in rows:
+        row["text"] = texts[row["id"]].get("text", {})
+    return rows
 
 
 # A worker sees her centre's live projects, except those where a qualification row
@@ -128,9 +135,9 @@ MAX_LABELS = 20
 FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
 DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
             "gold_share": 0.1, "status": "draft", "answer_script": None}
-FIELDS = ("slug", "centre", "task_type", "name", "instructions", "labels", "redundancy",
-          "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status",
-          "answer_script")
+FIELDS = ("slug", "centre", "task_type", "languages", "name", "instructions", "labels",
+          "redundancy", "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent",
+          "status", "answer_script")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
@@ -157,22 +164,31 @@ def _whole(value, low: int, high: int, code: str) -> int:
     return value
 
 
-def _texts(raw, required: bool, limit: int) -> dict:
-    """{"en", "ta", "hi"} of stripped strings; English required when `required`."""
+def _langs(raw) -> list[str]:
+    """A project's content languages: known codes, each once, the first its fallback."""
+    if not isinstance(raw, list) or not raw or len(set(raw)) != len(raw) \
+            or any(code not in languages.CODES for code in raw):
+        raise Invalid("bad_languages")
+    return raw
+
+
+def _texts(raw, first: str | None, limit: int) -> dict:
+    """{lang: stripped text} for every known language ("" where none); the text in
+    `first` (the project's first language) required unless `first` is None."""
     raw = raw if isinstance(raw, dict) else {}
-    texts = {lang: raw.get(lang) for lang in CONTENT_CODES}
+    texts = {lang: raw.get(lang) for lang in languages.CODES}
     if any(v is not None and not isinstance(v, str) for v in texts.values()) \
-            or set(raw) - set(CONTENT_CODES):
+            or set(raw) - set(languages.CODES):
         raise Invalid("bad_texts")
     texts = {lang: (v or "").strip().replace("\r\n", "\n") for lang, v in texts.items()}
-    if required and not texts["en"]:
-        raise Invalid("english_required")
+    if first and not texts[first]:
+        raise Invalid("first_language_required", language=languages.name(first))
     if any(len(v) > limit for v in texts.values()):
         raise Invalid("too_long", limit=limit)
     return texts
 
 
-def _labels(raw) -> list[dict]:
+def _labels(raw, first: str) -> list[dict]:
     if not isinstance(raw, list) or len(raw) > MAX_LABELS:
         raise Invalid("bad_labels")
     out, values = [], set()
@@ -185,13 +201,24 @@ def _labels(raw) -> list[dict]:
         if value in values:
             raise Invalid("label_twice", value=value)
         values.add(value)
-        texts = _texts({k: v for k, v in label.items() if k != "value"}, False, MAX_NAME)
-        if not texts["en"]:
-            raise Invalid("label_english_required", value=value)
+        texts = _texts({k: v for k, v in label.items() if k != "value"}, None, MAX_NAME)
+        if not texts[first]:
+            raise Invalid("label_first_language_required", value=value,
+                          language=languages.name(first))
         out.append({"value": value, **texts})
     if len(out) < 2:
         raise Invalid("labels_required")
     return out
+
+
+def set_centre_languages(db, centre_id: int, codes: list[str], actor_id=None) -> None:
+    """The languages a centre works in (Karur: Tamil and English): each of its live
+    projects must have its name and labels in all of them. Raises Invalid("bad_languages")
+    for an empty list or an unknown code (the database refuses one too). Audited."""
+    codes = _langs(list(codes))
+    with write(db):
+        db.execute("UPDATE centres SET languages = ? WHERE id = ?", (json.dumps(codes), centre_id))
+        audit.record(db, actor_id, "centre.languages", f"centre:{centre_id}", languages=codes)
 
 
 def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, dict]:
@@ -234,10 +261,20 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
         return value
 
     field("task_type", task_type)
-    field("name", lambda: _texts(get("name"), True, MAX_NAME))
-    field("instructions", lambda: _texts(get("instructions"), False, MAX_INSTRUCTIONS))
+
+    def langs():
+        value = data.get("languages", current.get("languages"))
+        if value is None:  # a new project's file that names none: its name's languages
+            name = data.get("name") if isinstance(data.get("name"), dict) else {}
+            value = [code for code, text in name.items() if text] or [languages.FALLBACK]
+        return _langs(value)
+
+    field("languages", langs)
+    first = clean.get("languages", [languages.FALLBACK])[0]
+    field("name", lambda: _texts(get("name"), first, MAX_NAME))
+    field("instructions", lambda: _texts(get("instructions"), None, MAX_INSTRUCTIONS))
     if clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].needs_labels:
-        field("labels", lambda: _labels(get("labels")))
+        field("labels", lambda: _labels(get("labels"), first))
         if project and "labels" in clean:
             field("labels", lambda: _labels_kept(db, project, clean["labels"]))
     else:
@@ -260,7 +297,23 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     typed = clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].typed
     script = data.get("answer_script", current.get("answer_script") if typed else None)
     field("answer_script", lambda: _answer_script(script, typed))
+    if clean.get("status") == "live" and not errors:
+        field("status", lambda: _ready_for(db, clean))
     return clean, errors
+
+
+def _ready_for(db, clean: dict) -> str:
+    """A live project has its name and every label in each language its centre works
+    in: nobody there meets a fallback on a paid task. Raises Invalid("incomplete_for_live",
+    languages=their names)."""
+    centre = one(db, "SELECT languages FROM centres WHERE id = ?", (clean["centre"],))
+    short = [code for code in content.langs_of(centre or {})
+             if not clean["name"].get(code)
+             or any(not label.get(code) for label in clean["labels"])]
+    if short:
+        raise Invalid("incomplete_for_live",
+                      languages=", ".join(languages.name(code) for code in short))
+    return "live"
 
 
 def _slug(db, value) -> str:
@@ -327,13 +380,14 @@ def _labels_kept(db, project: dict, new: list[dict]) -> list[dict]:
 
 def _as_data(db, project: dict) -> dict:
     """A saved project in the shape check_project reads (the file's)."""
+    texts = content.project_texts(db, project["id"])
+    every = {lang: "" for lang in languages.CODES}
     return {
-        "task_type": project["task_type"],
-        "name": {lang: project[f"name_{lang}"] for lang in CONTENT_CODES},
-        "instructions": {lang: project[f"instructions_{lang}"] for lang in CONTENT_CODES},
-        "labels": [{"value": label["value"], **{lang: label[f"text_{lang}"]
-                                                for lang in CONTENT_CODES}}
-                   for label in labels(db, project["id"])],
+        "task_type": project["task_type"], "languages": content.langs_of(project),
+        "name": {**every, **texts["name"]},
+        "instructions": {**every, **texts["instructions"]},
+        "labels": [{"value": label["value"], **every, **label["text"]}
+                   for label in texts["labels"]],
         "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
         "lease_minutes": max(1, project["lease_seconds"] // 60),
         "gold_share": project["gold_share"], "status": project["status"],
@@ -349,11 +403,17 @@ def form_data(form) -> dict:
     centre = (form.get("centre") or "").strip()
     if centre:
         data["centre"] = int(centre) if centre.isdigit() else -1  # the form sends ids
+    # Ticked languages, the one chosen as first leading (the one shown when hers is missing).
+    ticked = form.getlist("languages") if hasattr(form, "getlist") else []
+    first = form.get("first_language")
+    if ticked or first:
+        data["languages"] = [first] * bool(first) + [c for c in ticked if c != first]
     for group in ("name", "instructions"):
-        data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in CONTENT_CODES}
+        data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in languages.CODES}
     data["labels"] = []
     for n in range(MAX_LABELS + FORM_LABEL_ROWS):
-        row = {key: (form.get(f"label_{n}_{key}") or "") for key in ("value", *CONTENT_CODES)}
+        row = {key: (form.get(f"label_{n}_{key}") or "")
+               for key in ("value", *languages.CODES)}
         if any(v.strip() for v in row.values()):
             data["labels"].append(row)
     return data
@@ -363,33 +423,52 @@ def form_values(db, project: dict | None) -> dict:
     """What the form shows before she types: the project as saved, or the defaults (the
     first registered task type)."""
     data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
-                                                  "task_type": TASK_TYPES[0]}
+                                                  "task_type": TASK_TYPES[0],
+                                                  "languages": [languages.FALLBACK]}
     return {**data, "pay": money.rupees(data["pay_paise"]),
             "gold_percent": round(data["gold_share"] * 100)}
 
 
+def incomplete(db, project: dict | None, values: dict) -> dict:
+    """{lang: ["name", "instructions", "labels"] missing} over the project's languages
+    and its centre's: what the form lists as not yet written."""
+    centre_id = project["centre_id"] if project else values.get("centre")
+    centre = one(db, "SELECT languages FROM centres WHERE id = ?", (centre_id,)) \
+        if is_id(centre_id) else None
+    langs = values.get("languages") if isinstance(values.get("languages"), list) else []
+    wanted = languages.ordered([*langs, *(content.langs_of(centre) if centre else ())])
+    texts = {"name": values.get("name") or {}, "instructions": values.get("instructions") or {},
+             "labels": [{"text": {k: v for k, v in label.items() if k != "value"}}
+                        for label in values.get("labels") or []]}
+    return content.missing({"languages": langs or [languages.FALLBACK]}, texts, wanted)
+
+
 def _columns(clean: dict) -> dict:
-    columns = {"task_type": clean["task_type"], "redundancy": clean["redundancy"],
-               "pay_paise": clean["pay"], "lease_seconds": clean["lease_minutes"] * 60,
-               "gold_share": clean["gold_share"], "status": clean["status"],
-               "answer_script": clean["answer_script"]}
-    for lang in CONTENT_CODES:
-        columns[f"name_{lang}"] = clean["name"][lang]
-        columns[f"instructions_{lang}"] = clean["instructions"][lang]
-    return columns
+    return {"task_type": clean["task_type"], "languages": json.dumps(clean["languages"]),
+            "redundancy": clean["redundancy"], "pay_paise": clean["pay"],
+            "lease_seconds": clean["lease_minutes"] * 60, "gold_share": clean["gold_share"],
+            "status": clean["status"], "answer_script": clean["answer_script"]}
 
 
-def _write_labels(db, project_id: int, new: list[dict]) -> None:
+def _write_content(db, project_id: int, clean: dict) -> None:
+    """The project's name, instructions and labels as saved: texts rows (core.content)."""
+    content.write(db, "project", project_id, "name", clean["name"])
+    content.write(db, "project", project_id, "instructions", clean["instructions"])
+    new = clean["labels"]
     db.execute("DELETE FROM labels WHERE project_id = ? AND value NOT IN"
                " (SELECT value FROM json_each(?))",
                (project_id, json.dumps([label["value"] for label in new])))
     for position, label in enumerate(new):
-        db.execute(
-            "INSERT INTO labels (project_id, value, text_en, text_ta, text_hi, position)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, value) DO UPDATE SET"
-            " text_en = excluded.text_en, text_ta = excluded.text_ta,"
-            " text_hi = excluded.text_hi, position = excluded.position",
-            (project_id, label["value"], label["en"], label["ta"], label["hi"], position))
+        label_id = db.execute(
+            "INSERT INTO labels (project_id, value, position) VALUES (?, ?, ?)"
+            " ON CONFLICT (project_id, value) DO UPDATE SET position = excluded.position"
+            " WHERE position <> excluded.position RETURNING id",
+            (project_id, label["value"], position)).fetchone()
+        label_id = label_id[0] if label_id else one(
+            db, "SELECT id FROM labels WHERE project_id = ? AND value = ?",
+            (project_id, label["value"]))["id"]
+        content.write(db, "label", label_id, "text",
+                      {k: v for k, v in label.items() if k != "value"})
 
 
 def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
@@ -423,13 +502,17 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
             changed = {k: [project[k], v] for k, v in columns.items() if project[k] != v}
             db.execute(f"UPDATE projects SET {', '.join(f'{k} = ?' for k in columns)}"
                        " WHERE id = ?", [*columns.values(), project["id"]])
-            before = _as_data(db, project)["labels"]
+            before = _as_data(db, project)
+            for group in ("name", "instructions"):
+                if before[group] != clean[group]:
+                    changed[group] = [before[group], clean[group]]
+            before = before["labels"]
             if before != clean["labels"]:
                 changed["labels"] = [[x["value"] for x in before],
                                      [x["value"] for x in clean["labels"]]]
             audit.record(db, viewer["id"], "project.update", f"project:{project['id']}",
                          **changed)
-        _write_labels(db, project_id, clean["labels"])
+        _write_content(db, project_id, clean)
         return one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
 
 
@@ -477,7 +560,7 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
     # visit (#15).
     status = "(SELECT coalesce(sum(s.tasks), 0) FROM tasks_by_status s WHERE s.project_id = p.id"
     rows = list(db.query(
-        "SELECT p.*, c.name AS centre_name, c.code AS centre_code,"
+        f"SELECT p.*, {content.project_name()}, c.name AS centre_name, c.code AS centre_code,"
         f" {status} AND s.status <> 'removed') AS tasks_total,"
         f" {status} AND s.status = 'open') AS tasks_open,"
         f" {status} AND s.status = 'done') AS tasks_done,"

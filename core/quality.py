@@ -187,7 +187,7 @@ def her_quality(db, user_id: int) -> list[dict]:
         person = _people(project_rows)[user_id]
         if not person["answers"]:
             continue
-        project = next(db.query("SELECT id, name_en, name_ta, name_hi FROM projects"
+        project = next(db.query("SELECT id, languages, content_version FROM projects"
                                 " WHERE id = ?", (project_id,)))
         out.append({"project": project, **_figures(person, project_rows[0]["min_seconds"])})
     return out

@@ -9,7 +9,7 @@ from . import audit, paging, qualifications, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Invalid, NotFound
-from .quiz_bank import PAGE_SIZE, get_quiz
+from .quiz_bank import PAGE_SIZE, get_quiz, with_texts
 
 PRACTICE_SIZE = 3  # the first questions of the bank, shown with explanations, unscored
 
@@ -114,9 +114,7 @@ def practice_question(db, project: dict, number: int) -> dict | None:
                   " FROM quiz_questions q LEFT JOIN media m ON m.id = q.media_id"
                   " WHERE q.project_id = ? ORDER BY q.id LIMIT 1 OFFSET ?",
               (project["id"], number - 1))
-    if row:
-        row["answer_list"] = json.loads(row["answers"])
-    return row
+    return with_texts(db, [row])[0] if row else None
 
 
 def practice_count(project: dict) -> int:
@@ -179,9 +177,7 @@ def _question_at(db, attempt_id: int, position: int) -> dict | None:
                   " JOIN quiz_questions q ON q.id = aq.question_id"
                   " LEFT JOIN media m ON m.id = q.media_id"
                   " WHERE aq.attempt_id = ? AND aq.position = ?", (attempt_id, position))
-    if row:
-        row["answer_list"] = json.loads(row["answers"])
-    return row
+    return with_texts(db, [row])[0] if row else None
 
 
 def current(db, user: dict, project: dict, now: dt.datetime | None = None) -> dict:

@@ -6,11 +6,11 @@ import io
 import json
 import unicodedata
 
-from . import audit, paging, qualifications, tasktypes
+from . import audit, content, languages, paging, qualifications, tasktypes
 from .clock import stamp, utcnow
 from .db import one, write
+from .content import langs_of as content_langs
 from .errors import Invalid, NotFound
-from .languages import CONTENT_CODES, FALLBACK
 from .projects import add_media
 
 PAGE_SIZE = 20
@@ -91,21 +91,26 @@ def allowed_answers(db, project: dict) -> list[str] | None:
 
 def check_question(db, project: dict, data: dict, allowed=...) -> tuple[dict, dict]:
     """A question as stored and the errors {field: code} found in `data`:
-    {"prompt": {lang: text}, "explanation": {lang: text}, "answers": [text, ...]}."""
+    {"prompt": {lang: text}, "explanation": {lang: text}, "answers": [text, ...]}.
+
+    The prompt is required in the project's first language, the explanation in each of
+    the project's languages: a language added to Velai later leaves old questions whole."""
     allowed = allowed_answers(db, project) if allowed is ... else allowed
     errors = {}
     clean = {}
-    for kind, limit, required in (("prompt", MAX_PROMPT, (FALLBACK,)),
-                                  ("explanation", MAX_EXPLANATION, CONTENT_CODES)):
+    langs = content.langs_of(project)
+    for kind, limit, required in (("prompt", MAX_PROMPT, langs[:1]),
+                                  ("explanation", MAX_EXPLANATION, langs)):
         texts = data.get(kind) if isinstance(data.get(kind), dict) else {}
-        for lang in CONTENT_CODES:
+        clean[kind] = {}
+        for lang in languages.CODES:
             text = texts.get(lang)
             text = unicodedata.normalize("NFC", text.strip()) if isinstance(text, str) else ""
             if not text and lang in required:
                 errors[f"{kind}_{lang}"] = "required"
             elif len(text) > limit:
                 errors[f"{kind}_{lang}"] = "too_long"
-            clean[f"{kind}_{lang}"] = text
+            clean[kind][lang] = text
     answers = data.get("answers")
     answers = [answers] if isinstance(answers, str) else answers
     answers = [a.strip() for a in answers if isinstance(a, str) and a.strip()] \
@@ -129,8 +134,25 @@ def get_question_or_404(db, project_id: int, question_id: int) -> dict:
                   " WHERE q.id = ? AND q.project_id = ?", (question_id, project_id))
     if row is None:
         raise NotFound("no_question")
-    row["answer_list"] = json.loads(row["answers"])
-    return row
+    return with_texts(db, [row])[0]
+
+
+def with_texts(db, rows: list[dict]) -> list[dict]:
+    """Questions with their `prompt` and `explanation` ({lang: text}), also as the form's
+    fields (prompt_ta...), their project's `languages` (the fallback order) and
+    `answer_list`."""
+    texts = content.read(db, "question", [row["id"] for row in rows])
+    langs = {}
+    for row in rows:
+        if row["project_id"] not in langs:
+            langs[row["project_id"]] = one(db, "SELECT languages FROM projects WHERE id = ?",
+                                           (row["project_id"],))["languages"]
+        row["languages"] = langs[row["project_id"]]
+        row["answer_list"] = json.loads(row["answers"])
+        for field in ("prompt", "explanation"):
+            row[field] = texts[row["id"]].get(field, {})
+            row.update({f"{field}_{lang}": text for lang, text in row[field].items()})
+    return rows
 
 
 def save_question(db, project: dict, data: dict, *, image: dict | None = None,
@@ -149,11 +171,11 @@ def save_question(db, project: dict, data: dict, *, image: dict | None = None,
             media_id = add_media(db, project["id"], image)
         row = {**clean, "media_id": media_id, "now": now, "project_id": project["id"]}
         if old:
-            db.execute("UPDATE quiz_questions SET prompt_en = :prompt_en, prompt_ta = :prompt_ta,"
-                       " prompt_hi = :prompt_hi, media_id = :media_id, answers = :answers,"
-                       " explanation_en = :explanation_en, explanation_ta = :explanation_ta,"
-                       " explanation_hi = :explanation_hi, updated_at = :now WHERE id = :id",
-                       {**row, "id": question_id})
+            db.execute("UPDATE quiz_questions SET media_id = :media_id, answers = :answers,"
+                       " updated_at = :now WHERE id = :id",
+                       {"media_id": media_id, "answers": clean["answers"], "now": now,
+                        "id": question_id})
+            _write_texts(db, question_id, clean)
         else:
             question_id = _insert_question(db, row)
         audit.record(db, actor_id, "quiz.question.edit" if old else "quiz.question.add",
@@ -162,11 +184,16 @@ def save_question(db, project: dict, data: dict, *, image: dict | None = None,
 
 
 def _insert_question(db, row: dict) -> int:
-    return db.execute(
-        "INSERT INTO quiz_questions (project_id, prompt_en, prompt_ta, prompt_hi, media_id,"
-        " answers, explanation_en, explanation_ta, explanation_hi, created_at, updated_at)"
-        " VALUES (:project_id, :prompt_en, :prompt_ta, :prompt_hi, :media_id, :answers,"
-        " :explanation_en, :explanation_ta, :explanation_hi, :now, :now)", row).lastrowid
+    question_id = db.execute(
+        "INSERT INTO quiz_questions (project_id, media_id, answers, created_at, updated_at)"
+        " VALUES (:project_id, :media_id, :answers, :now, :now)", row).lastrowid
+    _write_texts(db, question_id, row)
+    return question_id
+
+
+def _write_texts(db, question_id: int, clean: dict) -> None:
+    for field in ("prompt", "explanation"):
+        content.write(db, "question", question_id, field, clean[field])
 
 
 def list_questions(db, project_id: int, page: int = 1) -> tuple[list[dict], bool]:
@@ -174,12 +201,11 @@ def list_questions(db, project_id: int, page: int = 1) -> tuple[list[dict], bool
     rows = list(db.query("SELECT * FROM quiz_questions WHERE project_id = :project ORDER BY id"
                          " LIMIT :limit OFFSET :offset",
                          {"project": project_id, **paging.window(page, PAGE_SIZE)}))
-    for row in rows:
-        row["answer_list"] = json.loads(row["answers"])
-    return paging.split(rows, PAGE_SIZE)
+    rows, more = paging.split(rows, PAGE_SIZE)
+    return with_texts(db, rows), more
 
 
-def _rows_from_file(filename: str, content: bytes):
+def _rows_from_file(filename: str, content: bytes, first: str = languages.FALLBACK):
     """(line number, question data) for each row of a CSV or JSONL file, or
     (line, None, code) for a row that cannot be read."""
     try:
@@ -207,18 +233,18 @@ def _rows_from_file(filename: str, content: bytes):
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        missing = {"prompt_en", "answer", "explanation_en", "explanation_ta",
-                   "explanation_hi"} - set(reader.fieldnames or ())
-        if missing:
+        # Columns prompt_<code> and explanation_<code> for any language; a missing column is
+        # an empty text, refused by check_question where the project needs it.
+        if not {"answer", f"prompt_{first}"} <= set(reader.fieldnames or ()):
             yield 1, None, "missing_columns"
             return
         for row in reader:
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
             yield reader.line_num, {
-                "prompt": {lang: row.get(f"prompt_{lang}") or "" for lang in CONTENT_CODES},
+                "prompt": {lang: row.get(f"prompt_{lang}") or "" for lang in languages.CODES},
                 "explanation": {lang: row.get(f"explanation_{lang}") or ""
-                                for lang in CONTENT_CODES},
+                                for lang in languages.CODES},
                 "answers": (row.get("answer") or "").split("|")}, None
     except csv.Error:  # a cell longer than the csv module takes (128 K), a stray quote
         yield reader.reader.line_num, None, "bad_csv"  # DictReader's own lags a line
@@ -231,7 +257,8 @@ def import_bank(db, project: dict, filename: str, content: bytes, actor_id: int)
     Invalid("bad_import", errors=[(line, field or None, code), ...]) listing every error."""
     allowed = allowed_answers(db, project)
     errors, rows = [], []
-    for number, data, code in _rows_from_file(filename or "", content or b""):
+    for number, data, code in _rows_from_file(filename or "", content or b"",
+                                              content_langs(project)[0]):
         if code:
             errors.append((number, None, code))
             continue
@@ -276,7 +303,8 @@ def overview(db, centre_id: int | None) -> list[dict]:
     """Each project (of a centre; every centre for None) with its quiz: on or off, how
     many questions, how many annotators still trainees there."""
     return list(db.query(
-        "SELECT p.id, p.slug, p.name_en, p.name_ta, p.name_hi, p.task_type, c.name AS centre_name,"
+        "SELECT p.id, p.slug, p.languages, p.content_version, p.task_type,"
+        " c.name AS centre_name,"
         " coalesce(z.active, 0) AS active,"
         " (SELECT count(*) FROM quiz_questions q WHERE q.project_id = p.id) AS bank,"
         " CASE WHEN z.active = 1 THEN (SELECT count(*) FROM users u LEFT JOIN qualifications"

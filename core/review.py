@@ -9,7 +9,7 @@ review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import audit, paging, quality, scope
+from . import audit, content, paging, quality, scope
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -68,7 +68,7 @@ _ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_stat
   a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
   u.name AS annotator,
   t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
-  t.status AS task_status, p.task_type, p.min_seconds, p.name_en, p.name_ta, p.name_hi
+  t.status AS task_status, p.task_type, p.min_seconds, {content.project_name()}
 {_QUEUE_FROM}"""
 
 
@@ -129,8 +129,11 @@ def centre_projects(db, centre_id) -> list[dict]:
 def labels_for(db, project_ids) -> dict:
     out = {pid: {} for pid in project_ids}
     if project_ids:
-        for label in db.query(f"SELECT * FROM labels WHERE project_id IN"
-                              f" ({','.join('?' * len(project_ids))})", tuple(project_ids)):
+        rows = list(db.query(f"SELECT * FROM labels WHERE project_id IN"
+                             f" ({','.join('?' * len(project_ids))})", tuple(project_ids)))
+        texts = content.read(db, "label", [label["id"] for label in rows])
+        for label in rows:
+            label["text"] = texts[label["id"]].get("text", {})
             out[label["project_id"]][label["value"]] = label
     return out
 
@@ -276,8 +279,8 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
     Raises NotFound("no_task") when it is not hers or not rejected."""
     row = one(db, "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
                   " a.review_note, a.review_state, a.reviewed_by, a.project_id, t.payload_text,"
-                  " t.gold_answer, p.task_type, p.appeal_window_days, p.name_en, p.name_ta,"
-                  " p.name_hi, ap.id AS appeal_id, ap.status AS appeal_status,"
+                  " t.gold_answer, p.task_type, p.appeal_window_days,"
+                  f" {content.project_name()}, ap.id AS appeal_id, ap.status AS appeal_status,"
                   " ap.note AS appeal_note, ap.decision_note"
                   " FROM assignments a JOIN tasks t ON t.id = a.task_id"
                   " JOIN projects p ON p.id = a.project_id"
@@ -325,9 +328,9 @@ def appeal(db, assignment_id: int, user_id: int, note, now: dt.datetime | None =
     return get_own_rejected(db, assignment_id, user_id)
 
 
-_APPEAL_ROW = """SELECT ap.*, a.answer, a.reject_reason, a.review_note, a.project_id,
-  a.reviewed_by, t.payload_text, t.gold_answer, t.aggregate, p.task_type, p.name_en,
-  p.name_ta, p.name_hi, p.centre_id, u.name AS annotator, r.name AS rejected_by_name
+_APPEAL_ROW = f"""SELECT ap.*, a.answer, a.reject_reason, a.review_note, a.project_id,
+  a.reviewed_by, t.payload_text, t.gold_answer, t.aggregate, p.task_type,
+  {content.project_name()}, p.centre_id, u.name AS annotator, r.name AS rejected_by_name
 FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
 JOIN tasks t ON t.id = a.task_id JOIN projects p ON p.id = a.project_id
 JOIN users u ON u.id = ap.user_id LEFT JOIN users r ON r.id = ap.rejected_by"""
@@ -451,7 +454,7 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
     rows = list(db.query(
         "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
         " a.review_note, a.review_state, a.project_id, t.payload_text, t.gold_answer,"
-        " p.task_type, p.appeal_window_days, p.name_en, p.name_ta, p.name_hi,"
+        f" p.task_type, p.appeal_window_days, {content.project_name()},"
         " ap.id AS appeal_id, ap.status AS appeal_status, ap.decision_note"
         " FROM assignments a JOIN tasks t ON t.id = a.task_id"
         " JOIN projects p ON p.id = a.project_id"

@@ -72,7 +72,7 @@ CREATE TABLE centres (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL
-, min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), appeals_by INTEGER REFERENCES users(id));
+, min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages) AND json_type(languages) = 'array' AND json_array_length(languages) >= 1), appeals_by INTEGER REFERENCES users(id));
 
 CREATE TABLE gold_stats (
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -87,14 +87,15 @@ CREATE TABLE gold_stats (
             PRIMARY KEY (user_id, project_id)
         );
 
-CREATE TABLE labels (
+CREATE TABLE "labels" (
     id INTEGER PRIMARY KEY,
     project_id INTEGER NOT NULL REFERENCES projects(id),
     value TEXT NOT NULL,
-    text_en TEXT NOT NULL, text_ta TEXT NOT NULL DEFAULT '', text_hi TEXT NOT NULL DEFAULT '',
     position INTEGER NOT NULL,
     UNIQUE (project_id, value)
 );
+
+CREATE TABLE languages (code TEXT PRIMARY KEY) WITHOUT ROWID;
 
 CREATE TABLE login_attempts (
     id INTEGER PRIMARY KEY,
@@ -185,23 +186,37 @@ CREATE TABLE payouts (
     CHECK ((status = 'approved') = (approved_by IS NOT NULL AND approved_at IS NOT NULL))
 );
 
-CREATE TABLE projects (
+CREATE TABLE "projects" (
     id INTEGER PRIMARY KEY,
     centre_id INTEGER NOT NULL REFERENCES centres(id),
     slug TEXT NOT NULL UNIQUE,
     task_type TEXT NOT NULL CHECK (task_type IN ('single_choice', 'yes_no', 'free_text')),
-    name_en TEXT NOT NULL, name_ta TEXT NOT NULL DEFAULT '', name_hi TEXT NOT NULL DEFAULT '',
-    instructions_en TEXT NOT NULL DEFAULT '',
-    instructions_ta TEXT NOT NULL DEFAULT '',
-    instructions_hi TEXT NOT NULL DEFAULT '',
+    -- Its content's languages as a JSON array, the first shown when hers is missing.
+    languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages)
+        AND json_type(languages) = 'array' AND json_array_length(languages) >= 1),
+    -- Bumped by triggers whenever its texts or labels change: the task card's cache key.
+    content_version INTEGER NOT NULL DEFAULT 0,
     redundancy INTEGER NOT NULL DEFAULT 3 CHECK (redundancy >= 1),
     pay_paise INTEGER NOT NULL CHECK (pay_paise >= 0),
     lease_seconds INTEGER NOT NULL DEFAULT 900 CHECK (lease_seconds > 0),
     active INTEGER NOT NULL DEFAULT 1,
-    created_at TEXT NOT NULL
-, status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('draft', 'live', 'paused', 'closed')), gold_share REAL NOT NULL DEFAULT 0.1 CHECK (gold_share >= 0 AND gold_share <= 1), min_gold_accuracy REAL NOT NULL DEFAULT 0.7 CHECK (min_gold_accuracy >= 0 AND min_gold_accuracy <= 1), gold_min_answers INTEGER NOT NULL DEFAULT 10 CHECK (gold_min_answers >= 1), max_answers INTEGER NOT NULL DEFAULT 5 CHECK (max_answers >= 1), agreement_threshold REAL NOT NULL DEFAULT 0.6 CHECK (agreement_threshold > 0 AND agreement_threshold <= 1), min_seconds INTEGER NOT NULL DEFAULT 2 CHECK (min_seconds >= 0), review_window_days INTEGER NOT NULL DEFAULT 3 CHECK (review_window_days >= 1), appeal_window_days INTEGER NOT NULL DEFAULT 7 CHECK (appeal_window_days >= 1), answer_script TEXT CHECK (answer_script IS NULL OR
-            (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
-             AND task_type = 'free_text')));
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('draft', 'live', 'paused', 'closed')),
+    gold_share REAL NOT NULL DEFAULT 0.1 CHECK (gold_share >= 0 AND gold_share <= 1),
+    min_gold_accuracy REAL NOT NULL DEFAULT 0.7
+        CHECK (min_gold_accuracy >= 0 AND min_gold_accuracy <= 1),
+    gold_min_answers INTEGER NOT NULL DEFAULT 10 CHECK (gold_min_answers >= 1),
+    max_answers INTEGER NOT NULL DEFAULT 5 CHECK (max_answers >= 1),
+    agreement_threshold REAL NOT NULL DEFAULT 0.6
+        CHECK (agreement_threshold > 0 AND agreement_threshold <= 1),
+    min_seconds INTEGER NOT NULL DEFAULT 2 CHECK (min_seconds >= 0),
+    review_window_days INTEGER NOT NULL DEFAULT 3 CHECK (review_window_days >= 1),
+    appeal_window_days INTEGER NOT NULL DEFAULT 7 CHECK (appeal_window_days >= 1),
+    -- NULL: any script (0013_answer_script, core/scripts.py).
+    answer_script TEXT CHECK (answer_script IS NULL OR
+        (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
+         AND task_type = 'free_text'))
+);
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -235,18 +250,14 @@ CREATE TABLE quiz_attempts (
             counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1))
         );
 
-CREATE TABLE quiz_questions (
-            id INTEGER PRIMARY KEY,
-            project_id INTEGER NOT NULL REFERENCES projects(id),
-            prompt_en TEXT NOT NULL, prompt_ta TEXT NOT NULL DEFAULT '',
-            prompt_hi TEXT NOT NULL DEFAULT '',
-            media_id INTEGER REFERENCES media(id),
-            answers TEXT NOT NULL CHECK (json_valid(answers) AND json_array_length(answers) >= 1),
-            explanation_en TEXT NOT NULL, explanation_ta TEXT NOT NULL,
-            explanation_hi TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
+CREATE TABLE "quiz_questions" (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    media_id INTEGER REFERENCES media(id),
+    answers TEXT NOT NULL CHECK (json_valid(answers) AND json_array_length(answers) >= 1),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 
 CREATE TABLE quizzes (
             project_id INTEGER PRIMARY KEY REFERENCES projects(id),
@@ -292,6 +303,18 @@ CREATE TABLE tasks_by_status (
             PRIMARY KEY (project_id, status)
         ) WITHOUT ROWID;
 
+CREATE TABLE texts (
+            kind TEXT NOT NULL,
+            owner_id INTEGER NOT NULL,  -- projects.id, labels.id or quiz_questions.id
+            field TEXT NOT NULL,
+            lang TEXT NOT NULL REFERENCES languages(code),
+            text TEXT NOT NULL CHECK (text <> ''),
+            PRIMARY KEY (kind, owner_id, field, lang),
+            CHECK ((kind = 'project' AND field IN ('name', 'instructions'))
+                OR (kind = 'label' AND field = 'text')
+                OR (kind = 'question' AND field IN ('prompt', 'explanation')))
+        ) WITHOUT ROWID;
+
 CREATE TABLE traffic (
             user_id INTEGER NOT NULL REFERENCES users(id),
             day TEXT NOT NULL,
@@ -299,17 +322,18 @@ CREATE TABLE traffic (
             PRIMARY KEY (user_id, day)
         );
 
-CREATE TABLE users (
+CREATE TABLE "users" (
     id INTEGER PRIMARY KEY,
     login TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('annotator', 'supervisor', 'admin')),
     centre_id INTEGER NOT NULL REFERENCES centres(id),
     password_hash TEXT NOT NULL,
-    lang TEXT NOT NULL DEFAULT 'en' CHECK (lang IN ('en', 'ta', 'hi')),
+    lang TEXT NOT NULL DEFAULT 'en' REFERENCES languages(code),
     active INTEGER NOT NULL DEFAULT 1,
-    created_at TEXT NOT NULL
-, welcomed_at TEXT, offline_key TEXT, guess_locked_at TEXT, guess_unlocked_at TEXT);
+    created_at TEXT NOT NULL,
+    welcomed_at TEXT, offline_key TEXT, guess_locked_at TEXT, guess_unlocked_at TEXT
+);
 
 CREATE TABLE work_by_day (
             project_id INTEGER NOT NULL REFERENCES projects(id),
@@ -432,6 +456,18 @@ CREATE TRIGGER assignments_within_wanted BEFORE INSERT ON assignments
         BEGIN SELECT RAISE(ABORT, 'task_full: the task has all the answers and leases it wants');
         END;
 
+CREATE TRIGGER centres_languages_known_insert BEFORE INSERT ON centres BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
+
+CREATE TRIGGER centres_languages_known_update BEFORE UPDATE OF languages ON centres BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
+
+CREATE TRIGGER labels_bump_delete AFTER DELETE ON labels BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = OLD.project_id; END;
+
+CREATE TRIGGER labels_bump_insert AFTER INSERT ON labels BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.project_id; END;
+
+CREATE TRIGGER labels_bump_update AFTER UPDATE ON labels BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.project_id; END;
+
+CREATE TRIGGER labels_texts_gone AFTER DELETE ON labels BEGIN DELETE FROM texts WHERE kind = 'label' AND owner_id = OLD.id; END;
+
 CREATE TRIGGER payment_details_confirm_by_another BEFORE UPDATE OF confirmed_by
         ON payment_details
         WHEN NEW.confirmed_by IS NOT NULL AND (NEW.confirmed_by = OLD.entered_by
@@ -544,9 +580,19 @@ CREATE TRIGGER payouts_void_frees_answers AFTER UPDATE OF status ON payouts
 WHEN NEW.status = 'void'
 BEGIN UPDATE payout_items SET live = 0 WHERE payout_id = NEW.id AND live = 1; END;
 
+CREATE TRIGGER projects_bump_languages AFTER UPDATE OF languages ON projects BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.id; END;
+
+CREATE TRIGGER projects_languages_known_insert BEFORE INSERT ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
+
+CREATE TRIGGER projects_languages_known_update BEFORE UPDATE OF languages ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
+
+CREATE TRIGGER projects_texts_gone AFTER DELETE ON projects BEGIN DELETE FROM texts WHERE kind = 'project' AND owner_id = OLD.id; END;
+
 CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
         ON quiz_attempt_questions WHEN OLD.answer IS NOT NULL
         BEGIN SELECT RAISE(ABORT, 'quiz answer already given'); END;
+
+CREATE TRIGGER quiz_questions_texts_gone AFTER DELETE ON quiz_questions BEGIN DELETE FROM texts WHERE kind = 'question' AND owner_id = OLD.id; END;
 
 CREATE TRIGGER tasks_by_status_delete AFTER DELETE ON tasks
         BEGIN INSERT INTO tasks_by_status (project_id, status, tasks)
@@ -565,6 +611,12 @@ CREATE TRIGGER tasks_by_status_update AFTER UPDATE OF status, project_id ON task
     ON CONFLICT (project_id, status) DO UPDATE SET tasks = tasks + excluded.tasks; INSERT INTO tasks_by_status (project_id, status, tasks)
     VALUES (NEW.project_id, NEW.status, 1)
     ON CONFLICT (project_id, status) DO UPDATE SET tasks = tasks + excluded.tasks; END;
+
+CREATE TRIGGER texts_bump_delete AFTER DELETE ON texts WHEN OLD.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE OLD.kind WHEN 'project' THEN OLD.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = OLD.owner_id) END; END;
+
+CREATE TRIGGER texts_bump_insert AFTER INSERT ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
+
+CREATE TRIGGER texts_bump_update AFTER UPDATE ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
 
 CREATE TRIGGER users_offline_key AFTER INSERT ON users WHEN NEW.offline_key IS NULL
         BEGIN

@@ -2,7 +2,7 @@
 import datetime as dt
 
 from . import gold as check_tasks
-from . import quality, tasktypes
+from . import content, quality, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
@@ -118,7 +118,8 @@ def worker_projects(db, user: dict, now: dt.datetime | None = None) -> list[dict
     holds already (a batch) and those a claim may take (the same rule as a claim, so the
     count never promises what Start cannot give)."""
     return list(db.query(
-        f"SELECT w.*, (SELECT count(*) FROM tasks t WHERE t.project_id = w.id"
+        f"SELECT w.*, {content.project_name('w')},"
+        f" (SELECT count(*) FROM tasks t WHERE t.project_id = w.id"
         f" AND {_claimable('w.redundancy')}) + (SELECT count(*) FROM assignments"
         f" WHERE project_id = w.id AND user_id = :user AND {_ACTIVE}) AS available"
         f" FROM ({WORKER_PROJECTS}) w ORDER BY available = 0, w.id",

@@ -2,7 +2,7 @@
 wage, which a supervisor or admin sets (#9)."""
 import datetime as dt
 
-from . import audit, paging
+from . import audit, content, paging
 from .clock import india_day, utcnow
 from .db import one, write
 from .payouts import centre_for, parse_rupees
@@ -21,7 +21,7 @@ def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
     centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_for(db, actor, centre_id),))
     since = india_day((now or utcnow()) - dt.timedelta(days=days - 1))
     select = """
-        SELECT p.id AS project_id, p.name_en, p.name_ta, p.name_hi, p.pay_paise,
+        SELECT p.id AS project_id, """ + content.project_name() + """, p.pay_paise,
                sum(w.answers) AS answers, sum(w.seconds) AS seconds,
                sum(w.earned_paise) AS earned_paise {extra}
         FROM projects p CROSS JOIN work_by_day w ON w.project_id = p.id {join}

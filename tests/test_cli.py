@@ -2,6 +2,7 @@
 export."""
 import json
 
+from core import content
 from core import db as coredb
 from core.db import one
 
@@ -38,7 +39,10 @@ def test_seed_demo_loads_projects_in_three_languages_once(app):
     db = coredb.connect(app.config["VELAI_DB"])
     slugs = {row["slug"]: row for row in db.query("SELECT * FROM projects")}
     assert {"tamil-review-sentiment", "hindi-headline-topic", "leaf-health-photos"} <= set(slugs)
-    assert all(p["name_ta"] and p["name_hi"] for p in slugs.values())
+    # Every project named in each of its languages: Tamil and Hindi, or Kannada or Telugu.
+    assert all(set(content.langs_of(p)) <= set(content.project_texts(db, p["id"])["name"])
+               for p in slugs.values())
+    assert {"kn", "te"} <= {lang for p in slugs.values() for lang in content.langs_of(p)}
     images = list(db.query("SELECT width, length(data) AS size FROM media"))
     assert images and all(i["width"] <= 360 and i["size"] <= 40 * 1024 for i in images)
     assert "not loaded" in runner.invoke(args=["seed-demo", "--if-empty"]).output

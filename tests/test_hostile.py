@@ -11,6 +11,7 @@ import json
 import pytest
 from markupsafe import escape
 
+from core import content
 from core import projects, users
 from core.db import one
 from tests.conftest import CHEAP_HASH, PIN, Visitor
@@ -390,9 +391,9 @@ def test_what_she_types_in_the_project_form_comes_out_escaped(world, payload):
     _assert_escaped(refused.get_data(as_text=True), payload, "refused project form")
     created = supervisor.post("/supervisor/projects/new", _project_form(payload))
     assert created.status_code == 303, created.get_data(as_text=True)[-2000:]
-    project = one(world.db, "SELECT id, name_en, instructions_ta FROM projects"
-                            " WHERE slug = 'hostile'")
-    assert project["name_en"] == payload and project["instructions_ta"] == payload
+    project = one(world.db, "SELECT id FROM projects WHERE slug = 'hostile'")
+    texts = content.project_texts(world.db, project["id"])
+    assert texts["name"]["en"] == payload and texts["instructions"]["ta"] == payload
     body = supervisor.get(f"/supervisor/projects/{project['id']}/edit").get_data(as_text=True)
     _assert_escaped(body, payload, "project form")
     from core import projects as projects_

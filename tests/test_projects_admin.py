@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from core import content
 from core import projects, tasks, users
 from core.db import one
 from core.errors import Invalid
@@ -31,7 +32,8 @@ def form(**changes):
             "label_0_value": "pos", "label_0_en": "Good", "label_0_ta": "நல்லது",
             "label_0_hi": "अच्छी", "label_1_value": "neg", "label_1_en": "Bad",
             "label_1_ta": "மோசம்", "label_1_hi": "बुरी", "redundancy": "3", "pay": "0.50",
-            "lease_minutes": "15", "gold_percent": "10", "status": "live"}
+            "lease_minutes": "15", "gold_percent": "10", "status": "live",
+            "languages": ["en", "ta", "hi"], "first_language": "en"}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -54,20 +56,20 @@ def test_the_file_format_creates_a_draft_with_defaults(db):
     users.get_centre(db, "KRR", create=True)
     project = projects.save_project(db, SYSTEM, FILE)
     assert (project["status"], project["lease_seconds"], project["gold_share"],
-            project["pay_paise"], project["name_ta"]) == (
+            project["pay_paise"], content.project_texts(db, project["id"])["name"]["ta"]) == (
         "draft", 900, 0.1, 50, "கடை மதிப்புரைகள்")
-    assert [(x["value"], x["text_hi"]) for x in projects.labels(db, project["id"])] == [
+    assert [(x["value"], x["text"]["hi"]) for x in projects.labels(db, project["id"])] == [
         ("pos", "अच्छी"), ("neg", "बुरी")]
 
 
 def test_one_validation_names_every_bad_field_and_writes_nothing(db):
-    bad = {**FILE, "slug": "Bad Slug", "centre": "NOPE", "name": {"ta": "x"},
+    bad = {**FILE, "slug": "Bad Slug", "centre": "NOPE", "name": {"ta": "x"}, "languages": ["en"],
            "labels": [{"value": "pos", "en": "Good"}], "redundancy": 0, "pay_paise": 0.5,
            "lease_minutes": 0, "gold_share": 2, "status": "open", "colour": "red"}
     with pytest.raises(Invalid) as refusal:
         projects.save_project(db, SYSTEM, bad)
     codes = {k: v.code for k, v in refusal.value.detail["errors"].items()}
-    assert codes == {"slug": "bad_slug", "centre": "unknown_centre", "name": "english_required",
+    assert codes == {"slug": "bad_slug", "centre": "unknown_centre", "name": "first_language_required",
                      "labels": "labels_required", "redundancy": "bad_redundancy",
                      "pay": "bad_pay_paise", "lease_minutes": "bad_lease",
                      "gold_share": "bad_gold", "status": "bad_status", "colour": "unknown_field"}
@@ -136,7 +138,8 @@ def test_editing_changes_fields_and_a_new_pay_counts_from_the_next_answer(
         slug=None, pay="0.75", name_en="Reviews, now", redundancy="1"))
     assert response.status_code == 303
     after = one(db, "SELECT * FROM projects WHERE id = ?", (project["id"],))
-    assert (after["pay_paise"], after["name_en"], after["slug"]) == (
+    assert (after["pay_paise"], content.project_texts(db, after["id"])["name"]["en"],
+            after["slug"]) == (
         75, "Reviews, now", project["slug"])
     tasks.record_answer(db, first["id"], worker["id"], "pos")  # claimed before, answered after
     second = tasks.claim_next(db, worker["id"], after)
@@ -173,7 +176,7 @@ def test_a_label_in_use_cannot_be_removed_but_its_text_can_change(visitor, db, m
     assert gone.status_code == 400 and "“neg” is in use" in gone.get_data(as_text=True)
     visitor.post(url, form(slug=None, label_1_value="neg", label_1_en="Not good",
                            label_2_value="meh", label_2_en="So-so"))
-    assert [(x["value"], x["text_en"]) for x in projects.labels(db, project["id"])] == [
+    assert [(x["value"], x["text"]["en"]) for x in projects.labels(db, project["id"])] == [
         ("pos", "Good"), ("neg", "Not good"), ("meh", "So-so")]
 
 

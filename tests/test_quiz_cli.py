@@ -14,9 +14,12 @@ def _seeded(app):
 def test_seed_demo_puts_a_quiz_on_every_project_and_keeps_demo_annotators_at_work(app):
     db = _seeded(app)
     quizzes_on = one(db, "SELECT count(*) AS n FROM quizzes WHERE active = 1")["n"]
-    assert quizzes_on == one(db, "SELECT count(*) AS n FROM projects")["n"] == 5
-    assert one(db, "SELECT count(*) AS n FROM quiz_questions WHERE explanation_ta = ''"
-                   " OR explanation_hi = '' OR explanation_en = ''")["n"] == 0
+    assert quizzes_on == one(db, "SELECT count(*) AS n FROM projects")["n"] == 8
+    # Every question explained in each of its project's languages.
+    assert one(db, "SELECT count(*) AS n FROM quiz_questions q JOIN projects p"
+                   " ON p.id = q.project_id, json_each(p.languages) l WHERE NOT EXISTS"
+                   " (SELECT 1 FROM texts WHERE kind = 'question' AND owner_id = q.id"
+                   " AND field = 'explanation' AND lang = l.value)")["n"] == 0
     assert one(db, "SELECT count(*) AS n FROM quiz_questions WHERE media_id IS NOT NULL")["n"]
     for login, *_rest in demo.ACCOUNTS[:3]:
         user = one(db, "SELECT * FROM users WHERE login = ?", (login,))

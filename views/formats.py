@@ -8,7 +8,7 @@ from flask_babel import format_datetime, format_decimal, get_locale, gettext as 
 
 from markupsafe import Markup
 
-from core import projects, tasktypes, traffic
+from core import content, projects, tasktypes, traffic
 from core.clock import parse_stamp
 from core.money import format_money
 
@@ -19,9 +19,28 @@ def lang() -> str:
     return get_locale().language
 
 
-def localized(row: dict, field: str) -> str:
-    """Project content in the reader's language, falling back to English."""
-    return row.get(f"{field}_{lang()}") or row[f"{field}_en"]
+def localized(row: dict, field: str, code: str | None = None) -> str:
+    """Content (a row's `field`: {lang: text}, or its JSON) in the reader's language,
+    else in the first of the row's `languages` that has it (core.content.pick)."""
+    if field not in row and "content_version" in row:  # a project row (p.*): its card
+        return content.card(get_db(), row, code or lang())[field]
+    texts = content.texts_of(row, field)
+    if texts is None:
+        return row[field]  # already chosen for her (core.content.card)
+    return content.pick(texts, code or lang(), content.langs_of(row))[0]
+
+
+def shown_in(row: dict, field: str) -> str | None:
+    """The language her content is shown in when it is not hers (None when it is hers):
+    a project row's card (name, instructions, labels), or a row's `field` ({lang: text})."""
+    code = lang()
+    if "content_version" in row:
+        return content.card(get_db(), row, code)["fallback"]
+    texts = content.texts_of(row, field)
+    if texts is None:
+        return None
+    shown = content.pick(texts, code, content.langs_of(row))[1]
+    return shown if shown not in (None, code) else None
 
 
 def money(paise: int) -> str:

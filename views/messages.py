@@ -105,13 +105,18 @@ MESSAGES = {
     "bad_task_type": _l("Please choose a task type."),
     "type_fixed": _l("The task type cannot change once the project has tasks."),
     "bad_texts": _l("Please type text here."),
-    "english_required": _l("Please type it in English at least."),
+    "first_language_required": _l("Please type it in %(language)s at least: the project's"
+                                  " first language."),
+    "bad_languages": _l("Tick at least one language."),
+    "incomplete_for_live": _l("Not live yet: write the name and every answer in %(languages)s"
+                              " first. The centre works in them."),
     "too_long": _l("Too long: at most %(limit)s characters."),
     "bad_labels": _l("Please give the answers to choose from."),
     "labels_required": _l("Give at least two answers to choose from."),
     "bad_label_value": _l("The code “%(value)s” may have only letters, digits, _ and -."),
     "label_twice": _l("The code “%(value)s” is given twice."),
-    "label_english_required": _l("The answer “%(value)s” needs its English text."),
+    "label_first_language_required": _l("The answer “%(value)s” needs its text in"
+                                        " %(language)s."),
     "label_in_use": _l("The answer “%(value)s” is in use and cannot be removed."),
     "bad_redundancy": _l("A number from 1 to 10."),
     "bad_pay": _l("An amount in rupees, like 0.50, up to 100."),

@@ -18,7 +18,7 @@ def _form(project, values, errors=None, status=200):
     return render_template(
         "supervisor/project_form.html", project=project, values=values, errors=errors or {},
         label_rows=rows, centres=people.centres(db, g.user), task_types=projects.TASK_TYPES,
-        statuses=projects.STATUSES,
+        statuses=projects.STATUSES, incomplete=projects.incomplete(db, project, values),
         type_fixed=bool(project and projects.task_count(db, project["id"]))), status
 
 

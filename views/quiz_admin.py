@@ -1,7 +1,7 @@
 """Supervisors: each project's quiz. Settings, the question bank (form and file import),
 trainees' attempts and scores, and resets. Another centre's project is a 404."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from core import languages, paging, projects, quiz_attempts, quiz_bank, scope
 from core.errors import Invalid
@@ -30,17 +30,25 @@ PROBLEMS = {
     "bad_csv": _l("This line cannot be read: a cell is too long or a quote mark is"
                   " missing."),
     "bad_file_type": _l("Choose a .csv or .jsonl file."),
-    "missing_columns": _l("Columns missing: prompt_en, answer, explanation_en, explanation_ta,"
-                          " explanation_hi are needed."),
+    "missing_columns": _l("Columns missing: answer, and the question in the project's first"
+                          " language (e.g. prompt_en), are needed."),
     "empty_file": _l("The file has no questions."),
     "too_many_rows": _l("At most 1,000 questions in one file."),
 }
-FIELDS = {
-    "prompt_en": _l("Question (English)"), "prompt_ta": _l("Question (Tamil)"),
-    "prompt_hi": _l("Question (Hindi)"), "answers": _l("Right answer"),
-    "explanation_en": _l("Explanation (English)"), "explanation_ta": _l("Explanation (Tamil)"),
-    "explanation_hi": _l("Explanation (Hindi)"), "image": _l("Picture"),
-}
+class _Fields(dict):
+    """The question form's field names; prompt_<code> and explanation_<code> for any
+    language of core.languages, named in its own script."""
+
+    def __missing__(self, key: str) -> str:
+        kind, _sep, code = key.rpartition("_")
+        if kind == "prompt":
+            return _("Question (%(language)s)", language=languages.name(code))
+        if kind == "explanation":
+            return _("Explanation (%(language)s)", language=languages.name(code))
+        return key
+
+
+FIELDS = _Fields(answers=_l("Right answer"), image=_l("Picture"))
 
 
 def _project(project_id):
@@ -82,7 +90,7 @@ def project(project_id):
 
 
 def _question_data(form):
-    codes = languages.CONTENT_CODES
+    codes = languages.CODES
     return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in codes},
             "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in codes},
             "answers": [line for line in form.get("answers", "").splitlines()]}

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from core.errors import Refused
 
-from .formats import lang
+from .formats import lang, localized
 from .messages import REFUSAL_LINKS, message
 
 htmx = HTMX()
@@ -62,7 +62,7 @@ def template_gettext():
         return (Markup(text) if eval_ctx.autoescape else text) % variables
 
     def localized_here(row: dict, field: str) -> str:
-        return row.get(f"{field}_{code}") or row[f"{field}_en"]
+        return localized(row, field, code)
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext_here,
             "pgettext": pgettext_here,
             "lang": lambda: code, "localized": localized_here}

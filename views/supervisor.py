@@ -97,6 +97,20 @@ def set_appeals_by(centre_id):
     return redirect(url_for(".centres", saved=1), 303)
 
 
+@bp.post("/centres/<id:centre_id>/languages")
+@admin
+def centre_languages(centre_id):
+    """Admin: the languages a centre works in; its live projects are written in each."""
+    db = get_db()
+    people.get_centre_or_404(db, g.user, centre_id)
+    try:
+        projects.set_centre_languages(db, centre_id, request.form.getlist("languages"),
+                                      g.user["id"])
+    except Invalid as refusal:
+        return centres(refusal=message(refusal), status=400)
+    return redirect(url_for(".centres"), 303)
+
+
 @bp.post("/staff")
 @admin
 def add_staff():

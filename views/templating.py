@@ -1,5 +1,5 @@
 """Every filter and global a template may use, registered in one place."""
-from core import languages
+from core import content, languages
 from core.money import typed_rupees
 
 from . import assets, formats
@@ -15,7 +15,9 @@ FILTERS = {"money": formats.money, "typed_rupees": typed_rupees, "when": formats
 GLOBALS = {
     "asset": assets.asset, "csrf_token": csrf_token, "once": once, "home_url": home_url,
     "languages": languages,  # the one list: languages.CHOICES, languages.name(code)...
-    "lang": formats.lang, "localized": formats.localized, "data_today": formats.data_today,
+    "content_langs": content.langs_of,  # a project's content languages, first first
+    "lang": formats.lang, "localized": formats.localized,
+    "shown_in": formats.shown_in, "data_today": formats.data_today,
     "check_note": formats.check_note, "day_at_time": formats.day_at_time,
     "pause_note": pause_note, "time_left_note": time_left_note, "payout_state": payout_state,
     "reject_reason": reject_reason, "agreement_sentence": agreement_sentence,

@@ -5,11 +5,12 @@ from functools import partial
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import disk, earnings, gold, lease, paging, payment_details, projects, quality, \
-    quiz_attempts, receipts, review, tasks, tasktypes, welcome
+from core import content, disk, earnings, gold, lease, paging, payment_details, projects, \
+    quality, quiz_attempts, receipts, review, tasks, tasktypes, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
+from .formats import lang
 from .gold import batch_check_note, pause_note
 from .guards import annotator, same_site_only
 from .http import id_arg, private_picture
@@ -32,11 +33,11 @@ def _card(project, assignment, error=None, status=200, missed=None, typed="", no
     text, given back to mend; `notice`: a word on what her last tap did; `paused`: why
     check tasks hold her back in this project (core.gold.held_back), instead of a task."""
     db = get_db()
+    card = content.card(db, project, lang())  # cached per process: no query once warm
     return page_or_fragment(
         "work/task.html", "work/_task_card.html", status,
         project=project, assignment=assignment, error=error, missed=missed, typed=typed,
-        notice=notice, paused=paused,
-        labels=projects.labels(db, project["id"]) if assignment else [],
+        notice=notice, paused=paused, card=card, labels=card["labels"] if assignment else [],
         reasons=tasks.SKIP_REASONS, today=earnings.today(db, g.user["id"]))
 
 
@@ -178,7 +179,7 @@ def batch(slug):
     project = projects.project_for_worker(db, g.user, slug)
     return render_template("work/batch.html", project=project,
                            assignments=lease.held(db, g.user["id"], project),
-                           labels=projects.labels(db, project["id"]),
+                           labels=content.card(db, project, lang())["labels"],
                            today=earnings.today(db, g.user["id"]))
 
 

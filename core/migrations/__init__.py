@@ -32,11 +32,23 @@ def migrate(db: Database) -> None:
     db.execute("PRAGMA foreign_keys = OFF")
     try:
         steps.apply(db)
+        learn_languages(db)
         broken = list(db.query("PRAGMA foreign_key_check"))
         if broken:
             raise RuntimeError(f"migration left broken references: {broken[:5]}")
     finally:
         db.execute("PRAGMA foreign_keys = ON")
+
+
+def learn_languages(db: Database) -> None:
+    """Add the languages of core.languages that the database does not know yet (a new
+    catalog folder in translations/): users.lang and texts.lang refer to this table.
+    A language is never removed here: rows may still be written in it."""
+    from core import languages
+
+    if "languages" in db.table_names():
+        db.conn.executemany("INSERT OR IGNORE INTO languages (code) VALUES (?)",
+                            [(code,) for code in languages.CODES])
 
 
 def schema(db: Database) -> str:
