@@ -8,6 +8,7 @@ from core import audit, payment_details, payouts, wages
 from core import db as coredb
 from core.errors import NotFound, Refused
 
+from .step_up import fresh_login_required
 from .web import MESSAGES, get_db, message, page_or_fragment, role_required
 
 bp = Blueprint("payouts", __name__)
@@ -39,6 +40,15 @@ MESSAGES.update({
     "bad_ifsc": _l("Please type the IFSC: 11 letters and digits, such as SBIN0001234."),
     "bad_kind": _l("Please choose UPI or bank account."),
     "bad_details": _l("Please check what you typed."),
+    "changed": _l("This payout changed since you opened it. Please check the new figures"
+                  " below, then approve again."),
+    "own_amounts": _l("You changed an amount in this payout. Another supervisor or an admin"
+                      " must approve it."),
+    "approver_account_new": _l("Your account was created or its password reset by the one"
+                               " who drafted this payout, or in the last 7 days. Another"
+                               " supervisor or an admin must approve it."),
+    "failure_needs_second": _l("You reported this payment failed. Another supervisor or an"
+                               " admin must confirm it, or import the bank's result file."),
 })
 STATES = {
     "draft": _l("Draft: waiting for approval"),
@@ -144,9 +154,12 @@ def bonus(payout_id, line_id):
 
 @bp.post("/supervisor/payouts/<id:payout_id>/approve")
 @staff
+@fresh_login_required
 def approve(payout_id):
-    """A second supervisor or an admin: approve a draft. It never changes after."""
-    return _act(payout_id, lambda db: payouts.approve(db, payout_id, g.user))
+    """A second supervisor or an admin: approve a draft as shown to her (the form carries
+    its version; a draft changed since is refused). It never changes after."""
+    version = request.form.get("version", 0, type=int)  # missing: matches no draft
+    return _act(payout_id, lambda db: payouts.approve(db, payout_id, g.user, version=version))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/void")
@@ -158,6 +171,7 @@ def void(payout_id):
 
 @bp.post("/supervisor/payouts/<id:payout_id>/paid")
 @staff
+@fresh_login_required
 def paid(payout_id):
     """Supervisor: mark one line, or every unpaid line, paid with the bank's UTR."""
     line_id = request.form.get("line")
@@ -171,14 +185,17 @@ def paid(payout_id):
 
 @bp.post("/supervisor/payouts/<id:payout_id>/lines/<id:line_id>/failed")
 @staff
+@fresh_login_required
 def failed(payout_id, line_id):
-    """Supervisor: the bank could not pay a line; it goes back to unpaid."""
+    """Supervisor: report that the bank could not pay a line; another supervisor or an
+    admin confirms it, and it goes back to unpaid."""
     return _act(payout_id, lambda db: payouts.mark_failed(
         db, payout_id, line_id, g.user, request.form.get("reason")))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/results")
 @staff
+@fresh_login_required
 def results(payout_id):
     """Supervisor: import the bank's result file (reference, status, UTR, reason)."""
     upload = request.files.get("file")
@@ -221,6 +238,7 @@ def changes():
 
 @bp.post("/supervisor/payment-changes/<id:detail_id>/confirm")
 @staff
+@fresh_login_required
 def confirm(detail_id):
     """Supervisor: confirm an annotator's new payment details (after calling her)."""
     payment_details.confirm(get_db(), detail_id, g.user)

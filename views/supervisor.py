@@ -86,6 +86,7 @@ def overview():
                            projects=rows, more=more, page=page,
                            today=projects.centre_today(db, centre_id),
                            waiting=supervisor_todo.waiting(db, g.user, centre_id),
+                           new_staff=people.new_staff(db, g.user),
                            centres=people.centres(db, g.user))
 
 
