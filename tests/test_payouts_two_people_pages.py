@@ -169,9 +169,24 @@ def test_every_money_action_asks_for_the_password_after_15_minutes(
             ("payout_results", "payout_failure_reports", "payment_details")] == before
 
 
-def test_annotators_and_fresh_logins_are_never_asked(visitor, db, karur):
+def test_a_fresh_login_is_not_asked_again(visitor, db, karur):
     payout_id = _draft(db, karur["meena"])
     visitor.login(karur["anitha"])
     page = visitor.get(f"/supervisor/payouts/{payout_id}").get_data(as_text=True)
     assert visitor.post(f"/supervisor/payouts/{payout_id}/approve",
                         {"version": _version(page)}).status_code == 303
+
+
+def test_flask_payouts_check_flags_an_approval_by_an_account_the_drafter_made(app, db, karur):
+    payout_id = _draft(db, karur["admin"])
+    ravi = people.create_staff(db, karur["admin"], login="ravi", name="Ravi", role="supervisor",
+                               centre_id=karur["meena"]["centre_id"], lang="en",
+                               password="long-enough-pass", hash_method=CHEAP_HASH)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["payouts", "check"]).exit_code == 0
+    db.execute("DROP TRIGGER payouts_approver_not_made_by_drafter")  # a ledger from before
+    db.execute("UPDATE payouts SET status = 'approved', approved_by = ?, approved_at = ?",
+               (ravi, clock.stamp(clock.utcnow() + dt.timedelta(minutes=5))))
+    result = runner.invoke(args=["payouts", "check"])
+    assert result.exit_code == 1
+    assert f"payout {payout_id}: approved by ravi" in result.output
