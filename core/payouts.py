@@ -85,12 +85,17 @@ def get_payout_or_404(db, payout_id: int, actor: dict) -> dict:
           (SELECT coalesce(sum(answers), 0) FROM payout_lines l WHERE l.payout_id = p.id)
             AS answers,
           (SELECT count(DISTINCT t.line_id) FROM payout_line_retries t JOIN payout_lines l
-           ON l.id = t.line_id WHERE l.payout_id = p.id) AS retried_lines
+           ON l.id = t.line_id WHERE l.payout_id = p.id) AS retried_lines,
+          (SELECT group_concat(DISTINCT l.amount_set_by) FROM payout_lines l
+           WHERE l.payout_id = p.id) AS amounts_set_by
         FROM payouts p JOIN centres c ON c.id = p.centre_id JOIN users d ON d.id = p.drafted_by
         LEFT JOIN users a ON a.id = p.approved_by WHERE p.id = ?""", (payout_id,))
     if payout is None or not _may_see(actor, payout["centre_id"]):
         raise NotFound("not_found")
     payout["state"] = _state(payout)
+    # Who changed a line's amount: none of them approves it.
+    payout["amounts_set_by"] = {int(n) for n in (payout["amounts_set_by"] or "").split(",")
+                                if n}
     for key in ("period_start", "period_end"):
         payout[key] = dt.date.fromisoformat(payout[key])
     return payout

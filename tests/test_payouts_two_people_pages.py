@@ -58,7 +58,9 @@ def test_an_approval_of_figures_changed_since_she_opened_them_is_refused_in_tami
     assert refused.status_code == 409 and CHANGED_TA in body
     assert "₹10,014.50" in body  # the page shows the new figures
     assert value(db, "SELECT status FROM payouts") == "draft"
-    # Meena set the bonus: she may not approve it either.
+    # Meena set the bonus: she may not approve it either, and her page says so.
+    assert "ஒரு தொகையை நீங்கள் மாற்றினீர்கள்" in meena.get(f"/supervisor/payouts/{payout_id}").get_data(
+        as_text=True)
     again = meena.post(f"/supervisor/payouts/{payout_id}/approve",
                        {"version": _version(body)})
     assert again.status_code == 409 and value(db, "SELECT status FROM payouts") == "draft"
