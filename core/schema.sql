@@ -502,7 +502,8 @@ WHEN NEW.status = 'approved' AND EXISTS (SELECT 1 FROM users u WHERE u.id = NEW.
              AND u.created_at > datetime(NEW.approved_at, '-7 days'))
          OR (u.password_set_by IS NOT NULL AND u.password_set_by <> u.id
              AND u.password_set_at > datetime(NEW.approved_at, '-7 days'))))
-BEGIN SELECT RAISE(ABORT, 'an account the drafter made or reset, or a new one, may not approve'); END;
+BEGIN SELECT RAISE(ABORT,
+    'an account the drafter made or reset, or a new one, may not approve'); END;
 
 CREATE TRIGGER payouts_exact_on_approval BEFORE UPDATE OF status ON payouts
 WHEN NEW.status = 'approved' AND (

@@ -59,8 +59,8 @@ def test_an_approval_of_figures_changed_since_she_opened_them_is_refused_in_tami
     assert "₹10,014.50" in body  # the page shows the new figures
     assert value(db, "SELECT status FROM payouts") == "draft"
     # Meena set the bonus: she may not approve it either, and her page says so.
-    assert "ஒரு தொகையை நீங்கள் மாற்றினீர்கள்" in meena.get(f"/supervisor/payouts/{payout_id}").get_data(
-        as_text=True)
+    her_page = meena.get(f"/supervisor/payouts/{payout_id}").get_data(as_text=True)
+    assert "ஒரு தொகையை நீங்கள் மாற்றினீர்கள்" in her_page
     again = meena.post(f"/supervisor/payouts/{payout_id}/approve",
                        {"version": _version(body)})
     assert again.status_code == 409 and value(db, "SELECT status FROM payouts") == "draft"

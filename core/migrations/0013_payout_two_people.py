@@ -68,7 +68,8 @@ WHEN NEW.status = 'approved' AND EXISTS (SELECT 1 FROM users u WHERE u.id = NEW.
              AND u.created_at > datetime(NEW.approved_at, '-{APPROVER_WAIT_DAYS} days'))
          OR (u.password_set_by IS NOT NULL AND u.password_set_by <> u.id
              AND u.password_set_at > datetime(NEW.approved_at, '-{APPROVER_WAIT_DAYS} days'))))
-BEGIN SELECT RAISE(ABORT, 'an account the drafter made or reset, or a new one, may not approve'); END;
+BEGIN SELECT RAISE(ABORT,
+    'an account the drafter made or reset, or a new one, may not approve'); END;
 CREATE TRIGGER payout_results_failed_two_people BEFORE INSERT ON payout_results
 WHEN NEW.status = 'failed' AND NEW.source <> 'bank_file' AND NOT EXISTS (
     SELECT 1 FROM payout_failure_reports f WHERE f.line_id = NEW.line_id
