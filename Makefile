@@ -87,8 +87,10 @@ AXE := .cache/axe-core/axe.min.js
 $(AXE):
 	mkdir -p .cache/axe-core && cd .cache/axe-core && npm pack --silent axe-core@4.14.1 && tar xzf axe-core-4.14.1.tgz && cp package/axe.min.js . && rm -rf package axe-core-4.14.1.tgz
 
+# Settings in pyproject.toml. TEST_WORKERS=0 runs in one process (pytest-xdist).
+TEST_WORKERS ?= auto
 test: setup chromium front-tools $(AXE)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: setup chromium
 	$(BIN)/python -m bench.run

@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=14 * 24 * 3600,
-        # A Set-Cookie on every task would cost 250 bytes each on 2G; web.py renews
+        # A Set-Cookie on every task would cost 250 bytes each on 2G; views/session.py renews
         # the session once a day instead, so it still lasts 14 days from last use.
         SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: phones stay open
@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PASSWORD_HASH="scrypt",
         MAX_CONTENT_LENGTH=1024 * 1024,  # a full offline batch is far smaller
         TRAFFIC_WRITE_SECONDS=1.0,  # data counts are written together, this often
-        VELAI_DB_REUSE=True,  # a server thread keeps its connection (views/web.get_db)
+        VELAI_DB_REUSE=True,  # a server thread keeps its connection (views/db.get_db)
         # A thread holding SQLite's write lock gets the GIL back sooner than Python's 5 ms
         # default: the other writers (both workers) wait on it.
         SWITCH_INTERVAL=0.0005,
@@ -54,12 +54,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     sys.setswitchinterval(app.config["SWITCH_INTERVAL"])
 
-    from views import (appeal, assets, auth, gold, health, payouts, people, projects_admin,
-                       pwa, quiz, quiz_admin, review, supervisor, taskdata, web, work)
+    from views import (appeal, assets, auth, gold, health, http, payouts, people,
+                       projects_admin, pwa, quiz, quiz_admin, review, session, supervisor,
+                       taskdata, web, work)
 
-    Babel(app, locale_selector=web.select_locale, timezone_selector=lambda: "Asia/Kolkata")
+    Babel(app, locale_selector=session.select_locale, timezone_selector=lambda: "Asia/Kolkata")
     CSRFProtect(app)
-    app.after_request(web.count_traffic)  # before Compress, so it runs after it
+    app.after_request(http.count_traffic)  # before Compress, so it runs after it
     Compress(app)
     web.init_app(app)
     assets.init_app(app)

@@ -4,7 +4,7 @@ Prepares state through core on the seeded database: an exam under way for the Hi
 trainee, a failed attempt (every answer wrong, so the result explains them all) for the
 English one."""
 from core import db as coredb
-from core import demo, quizzes
+from core import demo, quiz_attempts, quiz_bank
 
 TRAINEES = {lang: login for login, _pin, _role, _name, lang, _centre in demo.TRAINEES}
 PIN = demo.TRAINEES[0][1]
@@ -13,7 +13,7 @@ MEENA = {"login": "meena", "password": "velai-demo", "lang": "ta"}
 
 def _project(db, slug):
     row = coredb.one(db, "SELECT id FROM projects WHERE slug = ?", (slug,))
-    return quizzes.get_training_project_by_id(db, row["id"])
+    return quiz_bank.get_training_project_by_id(db, row["id"])
 
 
 def _user(db, login):
@@ -24,12 +24,12 @@ def pages(db_path):
     db = coredb.connect(db_path)
     try:
         hindi = _project(db, "hindi-is-it-a-question")
-        quizzes.start_attempt(db, _user(db, TRAINEES["hi"]), hindi)
+        quiz_attempts.start_attempt(db, _user(db, TRAINEES["hi"]), hindi)
         leaf = _project(db, "leaf-health-photos")
         anita = _user(db, TRAINEES["en"])
-        attempt = quizzes.start_attempt(db, anita, leaf)
+        attempt = quiz_attempts.start_attempt(db, anita, leaf)
         for position in range(1, attempt["total"] + 1):
-            quizzes.answer(db, anita, leaf, attempt["id"], position, "not_leaf"
+            quiz_attempts.answer(db, anita, leaf, attempt["id"], position, "not_leaf"
                            if position % 2 else "healthy")
         sentiment = _project(db, "tamil-review-sentiment")
     finally:

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import exporting, importing, migrations, projects, taskdata
+from core import exporting, importing, migrations, money, projects, taskdata
 from core.errors import Invalid, Refused
 from views.secret import export_secret
 
@@ -22,7 +22,7 @@ def create_project(path, update):
     """Create a project from a JSON file (format in docs/supervisors.md), or refuse it whole,
     naming each wrong field. With --update, a project of the same slug takes the file's
     values (a centre keeps its project files under version control)."""
-    from views.web import message  # the same sentences as the web form, in English
+    from views.messages import message  # the same sentences as the web form, in English
 
     try:
         with open(path, encoding="utf-8-sig") as f:
@@ -55,7 +55,7 @@ def list_projects():
     for row in rows:
         click.echo(f"{row['slug']:<28} {row['centre']:<6} {row['task_type']:<13}"
                    f" {row['status']:<7} {row['tasks']:>7}"
-                   f" ₹{projects.paise_to_rupees(row['pay_paise'])}")
+                   f" ₹{money.rupees(row['pay_paise'])}")
 
 
 @click.command("auto-accept")

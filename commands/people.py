@@ -3,7 +3,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import migrations, quizzes, users
+from core import languages, migrations, qualifications, users
 from core.errors import Refused
 
 from . import connect
@@ -15,7 +15,7 @@ from . import connect
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice(users.ROLES))
 @click.option("--name", required=True)
-@click.option("--lang", default="en", type=click.Choice(users.LANGS))
+@click.option("--lang", default="en", type=click.Choice(languages.CODES))
 @click.option("--centre", default="main", help="Centre code; created when new.")
 @click.option("--qualified-for", "qualified_for", multiple=True, metavar="PROJECT",
               help="Project slug she may work on at once, quiz or not (repeatable); "
@@ -26,14 +26,14 @@ def create_user(login, password, role, name, lang, centre, qualified_for):
     database = connect()
     migrations.migrate(database)
     try:
-        targets = quizzes.projects_to_qualify(database, centre, qualified_for, role)
+        targets = qualifications.projects_to_qualify(database, centre, qualified_for, role)
         user = users.create_user(database, login=login, password=password, role=role, name=name,
                                  centre=centre, lang=lang,
                                  hash_method=current_app.config["PASSWORD_HASH"])
     except Refused as refusal:
         what = f" {refusal.detail['slug']}" if "slug" in refusal.detail else ""
         raise click.ClickException(f"not created: {refusal.code}{what}") from None
-    quizzes.qualify_for(database, user["id"], targets)
+    qualifications.qualify_for(database, user["id"], targets)
     click.echo(f"Created {user['role']} {user['login']} (id {user['id']})")
     for project in targets:
         click.echo(f"  qualified for {project['slug']}")

@@ -1,6 +1,7 @@
 """The audit log: every money or role change is written here, in the same transaction."""
 import json
 
+from . import paging
 from .clock import parse_stamp, stamp, utcnow
 
 
@@ -20,17 +21,16 @@ def actions(db) -> list[str]:
 def entries(db, action: str | None = None, person: str | None = None, page: int = 1,
             per_page: int = 30) -> tuple[list[dict], bool]:
     """Who did what and when, newest first; filtered by action and by the actor's login."""
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT a.*, u.name AS actor_name, u.login AS actor_login FROM audit_log a"
         " LEFT JOIN users u ON u.id = a.actor_id"
         " WHERE (:action IS NULL OR a.action = :action)"
         " AND (:person IS NULL OR u.login = :person)"
         " ORDER BY a.id DESC LIMIT :limit OFFSET :offset",
-        {"action": action or None, "person": person or None, "limit": per_page + 1,
-         "offset": (page - 1) * per_page}))
+        {"action": action or None, "person": person or None,
+         **paging.window(page, per_page)}))
     for row in rows:
         row["at"] = parse_stamp(row["at"])
         detail = json.loads(row["detail"] or "{}")
         row["detail"] = ", ".join(f"{k}={v}" for k, v in detail.items() if v not in (None, ""))
-    return rows[:per_page], len(rows) > per_page
+    return paging.split(rows, per_page)

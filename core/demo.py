@@ -7,7 +7,7 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import payment_details, projects, qualifications, quizzes, review, tasks, users
+from . import payment_details, projects, qualifications, quiz_bank, review, tasks, users
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .media import prepare_image
@@ -239,23 +239,23 @@ def _held_task(db, project: dict, text: str, reporters) -> None:
 def _quizzes(db, rng) -> None:
     """A quiz on every demo project; the demo annotators made before it stay qualified."""
     for slug, (settings, questions) in data.QUIZZES.items():
-        project = quizzes.get_training_project_by_id(
+        project = quiz_bank.get_training_project_by_id(
             db, db.execute("SELECT id FROM projects WHERE slug = ?", (slug,)).fetchone()[0])
         supervisor = db.execute("SELECT id FROM users WHERE role = 'supervisor'"
                                 " AND centre_id = ?", (project["centre_id"],)).fetchone()[0]
         for question in questions:
             image = prepare_image(leaf_picture(question["answers"], rng)) \
                 if slug == "leaf-health-photos" else None
-            quizzes.save_question(db, project, question, image=image, actor_id=supervisor)
+            quiz_bank.save_question(db, project, question, image=image, actor_id=supervisor)
         annotators = [row[0] for row in db.execute(  # a paused one stays paused
             "SELECT id FROM users u WHERE role = 'annotator' AND centre_id = ? AND NOT EXISTS"
             " (SELECT 1 FROM qualifications q WHERE q.user_id = u.id AND q.project_id = ?)",
             (project["centre_id"], project["id"]))]
         for user_id in annotators:
-            quizzes.qualify_for(db, user_id, [project], actor_id=supervisor)
-        form = {**{k: v[0] for k, v in quizzes.SETTINGS.items()}, "cooldown_hours": 24,
+            qualifications.qualify_for(db, user_id, [project], actor_id=supervisor)
+        form = {**{k: v[0] for k, v in quiz_bank.SETTINGS.items()}, "cooldown_hours": 24,
                 "max_attempts": 3, **settings, "active": "1"}
-        quizzes.save_settings(db, project, {k: str(v) for k, v in form.items()}, supervisor)
+        quiz_bank.save_settings(db, project, {k: str(v) for k, v in form.items()}, supervisor)
 
 
 # Who of the three gives another label than the text's own, on which of the last tasks.

@@ -1,6 +1,7 @@
 """What an annotator has earned: today, per day and in total (money in integer paise)."""
 import datetime as dt
 
+from . import paging
 from .clock import india_day
 from .db import one
 
@@ -31,14 +32,13 @@ def totals(db, user_id: int) -> dict:
 
 def by_day(db, user_id: int, page: int = 1, per_page: int = 14) -> tuple[list[dict], bool]:
     """One row per day she answered, newest first; and whether an older page exists."""
-    page = min(max(page, 1), 10**9)  # far past any real page; keeps OFFSET in range
     rows = list(db.query(
-        f"SELECT {_DAY} AS day, {_SUMS} FROM assignments WHERE user_id = ?"
-        f" AND state = 'submitted' GROUP BY day ORDER BY day DESC LIMIT ? OFFSET ?",
-        (user_id, per_page + 1, (page - 1) * per_page)))
+        f"SELECT {_DAY} AS day, {_SUMS} FROM assignments WHERE user_id = :user"
+        f" AND state = 'submitted' GROUP BY day ORDER BY day DESC LIMIT :limit OFFSET :offset",
+        {"user": user_id, **paging.window(page, per_page)}))
     for row in rows:
         row["day"] = dt.date.fromisoformat(row["day"])
-    return rows[:per_page], len(rows) > per_page
+    return paging.split(rows, per_page)
 
 
 def payouts_part(db, user_id: int, page: int = 1) -> dict:

@@ -6,6 +6,9 @@ import hmac
 import io
 import json
 
+from . import tasktypes
+from .db import one
+
 CSV_COLUMNS = ("task_id", "client_id", "text", "image", "gold", "status", "aggregate",
                "confidence", "annotator", "answer", "seconds", "review_state", "answered_at")
 FORMATS = ("csv", "jsonl")
@@ -36,7 +39,10 @@ def _image_ref(task: dict):
 
 def tasks_with_answers(db, project_id: int, secret: bytes):
     """Each task of the project in id order, with its submitted answers: a generator that
-    reads a slice of tasks at a time."""
+    reads a slice of tasks at a time. Answers, gold and majority travel as the
+    project's task type writes them to a file."""
+    cell = tasktypes.of(one(db, "SELECT task_type FROM projects WHERE id = ?",
+                            (project_id,))).export
     last = 0
     while True:
         tasks = list(db.query(
@@ -53,13 +59,13 @@ def tasks_with_answers(db, project_id: int, secret: bytes):
                 (project_id, tasks[0]["id"], tasks[-1]["id"])):
             answers.setdefault(row["task_id"], []).append({
                 "annotator": pseudonym(secret, project_id, row["user_id"]),
-                "answer": row["answer"], "seconds": row["seconds_spent"],
+                "answer": cell(row["answer"]), "seconds": row["seconds_spent"],
                 "review_state": row["review_state"], "answered_at": row["submitted_at"]})
         for task in tasks:
             yield {"task_id": task["id"], "client_id": task["client_id"],
                    "text": task["payload_text"], "image": _image_ref(task),
-                   "gold": task["gold_answer"], "status": task["status"],
-                   "aggregate": task["aggregate"], "confidence": task["confidence"],
+                   "gold": cell(task["gold_answer"]), "status": task["status"],
+                   "aggregate": cell(task["aggregate"]), "confidence": task["confidence"],
                    "answers": answers.get(task["id"], [])}
         last = tasks[-1]["id"]
 

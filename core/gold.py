@@ -8,7 +8,7 @@ other; a wrong one is rejected and not paid (core.tasks.record_answer sets revie
 import datetime as dt
 import math
 
-from . import audit, projects, qualifications
+from . import audit, paging, projects, qualifications, scope
 from .clock import stamp, utcnow
 from .db import one, write
 from .errors import NotFound
@@ -101,16 +101,14 @@ def held_back_by_slug(db, user: dict, slug: str) -> dict | None:
 
 def centre_projects(db, supervisor: dict) -> list[dict]:
     """The projects whose check-task figures this supervisor may see."""
-    centre = None if supervisor["role"] == "admin" else supervisor["centre_id"]
     return list(db.query("SELECT id, name_en, name_ta, name_hi FROM projects"
-                         " WHERE :centre IS NULL OR centre_id = :centre ORDER BY id",
-                         {"centre": centre}))
+                         f" WHERE {scope.sql('centre_id')} ORDER BY id",
+                         scope.params(supervisor)))
 
 
 def accuracy_page(db, project: dict, page: int = 1) -> tuple[list[dict], bool]:
     """Annotators of the project's centre with check answers or a qualification row:
     their figures and status, lowest accuracy first; and whether a next page exists."""
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT u.id, u.name, u.login, coalesce(s.answered, 0) AS answered,"
         " coalesce(s.right_count, 0) AS right, coalesce(q.status, 'qualified') AS status,"
@@ -121,11 +119,11 @@ def accuracy_page(db, project: dict, page: int = 1) -> tuple[list[dict], bool]:
         " AND (s.answered > 0 OR q.status IS NOT NULL)"
         " ORDER BY q.status = 'paused' DESC, coalesce(1.0 * s.right_count / s.answered, 1),"
         " u.name LIMIT :limit OFFSET :offset",
-        {"project": project["id"], "centre": project["centre_id"], "limit": PER_PAGE + 1,
-         "offset": (page - 1) * PER_PAGE}))
+        {"project": project["id"], "centre": project["centre_id"],
+         **paging.window(page, PER_PAGE)}))
     for row in rows:
         row["percent"] = round(100 * row["right"] / row["answered"]) if row["answered"] else None
-    return rows[:PER_PAGE], len(rows) > PER_PAGE
+    return paging.split(rows, PER_PAGE)
 
 
 def get_annotator_or_404(db, project: dict, user_id: int) -> dict:

@@ -13,12 +13,12 @@ import unicodedata
 import zipfile
 import zlib
 
-from . import audit
+from . import audit, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
 from .media import prepare_image
-from .projects import YES_NO, add_media, labels
+from .projects import add_media
 
 # Limits (docs/supervisors.md, "Importing tasks", says them to supervisors).
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the file as uploaded or given to the command
@@ -246,12 +246,9 @@ def _text(value) -> str:
 def _gold_rule(db, project: dict):
     """A function turning a gold cell into the stored answer (None when it is no answer),
     and the answers allowed, for the error message."""
-    if project["task_type"] == "free_text":
-        return lambda gold: gold, ""
-    allowed = YES_NO if project["task_type"] == "yes_no" else [
-        label["value"] for label in labels(db, project["id"])]
-    by_fold = {value.casefold(): value for value in allowed}
-    return (lambda gold: by_fold.get(gold.casefold())), ", ".join(allowed)
+    task_type = tasktypes.of(project)
+    allowed = task_type.choices(db, project)
+    return task_type.parse_gold(allowed), ", ".join(allowed or ())
 
 
 def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,

@@ -5,6 +5,7 @@ import datetime as dt
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .projects import WORKER_PROJECTS
+from .room import room
 from .tasks import get_assignment
 
 SHORT = dt.timedelta(minutes=10)  # a lease this close to its end is shown on the card
@@ -12,7 +13,7 @@ SHORT = dt.timedelta(minutes=10)  # a lease this close to its end is shown on th
 
 def renew(db, assignment_id: int, user_id: int, now: dt.datetime | None = None) -> dict | None:
     """Her expired, unanswered assignment with a fresh lease (as get_assignment), when the
-    task is still open, has room under its redundancy and the project is still hers;
+    task is still open, has room (core.room) and the project is still hers;
     else None and nothing changes."""
     now = now or utcnow()
     with write(db):
@@ -23,13 +24,8 @@ def renew(db, assignment_id: int, user_id: int, now: dt.datetime | None = None) 
                       {"user": user_id, "project": assignment["project_id"]})
         if project is None:
             return None
-        free = one(db, "SELECT 1 AS ok FROM tasks t WHERE t.id = :task AND t.status = 'open'"
-                       " AND t.answers_count + (SELECT count(*) FROM assignments a"
-                       " WHERE a.task_id = t.id AND a.state = 'active'"
-                       " AND a.lease_expires_at > :now) < :redundancy",
-                   {"task": assignment["task_id"], "now": stamp(now),
-                    "redundancy": project["redundancy"]})
-        if free is None:
+        task = one(db, "SELECT status FROM tasks WHERE id = ?", (assignment["task_id"],))
+        if task["status"] != "open" or room(db, assignment["task_id"], stamp(now)) <= 0:
             return None
         db.execute("UPDATE assignments SET claimed_at = ?, lease_expires_at = ? WHERE id = ?",
                    (stamp(now), stamp(now + dt.timedelta(seconds=project["lease_seconds"])),

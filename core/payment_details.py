@@ -7,7 +7,7 @@ everywhere except the payout file.
 """
 import re
 
-from . import audit
+from . import audit, paging, scope
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Invalid, NotFound
@@ -82,24 +82,23 @@ def change(db, user: dict, kind, upi_id="", account_number="", ifsc="", now=None
 
 def to_confirm(db, centre_id: int | None, page: int = 1, per_page: int = 20):
     """Newest unconfirmed details per annotator of a centre (None: all centres)."""
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT d.*, u.name, u.login, c.name AS centre_name,"
         " (SELECT p.id FROM payment_details p WHERE p.user_id = d.user_id AND p.id < d.id"
         "  AND p.confirmed_by IS NOT NULL ORDER BY p.id DESC LIMIT 1) AS before_id"
         " FROM payment_details d JOIN users u ON u.id = d.user_id"
         " JOIN centres c ON c.id = u.centre_id"
-        " WHERE d.confirmed_by IS NULL AND (:centre IS NULL OR u.centre_id = :centre)"
+        f" WHERE d.confirmed_by IS NULL AND {scope.sql('u.centre_id')}"
         " AND d.id = (SELECT max(id) FROM payment_details WHERE user_id = d.user_id)"
         " ORDER BY d.id LIMIT :limit OFFSET :offset",
-        {"centre": centre_id, "limit": per_page + 1, "offset": (page - 1) * per_page}))
+        {"centre": centre_id, **paging.window(page, per_page)}))
     for row in rows:
         row["masked"] = mask(row)
         row["entered_at"] = parse_stamp(row["entered_at"])
         before = one(db, "SELECT * FROM payment_details WHERE id = ?",
                      (row["before_id"],)) if row["before_id"] else None
         row["before"] = mask(before) if before else ""
-    return rows[:per_page], len(rows) > per_page
+    return paging.split(rows, per_page)
 
 
 def confirm(db, detail_id: int, actor: dict, now=None) -> dict:
@@ -111,7 +110,7 @@ def confirm(db, detail_id: int, actor: dict, now=None) -> dict:
     with write(db):
         row = one(db, "SELECT d.*, u.centre_id FROM payment_details d JOIN users u"
                       " ON u.id = d.user_id WHERE d.id = ?", (detail_id,))
-        if row is None or (actor["role"] != "admin" and row["centre_id"] != actor["centre_id"]) \
+        if row is None or not scope.may_see(actor, row["centre_id"]) \
                 or row["user_id"] == actor["id"]:
             raise NotFound("not_found")
         newest = one(db, "SELECT max(id) AS id FROM payment_details WHERE user_id = ?",

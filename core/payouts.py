@@ -4,7 +4,7 @@ The bank's files are laid out by core.payout_files; fair pay is core.wages.
 Money is integer paise from end to end. The database holds the rules (migration
 0009_payouts): an answer is in at most one live payout, an approved payout and its
 lines and items never change, the drafter is not the approver, and the totals must
-add up when a payout is approved. Migration 0013_payout_two_people adds the rules
+add up when a payout is approved. Migration 0014_payout_two_people adds the rules
 that keep one person from going around the two-person rule: an approval is bound to
 the version of the draft its approver saw, whoever changed a line's amount does not
 approve it, nor does an account the drafter created or reset (or a new one), and a
@@ -14,7 +14,7 @@ each change with its audit entry in the same transaction.
 import datetime as dt
 import re
 
-from . import audit, payout_files
+from . import audit, money, paging, payout_files, scope
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -26,17 +26,16 @@ MAX_TEXT = 200
 # (the migration's trigger holds the same number).
 APPROVER_WAIT = dt.timedelta(days=7)
 UTR = re.compile(r"^[A-Za-z0-9]{6,30}$")
-RUPEES = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
 
 
 # -- money and periods ---------------------------------------------------------------
 
 def parse_rupees(text, field: str) -> int:
-    """Paise from what a person typed ("120", "120.5", "120.50"); Invalid otherwise."""
-    found = RUPEES.match((text or "").strip().replace(",", ""))
-    if not found:
-        raise Invalid("bad_amount", errors={field: "bad_amount"})
-    return int(found.group(1)) * 100 + int((found.group(2) or "0").ljust(2, "0"))
+    """Paise from what a person typed (core.money); Invalid naming `field` otherwise."""
+    try:
+        return money.parse_rupees(text)
+    except Invalid:
+        raise Invalid("bad_amount", errors={field: "bad_amount"}) from None
 
 
 def last_week(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
@@ -67,8 +66,8 @@ def _end_stamp(last: dt.date) -> str:
 # -- finding rows ------------------------------------------------------------------------
 
 def _may_see(actor: dict, centre_id: int) -> bool:
-    return actor["role"] == "admin" or (actor["role"] == "supervisor"
-                                        and actor["centre_id"] == centre_id)
+    """Payouts are for staff alone: an annotator sees her own lines, never a payout."""
+    return actor["role"] in ("admin", "supervisor") and scope.may_see(actor, centre_id)
 
 
 def get_payout_or_404(db, payout_id: int, actor: dict) -> dict:
@@ -122,14 +121,11 @@ def centre_for(db, actor: dict, centre_id) -> int:
 
 
 def list_payouts(db, actor: dict, page: int = 1, per_page: int = 15):
-    page = min(max(page, 1), 10**9)
-    centre = None if actor["role"] == "admin" else actor["centre_id"]
-    rows = list(db.query(
-        "SELECT p.id FROM payouts p WHERE (:centre IS NULL OR p.centre_id = :centre)"
+    rows, more = paging.split(db.query(
+        f"SELECT p.id FROM payouts p WHERE {scope.sql('p.centre_id')}"
         " ORDER BY p.id DESC LIMIT :limit OFFSET :offset",
-        {"centre": centre, "limit": per_page + 1, "offset": (page - 1) * per_page}))
-    payouts = [get_payout_or_404(db, row["id"], actor) for row in rows[:per_page]]
-    return payouts, len(rows) > per_page
+        {**scope.params(actor), **paging.window(page, per_page)}), per_page)
+    return [get_payout_or_404(db, row["id"], actor) for row in rows], more
 
 
 def active_user(db, login: str) -> dict | None:
@@ -234,7 +230,6 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
     """A payout's lines, names and masked details, each with its result."""
     from .payment_details import mask
 
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT l.*, u.name, u.login, d.kind, d.upi_id, d.account_number, d.ifsc,"
         " r.status AS result, r.utr, r.failure_reason, r.recorded_at, c.name AS confirmer,"
@@ -255,16 +250,16 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
         " LEFT JOIN users s ON s.id = l.amount_set_by"
         " LEFT JOIN payout_failure_reports f ON f.line_id = l.id"
         " LEFT JOIN users fu ON fu.id = f.reported_by"
-        " LEFT JOIN payout_results r ON r.line_id = l.id WHERE l.payout_id = ?"
-        " ORDER BY u.name, l.id LIMIT ? OFFSET ?",
-        (payout_id, per_page + 1, (page - 1) * per_page)))
+        " LEFT JOIN payout_results r ON r.line_id = l.id WHERE l.payout_id = :payout"
+        " ORDER BY u.name, l.id LIMIT :limit OFFSET :offset",
+        {"payout": payout_id, **paging.window(page, per_page)}))
     for row in rows:
         row["retry_of"] = [{"payout_id": int(ref.split("-")[0]), "ref": f"VELAI-{ref}"}
                            for ref in (row["retry_of"] or "").split()]
         row["masked"] = mask(row)
         for key in ("upi_id", "account_number"):
             row.pop(key)  # the page shows the masked form only
-    return rows[:per_page], len(rows) > per_page
+    return paging.split(rows, per_page)
 
 
 def _draft_for(db, payout_id: int, actor: dict) -> dict:
@@ -553,19 +548,18 @@ def ledger(db, user_id: int) -> dict:
 
 def her_lines(db, user_id: int, page: int = 1, per_page: int = 5):
     """Her payouts, newest first: period, amount, state and the bank's reference."""
-    page = min(max(page, 1), 10**9)
     rows = list(db.query(
         "SELECT l.id, l.amount_paise, l.bonus_paise, l.answers, p.period_start, p.period_end,"
         " p.status, r.status AS result, r.utr, r.failure_reason"
         " FROM payout_lines l JOIN payouts p ON p.id = l.payout_id"
         " LEFT JOIN payout_results r ON r.line_id = l.id"
-        " WHERE l.user_id = ? AND p.status <> 'void' ORDER BY l.id DESC LIMIT ? OFFSET ?",
-        (user_id, per_page + 1, (page - 1) * per_page)))
+        " WHERE l.user_id = :user AND p.status <> 'void' ORDER BY l.id DESC"
+        " LIMIT :limit OFFSET :offset", {"user": user_id, **paging.window(page, per_page)}))
     for row in rows:
         row["state"] = row["result"] or row["status"]
         for key in ("period_start", "period_end"):
             row[key] = dt.date.fromisoformat(row[key])
-    return rows[:per_page], len(rows) > per_page
+    return paging.split(rows, per_page)
 
 
 def check_all(db) -> list[str]:

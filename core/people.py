@@ -9,25 +9,20 @@ import csv
 import datetime as dt
 import io
 import re
-import secrets
 import unicodedata
 
 from werkzeug.security import generate_password_hash
 
-from . import audit, projects, qualifications, sessions, users
+from . import audit, languages, paging, projects, qualifications, scope, sessions, users
 from .clock import ist_day_start, parse_stamp, stamp, utcnow
+from .credentials import (MAX_PASSWORD, MIN_PASSWORD, check_secret,  # noqa: F401
+                          is_weak_pin, new_password, new_pin)
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
 from .payouts import APPROVER_WAIT
 
 PAGE_SIZE = 20
 MAX_NAME = 80
-MIN_PASSWORD = 10  # supervisors and admins: a real password, not a PIN
-MAX_PASSWORD = 128  # longer is no password anyone types; refused before it is hashed
-# Generated passwords: letters and digits that cannot be misread (no l, 1, o, 0), in
-# groups of four, easy to read out and type on a phone: 12 random characters (~61 bits).
-_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
-PIN_DIGITS = 4
 # Each PIN is hashed on the way in (scrypt: about 0.1 s each), before the write lock is
 # taken; 500 people is a minute of hashing, so a bigger file is refused.
 MAX_CSV_ROWS = 500
@@ -46,30 +41,18 @@ def clean_phone(raw) -> str:
     return digits
 
 
-def is_weak_pin(pin: str) -> bool:
-    """A PIN a guesser tries first: a common one, one digit repeated, a run up or down,
-    or two digits repeated (1212)."""
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
-    return (pin in users.COMMON_PINS or len(set(pin)) == 1 or steps in ({1}, {-1})
-            or (len(pin) == 4 and pin[:2] == pin[2:]))
-
-
-def new_pin() -> str:
-    """A random PIN that is not one of the first a guesser would try."""
-    while True:
-        pin = f"{secrets.randbelow(10 ** PIN_DIGITS):0{PIN_DIGITS}d}"
-        if not is_weak_pin(pin):
-            return pin
+# Her PIN refused on a supervisor's form, by the sentence that form shows: it offers to
+# leave the PIN empty and have one made.
+_PIN_FIELD_CODES = {"pin_too_short": "bad_pin", "pin_common": "weak_pin"}
 
 
 def clean_pin(raw) -> str:
-    """The PIN a supervisor typed: digits only, PIN_DIGITS to 8 long, not a weak one."""
-    pin = (raw if isinstance(raw, str) else "").strip()
-    if not (pin.isascii() and pin.isdigit() and PIN_DIGITS <= len(pin) <= 8):
-        raise Invalid("bad_pin")
-    if is_weak_pin(pin):
-        raise Invalid("weak_pin")
-    return pin
+    """The PIN (or password) a supervisor typed for an annotator, by the same rule as
+    her own change (core.credentials.check_secret)."""
+    try:
+        return check_secret("annotator", raw)
+    except Invalid as refusal:
+        raise Invalid(_PIN_FIELD_CODES.get(refusal.code, refusal.code)) from None
 
 
 def _clean_name(raw) -> str:
@@ -84,7 +67,7 @@ def _clean_name(raw) -> str:
 
 
 def _clean_lang(raw) -> str:
-    if raw not in users.LANGS:
+    if raw not in languages.CODES:
         raise Invalid("bad_lang")
     return raw
 
@@ -231,17 +214,13 @@ def add_many(db, viewer: dict, centre_id: int, data: bytes, hash_method="scrypt"
 
 # -- seeing people -------------------------------------------------------------------
 
-def _is_admin(viewer: dict) -> bool:
-    return viewer["role"] == "admin"
-
-
 def get_centre_or_404(db, viewer: dict, centre_id) -> dict:
     """The centre `centre_id` if the viewer runs it (an admin runs every one).
 
     Raises NotFound("not_found") for a missing centre or another centre's."""
     centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_id,)) if is_id(centre_id) \
         else None
-    if centre is None or not (_is_admin(viewer) or centre["id"] == viewer["centre_id"]):
+    if centre is None or not scope.may_see(viewer, centre["id"]):
         raise NotFound("not_found")
     return centre
 
@@ -251,8 +230,7 @@ def centres(db, viewer: dict) -> list[dict]:
     return list(db.query(
         "SELECT c.*, (SELECT count(*) FROM users u WHERE u.centre_id = c.id"
         " AND u.role = 'annotator') AS annotators FROM centres c"
-        " WHERE :all OR c.id = :centre ORDER BY c.name",
-        {"all": _is_admin(viewer), "centre": viewer["centre_id"]}))
+        f" WHERE {scope.sql('c.id')} ORDER BY c.name", scope.params(viewer)))
 
 
 def _locked_sql() -> str:
@@ -298,9 +276,7 @@ def list_people(db, viewer: dict, centre_id=None, page: int = 1, query: str = ""
                 now: dt.datetime | None = None) -> tuple[list[dict], bool]:
     """One page of annotators the viewer runs (her centre; an admin: `centre_id` or all),
     by name; `query` matches name or phone. Returns (rows, whether there is a next page)."""
-    if not _is_admin(viewer):
-        centre_id = viewer["centre_id"]
-    page = max(page, 1)
+    centre_id = scope.centre_for(viewer, centre_id)
     # The page's rows are chosen first, so the counts are made for those rows only.
     page_rows = ("(SELECT * FROM users WHERE role = 'annotator'"
                  " AND (:centre IS NULL OR centre_id = :centre)"
@@ -310,8 +286,8 @@ def list_people(db, viewer: dict, centre_id=None, page: int = 1, query: str = ""
         _PERSON.format(locked=_locked_sql(), users=page_rows) +
         " ORDER BY u.active DESC, u.name COLLATE NOCASE, u.id",
         {**_times(now), "centre": centre_id, "q": query, "like": f"%{query}%",
-         "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})]
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+         **paging.window(page, PAGE_SIZE)})]
+    return paging.split(rows, PAGE_SIZE)
 
 
 def get_person_or_404(db, viewer: dict, user_id, now: dt.datetime | None = None) -> dict:
@@ -320,9 +296,8 @@ def get_person_or_404(db, viewer: dict, user_id, now: dt.datetime | None = None)
 
     Raises NotFound("not_found") for a missing id, a non-annotator, or another centre's."""
     row = one(db, _PERSON.format(locked=_locked_sql(), users="users") +
-              " WHERE u.id = :id AND u.role = 'annotator' AND (:all OR u.centre_id = :centre)",
-              {**_times(now), "id": user_id, "all": _is_admin(viewer),
-               "centre": viewer["centre_id"]})
+              f" WHERE u.id = :id AND u.role = 'annotator' AND {scope.sql('u.centre_id')}",
+              {**_times(now), **scope.params(viewer), "id": user_id})
     if row is None:
         raise NotFound("not_found")
     return _with_status(row)
@@ -425,7 +400,7 @@ def edit_person(db, viewer: dict, user_id, *, name, phone, lang) -> dict:
 # -- centres and supervisors (admin) --------------------------------------------------
 
 def _require_admin(viewer: dict) -> None:
-    if not _is_admin(viewer):
+    if not scope.sees_all(viewer):
         raise NotFound("not_found")
 
 
@@ -453,7 +428,7 @@ def create_centre(db, viewer: dict, *, code, name) -> dict:
 
 def create_staff(db, viewer: dict, *, login, name, role, centre_id, lang, password,
                  hash_method="scrypt") -> int:
-    """Admin: a supervisor or admin with a real password (MIN_PASSWORD characters).
+    """Admin: a supervisor or admin with a real password (core.credentials).
     Returns the id. Raises Invalid("form", errors=...) naming bad fields."""
     _require_admin(viewer)
     login = (login or "").strip().lower()
@@ -467,10 +442,10 @@ def create_staff(db, viewer: dict, *, login, name, role, centre_id, lang, passwo
             check(raw)
         except Invalid as refusal:
             errors[field] = refusal.code
-    if len(password or "") < MIN_PASSWORD:
-        errors["password"] = "password_too_short"
-    elif len(password) > MAX_PASSWORD:
-        errors["password"] = "password_too_long"
+    try:
+        check_secret(role if role in ("supervisor", "admin") else "supervisor", password)
+    except Invalid as refusal:
+        errors["password"] = refusal.code
     hashed = None if errors else generate_password_hash(password, method=hash_method)
     with write(db):
         if not is_id(centre_id) or one(db, "SELECT 1 AS x FROM centres WHERE id = ?",
@@ -499,7 +474,7 @@ def new_staff(db, viewer: dict, now: dt.datetime | None = None) -> list[dict]:
     who did it: every admin sees them all, a supervisor her centre's. A new account is
     the one way an admin could make herself a second approver, so others must see it."""
     since = stamp((now or utcnow()) - APPROVER_WAIT)
-    rows = list(db.query("""
+    rows = list(db.query(f"""
         SELECT x.*, CASE WHEN x.made THEN 'created' ELSE 'reset' END AS what,
                CASE WHEN x.made THEN x.created_at ELSE x.password_set_at END AS at,
                b.name AS by_name
@@ -508,12 +483,12 @@ def new_staff(db, viewer: dict, now: dt.datetime | None = None) -> list[dict]:
                      u.created_by IS NOT NULL AND u.created_at > :since AS made
               FROM users u JOIN centres c ON c.id = u.centre_id
               WHERE u.role IN ('supervisor', 'admin')
-                AND (:centre IS NULL OR u.centre_id = :centre)) x
+                AND {scope.sql("u.centre_id")}) x
         LEFT JOIN users b ON b.id = CASE WHEN x.made THEN x.created_by
                                          ELSE x.password_set_by END
         WHERE x.made OR (x.password_set_by IS NOT NULL AND x.password_set_at > :since)
         ORDER BY at DESC LIMIT 20""",
-        {"since": since, "centre": None if _is_admin(viewer) else viewer["centre_id"]}))
+        {"since": since, **scope.params(viewer)}))
     for row in rows:
         row["at"] = parse_stamp(row["at"])
     return rows
@@ -537,15 +512,9 @@ def get_staff_or_404(db, viewer: dict, user_id) -> dict:
     return row
 
 
-def new_password() -> str:
-    """A random password of 12 characters in three groups, e.g. ``k7mq-x3pa-9rtw``."""
-    chars = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
-
-
 def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt") -> dict:
-    """Admin: a new password for a supervisor or admin, typed (MIN_PASSWORD to
-    MAX_PASSWORD characters) or, when empty or only spaces, generated. Returns
+    """Admin: a new password for a supervisor or admin, typed (by the rule of
+    core.credentials) or, when empty or only spaces, generated. Returns
     {"person", "password", "generated"}: the password is shown once and stored only as a
     hash. Unlocks her too.
 
@@ -553,10 +522,10 @@ def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt
     get_staff_or_404(db, viewer, user_id)  # a supervisor's try is refused before hashing
     generated = not (password or "").strip()  # spaces alone are no password: make one
     password = new_password() if generated else password
-    if len(password) < MIN_PASSWORD:
-        raise Invalid("form", errors={"password": "password_too_short"})
-    if len(password) > MAX_PASSWORD:
-        raise Invalid("form", errors={"password": "password_too_long"})
+    try:
+        check_secret("supervisor", password)
+    except Invalid as refusal:
+        raise Invalid("form", errors={"password": refusal.code}) from None
     hashed = generate_password_hash(password, method=hash_method)  # before the lock: slow
     with write(db):
         person = get_staff_or_404(db, viewer, user_id)

@@ -5,15 +5,14 @@ import datetime as dt
 import hashlib
 import json
 import re
-from decimal import Decimal
 
-from . import audit
+from . import audit, money, paging, qualifications, scope, tasktypes
 from .clock import ist_day_start, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
+from .languages import CONTENT_CODES
 from .errors import Invalid, NotFound
 
-TASK_TYPES = ("single_choice", "yes_no", "free_text")
-YES_NO = ("yes", "no")
+TASK_TYPES = tasktypes.NAMES
 
 
 def create_project(db, *, centre_id, slug, task_type, name, instructions=None, labels=(),
@@ -23,7 +22,7 @@ def create_project(db, *, centre_id, slug, task_type, name, instructions=None, l
     instructions = instructions or {}
     if task_type not in TASK_TYPES:
         raise Invalid("bad_task_type")
-    if task_type == "single_choice" and len(labels) < 2:
+    if tasktypes.TYPES[task_type].needs_labels and len(labels) < 2:
         raise Invalid("labels_required")
     if not name.get("en") or redundancy < 1 or pay_paise < 0:
         raise Invalid("bad_project")
@@ -81,7 +80,7 @@ def labels(db, project_id: int) -> list[dict]:
 
 # A worker sees her centre's live projects, except those where a qualification row
 # says she is still a trainee or paused, and those with an active quiz (#6) where she has
-# no row: there she is a trainee until she passes (core.quizzes).
+# no row: there she is a trainee until she passes (core.quiz_attempts).
 # SQL: her status in project p, given q (her qualification row) and z (the project's
 # active quiz) joined as below; the one rule every screen reads.
 QUALIFICATION = ("coalesce(q.status,"
@@ -99,12 +98,11 @@ def project_for_worker(db, user: dict, slug: str) -> dict:
     """The project `slug` if this annotator may work on it.
 
     Raises NotFound("no_project") for a missing project or one she may not see, and
-    core.quizzes.NeedsQuiz (a NotFound) when she has its quiz to pass first.
+    core.qualifications.NeedsQuiz (a NotFound) when she has its quiz to pass first.
     """
     project = one(db, WORKER_PROJECTS + " AND p.slug = :slug", {"user": user["id"], "slug": slug})
     if project is None:
-        from .quizzes import gate_refusal  # asked only once refused: the hot path stays one query
-        raise gate_refusal(db, user["id"], slug=slug)
+        raise qualifications.gate_refusal(db, user["id"], slug=slug)
     return project
 
 
@@ -114,14 +112,12 @@ def check_open_to(db, user_id: int, project_id: int) -> dict:
     project = one(db, WORKER_PROJECTS + " AND p.id = :project",
                   {"user": user_id, "project": project_id})
     if project is None:
-        from .quizzes import gate_refusal
-        raise gate_refusal(db, user_id, project_id=project_id)
+        raise qualifications.gate_refusal(db, user_id, project_id=project_id)
     return project
 
 
 # -- supervisors: one validation for the web form and the project file ---------------
 
-LANG_CODES = ("en", "ta", "hi")
 STATUSES = ("draft", "live", "paused", "closed")
 MAX_PAY_PAISE = 10_000  # ₹100 an answer: more is a typo
 MAX_REDUNDANCY = 10
@@ -136,22 +132,19 @@ FIELDS = ("slug", "centre", "task_type", "name", "instructions", "labels", "redu
           "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent", "status")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-_RUPEES = re.compile(r"^(\d{1,4})?(?:\.(\d{1,2}))?$", re.ASCII)
+_TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
 
 
 def rupees_to_paise(text) -> int:
-    """"0.50" (or "₹0.5", "12") as integer paise, exactly: no float on the way.
+    """A pay per answer typed in rupees (core.money), at most four digits of them.
     Raises Invalid("bad_pay") for anything else, more than two decimals included."""
-    text = (text if isinstance(text, str) else "").replace("₹", "").replace(",", "").strip()
-    found = _RUPEES.match(text)
-    if not text or text == "." or found is None:
+    try:
+        paise = money.parse_rupees(text)
+    except Invalid:
+        raise Invalid("bad_pay") from None
+    if paise >= _TYPED_PAY_BELOW:
         raise Invalid("bad_pay")
-    return int(Decimal(text) * 100)
-
-
-def paise_to_rupees(paise: int) -> str:
-    """50 as "0.50": the form's own way to show a pay it will read back the same."""
-    return f"{paise // 100}.{paise % 100:02d}"
+    return paise
 
 
 def _whole(value, low: int, high: int, code: str) -> int:
@@ -166,9 +159,9 @@ def _whole(value, low: int, high: int, code: str) -> int:
 def _texts(raw, required: bool, limit: int) -> dict:
     """{"en", "ta", "hi"} of stripped strings; English required when `required`."""
     raw = raw if isinstance(raw, dict) else {}
-    texts = {lang: raw.get(lang) for lang in LANG_CODES}
+    texts = {lang: raw.get(lang) for lang in CONTENT_CODES}
     if any(v is not None and not isinstance(v, str) for v in texts.values()) \
-            or set(raw) - set(LANG_CODES):
+            or set(raw) - set(CONTENT_CODES):
         raise Invalid("bad_texts")
     texts = {lang: (v or "").strip().replace("\r\n", "\n") for lang, v in texts.items()}
     if required and not texts["en"]:
@@ -242,7 +235,7 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     field("task_type", task_type)
     field("name", lambda: _texts(get("name"), True, MAX_NAME))
     field("instructions", lambda: _texts(get("instructions"), False, MAX_INSTRUCTIONS))
-    if clean.get("task_type") == "single_choice":
+    if clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].needs_labels:
         field("labels", lambda: _labels(get("labels")))
         if project and "labels" in clean:
             field("labels", lambda: _labels_kept(db, project, clean["labels"]))
@@ -319,10 +312,10 @@ def _as_data(db, project: dict) -> dict:
     """A saved project in the shape check_project reads (the file's)."""
     return {
         "task_type": project["task_type"],
-        "name": {lang: project[f"name_{lang}"] for lang in LANG_CODES},
-        "instructions": {lang: project[f"instructions_{lang}"] for lang in LANG_CODES},
+        "name": {lang: project[f"name_{lang}"] for lang in CONTENT_CODES},
+        "instructions": {lang: project[f"instructions_{lang}"] for lang in CONTENT_CODES},
         "labels": [{"value": label["value"], **{lang: label[f"text_{lang}"]
-                                                for lang in LANG_CODES}}
+                                                for lang in CONTENT_CODES}}
                    for label in labels(db, project["id"])],
         "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
         "lease_minutes": max(1, project["lease_seconds"] // 60),
@@ -338,20 +331,21 @@ def form_data(form) -> dict:
     if centre:
         data["centre"] = int(centre) if centre.isdigit() else -1  # the form sends ids
     for group in ("name", "instructions"):
-        data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in LANG_CODES}
+        data[group] = {lang: form.get(f"{group}_{lang}", "") for lang in CONTENT_CODES}
     data["labels"] = []
     for n in range(MAX_LABELS + FORM_LABEL_ROWS):
-        row = {key: (form.get(f"label_{n}_{key}") or "") for key in ("value", *LANG_CODES)}
+        row = {key: (form.get(f"label_{n}_{key}") or "") for key in ("value", *CONTENT_CODES)}
         if any(v.strip() for v in row.values()):
             data["labels"].append(row)
     return data
 
 
 def form_values(db, project: dict | None) -> dict:
-    """What the form shows before she types: the project as saved, or the defaults."""
+    """What the form shows before she types: the project as saved, or the defaults (the
+    first registered task type)."""
     data = _as_data(db, project) if project else {**DEFAULTS, "name": {}, "pay_paise": 0,
-                                                  "task_type": "single_choice"}
-    return {**data, "pay": paise_to_rupees(data["pay_paise"]),
+                                                  "task_type": TASK_TYPES[0]}
+    return {**data, "pay": money.rupees(data["pay_paise"]),
             "gold_percent": round(data["gold_share"] * 100)}
 
 
@@ -359,7 +353,7 @@ def _columns(clean: dict) -> dict:
     columns = {"task_type": clean["task_type"], "redundancy": clean["redundancy"],
                "pay_paise": clean["pay"], "lease_seconds": clean["lease_minutes"] * 60,
                "gold_share": clean["gold_share"], "status": clean["status"]}
-    for lang in LANG_CODES:
+    for lang in CONTENT_CODES:
         columns[f"name_{lang}"] = clean["name"][lang]
         columns[f"instructions_{lang}"] = clean["instructions"][lang]
     return columns
@@ -388,11 +382,10 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
     """
     with write(db):
         project = get_project_or_404(db, viewer, project_id) if project_id else None
-        if project is None and viewer["role"] != "admin":
+        if project is None and not scope.sees_all(viewer):
             data = {**data, "centre": data.get("centre") or viewer["centre_id"]}
         clean, errors = check_project(db, data, project)
-        if project is None and viewer["role"] != "admin" and "centre" in clean \
-                and clean["centre"] != viewer["centre_id"]:
+        if project is None and "centre" in clean and not scope.may_see(viewer, clean["centre"]):
             raise NotFound("not_found")  # another centre's id: as if it did not exist
         if errors:
             raise Invalid("form", errors=errors)
@@ -445,8 +438,7 @@ def get_project_or_404(db, viewer: dict, project_id) -> dict:
 
     Raises NotFound("not_found") for a missing project or another centre's."""
     project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    if project is None or not (viewer["role"] == "admin"
-                               or project["centre_id"] == viewer["centre_id"]):
+    if project is None or not scope.may_see(viewer, project["centre_id"]):
         raise NotFound("not_found")
     return project
 
@@ -481,7 +473,7 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
         " WHERE :centre IS NULL OR p.centre_id = :centre"
         " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
         {"centre": centre_id, "now": stamp(now), "day": stamp(ist_day_start(now)),
-         "limit": OVERVIEW_PAGE + 1, "offset": (max(page, 1) - 1) * OVERVIEW_PAGE},
+         **paging.window(page, OVERVIEW_PAGE)},
     ))
     for row in rows:
         row["tasks_open"] -= row["tasks_in_progress"]

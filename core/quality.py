@@ -4,35 +4,14 @@ agreement (Krippendorff's alpha), per-annotator figures and the dashboard's seri
 Pure Python over the database; nothing here imports Flask or core.tasks.
 """
 import datetime as dt
-import re
 import statistics
-import unicodedata
 from collections import Counter, defaultdict
 
+from . import paging, room
 from .clock import IST, stamp, utcnow
 from .db import rows as all_rows
-
-_SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
-
-
-def normalise(text: str) -> str:
-    """The form two answers are compared in: NFC, case folded, runs of white space as
-    one space, punctuation and spaces at either end gone ("Yes." = " yes", "हाँ।" = "हाँ").
-
-    Joiners inside a word (ZWJ/ZWNJ) stay: they change how Indic letters join."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "").casefold())
-    start, end = 0, len(text)
-    while start < end and (text[start] == " " or unicodedata.category(text[start])[0] == "P"):
-        start += 1
-    while end > start and (text[end - 1] == " "
-                           or unicodedata.category(text[end - 1])[0] == "P"):
-        end -= 1
-    return text[start:end]
-
-
-def same(a: str | None, b: str | None) -> bool:
-    """Two answers agree (after normalise)."""
-    return a is not None and b is not None and normalise(a) == normalise(b)
+# When two answers are the same: the one rule, kept with the task types.
+from .tasktypes import normalise, same
 
 
 def vote(answers: list[str]) -> dict:
@@ -59,8 +38,7 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
         db, "SELECT a.id, a.answer, a.review_state, t.wanted FROM assignments a"
         " JOIN tasks t ON t.id = a.task_id WHERE a.task_id = ? AND a.state = 'submitted'",
         (task_id,))
-    wanted = rows[0]["wanted"] or project["redundancy"]
-    if len(rows) < wanted:
+    if len(rows) < room.wanted(rows[0], project):
         return []
     result = vote([row["answer"] for row in rows])
     confident = not result["tie"] and result["agreement"] >= project["agreement_threshold"]
@@ -193,9 +171,9 @@ def annotator_stats(db, project: dict, page: int = 1, per_page: int = 20) -> tup
                      **_figures(person, project["min_seconds"])}
                     for uid, person in people.items()),
                    key=lambda s: (-s["answers"], s["name"]))
-    page = min(max(page, 1), 10**6)
-    start = (page - 1) * per_page
-    return stats[start:start + per_page], len(stats) > start + per_page
+    # Figures are made in Python, so the page is cut from them by the same window.
+    window = paging.window(page, per_page)
+    return paging.split(stats[window["offset"]:window["offset"] + window["limit"]], per_page)
 
 
 def her_quality(db, user_id: int) -> list[dict]:

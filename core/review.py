@@ -9,11 +9,11 @@ review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import audit, quality
+from . import audit, paging, quality
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
-from .quality import normalise
+from .tasktypes import normalise
 
 # The fixed list a supervisor picks from; the views translate each. 'wrong_check' is the
 # system's own (a wrong answer to a check task) and is never picked by hand.
@@ -91,12 +91,12 @@ def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None =
     check_filters(db, centre_id, filters)
     _norm_function(db)
     where, params = _where(centre_id, filters)
-    page = min(max(page, 1), 10**6)
-    rows = list(db.query(f"{_ROW} WHERE {where} ORDER BY a.submitted_at, a.id"
-                         f" LIMIT :limit OFFSET :offset",
-                         {**params, "limit": PER_PAGE + 1, "offset": (page - 1) * PER_PAGE}))
+    page = paging.page_number(page)
+    rows, more = paging.split(db.query(
+        f"{_ROW} WHERE {where} ORDER BY a.submitted_at, a.id LIMIT :limit OFFSET :offset",
+        {**params, **paging.window(page, PER_PAGE)}), PER_PAGE)
     total = one(db, f"SELECT count(*) AS n {_QUEUE_FROM} WHERE {where}", params)["n"]
-    return {"rows": rows[:PER_PAGE], "more": len(rows) > PER_PAGE, "total": total,
+    return {"rows": rows, "more": more, "total": total,
             "page": page, "labels": labels_for(db, {row["project_id"] for row in rows}),
             "projects": centre_projects(db, centre_id),
             # Only those with answers waiting (and the one filtered on): a short list.
@@ -320,13 +320,12 @@ JOIN users u ON u.id = ap.user_id LEFT JOIN users r ON r.id = ap.rejected_by"""
 
 def open_appeals(db, centre_id, page: int = 1) -> dict:
     """Open appeals in the centre (None: all), oldest first."""
-    page = min(max(page, 1), 10**6)
-    rows = list(db.query(f"{_APPEAL_ROW} WHERE ap.status = 'open'"
-                         f" AND (:centre IS NULL OR p.centre_id = :centre)"
-                         f" ORDER BY ap.created_at, ap.id LIMIT :limit OFFSET :offset",
-                         {"centre": centre_id, "limit": PER_PAGE + 1,
-                          "offset": (page - 1) * PER_PAGE}))
-    return {"rows": rows[:PER_PAGE], "more": len(rows) > PER_PAGE, "page": page,
+    page = paging.page_number(page)
+    rows, more = paging.split(db.query(
+        f"{_APPEAL_ROW} WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)"
+        f" ORDER BY ap.created_at, ap.id LIMIT :limit OFFSET :offset",
+        {"centre": centre_id, **paging.window(page, PER_PAGE)}), PER_PAGE)
+    return {"rows": rows, "more": more, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
 
 
@@ -389,7 +388,7 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
     her totals are true when she looks."""
     now = now or utcnow()
     auto_accept(db, now)
-    page = min(max(page, 1), 10**6)
+    page = paging.page_number(page)
     rows = list(db.query(
         "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
         " a.review_note, a.review_state, a.project_id, t.payload_text, t.gold_answer,"
@@ -401,7 +400,7 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
         " WHERE a.user_id = :user AND a.state = 'submitted' AND (a.review_state = 'rejected'"
         " OR ap.id IS NOT NULL) ORDER BY coalesce(a.reviewed_at, a.submitted_at) DESC, a.id DESC"
         " LIMIT :limit OFFSET :offset",
-        {"user": user_id, "limit": HER_PER_PAGE + 1, "offset": (page - 1) * HER_PER_PAGE}))
+        {"user": user_id, **paging.window(page, HER_PER_PAGE)}))
     for row in rows:
         row["can_appeal"] = can_appeal(row, now)
         row["appeal_until"] = appeal_deadline(row)
@@ -445,4 +444,4 @@ def project_dashboard(db, project_id: int, centre_id, page: int = 1,
     people, more = quality.annotator_stats(db, project, page)
     return {"project": project, **quality.project_agreement(db, project_id),
             "days": quality.series(db, [project_id], now=now), "people": people,
-            "more": more, "page": max(page, 1)}
+            "more": more, "page": paging.page_number(page)}

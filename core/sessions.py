@@ -62,22 +62,11 @@ def needs_step_up(user: dict, now: dt.datetime | None = None) -> bool:
     return (user.get("session_authed") or "") <= stamp((now or utcnow()) - STEP_UP_AFTER)
 
 
-def step_up(db, sid: str, user: dict, password: str, ip: str, device: str,
-            now: dt.datetime | None = None):
-    """Check her password again in session `sid`; None when right (the session counts
-    as freshly logged in), else the refusal a login would give. Wrong tries count and
-    lock as at the login form (per this session, as a known device), so a borrowed
-    session cannot guess her password here."""
-    from . import users  # users imports this module: imported when used
-
-    now = now or utcnow()
-    checked, refusal = users.authenticate(db, user["login"], password, ip, now=now,
-                                          device=device, device_users=[user["id"]])
-    if checked is None or checked["id"] != user["id"]:
-        return refusal
+def renew(db, sid: str, now: dt.datetime | None = None) -> None:
+    """Her password was typed again in session `sid` (users.step_up): it counts as
+    freshly logged in."""
     db.execute("UPDATE sessions SET authed_at = ? WHERE id = ? AND ended_at IS NULL",
-               (stamp(now), sid))
-    return None
+               (stamp(now or utcnow()), sid))
 
 
 def end(db, sid: str, now: dt.datetime | None = None) -> None:

@@ -3,6 +3,7 @@ details to confirm, payouts that need her as second approver, reported or held t
 One query of indexed counts, her centre only (admin: every centre, or the one chosen)."""
 import datetime as dt
 
+from . import scope
 from .db import one
 from .review import auto_accept
 
@@ -16,8 +17,7 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
     centre_id given, or every centre when None. Payouts count only drafts another person
     drafted (she may approve those). Answers past their review window are accepted first,
     as the review queue does, so both show the same number."""
-    if viewer["role"] != "admin":
-        centre_id = viewer["centre_id"]
+    centre_id = scope.centre_for(viewer, centre_id)
     auto_accept(db, now)
     return one(db, """
         SELECT

@@ -3,18 +3,14 @@ tasks annotators reported or skipped, and mending them (correct, release, remove
 import datetime as dt
 import unicodedata
 
-from . import audit
+from . import audit, paging, scope
 from .clock import stamp, utcnow
 from .db import one, write
 from .errors import Invalid, NotFound
 from .importing import MAX_TEXT_CHARS
+from .room import wanted
 
 PER_PAGE = 20
-
-
-def _centre_of(user: dict):
-    """None for an admin (every centre), else her own centre."""
-    return None if user["role"] == "admin" else user["centre_id"]
 
 
 def get_project_by_slug(db, slug: str) -> dict:
@@ -30,8 +26,8 @@ def get_task_or_404(db, user: dict, task_id: int) -> dict:
 
     Raises NotFound("no_task") otherwise."""
     task = one(db, "SELECT t.* FROM tasks t JOIN projects p ON p.id = t.project_id"
-                   " WHERE t.id = :id AND (:centre IS NULL OR p.centre_id = :centre)",
-               {"id": task_id, "centre": _centre_of(user)})
+                   " WHERE t.id = :id AND " + scope.sql("p.centre_id"),
+               {"id": task_id, "centre": scope.centre_of(user)})
     if task is None:
         raise NotFound("no_task")
     return task
@@ -42,8 +38,8 @@ def media_for_supervisor(db, user: dict, media_id: int) -> dict:
 
     Raises NotFound("no_media") otherwise."""
     media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
-                    " WHERE m.id = :id AND (:centre IS NULL OR p.centre_id = :centre)",
-                {"id": media_id, "centre": _centre_of(user)})
+                    " WHERE m.id = :id AND " + scope.sql("p.centre_id"),
+                {"id": media_id, "centre": scope.centre_of(user)})
     if media is None:
         raise NotFound("no_media")
     return media
@@ -68,7 +64,7 @@ def reported_tasks(db, project_id: int, page: int = 1, per_page: int = PER_PAGE)
     counts = one(db, "SELECT count(*) AS total, coalesce(sum(status = 'held'), 0) AS held"
                      f" FROM ({_REPORTED})", {"project": project_id})
     pages = max(1, -(-counts["total"] // per_page))
-    page = min(max(page, 1), pages)
+    page = min(paging.page_number(page), pages)
     rows = list(db.query(_REPORTED + " ORDER BY t.status = 'held' DESC, t.reports_count DESC,"
                          " t.id LIMIT :limit OFFSET :offset",
                          {"project": project_id, "limit": per_page,
@@ -106,7 +102,7 @@ def release(db, user: dict, task_id: int, now: dt.datetime | None = None) -> dic
     with write(db):
         task = get_task_or_404(db, user, task_id)
         project = one(db, "SELECT redundancy FROM projects WHERE id = ?", (task["project_id"],))
-        status = "done" if task["answers_count"] >= project["redundancy"] else "open"
+        status = "done" if task["answers_count"] >= wanted(task, project) else "open"
         db.execute("UPDATE tasks SET status = ?, reports_count = 0 WHERE id = ?",
                    (status, task_id))
         audit.record(db, user["id"], "task.release", f"task:{task_id}",

@@ -1,30 +1,26 @@
 """The hot path: claim a task under a lease, record an answer once, skip or report."""
 import datetime as dt
-import re
-import unicodedata
 
 from . import gold as check_tasks
-from . import quality
+from . import quality, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
-from .projects import WORKER_PROJECTS, YES_NO, check_open_to, labels
+from .projects import WORKER_PROJECTS, check_open_to
+from .room import room_sql
 
 SKIP_REASONS = ("unsure", "language", "unclear", "broken")
 HOLD_AFTER_REPORTS = 2  # a task reported broken this often is held for a supervisor
-MAX_TEXT = 2000
 
 _ACTIVE = "state = 'active' AND lease_expires_at > :now"
 
 
 def _claimable(redundancy: str) -> str:
-    """SQL: task t can go to this person (:user) now: she never had it, and the answers
-    in plus the leases still running leave room under the answers it wants (t.wanted,
-    raised by a tie; else `redundancy`, an SQL expression)."""
+    """SQL: task t can go to this person (:user) now: she never had it, and it has room
+    (core.room; `redundancy` is an SQL expression)."""
     return f"""t.status = 'open'
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = :user)
-  AND t.answers_count + (SELECT count(*) FROM assignments a
-                         WHERE a.task_id = t.id AND {_ACTIVE}) < coalesce(t.wanted, {redundancy})"""
+  AND {room_sql(redundancy)} > 0"""
 
 
 _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
@@ -32,9 +28,6 @@ _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
 # The next check task (partial index tasks_gold); core.gold decides when one is due.
 _CHECK = _CANDIDATE.replace("gold_answer IS NULL", "gold_answer IS NOT NULL")
 
-
-# Spaces and invisible joiners at either end of typed text.
-_EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
 
 BATCH_SIZE = 20
 BATCH_LEASE = dt.timedelta(hours=4)  # long enough to answer a batch with no signal
@@ -147,29 +140,8 @@ def get_assignment(db, assignment_id: int, user_id: int) -> dict:
 
 
 def clean_answer(db, project: dict, raw) -> str:
-    """The answer as stored, or Invalid naming what is wrong with it."""
-    raw = raw if isinstance(raw, str) else ""
-    if project["task_type"] == "free_text":
-        # Control characters (NUL...) go; joiners inside a word stay, they can change how
-        # Indic letters join, but at the ends they are as empty as spaces.
-        raw = raw.replace("\r\n", "\n")  # as the textarea counted it against maxlength
-        # Lone surrogates (from JSON "\\ud800") cannot be stored as UTF-8: they go too.
-        text = "".join(c for c in raw if c in "\n\t"
-                       or unicodedata.category(c) not in ("Cc", "Cs"))
-        text = _EDGES.sub("", unicodedata.normalize("NFC", text))
-        if not text:
-            raise Invalid("empty_text")
-        if len(text) > MAX_TEXT:
-            raise Invalid("text_too_long", limit=MAX_TEXT)
-        return text
-    allowed = YES_NO if project["task_type"] == "yes_no" else [
-        label["value"] for label in labels(db, project["id"])]
-    if raw not in allowed:
-        raise Invalid("unknown_label")
-    return raw
-
-
-_same = quality.same  # two answers agree: one rule for the whole app
+    """The answer as stored, or Invalid naming what is wrong with it (its task type's rule)."""
+    return tasktypes.of(project).clean(db, project, raw)
 
 
 def _check_held(assignment: dict, now: dt.datetime) -> None:
@@ -204,7 +176,8 @@ def _answer(db, assignment: dict, project: dict | None, raw_answer, seconds,
     if assignment["state"] == "submitted":
         project = project or one(db, "SELECT * FROM projects WHERE id = ?",
                                  (assignment["project_id"],))
-        if not _same(clean_answer(db, project, raw_answer), assignment["answer"]):
+        if not tasktypes.of(project).same(clean_answer(db, project, raw_answer),
+                                          assignment["answer"]):
             raise Conflict("already_answered")  # e.g. the same task in a stale batch
         return assignment
     _check_held(assignment, now)
@@ -217,7 +190,7 @@ def _answer(db, assignment: dict, project: dict | None, raw_answer, seconds,
     if type(seconds) is int and 0 <= seconds <= lease:
         took = seconds  # the phone's own count: right even for answers sent late
     gold = assignment["gold_answer"]
-    review = "pending" if gold is None else ("accepted" if _same(answer, gold) else "rejected")
+    review = "pending" if gold is None else tasktypes.of(project).judge(answer, gold)
     # As get_assignment will return it from now on: its task, project and media are as read.
     assignment.update(state="submitted", answer=answer, submitted_at=stamp(now),
                       seconds_spent=took, review_state=review, pay_paise=project["pay_paise"])

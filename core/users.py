@@ -1,4 +1,5 @@
-"""Accounts, centres, languages, PIN and password rules, and login throttling.
+"""Accounts, centres, languages and login throttling (which PIN or password is
+allowed: core.credentials).
 
 Throttling (docs/security.md) counts failed logins in SQLite, so every worker sees them:
 - 5 failures for one login from one address (or, at a device she has logged in on before,
@@ -15,68 +16,24 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit, sessions
+from . import audit, languages, sessions
 from .clock import parse_stamp, stamp, utcnow
+from .credentials import COMMON_PINS, COMMON_PASSWORDS, check_secret  # noqa: F401
 from .db import one, write
 from .errors import Invalid
 
 ROLES = ("annotator", "supervisor", "admin")
-LANGS = ("ta", "hi", "en")
 MAX_FAILURES = 5  # per login and address (or known device) within LOCK_WINDOW
 MAX_IP_FAILURES = 30  # per address within LOCK_WINDOW, for unknown devices
 MAX_DAILY_FAILURES = 20  # per login within DAY from unknown devices: then a supervisor unlocks
 LOCK_WINDOW = dt.timedelta(minutes=15)
 DAY = dt.timedelta(days=1)
 MAX_LOGIN = 64  # longer is no login of ours; kept short in the attempts table
-MIN_PIN, MAX_PIN = 4, 8  # an annotator's PIN: digits
-MIN_PASSWORD = 10  # supervisors and admins (and any non-digit secret)
 # Verified against unknown logins so a wrong login costs as long as a wrong PIN.
 _DUMMY_HASH = generate_password_hash("velai-dummy")
 end_sessions = sessions.end_sessions  # for people.py: deactivation and PIN resets
 
 
-def _common_pins() -> frozenset:
-    """The PINs people choose most (published PIN studies), which a guesser tries first:
-    repeats, runs up and down, keyboard and keypad patterns, pairs, and years."""
-    pins = {"1234", "1111", "0000", "1212", "7777", "1004", "2000", "4444", "2222", "6969",
-            "9999", "3333", "5555", "6666", "1122", "1313", "8888", "4321", "2001", "1010",
-            "2580", "0852", "1379", "1397", "1470", "0741", "1590", "7410", "3690", "0963",
-            "1236", "1478", "8520", "2468", "1357", "1369", "1221", "1001", "2020", "2121",
-            "1231", "1230", "0101", "0011", "0007", "1112", "1113", "1211", "1123", "1233",
-            "2233", "2323", "5678", "6789", "1414", "1515", "0001", "0002", "0123", "7890",
-            "9876", "5252", "1984", "0202", "0420", "1818", "1717", "6666", "5683", "4545",
-            "3232", "2525", "0007", "1200", "0911", "9111", "2323", "3131", "2019", "1986",
-            "0987", "6543", "4567", "3456", "2345", "7531", "9630", "2587", "1596", "1593",
-            "7539", "1456", "4560", "1998", "1999", "1122", "2211", "0911", "0070"}
-    for d in "0123456789":
-        pins.update(d * n for n in range(4, MAX_PIN + 1))  # 0000, 11111, ...
-    runs = "01234567890123456789"
-    for n in range(4, MAX_PIN + 1):
-        for start in range(10):
-            run = runs[start:start + n]
-            pins.update((run, run[::-1]))  # 1234, 4321, 890123...
-    for n in range(2, 5):  # pairs and triples repeated: 1212, 121212, 123123, 12341234
-        for start in range(10):
-            unit = runs[start:start + n]
-            for reps in range(2, MAX_PIN // n + 1):
-                pins.add(unit * reps)
-    pins.update(str(year) for year in range(1940, 2036))  # birth years, this year
-    pins.update(f"{d:02d}{d:02d}" for d in range(1, 32))  # 0101, 2323: a date twice
-    pins.update({"112233", "123321", "159753", "147258", "147258369", "654321", "696969",
-                 "102030", "11223344", "12344321", "987654", "000123"})
-    return frozenset(p for p in pins if len(p) >= MIN_PIN)
-
-
-COMMON_PINS = _common_pins()
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password12", "password123", "passw0rd", "1234567890",
-    "0987654321", "qwertyuiop", "asdfghjkl", "iloveyou", "iloveyou12", "welcome123",
-    "admin12345", "administrator", "adminadmin", "letmein123", "changeme", "changeme123",
-    "supervisor", "velaivelai", "velai12345", "qwerty1234", "1q2w3e4r5t", "abcdefghij",
-    "abc1234567", "india12345", "indiaindia", "bharat1234", "chennai123", "sunshine12",
-    "football12", "princess12", "monkey1234", "dragon1234", "master1234", "superman12",
-    "qazwsxedc", "zaq12wsx", "trustno1", "baseball12",
-})
 _PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
 
 
@@ -95,25 +52,6 @@ def normalise_phone(login: str) -> str:
     elif len(digits) == 11 and digits.startswith("0"):
         digits = digits[1:]
     return digits if len(digits) == 10 else compact
-
-
-def check_secret(role: str, secret: str) -> None:
-    """Raise Invalid unless `secret` may be this role's PIN or password.
-
-    Annotators: a PIN of 4 to 8 digits not among the commonest, or a real password.
-    Supervisors and admins: a password of at least 10 characters, not a common one.
-    """
-    secret = secret or ""
-    if role == "annotator" and secret.isdigit() and MIN_PIN <= len(secret) <= MAX_PIN:
-        if secret in COMMON_PINS:
-            raise Invalid("pin_common")
-        return
-    if role == "annotator" and secret.isdigit() and len(secret) < MIN_PIN:
-        raise Invalid("pin_too_short")
-    if len(secret) < MIN_PASSWORD:
-        raise Invalid("pin_too_short" if role == "annotator" else "password_too_short")
-    if secret.lower() in COMMON_PASSWORDS or secret in COMMON_PINS or len(set(secret)) < 3:
-        raise Invalid("password_common")
 
 
 def get_centre(db, code: str, name: str | None = None, create: bool = False) -> dict | None:
@@ -139,9 +77,9 @@ def create_user(db, *, login, password, role, name, centre, lang="en", actor_id=
         raise Invalid("login_too_long")
     if role not in ROLES:
         raise Invalid("bad_role")
-    if lang not in LANGS:
+    if lang not in languages.CODES:
         raise Invalid("bad_lang")
-    check_secret(role, password)
+    password = check_secret(role, password)
     if not name:
         raise Invalid("name_required")
     with write(db):
@@ -164,7 +102,7 @@ def get_user(db, user_id) -> dict | None:
 
 
 def set_lang(db, user_id: int, lang: str) -> None:
-    if lang not in LANGS:
+    if lang not in languages.CODES:
         raise Invalid("bad_lang")
     db.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 
@@ -285,7 +223,7 @@ def change_secret(db, user: dict, old: str, new: str, repeat: str, ip: str, *,
     """
     if (new or "") != (repeat or ""):
         raise Invalid("pins_differ")
-    check_secret(user["role"], new)
+    new = check_secret(user["role"], new)
     checked, refusal = authenticate(db, user["login"], old, ip, now=now, device=device,
                                     device_users=device_users)
     if checked is None or checked["id"] != user["id"]:
@@ -299,3 +237,18 @@ def change_secret(db, user: dict, old: str, new: str, repeat: str, ip: str, *,
                    (generate_password_hash(new, method=hash_method), user["id"]))
         sessions.end_sessions(db, user["id"], now=now)
         audit.record(db, user["id"], "user.change_pin", f"user:{user['id']}")
+
+
+def step_up(db, sid: str, user: dict, password: str, ip: str, device: str,
+            now: dt.datetime | None = None):
+    """Check her password again in session `sid`; None when right (the session counts
+    as freshly logged in), else the refusal a login would give. Wrong tries count and
+    lock as at the login form (per this session, as a known device), so a borrowed
+    session cannot guess her password here."""
+    now = now or utcnow()
+    checked, refusal = authenticate(db, user["login"], password, ip, now=now,
+                                    device=device, device_users=[user["id"]])
+    if checked is None or checked["id"] != user["id"]:
+        return refusal
+    sessions.renew(db, sid, now=now)
+    return None

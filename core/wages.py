@@ -2,7 +2,7 @@
 wage, which a supervisor or admin sets (#9)."""
 import datetime as dt
 
-from . import audit
+from . import audit, paging
 from .clock import stamp, utcnow
 from .db import one, write
 from .payouts import centre_for, parse_rupees
@@ -14,7 +14,6 @@ def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
     project over the last `days`; flagged when under the centre's minimum wage.
 
     Earned: answers not rejected, at each one's pay; time: every answer she gave."""
-    page = min(max(page, 1), 10**9)
     centre = one(db, "SELECT * FROM centres WHERE id = ?", (centre_for(db, actor, centre_id),))
     since = stamp((now or utcnow()) - dt.timedelta(days=days))
     select = """
@@ -32,15 +31,16 @@ def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
     people = list(db.query(select.format(
         extra=", u.id AS user_id, u.name", join="JOIN users u ON u.id = a.user_id",
         group="u.id, p.id", order="u.name, u.id, p.id"),
-        {**params, "limit": per_page + 1, "offset": (page - 1) * per_page}))
+        {**params, **paging.window(page, per_page)}))
     minimum = centre["min_wage_paise_per_hour"]
     for row in project_rows + people:
         row["per_hour_paise"] = row["earned_paise"] * 3600 // row["seconds"] \
             if row["seconds"] else None
         row["below"] = bool(minimum and row["per_hour_paise"] is not None
                             and row["per_hour_paise"] < minimum)
-    return {"centre": centre, "projects": project_rows, "people": people[:per_page],
-            "more": len(people) > per_page, "days": days}
+    people, more = paging.split(people, per_page)
+    return {"centre": centre, "projects": project_rows, "people": people, "more": more,
+            "days": days}
 
 
 def set_min_wage(db, actor: dict, amount, centre_id=None) -> None:

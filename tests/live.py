@@ -50,16 +50,21 @@ def start_gunicorn(db_path: str, port: int | None = None, **extra_env):
     """gunicorn as `make run` starts it, on loopback; returns (process, base URL) once
     it answers."""
     port = port or _free_port()
-    proc = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), *GUNICORN_ARGS,
-         "-b", f"127.0.0.1:{port}", "app:create_app()"],
-        cwd=ROOT, env=env_for(db_path, **extra_env), stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE)
+    # Its log goes to a file beside the database, not a pipe: nobody reads a pipe that a
+    # caller forgets, and a dead server's last words are still there to show.
+    log = f"{db_path}.gunicorn-{port}.log"
+    with open(log, "wb") as stderr:
+        proc = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "gunicorn"), *GUNICORN_ARGS,
+             "-b", f"127.0.0.1:{port}", "app:create_app()"],
+            cwd=ROOT, env=env_for(db_path, **extra_env), stdout=subprocess.DEVNULL,
+            stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url + "/healthz", proc)
+        wait_until_up(url + "/healthz", proc, log=log)
     except BaseException:
         proc.kill()
+        proc.wait()
         raise
     return proc, url
 
@@ -78,15 +83,19 @@ def server(workdir: str, seed: bool = True, **extra_env):
         proc.wait(timeout=10)
 
 
-def wait_until_up(url: str, proc, tries: int = 100) -> None:
-    """Wait until `url` answers; RuntimeError (with its stderr) if `proc` dies first."""
+def wait_until_up(url: str, proc, tries: int = 100, log: str | None = None) -> None:
+    """Wait until `url` answers; RuntimeError (with its stderr, or its `log` file) if
+    `proc` dies first."""
     for _ in range(tries):
         try:
-            urllib.request.urlopen(url, timeout=1)
-            return
+            with urllib.request.urlopen(url, timeout=1):
+                return
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode())
+                if log:
+                    with open(log, "rb") as f:
+                        raise RuntimeError(f.read().decode()) from None
+                raise RuntimeError(proc.stderr.read().decode()) from None
             time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer {url}")
 

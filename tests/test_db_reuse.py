@@ -25,24 +25,24 @@ def test_a_kept_connection_sees_writes_made_by_others_since(reusing_app, make_us
     visitor.login(worker, password=PIN)
     assert "Before" in visitor.get("/home").get_data(as_text=True)
     with reusing_app.app_context():
-        from views import web
-        first = web.get_db()
+        from views import db as views_db
+        first = views_db.get_db()
     other = coredb.connect(reusing_app.config["VELAI_DB"])
     other.execute("UPDATE users SET name = 'After' WHERE id = ?", (worker["id"],))
     other.close()
     page = visitor.get("/home").get_data(as_text=True)
     assert "After" in page and "Before" not in page
     with reusing_app.app_context():
-        assert web.get_db() is first  # the same connection, kept
+        assert views_db.get_db() is first  # the same connection, kept
 
 
 def test_a_request_that_fails_inside_a_transaction_hands_on_no_transaction(reusing_app):
-    from views import web
+    from views import db as views_db
     with reusing_app.app_context():
-        db = web.get_db()
+        db = views_db.get_db()
         db.conn.execute("BEGIN IMMEDIATE")  # as a view that died half-way would leave it
     with reusing_app.app_context():
-        kept = web.get_db()
+        kept = views_db.get_db()
         assert kept is db and not kept.conn.in_transaction
         other = coredb.connect(reusing_app.config["VELAI_DB"])
         with coredb.write(other):  # nobody holds the write lock any more

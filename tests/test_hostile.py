@@ -70,13 +70,13 @@ def _typed_back(world, payload):
 def _quiz(world, prompt="Plain prompt", explanation="Plain why", answers="pos",
           task_type="single_choice"):
     """A project with its quiz on and one question; a trainee for it."""
-    from core import qualifications, quizzes
+    from core import qualifications, quiz_bank
     from tests.quiz_helpers import add_quiz
     project = world.project(task_type=task_type)
     quiz = add_quiz(world.db, project, questions=1, supervisor_id=world.supervisor["id"])
     text = {"en": prompt, "ta": prompt, "hi": prompt}
     why = {"en": explanation, "ta": explanation, "hi": explanation}
-    world.question = quizzes.save_question(world.db, quiz, {
+    world.question = quiz_bank.save_question(world.db, quiz, {
         "prompt": text, "explanation": why, "answers": answers},
         question_id=None, actor_id=world.supervisor["id"])["id"]
     world.trainee = world.make_user()

@@ -120,7 +120,7 @@ def test_an_unknown_language_gets_a_clear_400(visitor):
 def test_money_uses_lakh_grouping_and_the_rupee_sign(app, lang):
     from flask_babel import force_locale
 
-    from views.web import money
+    from views.formats import money
     with app.test_request_context(), force_locale(f"{lang}_IN"):
         assert money(12345650) == "₹1,23,456.50"
 

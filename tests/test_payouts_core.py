@@ -9,10 +9,9 @@ import types
 import pytest
 
 from core import db as coredb
-from core import clock, payment_details, payout_files, payouts, wages
+from core import clock, money, payment_details, payout_files, payouts, wages
 from core.errors import Conflict, Invalid, NotFound
 from core.payout_files import bulk_csv
-from core.projects import paise_to_rupees
 from payout_helpers import NOW, PERIOD, answers, paid_to, review, value
 
 
@@ -57,7 +56,7 @@ def test_totals_are_exact_to_the_paisa_across_projects_pay_changes_and_bonuses(
     bonuses = {}
     for line in lines[:5]:
         bonus = rng.randint(1, 99999)
-        payouts.set_bonus(db, payout_id, line["id"], centre["meena"], paise_to_rupees(bonus),
+        payouts.set_bonus(db, payout_id, line["id"], centre["meena"], money.rupees(bonus),
                           "Good accuracy")
         bonuses[line["user_id"]] = bonus
     payouts.approve(db, payout_id, centre["anitha"], now=NOW)
@@ -428,7 +427,7 @@ def test_another_providers_format_is_one_module_in_the_registry(db, centre, monk
 @pytest.mark.parametrize("paise,text", [(0, "0.00"), (5, "0.05"), (12350, "123.50"),
                                         (10**12 + 1, "10000000000.01")])
 def test_rupees_are_written_from_integer_paise(paise, text):
-    assert paise_to_rupees(paise) == text  # as the payout file writes them
+    assert money.rupees(paise) == text
 
 
 def test_last_week_is_monday_to_sunday_in_india():

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from core import clock, payouts, people, sessions
+from core import clock, payouts, people, sessions, users
 from core.errors import Conflict
-from conftest import CHEAP_HASH, PASSWORD
+from tests.conftest import CHEAP_HASH, PASSWORD
 from payout_helpers import NOW, PERIOD, answers, paid_to, value
 
 LATER = clock.utcnow() + dt.timedelta(days=8)  # past the week a new account waits
@@ -209,10 +209,10 @@ def test_money_asks_for_the_password_again_after_15_minutes(db, karur):
     assert not sessions.needs_step_up(user, now + dt.timedelta(minutes=14))
     assert sessions.needs_step_up(user, now + dt.timedelta(minutes=16))
     later = now + dt.timedelta(minutes=20)
-    refusal = sessions.step_up(db, sid, user, "wrong-password", "1.2.3.4", "s:x", now=later)
+    refusal = users.step_up(db, sid, user, "wrong-password", "1.2.3.4", "s:x", now=later)
     assert refusal.code == "bad_credentials"
     assert sessions.needs_step_up(sessions.user_for(db, sid, now=later), later)
-    assert sessions.step_up(db, sid, user, PASSWORD, "1.2.3.4", "s:x", now=later) \
+    assert users.step_up(db, sid, user, PASSWORD, "1.2.3.4", "s:x", now=later) \
         is None
     assert not sessions.needs_step_up(sessions.user_for(db, sid, now=later), later)
     kavitha = sessions.user_for(db, sessions.start(db, karur["kavitha"]["id"], now=now), now)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import CHEAP_HASH, PASSWORD
+from tests.conftest import CHEAP_HASH, PASSWORD, Visitor
 from core import clock, payouts, people
 from payout_helpers import PERIOD, answers, paid_to, value
 
@@ -47,7 +47,6 @@ def test_an_approval_of_figures_changed_since_she_opened_them_is_refused_in_tami
     assert "₹14.50" in opened
     # Meena adds a ₹10,000 bonus while Anitha's page is open.
     other = app.test_client()
-    from conftest import Visitor
     meena = Visitor(other)
     meena.login(karur["meena"])
     assert meena.post(f"/supervisor/payouts/{payout_id}/lines/{line}/bonus",

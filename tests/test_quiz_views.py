@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from core import quizzes, tasks
+from core import quiz_attempts, quiz_bank, tasks
 from core.db import one
 from tests.quiz_helpers import add_quiz
 
@@ -165,7 +165,7 @@ def test_quiz_pictures_go_only_to_the_trainee_who_drew_them(visitor, db, make_us
     project = make_project()
     boss = make_user(role="supervisor")
     for n in range(5):
-        quizzes.save_question(db, project, {"prompt": {"en": f"Q{n}"}, "answers": "pos",
+        quiz_bank.save_question(db, project, {"prompt": {"en": f"Q{n}"}, "answers": "pos",
                               "explanation": {"en": "e", "ta": "த", "hi": "ह"}},
                               image=prepare_image(leaf_picture("healthy", random.Random(n))),
                               actor_id=boss["id"])
@@ -237,9 +237,9 @@ def test_an_import_with_errors_lists_each_by_line_and_adds_nothing(visitor, db, 
 def test_a_supervisor_sees_scores_and_resets_a_trainee(visitor, db, make_user, make_project):
     boss, worker = make_user(role="supervisor"), make_user()
     project = add_quiz(db, make_project(), questions=4, max_attempts=1)
-    attempt = quizzes.start_attempt(db, worker, project)
+    attempt = quiz_attempts.start_attempt(db, worker, project)
     for position in range(1, 5):
-        quizzes.answer(db, worker, project, attempt["id"], position, "neg")
+        quiz_attempts.answer(db, worker, project, attempt["id"], position, "neg")
     visitor.login(boss)
     page = visitor.get(f"/supervisor/quiz/{project['id']}/trainees").get_data(as_text=True)
     assert worker["name"] in page and "0%" in page and "Tries used: 1 of 1" in page
@@ -247,7 +247,7 @@ def test_a_supervisor_sees_scores_and_resets_a_trainee(visitor, db, make_user, m
     assert response.status_code == 303
     assert one(db, "SELECT counted FROM quiz_attempts")["counted"] == 0
     assert _count(db, "audit_log", "action = 'quiz.reset'") == 1
-    assert quizzes.trainee_state(db, worker, project)["step"] == "start"
+    assert quiz_attempts.trainee_state(db, worker, project)["step"] == "start"
 
 
 @pytest.mark.parametrize("path,method", [
@@ -258,9 +258,9 @@ def test_another_centres_supervisor_gets_404_and_changes_nothing(
         visitor, db, make_user, make_project, path, method):
     worker = make_user()
     project = add_quiz(db, make_project(), questions=4, max_attempts=1)
-    attempt = quizzes.start_attempt(db, worker, project)
+    attempt = quiz_attempts.start_attempt(db, worker, project)
     for position in range(1, 5):
-        quizzes.answer(db, worker, project, attempt["id"], position, "neg")
+        quiz_attempts.answer(db, worker, project, attempt["id"], position, "neg")
     visitor.login(make_user(role="supervisor", centre="STP"))
     before = [list(db.query(f"SELECT * FROM {t}")) for t in
               ("quizzes", "quiz_questions", "quiz_attempts")]

@@ -1,10 +1,10 @@
-"""The session cookie's check is remembered between requests (views/web.SessionInterface),
+"""The session cookie's check is remembered between requests (views/session.py),
 never its age: a remembered cookie still expires, a changed one is still refused, and the
 form token signed once is still the session's."""
 import re
 import time
 
-from views import web
+from views import session as views_session
 
 
 def _home_status(visitor):
@@ -16,7 +16,7 @@ def test_a_remembered_cookie_still_expires(visitor, make_user, monkeypatch):
     assert _home_status(visitor) == 200
     assert _home_status(visitor) == 200  # remembered now
     later = time.time() + 15 * 24 * 3600  # past the 14 days a session lives
-    monkeypatch.setattr(web.time, "time", lambda: later)
+    monkeypatch.setattr(views_session.time, "time", lambda: later)
     response = visitor.client.get("/home")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 

@@ -1,24 +1,18 @@
 """Annotators: appeal a rejected answer once, with a short note."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from core import review
 from core.errors import Invalid
 
-from .web import MESSAGES, get_db, message, role_required
+from .db import get_db
+from .guards import annotator
+from .messages import message
 
 bp = Blueprint("appeal", __name__)
 
-MESSAGES.update({
-    "appeal_note_required": _l("Please write in a few words why your answer was right."),
-    "appeal_note_too_long": _l("Your note is too long. Keep it under %(limit)s characters."),
-    "appealed_already": _l("You already appealed this answer."),
-    "appeal_window_over": _l("The time to appeal this answer is over."),
-})
-
 
 @bp.route("/earnings/appeal/<id:assignment_id>", methods=["GET", "POST"])
-@role_required("annotator")
+@annotator
 def appeal(assignment_id):
     """Annotator: see why an answer was rejected and appeal it once."""
     db = get_db()

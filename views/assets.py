@@ -10,6 +10,7 @@ import os
 import re
 
 import brotli
+from flask import current_app
 from whitenoise import WhiteNoise
 
 ASSETS = ("app.css", "app.js", "vendor/htmx-2.0.11.min.js", "icon.svg", "icon-192.png",
@@ -48,10 +49,14 @@ def build(static_dir: str) -> dict:
     return manifest
 
 
+def asset(name: str) -> str:
+    """The versioned URL of a file in ASSETS (templates' asset())."""
+    return "/static/" + current_app.extensions["assets"][name]
+
+
 def init_app(app):
     static_dir = os.path.join(app.root_path, "static")
-    manifest = build(static_dir)
-    app.jinja_env.globals["asset"] = lambda name: "/static/" + manifest[name]
+    app.extensions["assets"] = build(static_dir)
     app.wsgi_app = WhiteNoise(
         app.wsgi_app, root=os.path.join(static_dir, "build"), prefix="static/",
         max_age=365 * 24 * 3600, immutable_file_test=lambda path, url: bool(_HASHED.search(url)))

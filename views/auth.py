@@ -4,31 +4,22 @@ import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, \
     url_for
-from flask_babel import lazy_gettext as _l, ngettext
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from core import sessions, users
+from core import languages, sessions, users
 from core.errors import Invalid
 
-from .web import MESSAGES, get_db, home_url, message, public, role_required, safe_next
+from .db import get_db
+from .guards import anyone, home_url, public
+from .http import safe_next
+from .messages import message
 
 bp = Blueprint("auth", __name__)
 
 DEVICE_COOKIE = "velai_device"
 DEVICE_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
 DEVICE_PEOPLE = 8  # a shared phone remembers this many people
-
-MESSAGES.update({
-    "needs_unlock": _l("This login had too many wrong tries from other phones. Log in on "
-                       "your own phone, or ask your supervisor to unlock it."),
-    "pin_common": _l("This PIN is too easy to guess. Choose another one."),
-    "pin_too_short": _l("A PIN has 4 to 8 digits."),
-    "pin_same": _l("The new PIN is the same as the old one."),
-    "pins_differ": _l("The two new PINs are not the same. Please type them again."),
-    "password_too_short": _l("A password needs at least 10 characters."),
-    "password_common": _l("This password is too easy to guess. Choose another one."),
-    "login_taken": _l("This login is taken already."),
-})
 
 
 def _serializer():
@@ -108,7 +99,7 @@ def login():
 
 
 @bp.post("/logout")
-@role_required(*users.ROLES)
+@anyone
 def logout():
     """Any user: end the session, on the server too (a copied cookie stops working)."""
     lang = g.user["lang"]
@@ -119,7 +110,7 @@ def logout():
 
 
 @bp.route("/account/pin", methods=["GET", "POST"])
-@role_required(*users.ROLES)
+@anyone
 def change_pin():
     """Any user: change her own PIN (supervisors: password): old once, new twice.
     Every other session of hers ends."""
@@ -156,7 +147,7 @@ def change_pin():
 def set_lang():
     """Anyone: switch language; saved on the account when logged in."""
     lang = request.form.get("lang", "")
-    if lang not in users.LANGS:
+    if lang not in languages.CODES:
         raise Invalid("bad_lang")
     session["lang"] = lang
     if g.user:

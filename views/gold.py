@@ -3,22 +3,18 @@ retake. Also what an annotator is told about a pause, and her lease when it is s
 import math
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import format_time, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import format_time, gettext as _, ngettext
 
-from core import gold, lease, projects
+from core import gold, lease, paging, projects
 from core.clock import parse_stamp
 
-from .web import MESSAGES, check_note, get_db, right_answer, role_required
-
-MESSAGES.update({
-    "no_user": _l("This person was not found."),
-})
+from .db import get_db
+from .formats import check_note, right_answer
+from .guards import staff
 
 bp = Blueprint("gold", __name__, url_prefix="/supervisor/gold")
-supervisor = role_required("supervisor", "admin")
 
 
-@bp.app_template_global()
 def pause_note(held: dict) -> str:
     """Why her paid work in a project is held back, and what happens next."""
     if held["qualification"] == "trainee":
@@ -46,7 +42,6 @@ def batch_check_note(missed: dict) -> str:
              " paid.", task=short, answer=right_answer(missed))
 
 
-@bp.app_template_global()
 def time_left_note(assignment: dict) -> str | None:
     """How long she has for this task, when her lease is short; else None."""
     left = lease.time_left(assignment)
@@ -59,7 +54,7 @@ def time_left_note(assignment: dict) -> str | None:
 
 
 @bp.get("/")
-@supervisor
+@staff
 def accuracy():
     """Supervisor: check-task accuracy per annotator of one of her centre's projects."""
     db = get_db()
@@ -67,16 +62,16 @@ def accuracy():
     wanted = request.args.get("project", type=int)
     project = projects.get_project_or_404(db, g.user, wanted) if wanted else (
         projects.get_project_or_404(db, g.user, choices[0]["id"]) if choices else None)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     rows, more = gold.accuracy_page(db, project, page) if project else ([], False)
     return render_template("gold/accuracy.html", choices=choices, project=project,
                            rows=rows, more=more, page=page)
 
 
 @bp.post("/<id:project_id>/<id:user_id>/<any(reinstate, retake):decision>")
-@supervisor
+@staff
 def decide(project_id, user_id, decision):
     """Supervisor: reinstate a paused annotator, or ask her to take the quiz again."""
     gold.decide(get_db(), g.user, project_id, user_id, decision)
     return redirect(url_for(".accuracy", project=project_id,
-                            page=request.form.get("page", 1, type=int)), 303)
+                            page=paging.page_number(request.form.get("page"))), 303)

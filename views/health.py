@@ -3,7 +3,8 @@ from flask import Blueprint
 
 from core.db import one
 
-from .web import get_db, public
+from .db import get_db
+from .guards import public
 
 bp = Blueprint("health", __name__)
 

@@ -4,52 +4,19 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
     url_for
 from flask_babel import lazy_gettext as _l
 
-from core import audit, payment_details, payouts, wages
+from core import audit, paging, payment_details, payouts, scope, wages
 from core import db as coredb
 from core.errors import NotFound, Refused
 
+from .db import get_db
+from .guards import admin, annotator, staff
+from .messages import field_errors, message
+from .render import page_or_fragment
 from .step_up import fresh_login_required
-from .web import MESSAGES, get_db, message, page_or_fragment, role_required
 
 bp = Blueprint("payouts", __name__)
-staff = role_required("supervisor", "admin")
 MAX_RESULTS_FILE = 512 * 1024
 
-MESSAGES.update({
-    "nothing_to_pay": _l("No accepted answers are waiting for a payout in this period."),
-    "bad_period": _l("Please give a period that has begun, first day before last, at most"
-                     " 62 days."),
-    "not_draft": _l("This payout is no longer a draft."),
-    "already_approved": _l("This payout was approved already."),
-    "own_draft": _l("You drafted this payout. Another supervisor or an admin must approve it."),
-    "details_changed": _l("Someone's payment details changed after this draft. Void it and"
-                          " draft again."),
-    "totals": _l("The totals of this payout do not add up. It was not approved."),
-    "not_approved": _l("Only an approved payout can be paid."),
-    "has_result": _l("This line is marked already."),
-    "bad_utr": _l("Please type the bank reference (UTR): 6 to 30 letters or digits."),
-    "failure_reason": _l("Please say why the payment failed."),
-    "bonus_reason": _l("Please give a reason for the bonus."),
-    "bonus_too_big": _l("A bonus can be at most ₹10,000."),
-    "bad_amount": _l("Please type an amount in rupees, such as 120 or 120.50."),
-    "bad_results_header": _l("The file must be a CSV with the columns reference, status, utr,"
-                             " failure_reason."),
-    "bad_results_line": _l("Line %(line)s of the file is not right. Nothing was saved."),
-    "bad_upi": _l("Please type a UPI ID such as name@okaxis."),
-    "bad_account": _l("Please type the account number: 9 to 18 digits."),
-    "bad_ifsc": _l("Please type the IFSC: 11 letters and digits, such as SBIN0001234."),
-    "bad_kind": _l("Please choose UPI or bank account."),
-    "bad_details": _l("Please check what you typed."),
-    "changed": _l("This payout changed since you opened it. Please check the new figures"
-                  " below, then approve again."),
-    "own_amounts": _l("You changed an amount in this payout. Another supervisor or an admin"
-                      " must approve it."),
-    "approver_account_new": _l("Your account was created or its password reset by the one"
-                               " who drafted this payout, or in the last 7 days. Another"
-                               " supervisor or an admin must approve it."),
-    "failure_needs_second": _l("You reported this payment failed. Another supervisor or an"
-                               " admin must confirm it, or import the bank's result file."),
-})
 STATES = {
     "draft": _l("Draft: waiting for approval"),
     "approved": _l("Approved: to be paid"),
@@ -60,19 +27,12 @@ STATES = {
 }
 
 
-@bp.app_template_global()
 def payout_state(state: str) -> str:
     return str(STATES.get(state, state))
 
 
-def _errors(refusal: Refused) -> dict:
-    """Field name -> sentence, for a form to show each beside its field."""
-    return {field: str(MESSAGES.get(code, MESSAGES["bad_request"]))
-            for field, code in refusal.detail.get("errors", {}).items()}
-
-
 def _page(name="page") -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+    return paging.page_number(request.args.get(name))
 
 
 # -- supervisors: payout runs -------------------------------------------------------------
@@ -88,7 +48,7 @@ def index(error=None, status=200):
     return render_template("payouts/index.html", payouts=rows, more=more, page=page,
                            start=request.form.get("start", start.isoformat()),
                            end=request.form.get("end", end.isoformat()), error=error,
-                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           centres=payouts.centres(db) if scope.sees_all(g.user) else []
                            ), status
 
 
@@ -139,7 +99,7 @@ def _act(payout_id, action):
     except NotFound:
         raise
     except Refused as refusal:
-        return _show(payout_id, error=message(refusal), errors=_errors(refusal),
+        return _show(payout_id, error=message(refusal), errors=field_errors(refusal),
                      status=refusal.status)
     return redirect(url_for(".show", payout_id=payout_id), 303)
 
@@ -231,7 +191,7 @@ def payout_file(payout_id):
 def changes():
     """Supervisor: new payment details waiting for her confirmation."""
     page = _page()
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
+    centre = scope.centre_of(g.user)
     rows, more = payment_details.to_confirm(get_db(), centre, page)
     return render_template("payouts/changes.html", rows=rows, more=more, page=page)
 
@@ -253,7 +213,7 @@ def fair_pay(error=None, status=200):
     page = _page()
     report = wages.fair_pay(db, g.user, request.args.get("centre", type=int), page=page)
     return render_template("payouts/fair_pay.html", report=report, page=page, error=error,
-                           centres=payouts.centres(db) if g.user["role"] == "admin" else []
+                           centres=payouts.centres(db) if scope.sees_all(g.user) else []
                            ), status
 
 
@@ -268,14 +228,14 @@ def min_wage():
         raise
     except Refused as refusal:
         return fair_pay(error=message(refusal), status=refusal.status)
-    return redirect(url_for(".fair_pay", centre=centre if g.user["role"] == "admin" else None),
+    return redirect(url_for(".fair_pay", centre=centre if scope.sees_all(g.user) else None),
                     303)
 
 
 # -- admins: the audit log -------------------------------------------------------------------
 
 @bp.get("/admin/audit")
-@role_required("admin")
+@admin
 def audit_log():
     """Admin: who did what and when, filtered by action and person, newest first."""
     db = get_db()
@@ -290,7 +250,7 @@ def audit_log():
 # -- annotators: where she is paid ----------------------------------------------------------
 
 @bp.route("/payment-details", methods=["GET", "POST"])
-@role_required("annotator")
+@annotator
 def details():
     """Annotator: her UPI ID or bank account, shown masked; a change waits for a
     supervisor's confirmation before she is paid there."""
@@ -302,6 +262,6 @@ def details():
                                    form.get("account_number"), form.get("ifsc"))
             return redirect(url_for(".details", saved=1), 303)
         except Refused as refusal:
-            errors, status = _errors(refusal) or {"kind": message(refusal)}, refusal.status
+            errors, status = field_errors(refusal) or {"kind": message(refusal)}, refusal.status
     return render_template("payouts/details.html", current=payment_details.current(
         db, g.user["id"]), errors=errors, form=form, saved="saved" in request.args), status

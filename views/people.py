@@ -4,25 +4,17 @@ for a project."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from core import people
+from core import paging, people
 from core.errors import Invalid
 
-from .supervisor import centre_filter, field_errors, form_centre, hash_method, no_store, staff
-from .web import MESSAGES, get_db, htmx, message, page_or_fragment
+from .db import get_db
+from .guards import staff
+from .messages import field_errors, message
+from .render import htmx, page_or_fragment
+from .supervisor import centre_filter, form_centre, hash_method, no_store
 
 bp = Blueprint("people", __name__, url_prefix="/supervisor/people")
 
-MESSAGES.update({
-    "people_bad_encoding": _l("This file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
-    "no_people": _l("This file has no people in it."),
-    "too_big": _l("This file is too big."),
-    "too_many_people": _l("At most %(limit)s people in one file."),
-    "bad_header": _l("The first line must name the columns name, phone, lang. "
-                     "Missing: %(columns)s."),
-    "bad_lang_code": _l("The language must be ta, hi or en."),
-    "no_file": _l("Please choose a file."),
-    "people_bad_csv": _l("Line %(line)s cannot be read as CSV. Nothing was added."),
-})
 FIELD_NAMES = {"name": _l("Name"), "phone": _l("Phone number"), "lang": _l("Language"),
                "pin": _l("PIN")}
 
@@ -32,7 +24,7 @@ FIELD_NAMES = {"name": _l("Name"), "phone": _l("Phone number"), "lang": _l("Lang
 def index():
     """Supervisor: her centre's annotators, a page at a time (admin: any centre)."""
     db = get_db()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     query = request.args.get("q", "").strip()[:40]
     centre_id = centre_filter()
     rows, more = people.list_people(db, g.user, centre_id, page, query)

@@ -5,8 +5,9 @@ import os
 from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 
-from .assets import lean_js
-from .web import htmx, public
+from .assets import asset, lean_js
+from .guards import public
+from .render import htmx
 
 bp = Blueprint("pwa", __name__)
 
@@ -15,7 +16,6 @@ bp = Blueprint("pwa", __name__)
 @public
 def manifest():
     """Anyone: what a phone needs to add Velai to its home screen."""
-    asset = current_app.jinja_env.globals["asset"]
     body = {
         "name": _("Velai"), "short_name": _("Velai"), "start_url": "/", "scope": "/",
         "display": "standalone", "theme_color": "#0b6e4f", "background_color": "#f6f5f2",
@@ -36,7 +36,6 @@ def service_worker():
     Served from the root so its scope is the whole site; never cached, so a new
     release reaches phones on their next visit.
     """
-    asset = current_app.jinja_env.globals["asset"]
     shell = [asset(name) for name in ("app.css", "app.js", "vendor/htmx-2.0.11.min.js")]
     with open(os.path.join(current_app.root_path, "static", "sw.js"), encoding="utf-8") as f:
         # Not /offline: app.js keeps that page, in the language of the page she is on.

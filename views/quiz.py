@@ -1,35 +1,21 @@
 """Trainees: a project's quiz. Practice (unscored, explained), then the exam, one
 question per request (htmx swaps the next; without JavaScript each answer is a 303)."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_time, gettext as _, lazy_gettext as _l
 
-from core import quizzes
+from core import projects, quiz_attempts, tasktypes
 from core.errors import Invalid
 
-from .web import MESSAGES, REFUSAL_LINKS, get_db, htmx, message, page_or_fragment, \
-    private_picture, role_required
+from .db import get_db
+from .guards import annotator
+from .http import private_picture
+from .messages import message
+from .render import htmx, page_or_fragment
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
-annotator = role_required("annotator")
-
-MESSAGES.update({
-    "needs_quiz": _l("This project's paid tasks open when you pass its quiz."),
-    "no_attempt": _l("This quiz attempt was not found."),
-    "no_question": _l("This question was not found."),
-    "quiz_open": _l("This quiz is not finished yet."),
-})
-REFUSAL_LINKS["needs_quiz"] = lambda detail: (
-    url_for("quiz.overview", slug=detail["slug"]), _("Go to the quiz"))
-
-
-def when(moment) -> str:
-    """A moment in India, in her language: "2 दिसंबर, 4:00 pm"-like pieces in a sentence."""
-    return _("%(date)s at %(time)s", date=format_datetime(moment, "d MMMM"),
-             time=format_time(moment, "short"))
 
 
 def _project(slug):
-    return quizzes.get_training_project(get_db(), g.user, slug)
+    return quiz_attempts.get_training_project(get_db(), g.user, slug)
 
 
 @bp.get("/<slug>")
@@ -38,21 +24,21 @@ def overview(slug):
     """Trainee: what the quiz asks, where she stands, and what to do next."""
     db = get_db()
     project = _project(slug)
-    return render_template("quiz/overview.html", project=project, when=when,
-                           state=quizzes.trainee_state(db, g.user, project),
-                           practice=quizzes.practice_count(project))
+    return render_template("quiz/overview.html", project=project,
+                           state=quiz_attempts.trainee_state(db, g.user, project),
+                           practice=quiz_attempts.practice_count(project))
 
 
 def _practice(project, number, question, given=None, right=None, error=None, status=200):
     return page_or_fragment("quiz/practice.html", "quiz/_practice.html", status,
                             project=project, number=number, question=question, given=given,
-                            right=right, error=error, total=quizzes.practice_count(project),
+                            right=right, error=error, total=quiz_attempts.practice_count(project),
                             labels=_labels(project))
 
 
 def _labels(project):
-    return quizzes.labels(get_db(), project["id"]) \
-        if project["task_type"] == "single_choice" else []
+    return projects.labels(get_db(), project["id"]) \
+        if tasktypes.of(project).needs_labels else []
 
 
 @bp.route("/<slug>/practice/<int:number>", methods=["GET", "POST"])
@@ -62,17 +48,17 @@ def practice(slug, number):
     is written: practice is not scored and may be repeated)."""
     db = get_db()
     project = _project(slug)
-    question = quizzes.practice_question(db, project, number)
+    question = quiz_attempts.practice_question(db, project, number)
     if question is None:
         return redirect(url_for(".overview", slug=slug))
     if request.method == "GET":
         return _practice(project, number, question)
     try:
-        given = quizzes.clean_quiz_answer(db, project, request.form.get("answer"))
+        given = quiz_attempts.clean_quiz_answer(db, project, request.form.get("answer"))
     except Invalid as refusal:
         return _practice(project, number, question, error=message(refusal), status=400)
     return _practice(project, number, question, given=given,
-                     right=quizzes.is_right(question, given))
+                     right=quiz_attempts.is_right(project, question, given))
 
 
 @bp.post("/<slug>/start")
@@ -80,7 +66,7 @@ def practice(slug, number):
 def start(slug):
     """Trainee: start the exam (or go back to the attempt she has open)."""
     try:
-        quizzes.start_attempt(get_db(), g.user, _project(slug))
+        quiz_attempts.start_attempt(get_db(), g.user, _project(slug))
     except Invalid:  # waiting, out of attempts, passed: the overview says which
         return redirect(url_for(".overview", slug=slug), 303)
     return redirect(url_for(".exam", slug=slug), 303)
@@ -106,7 +92,7 @@ def _exam_or_result(project, now_state, error=None, status=200, typed=""):
 def exam(slug):
     """Trainee: the question her open attempt is at (a reload resumes here)."""
     project = _project(slug)
-    return _exam_or_result(project, quizzes.current(get_db(), g.user, project))
+    return _exam_or_result(project, quiz_attempts.current(get_db(), g.user, project))
 
 
 @bp.post("/<slug>/exam/<id:attempt_id>/<int:position>")
@@ -116,10 +102,10 @@ def answer(slug, attempt_id, position):
     db = get_db()
     project = _project(slug)
     try:
-        state = quizzes.answer(db, g.user, project, attempt_id, position,
+        state = quiz_attempts.answer(db, g.user, project, attempt_id, position,
                                request.form.get("answer"))
     except Invalid as refusal:
-        return _exam_or_result(project, quizzes.current(db, g.user, project),
+        return _exam_or_result(project, quiz_attempts.current(db, g.user, project),
                                error=message(refusal), status=400,
                                typed=request.form.get("answer", ""))
     if not htmx and state["question"] is not None:
@@ -129,8 +115,8 @@ def answer(slug, attempt_id, position):
 
 def _result(project, attempt_id):
     return page_or_fragment("quiz/result.html", "quiz/_result.html", project=project,
-                            when=when, labels=_labels(project),
-                            **quizzes.result(get_db(), g.user, project, attempt_id))
+                            labels=_labels(project),
+                            **quiz_attempts.result(get_db(), g.user, project, attempt_id))
 
 
 @bp.get("/<slug>/result/<id:attempt_id>")
@@ -144,5 +130,5 @@ def result(slug, attempt_id):
 @annotator
 def media(media_id):
     """Trainee: a question's picture, only for whom it was drawn (or in practice)."""
-    row = quizzes.media_for_trainee(get_db(), media_id, g.user)
+    row = quiz_attempts.media_for_trainee(get_db(), media_id, g.user)
     return private_picture(row)

@@ -3,16 +3,16 @@ trainees' attempts and scores, and resets. Another centre's project is a 404."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from core import projects, quizzes
+from core import languages, paging, projects, quiz_attempts, quiz_bank, scope
 from core.errors import Invalid
 from core.media import prepare_image
 
-from .web import MESSAGES, get_db, private_picture, role_required
+from .db import get_db
+from .guards import staff
+from .http import private_picture
 
 bp = Blueprint("quiz_admin", __name__, url_prefix="/supervisor/quiz")
-supervisor = role_required("supervisor", "admin")
 
-MESSAGES.update({"no_user": _l("This person was not found.")})
 # What is wrong with a field or a line, in the supervisor's language.
 PROBLEMS = {
     "required": _l("Please fill this in."),
@@ -48,15 +48,15 @@ def _render(template, status=200, **context):
 
 
 @bp.get("/")
-@supervisor
+@staff
 def index():
     """Supervisor: her centre's projects and their quizzes (admin: every centre)."""
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
-    return _render("quiz_admin/index.html", projects=quizzes.overview(get_db(), centre))
+    centre = scope.centre_of(g.user)
+    return _render("quiz_admin/index.html", projects=quiz_bank.overview(get_db(), centre))
 
 
 @bp.route("/<id:project_id>", methods=["GET", "POST"])
-@supervisor
+@staff
 def project(project_id):
     """Supervisor: a project's quiz settings and a page of its question bank."""
     db = get_db()
@@ -64,38 +64,40 @@ def project(project_id):
     errors, status, form = {}, 200, request.form
     if request.method == "POST":
         try:
-            quizzes.save_settings(db, project_, request.form, g.user["id"])
+            quiz_bank.save_settings(db, project_, request.form, g.user["id"])
             return redirect(url_for(".project", project_id=project_id, saved=1), 303)
         except Invalid as refusal:
             errors, status = refusal.detail["errors"], 400
-    page = max(request.args.get("page", 1, type=int), 1)
-    questions, more = quizzes.list_questions(db, project_id, page)
+    page = paging.page_number(request.args.get("page"))
+    questions, more = quiz_bank.list_questions(db, project_id, page)
     return _render("quiz_admin/project.html", status, project=project_, errors=errors,
-                   quiz=quizzes.get_quiz(db, project_id), form=form if errors else None,
-                   questions=questions, more=more, page=page, settings=quizzes.SETTINGS,
-                   labels=quizzes.labels(db, project_id), saved=request.args.get("saved"))
+                   quiz=quiz_bank.get_quiz(db, project_id), form=form if errors else None,
+                   questions=questions, more=more, page=page, settings=quiz_bank.SETTINGS,
+                   labels=projects.labels(db, project_id), saved=request.args.get("saved"),
+                   allowed=quiz_bank.allowed_answers(db, project_))
 
 
 def _question_data(form):
-    return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in quizzes.LANGS},
-            "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in quizzes.LANGS},
+    codes = languages.CONTENT_CODES
+    return {"prompt": {lang: form.get(f"prompt_{lang}", "") for lang in codes},
+            "explanation": {lang: form.get(f"explanation_{lang}", "") for lang in codes},
             "answers": [line for line in form.get("answers", "").splitlines()]}
 
 
 @bp.route("/<id:project_id>/questions/new", methods=["GET", "POST"], defaults={"question_id": None})
 @bp.route("/<id:project_id>/questions/<id:question_id>", methods=["GET", "POST"])
-@supervisor
+@staff
 def question(project_id, question_id):
     """Supervisor: write a question, or change one, in three languages, with a picture."""
     db = get_db()
     project_ = _project(project_id)
-    existing = quizzes.get_question_or_404(db, project_id, question_id) if question_id else None
+    existing = quiz_bank.get_question_or_404(db, project_id, question_id) if question_id else None
     errors, status = {}, 200
     if request.method == "POST":
         upload = request.files.get("image")
         try:
             image = prepare_image(upload.read()) if upload and upload.filename else None
-            quizzes.save_question(db, project_, _question_data(request.form), image=image,
+            quiz_bank.save_question(db, project_, _question_data(request.form), image=image,
                                   question_id=question_id, actor_id=g.user["id"],
                                   drop_image=bool(request.form.get("drop_image")))
             return redirect(url_for(".project", project_id=project_id, saved=1), 303)
@@ -104,11 +106,12 @@ def question(project_id, question_id):
             status = 400
     return _render("quiz_admin/question.html", status, project=project_, question=existing,
                    errors=errors, form=request.form if request.method == "POST" else None,
-                   labels=quizzes.labels(db, project_id))
+                   labels=projects.labels(db, project_id),
+                   allowed=quiz_bank.allowed_answers(db, project_))
 
 
 @bp.post("/<id:project_id>/import")
-@supervisor
+@staff
 def import_bank(project_id):
     """Supervisor: add a question bank from a CSV or JSONL file: all of it, or none,
     with every error listed by line."""
@@ -116,7 +119,7 @@ def import_bank(project_id):
     project_ = _project(project_id)
     upload = request.files.get("file")
     try:
-        count = quizzes.import_bank(db, project_, upload.filename if upload else "",
+        count = quiz_bank.import_bank(db, project_, upload.filename if upload else "",
                                     upload.read() if upload else b"", g.user["id"])
     except Invalid as refusal:
         return _render("quiz_admin/import_errors.html", 400, project=project_,
@@ -126,28 +129,28 @@ def import_bank(project_id):
 
 
 @bp.get("/<id:project_id>/trainees")
-@supervisor
+@staff
 def trainees(project_id):
     """Supervisor: the project's trainees, their attempts and scores."""
     project_ = _project(project_id)
-    page = max(request.args.get("page", 1, type=int), 1)
-    people, more = quizzes.trainees(get_db(), project_, page)
+    page = paging.page_number(request.args.get("page"))
+    people, more = quiz_attempts.trainees(get_db(), project_, page)
     return _render("quiz_admin/trainees.html", project=project_, people=people, more=more,
-                   page=page, quiz=quizzes.get_quiz(get_db(), project_id),
+                   page=page, quiz=quiz_bank.get_quiz(get_db(), project_id),
                    reset=request.args.get("reset"))
 
 
 @bp.post("/<id:project_id>/trainees/<id:user_id>/reset")
-@supervisor
+@staff
 def reset(project_id, user_id):
     """Supervisor: let a trainee take the quiz again now (audited)."""
-    quizzes.reset_attempts(get_db(), _project(project_id), user_id, g.user["id"])
+    quiz_attempts.reset_attempts(get_db(), _project(project_id), user_id, g.user["id"])
     return redirect(url_for(".trainees", project_id=project_id, reset=user_id), 303)
 
 
 @bp.get("/media/<id:media_id>")
-@supervisor
+@staff
 def media(media_id):
     """Supervisor: a question's picture, for her centre's projects."""
-    row = quizzes.media_for_supervisor(get_db(), media_id, g.user)
+    row = quiz_bank.media_for_supervisor(get_db(), media_id, g.user)
     return private_picture(row)

@@ -1,26 +1,16 @@
 """Supervisors and admins: the review queue, appeals, and the quality dashboards."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_decimal, format_percent, lazy_gettext as _l
+from flask_babel import format_decimal, lazy_gettext as _l
 
-from core import quality, review
-from core.clock import parse_stamp
+from core import paging, quality, review, scope
 
-from .web import MESSAGES, get_db, htmx, id_arg, page_or_fragment, private_picture, \
-    role_required, safe_next
+from .db import get_db
+from .guards import staff
+from .http import id_arg, private_picture, safe_next
+from .render import htmx, page_or_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/supervisor")
-supervisor = role_required("supervisor", "admin")
 
-MESSAGES.update({
-    "already_reviewed": _l("This answer was reviewed already."),
-    "bad_reject_reason": _l("Please choose why you are rejecting this answer."),
-    "note_too_long": _l("The note is too long. Keep it under %(limit)s characters."),
-    "in_payout": _l("This answer is in a payout already and cannot change."),
-    "bad_outcome": _l("Please choose: keep the rejection, or accept the answer."),
-    "appeal_decided": _l("This appeal was decided already."),
-    "appeal_needs_other": _l("You rejected this answer, so another supervisor decides "
-                             "the appeal."),
-})
 REASONS = {
     "wrong_answer": _l("Wrong answer"),
     "instructions": _l("Did not follow the instructions"),
@@ -38,7 +28,6 @@ BANDS = {
 }
 
 
-@bp.app_template_global()
 def reject_reason(row) -> str:
     """Why an answer was rejected, in the reader's language."""
     code = row["reject_reason"] or ("wrong_check" if row["gold_answer"] is not None
@@ -46,26 +35,14 @@ def reject_reason(row) -> str:
     return str(REASONS.get(code, REASONS["wrong_answer"]))
 
 
-@bp.app_template_global()
 def agreement_sentence(alpha) -> str:
     band = quality.agreement_band(alpha)
     text = BANDS[band]
     return str(text) if band == "none" else str(text) % {"alpha": format_decimal(alpha, "0.00")}
 
 
-@bp.app_template_filter()
-def share(value) -> str:
-    return "–" if value is None else format_percent(value)
-
-
-@bp.app_template_filter()
-def when(text) -> str:
-    """A stored UTC stamp as a short date and time in India."""
-    return format_datetime(parse_stamp(text), "d MMM, HH:mm") if text else ""
-
-
 def _centre():
-    return None if g.user["role"] == "admin" else g.user["centre_id"]
+    return scope.centre_of(g.user)
 
 
 def _filters() -> dict:
@@ -86,11 +63,12 @@ def _back(fallback_endpoint="review.queue"):
 
 
 @bp.get("/review")
-@supervisor
+@staff
 def queue():
     """Supervisor: answers waiting for review in her centre, filtered and paged."""
     filters = _filters()
-    result = review.queue(get_db(), _centre(), filters, request.args.get("page", 1, type=int))
+    result = review.queue(get_db(), _centre(), filters,
+                          paging.page_number(request.args.get("page")))
     return render_template("review/queue.html", q=result, filters=filters, kinds=KINDS,
                            reasons=review.REJECT_REASONS,
                            here=request.full_path.rstrip("?"),
@@ -107,14 +85,14 @@ def _decided(row):
 
 
 @bp.post("/review/<id:assignment_id>/accept")
-@supervisor
+@staff
 def accept(assignment_id):
     """Supervisor: accept one answer."""
     return _decided(review.accept(get_db(), assignment_id, g.user))
 
 
 @bp.post("/review/<id:assignment_id>/reject")
-@supervisor
+@staff
 def reject(assignment_id):
     """Supervisor: reject one answer with a reason and an optional note to her."""
     return _decided(review.reject(get_db(), assignment_id, g.user, request.form.get("reason"),
@@ -122,7 +100,7 @@ def reject(assignment_id):
 
 
 @bp.post("/review/accept-all")
-@supervisor
+@staff
 def accept_all():
     """Supervisor: accept every waiting answer the filter shows, on every page."""
     filters = _filters()
@@ -132,7 +110,7 @@ def accept_all():
 
 
 @bp.get("/review/media/<id:media_id>")
-@supervisor
+@staff
 def media(media_id):
     """Supervisor: a task's picture, for tasks of her centre."""
     row = review.media_for_centre(get_db(), media_id, _centre())
@@ -140,15 +118,15 @@ def media(media_id):
 
 
 @bp.get("/appeals")
-@supervisor
+@staff
 def appeals():
     """Supervisor: open appeals in her centre."""
-    result = review.open_appeals(get_db(), _centre(), request.args.get("page", 1, type=int))
+    result = review.open_appeals(get_db(), _centre(), paging.page_number(request.args.get("page")))
     return render_template("review/appeals.html", q=result)
 
 
 @bp.post("/appeals/<id:appeal_id>")
-@supervisor
+@staff
 def decide(appeal_id):
     """Supervisor: uphold or overturn an appeal."""
     review.decide_appeal(get_db(), appeal_id, g.user, request.form.get("outcome"),
@@ -157,7 +135,7 @@ def decide(appeal_id):
 
 
 @bp.get("/quality")
-@supervisor
+@staff
 def centre_dashboard():
     """Supervisor: the centre's answers, agreement and check-task accuracy, 14 days."""
     board = review.centre_dashboard(get_db(), _centre())
@@ -165,11 +143,11 @@ def centre_dashboard():
 
 
 @bp.get("/quality/<id:project_id>")
-@supervisor
+@staff
 def project_dashboard(project_id):
     """Supervisor: one project's figures, charts and annotators."""
     board = review.project_dashboard(get_db(), project_id, _centre(),
-                                     request.args.get("page", 1, type=int))
+                                     paging.page_number(request.args.get("page")))
     return render_template("review/project.html", board=board, charts=charts(board["days"]))
 
 

@@ -13,9 +13,10 @@ import hashlib
 from flask import g, render_template, request, session
 from flask_babel import ngettext
 
-from core import sessions
+from core import sessions, users
 
-from .web import get_db, message
+from .db import get_db
+from .messages import message
 
 FIELD = "step_up_password"
 
@@ -28,7 +29,7 @@ def _session_device() -> str:
 def fresh_login_required(view):
     """Run `view` only when her password is fresh in this session; otherwise show the
     password form (401), which carries the form she sent back to the same address.
-    Goes under role_required, so g.user is set."""
+    Goes under a role guard (views.guards), so g.user is set."""
     @functools.wraps(view)
     def guarded(**kwargs):
         if not sessions.needs_step_up(g.user):
@@ -36,8 +37,8 @@ def fresh_login_required(view):
         error = None
         password = request.form.get(FIELD)
         if password is not None:
-            refusal = sessions.step_up(get_db(), session["sid"], g.user, password,
-                                       request.remote_addr or "-", _session_device())
+            refusal = users.step_up(get_db(), session["sid"], g.user, password,
+                                    request.remote_addr or "-", _session_device())
             if refusal is None:
                 return view(**kwargs)
             error = ngettext("Wrong password. %(num)d try left.",

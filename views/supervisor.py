@@ -1,55 +1,21 @@
 """Supervisors and admins: the centre's home; for an admin, centres and supervisors."""
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    url_for)
-from flask_babel import format_datetime, lazy_gettext as _l
 
-from core import people, projects, supervisor_todo
-from core.clock import parse_stamp
-from core.errors import Conflict, Invalid, Refused
+from core import paging, people, projects, scope, supervisor_todo
+from core.errors import Conflict, Invalid
 
-from .web import MESSAGES, get_db, htmx, id_arg, message, page_or_fragment, role_required
+from .db import get_db
+from .guards import admin, staff
+from .http import id_arg
+from .messages import field_errors, message
+from .render import htmx, page_or_fragment
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
-staff = role_required("supervisor", "admin")
-admin = role_required("admin")
-
-MESSAGES.update({
-    "name_required": _l("Please type a name."),
-    "name_too_long": _l("This name is too long."),
-    "bad_phone": _l("Please type a 10-digit mobile number."),
-    "phone_taken": _l("Someone already logs in with this number."),
-    "phone_twice": _l("This number is on an earlier line too."),
-    "bad_pin": _l("A PIN is 4 to 8 digits."),
-    "weak_pin": _l("This PIN is too easy to guess. Choose another or leave it empty."),
-    "bad_code": _l("A centre code is 2 to 8 capital letters or digits."),
-    "code_taken": _l("This centre code is taken."),
-    "bad_login": _l("A login is 3 to 32 small letters, digits, dots or dashes, "
-                    "starting with a letter."),
-    "login_taken": _l("This login is taken."),
-    "bad_role": _l("Please choose a role."),
-    "password_too_short": _l("A password needs at least 10 characters."),
-    "bad_centre": _l("Please choose a centre."),
-    "bad_status": _l("Please choose a status."),
-    "password_too_long": _l("A password may have at most 128 characters."),
-    "own_account": _l("You cannot deactivate your own account."),
-    "last_admin": _l("This is the last active admin. Add another admin first."),
-})
 
 
 def hash_method() -> str:
     return current_app.config["PASSWORD_HASH"]
-
-
-def field_errors(refusal: Refused) -> dict:
-    """A form's refusal ({field: code or Invalid}) as {field: sentence in her language}."""
-    return {field: message(code if isinstance(code, Refused) else Invalid(code))
-            for field, code in refusal.detail.get("errors", {}).items()}
-
-
-@bp.app_template_filter("when")
-def when(stamp: str | None) -> str:
-    """A stored UTC time as her local date and time (India)."""
-    return format_datetime(parse_stamp(stamp), "d MMM, HH:mm") if stamp else ""
 
 
 def no_store(response):
@@ -63,7 +29,7 @@ def centre_filter() -> int | None:
     centre_id = id_arg("centre")
     if centre_id is not None:
         people.get_centre_or_404(get_db(), g.user, centre_id)  # another centre's: 404
-    return centre_id if g.user["role"] == "admin" else g.user["centre_id"]
+    return scope.centre_for(g.user, centre_id)
 
 
 def form_centre() -> int:
@@ -80,7 +46,7 @@ def overview():
     """Supervisor: her centre today and each project's tasks (admin: every centre)."""
     db = get_db()
     centre_id = centre_filter()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     rows, more = projects.centre_overview(db, centre_id, page=page)
     return render_template("supervisor/overview.html", centre_id=centre_id,
                            projects=rows, more=more, page=page,
@@ -98,8 +64,7 @@ def centres(errors=None, status=200, refusal=None):
     db = get_db()
     return render_template("supervisor/centres.html", centres=people.centres(db, g.user),
                            staff=people.staff_by_centre(db), errors=errors or {},
-                           form=request.form, langs=("ta", "hi", "en"),
-                           refusal=refusal), status
+                           form=request.form, refusal=refusal), status
 
 
 @bp.post("/centres")

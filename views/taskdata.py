@@ -4,57 +4,19 @@ import re
 
 from flask import Blueprint, Response, current_app, g, redirect, \
     render_template, request, stream_with_context, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import db as coredb
-from core import exporting, importing, projects, taskdata
+from core import exporting, importing, paging, projects, scope, taskdata
 from core.errors import Invalid, Refused
 
+from .db import get_db
+from .guards import staff
+from .http import private_picture
+from .messages import message
 from .secret import export_secret
-from .web import MESSAGES, get_db, message, private_picture, role_required
 
 bp = Blueprint("taskdata", __name__, url_prefix="/supervisor")
-SUPERVISORS = ("supervisor", "admin")
-
-MESSAGES.update({
-    "no_import": _l("This import was not found."),
-    "no_file": _l("Please choose a file."),
-    "duplicate_race": _l("Another import added some of these ids just now. Nothing was "
-                         "imported. Please try again."),
-    "empty_task_text": _l("Please type the task's text."),
-    # One problem of an import (views show the line beside it).
-    "empty_file": _l("The file is empty."),
-    "same_file": _l("This same file was imported into this project already."),
-    "no_rows": _l("The file has a header row but no tasks."),
-    "bad_encoding": _l("This line is not UTF-8 text. In Excel, save as “CSV UTF-8”."),
-    "line_too_long": _l("This line is too long: at most %(limit)s characters."),
-    "unknown_column": _l("Unknown column “%(name)s”. Columns can be id, text, image, gold."),
-    "repeated_column": _l("The column “%(name)s” is there twice."),
-    "missing_column": _l("A column named text or image is needed."),
-    "extra_cells": _l("This row has %(cells)s cells, but the header has %(columns)s."),
-    "bad_csv": _l("This line cannot be read. Check its quote marks."),
-    "bad_json": _l("This line is not a JSON object."),
-    "task_text_too_long": _l("The text is too long: at most %(limit)s characters."),
-    "id_too_long": _l("The id is too long: at most %(limit)s characters."),
-    "empty_task": _l("This row has no text and no picture."),
-    "unknown_gold": _l("The check answer “%(gold)s” is not an answer of this project. "
-                        "Answers: %(allowed)s."),
-    "picture_needs_zip": _l("Put the pictures and this list in one zip file, "
-                            "and import the zip."),
-    "missing_picture": _l("The picture “%(name)s” is not in the zip."),
-    "bad_picture": _l("The picture “%(name)s” cannot be opened."),
-    "picture_too_big": _l("A picture is too big: at most %(limit_mb)s MB."),
-    "duplicate_id": _l("The id “%(id)s” is also on line %(first)s."),
-    "existing_id": _l("The id “%(id)s” is already in this project."),
-    "too_many_rows": _l("Too many rows: at most %(limit)s in one file."),
-    "file_too_big": _l("The file is too big: at most %(limit_mb)s MB."),
-    "zip_too_big": _l("The zip opens to more than %(limit_mb)s MB."),
-    "bad_zip": _l("This zip file cannot be opened."),
-    "unsafe_path": _l("The zip has a path that leads outside it: “%(name)s”."),
-    "no_manifest": _l("The zip needs one list of tasks: a .csv or .jsonl file."),
-    "many_manifests": _l("The zip has more than one .csv or .jsonl file. Keep only one."),
-})
 
 
 def _exempt_upload_from_early_csrf(state):
@@ -73,17 +35,17 @@ def _problems(report: dict) -> list[dict]:
 
 
 @bp.get("/data")
-@role_required(*SUPERVISORS)
+@staff
 def index():
     """Supervisor: her centre's projects, each with import, reported tasks and export."""
-    centre = None if g.user["role"] == "admin" else g.user["centre_id"]
-    page = max(request.args.get("page", 1, type=int), 1)
+    centre = scope.centre_of(g.user)
+    page = paging.page_number(request.args.get("page"))
     rows, more = projects.centre_overview(get_db(), centre, page=page)
     return render_template("taskdata/index.html", projects=rows, page=page, more=more)
 
 
 @bp.get("/projects/<id:project_id>/import")
-@role_required(*SUPERVISORS)
+@staff
 def import_form(project_id):
     """Supervisor: the form to import tasks into one of her projects."""
     project = projects.get_project_or_404(get_db(), g.user, project_id)
@@ -97,7 +59,7 @@ def _form(project, status=200, problem=None, report=None, skip=False):
 
 
 @bp.post("/projects/<id:project_id>/import")
-@role_required(*SUPERVISORS)
+@staff
 def import_upload(project_id):
     """Supervisor: check the file she sent and import it whole, or list every problem."""
     project = projects.get_project_or_404(get_db(), g.user, project_id)
@@ -125,7 +87,7 @@ def import_upload(project_id):
 
 
 @bp.get("/projects/<id:project_id>/import/<id:audit_id>")
-@role_required(*SUPERVISORS)
+@staff
 def import_done(project_id, audit_id):
     """Supervisor: what an import of hers did: rows checked, tasks imported, skipped."""
     db = get_db()
@@ -135,22 +97,22 @@ def import_done(project_id, audit_id):
 
 
 @bp.get("/projects/<id:project_id>/reported")
-@role_required(*SUPERVISORS)
+@staff
 def reported(project_id):
     """Supervisor: tasks of one project that annotators reported broken or that are held."""
     db = get_db()
     project = projects.get_project_or_404(db, g.user, project_id)
-    found = taskdata.reported_tasks(db, project_id, request.args.get("page", 1, type=int))
+    found = taskdata.reported_tasks(db, project_id, paging.page_number(request.args.get("page")))
     return render_template("taskdata/reported.html", project=project, **found)
 
 
 def _back_to_list(task, page=None):
     return redirect(url_for(".reported", project_id=task["project_id"],
-                            page=request.form.get("page", 1, type=int)), 303)
+                            page=paging.page_number(request.form.get("page"))), 303)
 
 
 @bp.post("/tasks/<id:task_id>/text")
-@role_required(*SUPERVISORS)
+@staff
 def correct(task_id):
     """Supervisor: correct a reported task's text."""
     return _back_to_list(taskdata.correct_text(get_db(), g.user, task_id,
@@ -158,21 +120,21 @@ def correct(task_id):
 
 
 @bp.post("/tasks/<id:task_id>/release")
-@role_required(*SUPERVISORS)
+@staff
 def release(task_id):
     """Supervisor: put a reported or held task back in the pool."""
     return _back_to_list(taskdata.release(get_db(), g.user, task_id))
 
 
 @bp.post("/tasks/<id:task_id>/remove")
-@role_required(*SUPERVISORS)
+@staff
 def remove(task_id):
     """Supervisor: take a task out for good (its answers stay)."""
     return _back_to_list(taskdata.remove(get_db(), g.user, task_id))
 
 
 @bp.get("/media/<id:media_id>")
-@role_required(*SUPERVISORS)
+@staff
 def media(media_id):
     """Supervisor: the picture of one of her centre's tasks, to judge a report."""
     row = taskdata.media_for_supervisor(get_db(), g.user, media_id)
@@ -183,7 +145,7 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 
 
 @bp.get("/projects/<id:project_id>/export.<any(csv, jsonl):fmt>")
-@role_required(*SUPERVISORS)
+@staff
 def export(project_id, fmt):
     """Supervisor: download a project's tasks and answers, streamed as it is read."""
     project = projects.get_project_or_404(get_db(), g.user, project_id)

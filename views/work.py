@@ -2,18 +2,20 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import earnings, gold, lease, projects, quality, quizzes, review, tasks, welcome
+from core import earnings, gold, lease, paging, projects, quality, quiz_attempts, review, tasks, \
+    tasktypes, welcome
 from core.errors import Invalid, NotFound, Refused
 
+from .db import get_db
 from .gold import batch_check_note, pause_note
-from .quiz import when as quiz_when
-from .web import get_db, htmx, id_arg, message, page_or_fragment, private_picture, \
-    refuse, role_required, same_site_only
+from .guards import annotator, same_site_only
+from .http import id_arg, private_picture
+from .messages import message
+from .render import htmx, page_or_fragment, refuse
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
 bp = Blueprint("work", __name__)
-annotator = role_required("annotator")
 
 
 # What the next card says about the last one (?after= in the 303 without htmx).
@@ -61,7 +63,7 @@ def _after_write(assignment_id, step):
                 "Time for this task ran out, but it is still free for you. Check your answer"
                 " and send it again."))
         return refuse(refusal, next_url=url_for(".next_task", slug=project["slug"]),
-                      typed=typed if project["task_type"] == "free_text" else "")
+                      typed=typed if tasktypes.of(project).typed else "")
     missed = done if tasks.missed_check(done) else None
     after = done["state"] if done["state"] in AFTER else None
     if not htmx:
@@ -76,14 +78,14 @@ def _after_write(assignment_id, step):
 def home():
     """Annotator: her projects with tasks available, today's answers and earnings."""
     db = get_db()
-    training = quizzes.training_projects(db, g.user)
+    training = quiz_attempts.training_projects(db, g.user)
     in_training = {project["id"] for project in training}  # a retake shows there, once
     return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
                            today=earnings.today(db, g.user["id"]),
                            held=[project for project in gold.held_back(db, g.user["id"])
                                  if project["id"] not in in_training],
                            welcome=welcome.first_time(db, g.user),
-                           training=training, when=quiz_when)
+                           training=training)
 
 
 @bp.get("/help")
@@ -157,7 +159,7 @@ def sync():
         code, status, missed = result.pop("code"), result.pop("status"), result.pop("missed")
         result["ok"] = code is None
         if code:
-            result["message"] = message(Refused(code, limit=tasks.MAX_TEXT))
+            result["message"] = message(Refused(code, limit=tasktypes.MAX_TEXT))
             result["retry"] = status == 400  # a bad answer: her card comes back to mend
         elif missed:
             result["message"] = batch_check_note(missed)
@@ -184,13 +186,14 @@ def media(media_id):
 def earnings_page():
     """Annotator: what she earned per day and in total, by review state."""
     db = get_db()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.page_number(request.args.get("page"))
     # Her rejections first: that accepts what waited past its review window (lazily).
-    rejected = review.her_rejections(db, g.user["id"], request.args.get("rpage", 1, type=int))
+    rejected = review.her_rejections(db, g.user["id"],
+                                     paging.page_number(request.args.get("rpage")))
     days, older = earnings.by_day(db, g.user["id"], page)
     return render_template("work/earnings.html", days=days, older=older, page=page,
                            rejected=rejected, quality=quality.her_quality(db, g.user["id"]),
                            totals=earnings.totals(db, g.user["id"]),
                            pay=earnings.payouts_part(db, g.user["id"],
-                                                     max(request.args.get("pp", 1, type=int), 1)),
+                                                     paging.page_number(request.args.get("pp"))),
                            today=earnings.today(db, g.user["id"]))

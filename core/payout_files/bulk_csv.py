@@ -6,7 +6,7 @@ import re
 
 from ..errors import Invalid
 from ..exporting import safe_cell
-from ..projects import paise_to_rupees as rupees  # 12350 -> "123.50"
+from ..money import rupees  # 12350 -> "123.50"
 
 NAME = "bulk_csv"
 IMPS_LIMIT_PAISE = 5_00_000_00  # IMPS carries up to ₹5 lakh; above that, NEFT

@@ -18,8 +18,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import live  # noqa: E402  (tests/live.py)
+from tests import live
 
 DEMO_PIN = live.DEMO["en"][1]  # the demo annotators' PIN: the PIN rules may change it
 

@@ -2,7 +2,6 @@
 
 Each test is a different annotator (or project), so they share one server.
 """
-import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ONLINE_EVENT_WAIT_MS = 2000

@@ -23,7 +23,7 @@ def test_review_journey_in_hindi_on_a_phone(server, open_phone, checks, lang_tex
     page = open_phone("hi")
     geeta = server.user_id(GEETA)
     _log_in(page, server.url, "rakesh")
-    page.locator(f'nav.screens a[href="/supervisor/review"]').tap()
+    page.locator('nav.screens a[href="/supervisor/review"]').tap()
     page.wait_for_url("**/supervisor/review")
     checks.page(page, "hi", "hi review queue")
     page.select_option("#f-kind", "disagree")

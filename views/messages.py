@@ -1,0 +1,217 @@
+"""Every sentence a refusal becomes, in one declaration, and where a refusal leads her.
+
+Core names what went wrong with a code (core.errors); here each code is one sentence,
+translated when it is shown. A code means one thing on every screen: a test fails on a
+key written twice (a dict literal silently keeps the last one).
+"""
+from flask import url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+
+from core.errors import Invalid, Refused
+
+MESSAGES = {
+    # Every screen: missing pages, roles, the task card, the database.
+    "no_project": _l("This project is not open to you."),
+    "no_task": _l("This task was not found."),
+    "no_media": _l("This picture is only for the person doing the task."),
+    "not_found": _l("This page does not exist."),
+    "forbidden": _l("This page is not for your role."),
+    "unknown_label": _l("Please choose one of the answers shown."),
+    "empty_text": _l("Please type your answer first."),
+    "text_too_long": _l("Your answer is too long. Keep it under %(limit)s characters."),
+    "expired": _l("Time for this task ran out and it went back to the pool. "
+                  "Your answer was not saved."),
+    "already_skipped": _l("You already skipped this task."),
+    "already_answered": _l("You already answered this task."),
+    "bad_reason": _l("Please choose why you are skipping this task."),
+    "bad_lang": _l("Please choose one of the languages shown."),
+    "csrf": _l("This page was open too long. Please try again."),
+    "bad_request": _l("Something went wrong. Please try again."),
+    "db_busy": _l("Velai is very busy right now. Nothing was saved. Please try again "
+                  "in a minute."),
+    "db_unwritable": _l("Velai cannot save right now. Nothing was saved. "
+                        "Please try again later and tell your supervisor."),
+    # Logging in, and her own PIN or password.
+    "needs_unlock": _l("This login had too many wrong tries from other phones. Log in on "
+                       "your own phone, or ask your supervisor to unlock it."),
+    "pin_common": _l("This PIN is too easy to guess. Choose another one."),
+    "pin_too_short": _l("A PIN has 4 to 8 digits."),
+    "pin_same": _l("The new PIN is the same as the old one."),
+    "pins_differ": _l("The two new PINs are not the same. Please type them again."),
+    "password_too_short": _l("A password needs at least 10 characters."),
+    "password_common": _l("This password is too easy to guess. Choose another one."),
+    # The quiz.
+    "needs_quiz": _l("This project's paid tasks open when you pass its quiz."),
+    "no_attempt": _l("This quiz attempt was not found."),
+    "no_question": _l("This question was not found."),
+    "quiz_open": _l("This quiz is not finished yet."),
+    # Appeals.
+    "appeal_note_required": _l("Please write in a few words why your answer was right."),
+    "appeal_note_too_long": _l("Your note is too long. Keep it under %(limit)s characters."),
+    "appealed_already": _l("You already appealed this answer."),
+    "appeal_window_over": _l("The time to appeal this answer is over."),
+    # Review.
+    "already_reviewed": _l("This answer was reviewed already."),
+    "bad_reject_reason": _l("Please choose why you are rejecting this answer."),
+    "note_too_long": _l("The note is too long. Keep it under %(limit)s characters."),
+    "in_payout": _l("This answer is in a payout already and cannot change."),
+    "bad_outcome": _l("Please choose: keep the rejection, or accept the answer."),
+    "appeal_decided": _l("This appeal was decided already."),
+    "appeal_needs_other": _l("You rejected this answer, so another supervisor decides "
+                             "the appeal."),
+    # Check tasks.
+    "no_user": _l("This person was not found."),  # also the quiz's trainees
+    # People, centres and staff accounts.
+    "name_required": _l("Please type a name."),
+    "name_too_long": _l("This name is too long."),
+    "bad_phone": _l("Please type a 10-digit mobile number."),
+    "phone_taken": _l("Someone already logs in with this number."),
+    "phone_twice": _l("This number is on an earlier line too."),
+    "bad_pin": _l("A PIN is 4 to 8 digits."),
+    "weak_pin": _l("This PIN is too easy to guess. Choose another or leave it empty."),
+    "bad_code": _l("A centre code is 2 to 8 capital letters or digits."),
+    "code_taken": _l("This centre code is taken."),
+    "bad_login": _l("A login is 3 to 32 small letters, digits, dots or dashes, "
+                    "starting with a letter."),
+    "login_taken": _l("This login is taken."),
+    "bad_role": _l("Please choose a role."),
+    "bad_centre": _l("Please choose a centre."),
+    "bad_status": _l("Please choose a status."),
+    "password_too_long": _l("A password may have at most 128 characters."),
+    "own_account": _l("You cannot deactivate your own account."),
+    "last_admin": _l("This is the last active admin. Add another admin first."),
+    # A list of people uploaded as a file.
+    "people_bad_encoding": _l("This file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
+    "no_people": _l("This file has no people in it."),
+    "too_big": _l("This file is too big."),
+    "too_many_people": _l("At most %(limit)s people in one file."),
+    "bad_header": _l("The first line must name the columns name, phone, lang. "
+                     "Missing: %(columns)s."),
+    "bad_lang_code": _l("The language must be ta, hi or en."),
+    "no_file": _l("Please choose a file."),  # also task imports
+    "people_bad_csv": _l("Line %(line)s cannot be read as CSV. Nothing was added."),
+    # A project's settings.
+    "unknown_field": _l("This field is not known."),
+    "bad_slug": _l("A short name is 3 to 60 small letters, digits and dashes."),
+    "slug_taken": _l("Another project has this short name."),
+    "bad_task_type": _l("Please choose a task type."),
+    "type_fixed": _l("The task type cannot change once the project has tasks."),
+    "bad_texts": _l("Please type text here."),
+    "english_required": _l("Please type it in English at least."),
+    "too_long": _l("Too long: at most %(limit)s characters."),
+    "bad_labels": _l("Please give the answers to choose from."),
+    "labels_required": _l("Give at least two answers to choose from."),
+    "bad_label_value": _l("The code “%(value)s” may have only letters, digits, _ and -."),
+    "label_twice": _l("The code “%(value)s” is given twice."),
+    "label_english_required": _l("The answer “%(value)s” needs its English text."),
+    "label_in_use": _l("The answer “%(value)s” is in use and cannot be removed."),
+    "bad_redundancy": _l("A number from 1 to 10."),
+    "bad_pay": _l("An amount in rupees, like 0.50, up to 100."),
+    "bad_pay_paise": _l("Whole paise from 0 to 10000 (50 is ₹0.50)."),
+    "unknown_centre": _l("There is no such centre."),
+    "centre_fixed": _l("A project cannot move to another centre."),
+    "bad_lease": _l("Minutes from 1 to 240."),
+    "bad_gold": _l("A percentage from 0 to 100."),
+    # Task imports.
+    "no_import": _l("This import was not found."),
+    "duplicate_race": _l("Another import added some of these ids just now. Nothing was "
+                         "imported. Please try again."),
+    "empty_task_text": _l("Please type the task's text."),
+    # One problem of an import (views show the line beside it).
+    "empty_file": _l("The file is empty."),
+    "same_file": _l("This same file was imported into this project already."),
+    "no_rows": _l("The file has a header row but no tasks."),
+    "bad_encoding": _l("This line is not UTF-8 text. In Excel, save as “CSV UTF-8”."),
+    "line_too_long": _l("This line is too long: at most %(limit)s characters."),
+    "unknown_column": _l("Unknown column “%(name)s”. Columns can be id, text, image, gold."),
+    "repeated_column": _l("The column “%(name)s” is there twice."),
+    "missing_column": _l("A column named text or image is needed."),
+    "extra_cells": _l("This row has %(cells)s cells, but the header has %(columns)s."),
+    "bad_csv": _l("This line cannot be read. Check its quote marks."),
+    "bad_json": _l("This line is not a JSON object."),
+    "task_text_too_long": _l("The text is too long: at most %(limit)s characters."),
+    "id_too_long": _l("The id is too long: at most %(limit)s characters."),
+    "empty_task": _l("This row has no text and no picture."),
+    "unknown_gold": _l("The check answer “%(gold)s” is not an answer of this project. "
+                        "Answers: %(allowed)s."),
+    "picture_needs_zip": _l("Put the pictures and this list in one zip file, "
+                            "and import the zip."),
+    "missing_picture": _l("The picture “%(name)s” is not in the zip."),
+    "bad_picture": _l("The picture “%(name)s” cannot be opened."),
+    "picture_too_big": _l("A picture is too big: at most %(limit_mb)s MB."),
+    "duplicate_id": _l("The id “%(id)s” is also on line %(first)s."),
+    "existing_id": _l("The id “%(id)s” is already in this project."),
+    "too_many_rows": _l("Too many rows: at most %(limit)s in one file."),
+    "file_too_big": _l("The file is too big: at most %(limit_mb)s MB."),
+    "zip_too_big": _l("The zip opens to more than %(limit_mb)s MB."),
+    "bad_zip": _l("This zip file cannot be opened."),
+    "unsafe_path": _l("The zip has a path that leads outside it: “%(name)s”."),
+    "no_manifest": _l("The zip needs one list of tasks: a .csv or .jsonl file."),
+    "many_manifests": _l("The zip has more than one .csv or .jsonl file. Keep only one."),
+    # Payouts and payment details.
+    "nothing_to_pay": _l("No accepted answers are waiting for a payout in this period."),
+    "bad_period": _l("Please give a period that has begun, first day before last, at most"
+                     " 62 days."),
+    "not_draft": _l("This payout is no longer a draft."),
+    "already_approved": _l("This payout was approved already."),
+    "own_draft": _l("You drafted this payout. Another supervisor or an admin must approve it."),
+    "details_changed": _l("Someone's payment details changed after this draft. Void it and"
+                          " draft again."),
+    "totals": _l("The totals of this payout do not add up. It was not approved."),
+    "not_approved": _l("Only an approved payout can be paid."),
+    "has_result": _l("This line is marked already."),
+    "bad_utr": _l("Please type the bank reference (UTR): 6 to 30 letters or digits."),
+    "failure_reason": _l("Please say why the payment failed."),
+    "bonus_reason": _l("Please give a reason for the bonus."),
+    "bonus_too_big": _l("A bonus can be at most ₹10,000."),
+    "bad_amount": _l("Please type an amount in rupees, such as 120 or 120.50."),
+    "bad_results_header": _l("The file must be a CSV with the columns reference, status, utr,"
+                             " failure_reason."),
+    "bad_results_line": _l("Line %(line)s of the file is not right. Nothing was saved."),
+    "bad_upi": _l("Please type a UPI ID such as name@okaxis."),
+    "bad_account": _l("Please type the account number: 9 to 18 digits."),
+    "bad_ifsc": _l("Please type the IFSC: 11 letters and digits, such as SBIN0001234."),
+    "bad_kind": _l("Please choose UPI or bank account."),
+    "bad_details": _l("Please check what you typed."),
+    "changed": _l("This payout changed since you opened it. Please check the new figures"
+                  " below, then approve again."),
+    "own_amounts": _l("You changed an amount in this payout. Another supervisor or an admin"
+                      " must approve it."),
+    "approver_account_new": _l("Your account was created or its password reset by the one"
+                               " who drafted this payout, or in the last 7 days. Another"
+                               " supervisor or an admin must approve it."),
+    "failure_needs_second": _l("You reported this payment failed. Another supervisor or an"
+                               " admin must confirm it, or import the bank's result file."),
+}
+
+# code -> function(detail) giving (url, button text): where a refusal leads her
+# (a trainee refused paid work goes to the quiz).
+REFUSAL_LINKS = {
+    "needs_quiz": lambda detail: (url_for("quiz.overview", slug=detail["slug"]),
+                                  _("Go to the quiz")),
+}
+
+# What SQLite says when it cannot write (sqlite3.OperationalError), by the sentence
+# she is given: locked for longer than the busy timeout, or read-only, full or failing.
+DB_FAULTS = (("locked", "db_busy"), ("readonly", "db_unwritable"),
+             ("disk is full", "db_unwritable"), ("disk i/o", "db_unwritable"),
+             ("unable to open", "db_unwritable"))
+
+
+def message(refusal: Refused) -> str:
+    """The refusal as a sentence in the user's language."""
+    detail = refusal.detail
+    if refusal.code == "bad_credentials":
+        return ngettext("Wrong phone number or PIN. %(num)d try left.",
+                        "Wrong phone number or PIN. %(num)d tries left.", detail["tries_left"])
+    if refusal.code == "locked":
+        return ngettext("Too many wrong tries. Try again in %(num)d minute.",
+                        "Too many wrong tries. Try again in %(num)d minutes.", detail["minutes"])
+    text = MESSAGES.get(refusal.code, MESSAGES["bad_request"])
+    return str(text) % detail if detail else str(text)
+
+
+def field_errors(refusal: Refused) -> dict:
+    """A form's refusal ({field: code or Invalid}) as {field: sentence in her language}."""
+    return {field: message(code if isinstance(code, Refused) else Invalid(code))
+            for field, code in refusal.detail.get("errors", {}).items()}
