@@ -35,10 +35,14 @@ def file_command(payout_id, target, login, fmt):
 
 @group.command("check")
 def check_command():
-    """Re-check every money rule over the whole ledger; exit 1 on any problem."""
+    """Re-check every money rule over the whole ledger; exit 1 on any problem.
+
+    Also flags payouts one person could have moved alone: an approver whose account the
+    drafter created or reset, or that was created or reset in the week before."""
     problems = payouts.check_all(connect())
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         raise SystemExit(1)
-    click.echo("Payouts: every total adds up; no answer is in two payouts or paid twice.")
+    click.echo("Payouts: every total adds up; no answer is in two payouts or paid twice;"
+               " every approver was a second person.")

@@ -4,7 +4,11 @@ The bank's files are laid out by core.payout_files; fair pay is core.wages.
 Money is integer paise from end to end. The database holds the rules (migration
 0009_payouts): an answer is in at most one live payout, an approved payout and its
 lines and items never change, the drafter is not the approver, and the totals must
-add up when a payout is approved. This module only writes what those rules allow,
+add up when a payout is approved. Migration 0017_payout_two_people adds the rules
+that keep one person from going around the two-person rule: an approval is bound to
+the version of the draft its approver saw, whoever changed a line's amount does not
+approve it, nor does an account the drafter created or reset (or a new one), and a
+manual "failed" takes two people. This module only writes what those rules allow,
 each change with its audit entry in the same transaction.
 """
 import datetime as dt
@@ -18,6 +22,9 @@ from .errors import Conflict, Invalid, NotFound
 MAX_DAYS = 62  # a payout covers a week, a fortnight or a month; never more
 MAX_BONUS_PAISE = 10_000_00  # ₹10,000: beyond that a typo, not a bonus
 MAX_TEXT = 200
+# A staff account created, or whose password was reset, this recently approves no payout
+# (the migration's trigger holds the same number).
+APPROVER_WAIT = dt.timedelta(days=7)
 UTR = re.compile(r"^[A-Za-z0-9]{6,30}$")
 
 
@@ -75,12 +82,19 @@ def get_payout_or_404(db, payout_id: int, actor: dict) -> dict:
           (SELECT count(*) FROM payout_results r JOIN payout_lines l ON l.id = r.line_id
            WHERE l.payout_id = p.id AND r.status = 'failed') AS failed_lines,
           (SELECT coalesce(sum(answers), 0) FROM payout_lines l WHERE l.payout_id = p.id)
-            AS answers
+            AS answers,
+          (SELECT count(DISTINCT t.line_id) FROM payout_line_retries t JOIN payout_lines l
+           ON l.id = t.line_id WHERE l.payout_id = p.id) AS retried_lines,
+          (SELECT group_concat(DISTINCT l.amount_set_by) FROM payout_lines l
+           WHERE l.payout_id = p.id) AS amounts_set_by
         FROM payouts p JOIN centres c ON c.id = p.centre_id JOIN users d ON d.id = p.drafted_by
         LEFT JOIN users a ON a.id = p.approved_by WHERE p.id = ?""", (payout_id,))
     if payout is None or not _may_see(actor, payout["centre_id"]):
         raise NotFound("not_found")
     payout["state"] = _state(payout)
+    # Who changed a line's amount: none of them approves it.
+    payout["amounts_set_by"] = {int(n) for n in (payout["amounts_set_by"] or "").split(",")
+                                if n}
     for key in ("period_start", "period_end"):
         payout[key] = dt.date.fromisoformat(payout[key])
     return payout
@@ -207,10 +221,26 @@ def draft(db, actor: dict, start, end, centre_id=None, now=None) -> int:
                 [(payout_id, line_id, row["id"], row["pay_paise"]) for row in rows])
             total += items
         db.execute("UPDATE payouts SET total_paise = ? WHERE id = ?", (total, payout_id))
+        _note_retries(db, payout_id)
         audit.record(db, actor["id"], "payout.draft", f"payout:{payout_id}",
                      centre=centre, period=f"{first}..{last}", lines=len(payable),
                      answers=sum(len(rows) for _, rows in payable.values()), total_paise=total)
     return payout_id
+
+
+def _note_retries(db, payout_id: int) -> None:
+    """Each line that carries answers of an earlier failed line names it, so that its
+    approver sees a payment tried before rather than an ordinary line. Only people with
+    a failed line are looked at; the live-answer index finds the answers again."""
+    db.execute("""
+        INSERT INTO payout_line_retries (line_id, failed_line_id)
+        SELECT DISTINCT l.id, fl.id FROM payout_lines l
+        JOIN payout_lines fl ON fl.user_id = l.user_id AND fl.id < l.id
+        JOIN payout_results r ON r.line_id = fl.id AND r.status = 'failed'
+        JOIN payout_items o ON o.line_id = fl.id
+        JOIN payout_items i ON i.assignment_id = o.assignment_id AND i.live = 1
+             AND i.line_id = l.id
+        WHERE l.payout_id = ?""", (payout_id,))
 
 
 def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
@@ -219,6 +249,13 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
         "SELECT l.*, u.name, u.login, d.kind, d.upi_id, d.account_number, d.ifsc,"
         " d.account_name,"
         " r.status AS result, r.utr, r.failure_reason, r.recorded_at, c.name AS confirmer,"
+        " s.name AS amount_set_by_name, f.reason AS reported_reason,"
+        " f.reported_by, fu.name AS reported_by_name,"
+        # Earlier failed lines whose answers this one carries: payout-line, as the
+        # bank file's reference (VELAI-payout-line) names them.
+        " (SELECT group_concat(fl.payout_id || '-' || fl.id, ' ') FROM payout_line_retries t"
+        "  JOIN payout_lines fl ON fl.id = t.failed_line_id WHERE t.line_id = l.id)"
+        "  AS retry_of,"
         # New details (no earlier payout paid there): the approver should look twice.
         " NOT EXISTS (SELECT 1 FROM payout_lines o JOIN payouts op ON op.id = o.payout_id"
         "  WHERE o.payment_detail_id = l.payment_detail_id AND o.id < l.id"
@@ -226,10 +263,15 @@ def lines(db, payout_id: int, page: int = 1, per_page: int = 25):
         " FROM payout_lines l JOIN users u ON u.id = l.user_id"
         " JOIN payment_details d ON d.id = l.payment_detail_id"
         " JOIN users c ON c.id = d.confirmed_by"
+        " LEFT JOIN users s ON s.id = l.amount_set_by"
+        " LEFT JOIN payout_failure_reports f ON f.line_id = l.id"
+        " LEFT JOIN users fu ON fu.id = f.reported_by"
         " LEFT JOIN payout_results r ON r.line_id = l.id WHERE l.payout_id = :payout"
         " ORDER BY u.name, l.id LIMIT :limit OFFSET :offset",
         {"payout": payout_id, **paging.window(page, per_page)}))
     for row in rows:
+        row["retry_of"] = [{"payout_id": int(ref.split("-")[0]), "ref": f"VELAI-{ref}"}
+                           for ref in (row["retry_of"] or "").split()]
         row["masked"] = payment_details.mask(row)
         # The approver reads new details in full: the last look before money moves there.
         row["full"] = payment_details.full(row) if row["new_details"] else ""
@@ -259,9 +301,12 @@ def set_bonus(db, payout_id: int, line_id: int, actor: dict, amount, reason) -> 
                    (line_id, payout_id))
         if line is None:
             raise NotFound("not_found")
+        # Who changed the amount is kept on the line: she may not approve this payout.
         db.execute("UPDATE payout_lines SET bonus_paise = ?, bonus_reason = ?,"
-                   " amount_paise = items_paise + ? WHERE id = ?",
-                   (bonus, reason if bonus else "", bonus, line_id))
+                   " amount_paise = items_paise + ?,"
+                   " amount_set_by = CASE WHEN bonus_paise = ? THEN amount_set_by ELSE ? END"
+                   " WHERE id = ?",
+                   (bonus, reason if bonus else "", bonus, bonus, actor["id"], line_id))
         db.execute("UPDATE payouts SET total_paise = (SELECT sum(amount_paise) FROM"
                    " payout_lines WHERE payout_id = ?) WHERE id = ?", (payout_id, payout_id))
         audit.record(db, actor["id"], "payout.bonus", f"payout:{payout_id}", line=line_id,
@@ -269,9 +314,13 @@ def set_bonus(db, payout_id: int, line_id: int, actor: dict, amount, reason) -> 
                      reason=reason)
 
 
-def approve(db, payout_id: int, actor: dict, now=None) -> dict:
+def approve(db, payout_id: int, actor: dict, now=None, version: int | None = None) -> dict:
     """A second person approves: a supervisor of the centre or an admin, never the one
-    who drafted it. Two approvals at once give one: the second finds it approved."""
+    who drafted it, nor one who changed its amounts, nor an account the drafter created
+    or reset (or any made or reset in the last APPROVER_WAIT). `version`: the draft's
+    version as the approver saw it (the page's form carries it); a draft changed since
+    is refused, Conflict("changed"). None only where no one was shown figures (tests,
+    scripts). Two approvals at once give one: the second finds it approved."""
     now = now or utcnow()
     with write(db):
         payout = get_payout_or_404(db, payout_id, actor)
@@ -281,6 +330,13 @@ def approve(db, payout_id: int, actor: dict, now=None) -> dict:
             raise Conflict("not_draft")
         if payout["drafted_by"] == actor["id"]:
             raise Conflict("own_draft")
+        if version is not None and version != payout["version"]:
+            raise Conflict("changed")
+        if one(db, "SELECT 1 AS x FROM payout_lines WHERE payout_id = ? AND amount_set_by = ?"
+                   " LIMIT 1", (payout_id, actor["id"])):
+            raise Conflict("own_amounts")
+        if approver_made_by(db, actor["id"], payout["drafted_by"], now):
+            raise Conflict("approver_account_new")
         changed = one(db, f"""
             SELECT count(*) AS n FROM payout_lines l WHERE l.payout_id = ? AND l.payment_detail_id
             IS NOT {payment_details.NEWEST.format(user="l.user_id")}""",
@@ -296,8 +352,24 @@ def approve(db, payout_id: int, actor: dict, now=None) -> dict:
         db.execute("UPDATE payouts SET status = 'approved', approved_by = ?, approved_at = ?"
                    " WHERE id = ? AND status = 'draft'", (actor["id"], stamp(now), payout_id))
         audit.record(db, actor["id"], "payout.approve", f"payout:{payout_id}",
-                     total_paise=payout["total_paise"], lines=payout["lines"])
+                     total_paise=payout["total_paise"], lines=payout["lines"],
+                     version=payout["version"])
     return get_payout_or_404(db, payout_id, actor)
+
+
+def approver_made_by(db, approver_id: int, drafter_id: int, now=None) -> bool:
+    """True when the approver's account was created or its password reset by the
+    drafter (ever), or by anyone in the APPROVER_WAIT before `now`: an admin must not
+    make herself a second person (the trigger payouts_approver_not_made_by_drafter
+    holds the same rule)."""
+    since = stamp((now or utcnow()) - APPROVER_WAIT)
+    return bool(one(db, """
+        SELECT 1 AS x FROM users u WHERE u.id = :approver AND (
+            u.created_by = :drafter OR u.password_set_by = :drafter
+            OR (u.created_by IS NOT NULL AND u.created_at > :since)
+            OR (u.password_set_by IS NOT NULL AND u.password_set_by <> u.id
+                AND u.password_set_at > :since))""",
+        {"approver": approver_id, "drafter": drafter_id, "since": since}))
 
 
 def _check_totals(db, payout_id: int) -> None:
@@ -332,9 +404,11 @@ def _approved_for(db, payout_id: int, actor: dict) -> dict:
     return payout
 
 
-def _record(db, actor, payout_id, line_id, status, utr="", reason="", now=None) -> bool:
+def _record(db, actor, payout_id, line_id, status, utr="", reason="", now=None,
+            source="manual") -> bool:
     """One line's result; False when it has one already (the same result again is
-    harmless; a different one is refused)."""
+    harmless; a different one is refused). `source`: "bank_file" when it comes from the
+    bank's result file, the one way a failure is recorded by one person."""
     line = one(db, "SELECT l.*, r.status AS result, r.utr AS result_utr FROM payout_lines l"
                    " LEFT JOIN payout_results r ON r.line_id = l.id"
                    " WHERE l.id = ? AND l.payout_id = ?", (line_id, payout_id))
@@ -345,11 +419,11 @@ def _record(db, actor, payout_id, line_id, status, utr="", reason="", now=None) 
             return False
         raise Conflict("has_result")
     db.execute("INSERT INTO payout_results (line_id, status, utr, failure_reason, recorded_by,"
-               " recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-               (line_id, status, utr, reason, actor["id"], stamp(now or utcnow())))
+               " recorded_at, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (line_id, status, utr, reason, actor["id"], stamp(now or utcnow()), source))
     audit.record(db, actor["id"], f"payout.{status}", f"payout:{payout_id}", line=line_id,
                  user=line["user_id"], amount_paise=line["amount_paise"], utr=utr,
-                 reason=reason)
+                 reason=reason, source=source)
     return True
 
 
@@ -362,29 +436,61 @@ def _clean_utr(utr) -> str:
 
 def mark_paid(db, payout_id: int, actor: dict, utr, line_id: int | None = None,
               now=None) -> int:
-    """Paid, with the bank's reference (UTR): one line, or every line still unpaid.
-    Returns how many lines were marked."""
+    """Paid, with the bank's reference (UTR): one line, or every line still unpaid and
+    not reported failed. Returns how many lines were marked."""
     utr = _clean_utr(utr)
     with write(db):
         _approved_for(db, payout_id, actor)
         if line_id is not None:
             return int(_record(db, actor, payout_id, line_id, "paid", utr, now=now))
+        # A line someone reported failed waits for its second person, not for "all".
         open_lines = [row["id"] for row in db.query(
             "SELECT l.id FROM payout_lines l WHERE l.payout_id = ? AND NOT EXISTS"
-            " (SELECT 1 FROM payout_results r WHERE r.line_id = l.id)", (payout_id,))]
+            " (SELECT 1 FROM payout_results r WHERE r.line_id = l.id) AND NOT EXISTS"
+            " (SELECT 1 FROM payout_failure_reports f WHERE f.line_id = l.id)", (payout_id,))]
         return sum(_record(db, actor, payout_id, lid, "paid", utr, now=now)
                    for lid in open_lines)
 
 
-def mark_failed(db, payout_id: int, line_id: int, actor: dict, reason, now=None) -> None:
-    """The bank could not pay this line: it goes back to unpaid, with its reason; its
-    answers become payable in a later payout."""
+def mark_failed(db, payout_id: int, line_id: int, actor: dict, reason, now=None) -> str:
+    """The bank could not pay this line, by hand: two people. The first reports it with
+    a reason ("reported"); another supervisor or an admin confirms it ("failed"): the
+    line goes back to unpaid and its answers become payable in a later payout. Without
+    that second person a paid line could be called failed and paid again. The bank's
+    result file (import_results) records a failure in one step.
+
+    Raises Conflict("failure_needs_second") when the reporter tries to confirm."""
     reason = (reason or "").strip()
-    if not reason or len(reason) > MAX_TEXT:
+    if len(reason) > MAX_TEXT:
         raise Invalid("failure_reason", errors={"reason": "failure_reason"})
+    now = now or utcnow()
     with write(db):
         _approved_for(db, payout_id, actor)
-        _record(db, actor, payout_id, line_id, "failed", reason=reason, now=now)
+        line = one(db, "SELECT l.id, l.user_id, l.amount_paise, r.status AS result,"
+                       " f.reported_by, f.reason FROM payout_lines l"
+                       " LEFT JOIN payout_results r ON r.line_id = l.id"
+                       " LEFT JOIN payout_failure_reports f ON f.line_id = l.id"
+                       " WHERE l.id = ? AND l.payout_id = ?", (line_id, payout_id))
+        if line is None:
+            raise NotFound("not_found")
+        if line["result"] == "failed":
+            return "failed"  # a second tap of the same confirmation
+        if line["result"]:
+            raise Conflict("has_result")
+        if line["reported_by"] is None:
+            if not reason:
+                raise Invalid("failure_reason", errors={"reason": "failure_reason"})
+            db.execute("INSERT INTO payout_failure_reports (line_id, reason, reported_by,"
+                       " reported_at) VALUES (?, ?, ?, ?)",
+                       (line_id, reason, actor["id"], stamp(now)))
+            audit.record(db, actor["id"], "payout.report_failed", f"payout:{payout_id}",
+                         line=line_id, user=line["user_id"],
+                         amount_paise=line["amount_paise"], reason=reason)
+            return "reported"
+        if line["reported_by"] == actor["id"]:
+            raise Conflict("failure_needs_second")
+        _record(db, actor, payout_id, line_id, "failed", reason=line["reason"], now=now)
+    return "failed"
 
 
 def import_results(db, payout_id: int, actor: dict, text: str, now=None,
@@ -409,7 +515,7 @@ def import_results(db, payout_id: int, actor: dict, text: str, now=None,
         for number, line_id, status, utr, reason in results:
             try:
                 counts[status] += _record(db, actor, payout_id, line_id, status, utr, reason,
-                                          now=now)
+                                          now=now, source="bank_file")
             except NotFound:
                 raise Invalid("bad_results_line", line=number) from None
         audit.record(db, actor["id"], "payout.import", f"payout:{payout_id}", **counts)
@@ -504,4 +610,34 @@ def check_all(db) -> list[str]:
         "SELECT i.assignment_id FROM payout_items i JOIN payout_results r"
         " ON r.line_id = i.line_id AND r.status = 'paid'"
         " GROUP BY i.assignment_id HAVING count(*) > 1")]
+    problems += [f"payout {r['id']}: approved by {r['approver']}, whose account {r['drafter']}"
+                 f" (the drafter) created or reset" if r["by_drafter"] else
+                 f"payout {r['id']}: approved by {r['approver']}, an account created or reset"
+                 f" within {APPROVER_WAIT.days} days before" for r in db.query(_MADE_PAIRS)]
+    problems += [f"payout {r['id']}: approved by {r['approver']}, who changed a line's amount"
+                 for r in db.query(
+                     "SELECT DISTINCT p.id, u.login AS approver FROM payouts p"
+                     " JOIN payout_lines l ON l.payout_id = p.id AND l.amount_set_by ="
+                     " p.approved_by JOIN users u ON u.id = p.approved_by")]
+    problems += [f"line {r['line_id']}: marked failed by one person without the bank's file"
+                 for r in db.query(
+                     "SELECT r.line_id FROM payout_results r WHERE r.status = 'failed'"
+                     " AND r.source <> 'bank_file' AND NOT EXISTS (SELECT 1 FROM"
+                     " payout_failure_reports f WHERE f.line_id = r.line_id"
+                     " AND f.reported_by <> r.recorded_by)")]
     return problems
+
+
+# Approved payouts whose approver's account the drafter created or reset (ever), or
+# anyone did within APPROVER_WAIT before the approval: from the audit log, so that a
+# later reset by someone else does not hide an earlier one.
+_MADE_PAIRS = f"""
+    SELECT p.id, ap.login AS approver, dr.login AS drafter,
+           max(a.actor_id = p.drafted_by) AS by_drafter
+    FROM payouts p JOIN users ap ON ap.id = p.approved_by JOIN users dr ON dr.id = p.drafted_by
+    JOIN audit_log a ON a.action IN ('user.create', 'user.reset_password')
+         AND a.subject = 'user:' || p.approved_by AND a.actor_id IS NOT NULL
+         AND a.actor_id <> p.approved_by AND a.at <= p.approved_at
+         AND (a.actor_id = p.drafted_by
+              OR a.at > datetime(p.approved_at, '-{APPROVER_WAIT.days} days'))
+    WHERE p.status = 'approved' GROUP BY p.id ORDER BY p.id"""

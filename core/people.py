@@ -14,11 +14,12 @@ import unicodedata
 from werkzeug.security import generate_password_hash
 
 from . import audit, languages, paging, projects, qualifications, scope, sessions, users
-from .clock import ist_day_start, stamp, utcnow
+from .clock import ist_day_start, parse_stamp, stamp, utcnow
 from .credentials import (MAX_PASSWORD, MIN_PASSWORD, check_secret,  # noqa: F401
                           is_weak_pin, new_password, new_pin)
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
+from .payouts import APPROVER_WAIT
 
 PAGE_SIZE = 20
 MAX_NAME = 80
@@ -102,10 +103,11 @@ def check_annotator(name, phone, lang, pin=None) -> tuple[dict, dict]:
 def _insert(db, *, login, name, role, centre_id, password_hash, lang, actor_id) -> int:
     """Write one account inside the caller's write(); audited. The hash is made before
     the write lock is taken: a slow hash must not hold up everyone's answers."""
+    # created_by: an account someone made approves none of her payouts (core.payouts).
     cursor = db.execute(
-        "INSERT INTO users (login, name, role, centre_id, password_hash, lang, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (login, name, role, centre_id, password_hash, lang, stamp(utcnow())))
+        "INSERT INTO users (login, name, role, centre_id, password_hash, lang, created_at,"
+        " created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (login, name, role, centre_id, password_hash, lang, stamp(utcnow()), actor_id))
     audit.record(db, actor_id, "user.create", f"user:{cursor.lastrowid}", role=role,
                  centre=centre_id)
     return cursor.lastrowid
@@ -324,7 +326,10 @@ def reset_pin(db, viewer: dict, user_id, hash_method="scrypt") -> str:
     hashed = generate_password_hash(pin, method=hash_method)  # before the lock: it is slow
     with write(db):
         person = get_person_or_404(db, viewer, user_id)
-        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, person["id"]))
+        # Who set it and when: she approves none of that person's payouts (core.payouts).
+        db.execute("UPDATE users SET password_hash = ?, password_set_by = ?,"
+                   " password_set_at = ? WHERE id = ?",
+                   (hashed, viewer["id"], stamp(utcnow()), person["id"]))
         users.clear_failures(db, person["login"])
         sessions.end_sessions(db, person["id"])  # a phone someone else holds is out too
         audit.record(db, viewer["id"], "user.reset_pin", f"user:{person['id']}")
@@ -464,6 +469,31 @@ def staff(db) -> list[dict]:
     return list(db.query(_STAFF + " ORDER BY c.name, u.active DESC, u.name COLLATE NOCASE"))
 
 
+def new_staff(db, viewer: dict, now: dt.datetime | None = None) -> list[dict]:
+    """Staff accounts created, or whose password someone reset, in the last week, with
+    who did it: every admin sees them all, a supervisor her centre's. A new account is
+    the one way an admin could make herself a second approver, so others must see it."""
+    since = stamp((now or utcnow()) - APPROVER_WAIT)
+    rows = list(db.query(f"""
+        SELECT x.*, CASE WHEN x.made THEN 'created' ELSE 'reset' END AS what,
+               CASE WHEN x.made THEN x.created_at ELSE x.password_set_at END AS at,
+               b.name AS by_name
+        FROM (SELECT u.id, u.name, u.login, u.role, u.created_at, u.password_set_at,
+                     u.created_by, u.password_set_by, c.name AS centre_name,
+                     u.created_by IS NOT NULL AND u.created_at > :since AS made
+              FROM users u JOIN centres c ON c.id = u.centre_id
+              WHERE u.role IN ('supervisor', 'admin')
+                AND {scope.sql("u.centre_id")}) x
+        LEFT JOIN users b ON b.id = CASE WHEN x.made THEN x.created_by
+                                         ELSE x.password_set_by END
+        WHERE x.made OR (x.password_set_by IS NOT NULL AND x.password_set_at > :since)
+        ORDER BY at DESC LIMIT 20""",
+        {"since": since, **scope.params(viewer)}))
+    for row in rows:
+        row["at"] = parse_stamp(row["at"])
+    return rows
+
+
 def staff_by_centre(db) -> dict[int, list[dict]]:
     """Every supervisor and admin, under her centre's id."""
     grouped: dict[int, list[dict]] = {}
@@ -499,7 +529,10 @@ def reset_password(db, viewer: dict, user_id, password=None, hash_method="scrypt
     hashed = generate_password_hash(password, method=hash_method)  # before the lock: slow
     with write(db):
         person = get_staff_or_404(db, viewer, user_id)
-        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, person["id"]))
+        # Who set it and when: she approves none of that person's payouts (core.payouts).
+        db.execute("UPDATE users SET password_hash = ?, password_set_by = ?,"
+                   " password_set_at = ? WHERE id = ?",
+                   (hashed, viewer["id"], stamp(utcnow()), person["id"]))
         users.clear_failures(db, person["login"])
         sessions.end_sessions(db, person["id"])
         audit.record(db, viewer["id"], "user.reset_password", f"user:{person['id']}",

@@ -132,6 +132,14 @@ CREATE TABLE payment_details (
     CHECK (confirmed_by IS NULL OR confirmed_by <> user_id)
 );
 
+CREATE TABLE payout_failure_reports (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL UNIQUE REFERENCES payout_lines(id),
+    reason TEXT NOT NULL CHECK (length(reason) > 0),
+    reported_by INTEGER NOT NULL REFERENCES users(id),
+    reported_at TEXT NOT NULL
+);
+
 CREATE TABLE payout_items (
     id INTEGER PRIMARY KEY,
     payout_id INTEGER NOT NULL REFERENCES payouts(id),
@@ -140,6 +148,13 @@ CREATE TABLE payout_items (
     pay_paise INTEGER NOT NULL CHECK (pay_paise >= 0),
     live INTEGER NOT NULL DEFAULT 1 CHECK (live IN (0, 1))
 );
+
+CREATE TABLE payout_line_retries (
+    line_id INTEGER NOT NULL REFERENCES payout_lines(id),
+    failed_line_id INTEGER NOT NULL REFERENCES payout_lines(id),
+    PRIMARY KEY (line_id, failed_line_id),
+    CHECK (failed_line_id < line_id)
+) WITHOUT ROWID;
 
 CREATE TABLE payout_lines (
     id INTEGER PRIMARY KEY,
@@ -150,7 +165,7 @@ CREATE TABLE payout_lines (
     items_paise INTEGER NOT NULL CHECK (items_paise >= 0),
     bonus_paise INTEGER NOT NULL DEFAULT 0 CHECK (bonus_paise >= 0),
     bonus_reason TEXT NOT NULL DEFAULT '',
-    amount_paise INTEGER NOT NULL,
+    amount_paise INTEGER NOT NULL, amount_set_by INTEGER REFERENCES users(id),
     UNIQUE (payout_id, user_id),
     CHECK (amount_paise = items_paise + bonus_paise),
     CHECK (bonus_paise = 0 OR length(bonus_reason) > 0)
@@ -163,7 +178,8 @@ CREATE TABLE payout_results (
     utr TEXT NOT NULL DEFAULT '',
     failure_reason TEXT NOT NULL DEFAULT '',
     recorded_by INTEGER NOT NULL REFERENCES users(id),
-    recorded_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual'
+    CHECK (source IN ('manual', 'bank_file')),
     CHECK (status <> 'paid' OR length(utr) > 0),
     CHECK (status <> 'failed' OR length(failure_reason) > 0)
 );
@@ -180,7 +196,7 @@ CREATE TABLE payouts (
     approved_by INTEGER REFERENCES users(id),
     approved_at TEXT,
     voided_by INTEGER REFERENCES users(id),
-    voided_at TEXT,
+    voided_at TEXT, version INTEGER NOT NULL DEFAULT 1,
     CHECK (period_start <= period_end),
     CHECK (approved_by IS NULL OR approved_by <> drafted_by),
     CHECK ((status = 'approved') = (approved_by IS NOT NULL AND approved_at IS NOT NULL))
@@ -277,7 +293,7 @@ CREATE TABLE sessions (
             created_at TEXT NOT NULL,
             last_seen TEXT NOT NULL,
             ended_at TEXT
-        ) WITHOUT ROWID;
+        , authed_at TEXT) WITHOUT ROWID;
 
 CREATE TABLE "tasks" (
             id INTEGER PRIMARY KEY,
@@ -333,7 +349,7 @@ CREATE TABLE "users" (
     active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     welcomed_at TEXT, offline_key TEXT, guess_locked_at TEXT, guess_unlocked_at TEXT
-);
+, created_by INTEGER REFERENCES users(id), password_set_by INTEGER REFERENCES users(id), password_set_at TEXT);
 
 CREATE TABLE work_by_day (
             project_id INTEGER NOT NULL REFERENCES projects(id),
@@ -495,6 +511,18 @@ CREATE TRIGGER payment_details_decide_once BEFORE UPDATE ON payment_details
 CREATE TRIGGER payment_details_keep BEFORE DELETE ON payment_details
 BEGIN SELECT RAISE(ABORT, 'payment details are kept: a change adds a row'); END;
 
+CREATE TRIGGER payout_failure_reports_approved_only BEFORE INSERT ON payout_failure_reports
+WHEN (SELECT p.status FROM payouts p JOIN payout_lines l ON l.payout_id = p.id
+      WHERE l.id = NEW.line_id) IS NOT 'approved'
+    OR EXISTS (SELECT 1 FROM payout_results r WHERE r.line_id = NEW.line_id)
+BEGIN SELECT RAISE(ABORT, 'only an unpaid line of an approved payout is reported failed'); END;
+
+CREATE TRIGGER payout_failure_reports_final BEFORE UPDATE ON payout_failure_reports
+BEGIN SELECT RAISE(ABORT, 'a failure report is final'); END;
+
+CREATE TRIGGER payout_failure_reports_keep BEFORE DELETE ON payout_failure_reports
+BEGIN SELECT RAISE(ABORT, 'failure reports are never deleted'); END;
+
 CREATE TRIGGER payout_items_final BEFORE UPDATE ON payout_items
 WHEN NOT (OLD.live = 1 AND NEW.live = 0 AND NEW.id = OLD.id
           AND NEW.payout_id = OLD.payout_id AND NEW.line_id = OLD.line_id
@@ -516,6 +544,16 @@ WHEN (SELECT status FROM payouts WHERE id = NEW.payout_id) IS NOT 'draft'
                    AND a.pay_paise = NEW.pay_paise)
 BEGIN SELECT RAISE(ABORT, 'only her accepted answers, at their pay, go into a draft'); END;
 
+CREATE TRIGGER payout_line_retries_keep BEFORE DELETE ON payout_line_retries
+BEGIN SELECT RAISE(ABORT, 'a line keeps the failed lines it carries'); END;
+
+CREATE TRIGGER payout_lines_amount_by BEFORE UPDATE ON payout_lines
+WHEN (NEW.items_paise IS NOT OLD.items_paise OR NEW.bonus_paise IS NOT OLD.bonus_paise OR NEW.amount_paise IS NOT OLD.amount_paise) AND NEW.amount_set_by IS NULL
+    -- a line that breaks its CHECKs, or of a final payout, is refused by those rules
+    AND NEW.amount_paise = NEW.items_paise + NEW.bonus_paise
+    AND (SELECT status FROM payouts WHERE id = OLD.payout_id) = 'draft'
+BEGIN SELECT RAISE(ABORT, 'a changed amount names who changed it'); END;
+
 CREATE TRIGGER payout_lines_draft_only_insert BEFORE INSERT ON payout_lines
 WHEN (SELECT status FROM payouts WHERE id = NEW.payout_id) IS NOT 'draft'
 BEGIN SELECT RAISE(ABORT, 'lines are added to drafts only'); END;
@@ -536,6 +574,9 @@ CREATE TRIGGER payout_lines_new_details_not_by_confirmer BEFORE INSERT ON payout
         BEGIN SELECT RAISE(ABORT, 'details_confirmed_by_drafter: the first payout to new
  details is drafted by another person than their confirmer'); END;
 
+CREATE TRIGGER payout_lines_version AFTER UPDATE ON payout_lines WHEN (NEW.items_paise IS NOT OLD.items_paise OR NEW.bonus_paise IS NOT OLD.bonus_paise OR NEW.amount_paise IS NOT OLD.amount_paise)
+BEGIN UPDATE payouts SET version = version + 1 WHERE id = NEW.payout_id; END;
+
 CREATE TRIGGER payout_results_approved_only BEFORE INSERT ON payout_results
 WHEN (SELECT p.status FROM payouts p JOIN payout_lines l ON l.payout_id = p.id
       WHERE l.id = NEW.line_id) IS NOT 'approved'
@@ -545,11 +586,32 @@ CREATE TRIGGER payout_results_failed_frees_answers AFTER INSERT ON payout_result
 WHEN NEW.status = 'failed'
 BEGIN UPDATE payout_items SET live = 0 WHERE line_id = NEW.line_id AND live = 1; END;
 
+CREATE TRIGGER payout_results_failed_two_people BEFORE INSERT ON payout_results
+WHEN NEW.status = 'failed' AND NEW.source <> 'bank_file' AND NOT EXISTS (
+    SELECT 1 FROM payout_failure_reports f WHERE f.line_id = NEW.line_id
+    AND f.reported_by <> NEW.recorded_by)
+BEGIN SELECT RAISE(ABORT, 'a failed payment needs the bank file or a second person'); END;
+
 CREATE TRIGGER payout_results_final BEFORE UPDATE ON payout_results
 BEGIN SELECT RAISE(ABORT, 'payment result is final'); END;
 
 CREATE TRIGGER payout_results_keep BEFORE DELETE ON payout_results
 BEGIN SELECT RAISE(ABORT, 'payment results are never deleted'); END;
+
+CREATE TRIGGER payouts_approver_changed_nothing BEFORE UPDATE OF status ON payouts
+WHEN NEW.status = 'approved' AND EXISTS (SELECT 1 FROM payout_lines l
+    WHERE l.payout_id = NEW.id AND l.amount_set_by = NEW.approved_by)
+BEGIN SELECT RAISE(ABORT, 'who changed its amounts may not approve it'); END;
+
+CREATE TRIGGER payouts_approver_not_made_by_drafter BEFORE UPDATE OF status ON payouts
+WHEN NEW.status = 'approved' AND EXISTS (SELECT 1 FROM users u WHERE u.id = NEW.approved_by
+    AND (u.created_by = NEW.drafted_by OR u.password_set_by = NEW.drafted_by
+         OR (u.created_by IS NOT NULL
+             AND u.created_at > datetime(NEW.approved_at, '-7 days'))
+         OR (u.password_set_by IS NOT NULL AND u.password_set_by <> u.id
+             AND u.password_set_at > datetime(NEW.approved_at, '-7 days'))))
+BEGIN SELECT RAISE(ABORT,
+    'an account the drafter made or reset, or a new one, may not approve'); END;
 
 CREATE TRIGGER payouts_exact_on_approval BEFORE UPDATE OF status ON payouts
 WHEN NEW.status = 'approved' AND (
@@ -575,6 +637,10 @@ CREATE TRIGGER payouts_new_details_not_by_confirmer BEFORE UPDATE OF status ON p
     WHERE o.payment_detail_id = l.payment_detail_id AND op.status = 'approved'))
         BEGIN SELECT RAISE(ABORT, 'details_confirmed_by_drafter: the first payout to new
  details is drafted by another person than their confirmer'); END;
+
+CREATE TRIGGER payouts_version_only_up BEFORE UPDATE OF version ON payouts
+WHEN NEW.version <= OLD.version
+BEGIN SELECT RAISE(ABORT, 'a payout version only goes up'); END;
 
 CREATE TRIGGER payouts_void_frees_answers AFTER UPDATE OF status ON payouts
 WHEN NEW.status = 'void'

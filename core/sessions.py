@@ -1,5 +1,9 @@
 """Server-side sessions: the signed cookie carries only a random id; this table says
-whether it still works. Logout, a PIN change and a deactivation end sessions."""
+whether it still works. Logout, a PIN change and a deactivation end sessions.
+
+A session also remembers when its password was last typed (authed_at: the login, or a
+step-up since): moving money asks for it again after STEP_UP_AFTER, so that a phone or
+laptop left logged in does not let someone else approve or mark a payment."""
 import datetime as dt
 import secrets
 
@@ -8,6 +12,7 @@ from .db import one
 
 IDLE = dt.timedelta(days=14)  # unused this long, a session ends (as the cookie's lifetime)
 TOUCH_EVERY = dt.timedelta(days=1)  # last_seen is written at most this often: no write per task
+STEP_UP_AFTER = dt.timedelta(minutes=15)
 
 
 def start(db, user_id: int, now: dt.datetime | None = None, replaces: str | None = None) -> str:
@@ -17,8 +22,8 @@ def start(db, user_id: int, now: dt.datetime | None = None, replaces: str | None
     sid = secrets.token_urlsafe(16)  # 128 bits; short, as it rides on every request
     if replaces:
         end(db, replaces, now=now)
-    db.execute("INSERT INTO sessions (id, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
-               (sid, user_id, stamp(now), stamp(now)))
+    db.execute("INSERT INTO sessions (id, user_id, created_at, last_seen, authed_at)"
+               " VALUES (?, ?, ?, ?, ?)", (sid, user_id, stamp(now), stamp(now), stamp(now)))
     return sid
 
 
@@ -26,12 +31,14 @@ def user_for(db, sid, now: dt.datetime | None = None) -> dict | None:
     """The active user of a live session, or None: one indexed lookup, users joined.
 
     The row carries `session_seen` (when the session was last marked seen), so the
-    caller can `touch` it once a day without another read.
+    caller can `touch` it once a day without another read, and `session_authed` (when
+    her password was last typed in it) for needs_step_up.
     """
     if not isinstance(sid, str) or not sid:
         return None
     now = now or utcnow()
-    return one(db, "SELECT u.*, s.last_seen AS session_seen FROM sessions s"
+    return one(db, "SELECT u.*, s.last_seen AS session_seen, s.authed_at AS session_authed"
+                   " FROM sessions s"
                    " JOIN users u ON u.id = s.user_id"
                    " WHERE s.id = ? AND s.ended_at IS NULL AND s.last_seen > ? AND u.active = 1",
                (sid, stamp(now - IDLE)))
@@ -45,6 +52,21 @@ def touch(db, sid: str, last_seen: str, now: dt.datetime | None = None) -> bool:
     db.execute("UPDATE sessions SET last_seen = ? WHERE id = ? AND ended_at IS NULL",
                (stamp(now), sid))
     return True
+
+
+def needs_step_up(user: dict, now: dt.datetime | None = None) -> bool:
+    """True when a staff member's password was typed in this session longer ago than
+    STEP_UP_AFTER: money moves only after she types it again. Annotators move none."""
+    if user["role"] not in ("supervisor", "admin"):
+        return False
+    return (user.get("session_authed") or "") <= stamp((now or utcnow()) - STEP_UP_AFTER)
+
+
+def renew(db, sid: str, now: dt.datetime | None = None) -> None:
+    """Her password was typed again in session `sid` (users.step_up): it counts as
+    freshly logged in."""
+    db.execute("UPDATE sessions SET authed_at = ? WHERE id = ? AND ended_at IS NULL",
+               (stamp(now or utcnow()), sid))
 
 
 def end(db, sid: str, now: dt.datetime | None = None) -> None:

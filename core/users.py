@@ -282,3 +282,18 @@ def change_secret(db, user: dict, old: str, new: str, repeat: str, ip: str, *,
                    (generate_password_hash(new, method=hash_method), user["id"]))
         sessions.end_sessions(db, user["id"], now=now)
         audit.record(db, user["id"], "user.change_pin", f"user:{user['id']}")
+
+
+def step_up(db, sid: str, user: dict, password: str, ip: str, device: str,
+            now: dt.datetime | None = None):
+    """Check her password again in session `sid`; None when right (the session counts
+    as freshly logged in), else the refusal a login would give. Wrong tries count and
+    lock as at the login form (per this session, as a known device), so a borrowed
+    session cannot guess her password here."""
+    now = now or utcnow()
+    checked, refusal = authenticate(db, user["login"], password, ip, now=now,
+                                    device=device, device_users=[user["id"]])
+    if checked is None or checked["id"] != user["id"]:
+        return refusal
+    sessions.renew(db, sid, now=now)
+    return None

@@ -80,7 +80,7 @@ ROUTES = {
     ("GET", "payouts.show"): ("/supervisor/payouts/{po}", (302, 403, 403, 200, 404, 200), None),
     ("GET", "payouts.printable"): ("/supervisor/payouts/{pa}/print", (302, 403, 403, 200, 404, 200), None),
     ("GET", "payouts.payout_file"): ("/supervisor/payouts/{pa}/file.csv", (302, 403, 403, 200, 404, 200), None),
-    ("POST", "payouts.approve"): ("/supervisor/payouts/{po}/approve", (302, 403, 403, 409, 404, 303), {}),
+    ("POST", "payouts.approve"): ("/supervisor/payouts/{po}/approve", (302, 403, 403, 409, 404, 303), {"version": "1"}),
     ("POST", "payouts.void"): ("/supervisor/payouts/{po}/void", (302, 403, 403, 303, 404, 303), {}),
     ("POST", "payouts.bonus"): ("/supervisor/payouts/{po}/lines/{dl}/bonus", (302, 403, 403, 303, 404, 303),
                                 {"bonus": "10", "reason": "Extra hours"}),

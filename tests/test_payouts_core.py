@@ -233,6 +233,8 @@ def test_a_failed_line_goes_back_to_unpaid_and_its_answers_into_a_later_payout(d
     lines = {line["user_id"]: line for line in payouts.lines(db, payout_id)[0]}
     payouts.mark_failed(db, payout_id, lines[centre["kavitha"]["id"]]["id"], centre["meena"],
                         "Account closed")
+    payouts.mark_failed(db, payout_id, lines[centre["kavitha"]["id"]]["id"], centre["admin"],
+                        "")  # a second person confirms
     assert payouts.mark_paid(db, payout_id, centre["meena"], "UTR123456789") == 1
     assert payouts.get_payout_or_404(db, payout_id, centre["meena"])["state"] == "paid"
     later = _draft(db, centre)

@@ -51,12 +51,20 @@ def _draft(visitor, who):
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
+def _approve(visitor, payout_id):
+    """Approve as the page shows it: its form carries the draft's version."""
+    page = visitor.get(f"/supervisor/payouts/{payout_id}").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    return visitor.post(f"/supervisor/payouts/{payout_id}/approve",
+                        {"version": version.group(1) if version else ""})
+
+
 def test_a_payout_from_draft_to_paid_through_the_pages(visitor, db, karur):
     payout_id = _draft(visitor, karur["meena"])
     visitor.login(karur["meena"])
     preview = visitor.get(f"/supervisor/payouts/{payout_id}").get_data(as_text=True)
     assert "₹1,275.00" in preview  # ₹1,250 + ₹25, in Tamil formatting
-    refused = visitor.post(f"/supervisor/payouts/{payout_id}/approve")
+    refused = _approve(visitor, payout_id)
     assert refused.status_code == 409
     assert value(db, "SELECT status FROM payouts WHERE id = ?", (payout_id,)) == "draft"
     line = value(db, "SELECT id FROM payout_lines WHERE user_id = ?", (karur["kavitha"]["id"],))
@@ -67,7 +75,7 @@ def test_a_payout_from_draft_to_paid_through_the_pages(visitor, db, karur):
     visitor.login(karur["anitha"])
     page = visitor.get(f"/supervisor/payouts/{payout_id}").get_data(as_text=True)
     assert "₹1,375.50" in page and "Best accuracy" in page
-    assert visitor.post(f"/supervisor/payouts/{payout_id}/approve").status_code == 303
+    assert _approve(visitor, payout_id).status_code == 303
     file = visitor.get(f"/supervisor/payouts/{payout_id}/file.csv")
     assert file.mimetype == "text/csv" and "attachment" in file.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(file.get_data(as_text=True))))
@@ -87,7 +95,7 @@ def test_a_payout_from_draft_to_paid_through_the_pages(visitor, db, karur):
 def test_a_refused_approval_shows_why_in_her_language(visitor, db, karur):
     payout_id = _draft(visitor, karur["meena"])
     visitor.login(karur["meena"])  # Tamil
-    body = visitor.post(f"/supervisor/payouts/{payout_id}/approve").get_data(as_text=True)
+    body = _approve(visitor, payout_id).get_data(as_text=True)
     assert '<html lang="ta">' in body and re.search("[\u0b80-\u0bff]", body)
     assert "Approve payout" not in body
 
@@ -134,7 +142,7 @@ def test_a_payout_page_as_htmx_is_the_lines_fragment(visitor, karur):
 def test_the_bank_result_file_imports_through_the_page(visitor, db, karur):
     payout_id = _draft(visitor, karur["meena"])
     visitor.login(karur["anitha"])
-    visitor.post(f"/supervisor/payouts/{payout_id}/approve")
+    _approve(visitor, payout_id)
     refs = [r["reference"] for r in csv.DictReader(io.StringIO(visitor.get(
         f"/supervisor/payouts/{payout_id}/file.csv").get_data(as_text=True)))]
     text = "reference,status,utr,failure_reason\n" + f"{refs[0]},processed,UTR77777777,\n" + \
@@ -181,7 +189,7 @@ def test_no_page_shows_a_full_account_number_or_upi_id(visitor, db, karur, make_
         visitor.post("/logout")
     assert seen >= 8
     visitor.login(karur["anitha"])
-    visitor.post(f"/supervisor/payouts/{payout_id}/approve")
+    _approve(visitor, payout_id)
     assert ACCOUNT in visitor.get(f"/supervisor/payouts/{payout_id}/file.csv").get_data(
         as_text=True)  # the one place the full number appears
 
@@ -232,7 +240,7 @@ def test_the_audit_log_is_for_admins_filtered_by_action_and_person(visitor, db, 
     payout_id = _draft(visitor, karur["meena"])
     visitor.login(karur["anitha"])
     assert visitor.get("/admin/audit").status_code == 403
-    visitor.post(f"/supervisor/payouts/{payout_id}/approve")
+    _approve(visitor, payout_id)
     visitor.post("/logout")
     visitor.login(karur["admin"])
     body = visitor.get("/admin/audit?action=payout.approve").get_data(as_text=True)
@@ -291,17 +299,17 @@ def test_an_admin_drafts_for_a_centre_she_names_and_a_supervisor_approves(visito
                                                     "centre": centre})
     assert response.status_code == 303
     payout_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    assert visitor.post(f"/supervisor/payouts/{payout_id}/approve").status_code == 409
+    assert _approve(visitor, payout_id).status_code == 409
     visitor.post("/logout")
     visitor.login(karur["meena"])
-    assert visitor.post(f"/supervisor/payouts/{payout_id}/approve").status_code == 303
+    assert _approve(visitor, payout_id).status_code == 303
     assert value(db, "SELECT approved_by FROM payouts") == karur["meena"]["id"]
 
 
 def test_a_line_form_with_a_broken_line_id_marks_nothing_paid(visitor, db, karur):
     payout_id = _draft(visitor, karur["meena"])
     visitor.login(karur["anitha"])
-    visitor.post(f"/supervisor/payouts/{payout_id}/approve")
+    _approve(visitor, payout_id)
     for bad in ("abc", "", "-1", "99999999999999999999"):
         response = visitor.post(f"/supervisor/payouts/{payout_id}/paid",
                                 {"utr": "UTR12345678", "line": bad})

@@ -201,6 +201,15 @@ MESSAGES = {
     "no_account_name": _l("No name on the account for: %(names)s. Ask them to enter their"
                           " payment details again with the name; the file cannot be"
                           " made until then."),
+    "changed": _l("This payout changed since you opened it. Please check the new figures"
+                  " below, then approve again."),
+    "own_amounts": _l("You changed an amount in this payout. Another supervisor or an admin"
+                      " must approve it."),
+    "approver_account_new": _l("Your account was created or its password reset by the one"
+                               " who drafted this payout, or in the last 7 days. Another"
+                               " supervisor or an admin must approve it."),
+    "failure_needs_second": _l("You reported this payment failed. Another supervisor or an"
+                               " admin must confirm it, or import the bank's result file."),
 }
 
 # code -> function(detail) giving (url, button text): where a refusal leads her

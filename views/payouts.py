@@ -12,6 +12,7 @@ from .db import get_db
 from .guards import admin, annotator, staff
 from .messages import field_errors, message
 from .render import page_or_fragment
+from .step_up import fresh_login_required
 
 bp = Blueprint("payouts", __name__)
 MAX_RESULTS_FILE = 512 * 1024
@@ -113,9 +114,12 @@ def bonus(payout_id, line_id):
 
 @bp.post("/supervisor/payouts/<id:payout_id>/approve")
 @staff
+@fresh_login_required
 def approve(payout_id):
-    """A second supervisor or an admin: approve a draft. It never changes after."""
-    return _act(payout_id, lambda db: payouts.approve(db, payout_id, g.user))
+    """A second supervisor or an admin: approve a draft as shown to her (the form carries
+    its version; a draft changed since is refused). It never changes after."""
+    version = request.form.get("version", 0, type=int)  # missing: matches no draft
+    return _act(payout_id, lambda db: payouts.approve(db, payout_id, g.user, version=version))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/void")
@@ -127,6 +131,7 @@ def void(payout_id):
 
 @bp.post("/supervisor/payouts/<id:payout_id>/paid")
 @staff
+@fresh_login_required
 def paid(payout_id):
     """Supervisor: mark one line, or every unpaid line, paid with the bank's UTR."""
     line_id = request.form.get("line")
@@ -140,14 +145,17 @@ def paid(payout_id):
 
 @bp.post("/supervisor/payouts/<id:payout_id>/lines/<id:line_id>/failed")
 @staff
+@fresh_login_required
 def failed(payout_id, line_id):
-    """Supervisor: the bank could not pay a line; it goes back to unpaid."""
+    """Supervisor: report that the bank could not pay a line; another supervisor or an
+    admin confirms it, and it goes back to unpaid."""
     return _act(payout_id, lambda db: payouts.mark_failed(
         db, payout_id, line_id, g.user, request.form.get("reason")))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/results")
 @staff
+@fresh_login_required
 def results(payout_id):
     """Supervisor: import the bank's result file (reference, status, UTR, reason)."""
     upload = request.files.get("file")
@@ -223,6 +231,7 @@ def _decide(detail_id, action):
 
 @bp.post("/supervisor/payment-changes/<id:detail_id>/confirm")
 @staff
+@fresh_login_required
 def confirm(detail_id):
     """Supervisor: confirm an annotator's new payment details (after calling her); never
     the one who reset her PIN or phone lately."""

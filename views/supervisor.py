@@ -53,6 +53,7 @@ def overview():
                            today=projects.centre_today(db, centre_id),
                            waiting={**supervisor_todo.waiting(db, g.user, centre_id),
                                     "disk": _disk_warning()},
+                           new_staff=people.new_staff(db, g.user),
                            centres=people.centres(db, g.user))
 
 
