@@ -19,7 +19,8 @@ def karur(db, make_user, make_project):
     """Meena and Anitha (supervisors), an admin, Kavitha paid by UPI, a ₹14.50 week."""
     meena, anitha = make_user("supervisor", lang="ta"), make_user("supervisor", lang="ta")
     kavitha = make_user(lang="ta")
-    paid_to(db, kavitha, meena, upi="kavitha.m@okaxis")
+    # confirmed by a third supervisor: whoever confirms new details drafts no payout to them
+    paid_to(db, kavitha, make_user("supervisor"), upi="kavitha.m@okaxis")
     project = make_project(pay_paise=145)
     answers(db, kavitha, project, 10)  # 10 x ₹1.45 = ₹14.50
     return {"meena": meena, "anitha": anitha, "admin": make_user("admin"), "kavitha": kavitha}
