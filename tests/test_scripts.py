@@ -123,7 +123,7 @@ def test_an_answer_kept_on_the_phone_is_refused_to_mend_when_it_is_sent(visitor,
                                                           redundancy=1)
     _require(db, project, "Taml")
     visitor.login(worker)
-    visitor.get(f"/tasks/{project['slug']}/batch")
+    visitor.post(f"/tasks/{project['slug']}/batch")
     results = visitor.client.post("/answers/sync", json={"items": [
         {"id": 1, "answer": "vanakkam"}, {"id": 2, "answer": "வணக்கம்"}]},
         headers={"X-CSRFToken": visitor.token}).get_json()["results"]
