@@ -18,9 +18,14 @@ ASSETS = ("app.css", "app.js", "vendor/htmx-2.0.11.min.js", "icon.svg", "icon-19
 _HASHED = re.compile(r"\.[0-9a-f]{10}\.\w+$")
 
 
+_TRAILING_COMMENT = re.compile(r"(?m)(\S)  // .*$")  # our style: two spaces, then //
+
+
 def lean_js(text: str) -> str:
-    """Our own script without its comment lines and indentation: the comments are for
-    us, not for a phone paying for every byte. Only whole-line // comments go."""
+    """Our own script without its comments and indentation: the comments are for us, not
+    for a phone paying for every byte. Whole-line // comments go, and those that end a
+    line after two spaces (no string of ours holds two spaces and //)."""
+    text = _TRAILING_COMMENT.sub(r"\1", text)
     lines = (line.strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
 
