@@ -7,13 +7,9 @@ Limits Cashfree takes: beneficiary name letters and spaces only, at most 100 (we
 upi for a UPI ID, imps for a bank account up to ₹5 lakh and neft above. Results come back
 in Velai's result layout (reference, status, utr, failure_reason); the reference is the
 transfer id."""
-import csv
-import io
-
 from ..exporting import safe_cell
 from ..money import rupees  # 12350 -> "123.50"
-from ._text import ascii_only, cut, period
-from .bulk_csv import IMPS_LIMIT_PAISE
+from ._text import ascii_only, csv_file, cut, mode, period
 from .bulk_csv import read_results as velai_results
 
 NAME = "cashfree"
@@ -26,17 +22,13 @@ read_results = velai_results  # results come back in Velai's layout
 
 def write(payout: dict, lines: list[dict]) -> tuple[str, str]:
     remarks = cut(ascii_only(period(payout), "A-Za-z0-9 "), REMARKS_LIMIT)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in lines:
+
+    def cells(row):
         name = cut(ascii_only(row["account_name"], NAME_CHARS), NAME_LIMIT)
         if row["kind"] == "vpa":
-            mode, number, ifsc, vpa = "upi", "", "", row["upi_id"]
+            number, ifsc, vpa = "", "", row["upi_id"]
         else:
-            mode = "imps" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "neft"
             number, ifsc, vpa = row["account_number"], row["ifsc"], ""
-        writer.writerow((f"VELAI_{payout['id']}_{row['id']}", rupees(row["amount_paise"]),
-                         mode, name, number, ifsc, safe_cell(vpa), remarks))
-    start, end = payout["period_start"], payout["period_end"]
-    return f"velai-cashfree-{payout['id']}-{start}-{end}.csv", out.getvalue()
+        return (f"VELAI_{payout['id']}_{row['id']}", rupees(row["amount_paise"]),
+                mode(row).lower(), name, number, ifsc, safe_cell(vpa), remarks)
+    return csv_file(NAME, payout, COLUMNS, map(cells, lines))

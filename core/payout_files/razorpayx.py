@@ -7,13 +7,9 @@ reference id at most 40 characters; mode UPI for a UPI ID, IMPS for a bank accou
 ₹5 lakh and NEFT above; purpose "payout". The RazorpayX account number to pay from is
 left blank: the dashboard asks which account when the file is uploaded. Results come
 back in Velai's result layout (reference, status, utr, failure_reason)."""
-import csv
-import io
-
 from ..exporting import safe_cell
 from ..money import rupees  # 12350 -> "123.50"
-from ._text import ascii_only, cut, period
-from .bulk_csv import IMPS_LIMIT_PAISE
+from ._text import ascii_only, csv_file, cut, mode, period
 from .bulk_csv import read_results as velai_results
 
 NAME = "razorpayx"
@@ -30,18 +26,14 @@ read_results = velai_results  # results come back in Velai's layout
 
 def write(payout: dict, lines: list[dict]) -> tuple[str, str]:
     narration = cut(ascii_only(period(payout), "A-Za-z0-9 "), NARRATION_LIMIT)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in lines:
+
+    def cells(row):
         name = cut(ascii_only(row["account_name"], NAME_CHARS), NAME_LIMIT)
         if row["kind"] == "vpa":
-            mode, kind, ifsc, number, vpa = "UPI", "vpa", "", "", row["upi_id"]
+            kind, ifsc, number, vpa = "vpa", "", "", row["upi_id"]
         else:
-            mode = "IMPS" if row["amount_paise"] <= IMPS_LIMIT_PAISE else "NEFT"
             kind, ifsc, number, vpa = "bank_account", row["ifsc"], row["account_number"], ""
-        writer.writerow(("", rupees(row["amount_paise"]), "INR", mode, "payout", "", kind,
-                         name, ifsc, number, safe_cell(vpa), "", name, narration,
-                         f"VELAI-{payout['id']}-{row['id']}", "", "", "", "", ""))
-    start, end = payout["period_start"], payout["period_end"]
-    return f"velai-razorpayx-{payout['id']}-{start}-{end}.csv", out.getvalue()
+        return ("", rupees(row["amount_paise"]), "INR", mode(row), "payout", "", kind,
+                name, ifsc, number, safe_cell(vpa), "", name, narration,
+                f"VELAI-{payout['id']}-{row['id']}", "", "", "", "", "")
+    return csv_file(NAME, payout, COLUMNS, map(cells, lines))
