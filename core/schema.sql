@@ -113,7 +113,7 @@ CREATE TABLE media (
     height INTEGER NOT NULL,
     sha256 TEXT NOT NULL,
     data BLOB NOT NULL
-);
+, kind TEXT NOT NULL DEFAULT 'image' CHECK (kind IN ('image', 'audio')), duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0), original BLOB, original_type TEXT, user_id INTEGER REFERENCES users(id));
 
 CREATE TABLE payment_details (
     id INTEGER PRIMARY KEY,
@@ -206,7 +206,7 @@ CREATE TABLE "projects" (
     id INTEGER PRIMARY KEY,
     centre_id INTEGER NOT NULL REFERENCES centres(id),
     slug TEXT NOT NULL UNIQUE,
-    task_type TEXT NOT NULL CHECK (task_type IN ('single_choice', 'yes_no', 'free_text')),
+    task_type TEXT NOT NULL CHECK (task_type IN ('single_choice', 'yes_no', 'free_text', 'record', 'verify_recording', 'transcribe', 'photo')),
     -- Its content's languages as a JSON array, the first shown when hers is missing.
     languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages)
         AND json_type(languages) = 'array' AND json_array_length(languages) >= 1),
@@ -231,7 +231,7 @@ CREATE TABLE "projects" (
     -- NULL: any script (0013_answer_script, core/scripts.py).
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
-         AND task_type = 'free_text'))
+         AND task_type IN ('free_text', 'transcribe')))
 );
 
 CREATE TABLE qualifications (
