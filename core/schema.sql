@@ -115,6 +115,13 @@ CREATE TABLE media (
     data BLOB NOT NULL
 , kind TEXT NOT NULL DEFAULT 'image' CHECK (kind IN ('image', 'audio')), duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0), original BLOB, original_type TEXT, user_id INTEGER REFERENCES users(id));
 
+CREATE TABLE payable (
+            assignment_id INTEGER PRIMARY KEY,  -- assignments(id), taken out with it
+            user_id INTEGER NOT NULL,
+            submitted_at TEXT NOT NULL,
+            pay_paise INTEGER NOT NULL
+        );
+
 CREATE TABLE payment_details (
     id INTEGER PRIMARY KEY,
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -391,6 +398,8 @@ CREATE INDEX login_attempts_ip ON login_attempts(ip, at);
 
 CREATE INDEX login_attempts_login ON login_attempts(login, at);
 
+CREATE INDEX payable_user ON payable(user_id, submitted_at, pay_paise);
+
 CREATE INDEX payment_details_user ON payment_details(user_id, id);
 
 CREATE INDEX payout_items_line ON payout_items(line_id);
@@ -483,6 +492,35 @@ CREATE TRIGGER labels_bump_insert AFTER INSERT ON labels BEGIN UPDATE projects S
 CREATE TRIGGER labels_bump_update AFTER UPDATE ON labels BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.project_id; END;
 
 CREATE TRIGGER labels_texts_gone AFTER DELETE ON labels BEGIN DELETE FROM texts WHERE kind = 'label' AND owner_id = OLD.id; END;
+
+CREATE TRIGGER payable_delete AFTER DELETE ON assignments
+        WHEN OLD.review_state = 'accepted'
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id; END;
+
+CREATE TRIGGER payable_freed AFTER UPDATE OF live ON payout_items
+        WHEN OLD.live = 1 AND NEW.live = 0
+        BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
+    WHERE a.id = NEW.assignment_id AND a.state = 'submitted' AND a.review_state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
+                      AND i.live = 1); END;
+
+CREATE TRIGGER payable_insert AFTER INSERT ON assignments
+        WHEN NEW.state = 'submitted' AND NEW.review_state = 'accepted' BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
+    WHERE a.id = NEW.id AND a.state = 'submitted' AND a.review_state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
+                      AND i.live = 1); END;
+
+CREATE TRIGGER payable_update
+        AFTER UPDATE OF state, review_state, pay_paise, user_id, submitted_at ON assignments
+        WHEN (OLD.state = 'submitted' AND OLD.review_state = 'accepted') OR (NEW.state = 'submitted' AND NEW.review_state = 'accepted')
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id;
+              INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
+    WHERE a.id = NEW.id AND a.state = 'submitted' AND a.review_state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
+                      AND i.live = 1); END;
 
 CREATE TRIGGER payment_details_confirm_by_another BEFORE UPDATE OF confirmed_by
         ON payment_details
