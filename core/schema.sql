@@ -1,3 +1,11 @@
+CREATE TABLE agreement_by_day (
+            project_id INTEGER NOT NULL,
+            day TEXT NOT NULL,  -- India's day of the task's last answer
+            answer_key TEXT NOT NULL,  -- an answer as compared (core.tasktypes.normalise)
+            answers INTEGER NOT NULL,  -- in tasks with two answers or more
+            PRIMARY KEY (project_id, day, answer_key)
+        ) WITHOUT ROWID;
+
 CREATE TABLE answers_by_day (
             user_id INTEGER NOT NULL REFERENCES users(id),
             day TEXT NOT NULL,  -- India's day, YYYY-MM-DD
@@ -73,6 +81,23 @@ CREATE TABLE centres (
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL
 , min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages) AND json_type(languages) = 'array' AND json_array_length(languages) >= 1), appeals_by INTEGER REFERENCES users(id));
+
+CREATE TABLE disagreement_by_day (
+            project_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            m INTEGER NOT NULL,  -- answers in the task
+            tasks INTEGER NOT NULL,
+            pairs INTEGER NOT NULL,  -- sum over its groups of c equal answers of c * (m - c)
+            PRIMARY KEY (project_id, day, m)
+        ) WITHOUT ROWID;
+
+CREATE TABLE gold_by_day (
+            project_id INTEGER NOT NULL,
+            day TEXT NOT NULL,  -- India's day of the answer
+            answers INTEGER NOT NULL,  -- answers to check tasks
+            correct INTEGER NOT NULL,
+            PRIMARY KEY (project_id, day)
+        ) WITHOUT ROWID;
 
 CREATE TABLE gold_stats (
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -249,6 +274,18 @@ CREATE TABLE qualifications (
     PRIMARY KEY (user_id, project_id)
 );
 
+CREATE TABLE quality_by_person (
+            project_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            answers INTEGER NOT NULL,  -- submitted
+            skips INTEGER NOT NULL,  -- skipped or reported
+            gold INTEGER NOT NULL,  -- answers to check tasks
+            gold_right INTEGER NOT NULL,
+            compared INTEGER NOT NULL,  -- answers to tasks with a majority (not check tasks)
+            agree INTEGER NOT NULL,  -- of those, the same as the majority
+            PRIMARY KEY (project_id, user_id)
+        ) WITHOUT ROWID;
+
 CREATE TABLE quiz_attempt_questions (
             attempt_id INTEGER NOT NULL REFERENCES quiz_attempts(id),
             position INTEGER NOT NULL CHECK (position >= 1),
@@ -293,6 +330,14 @@ CREATE TABLE quizzes (
             attempt_minutes INTEGER NOT NULL DEFAULT 60 CHECK (attempt_minutes BETWEEN 5 AND 1440),
             updated_at TEXT NOT NULL
         );
+
+CREATE TABLE seconds_by_person (
+            project_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            seconds INTEGER NOT NULL,
+            answers INTEGER NOT NULL,
+            PRIMARY KEY (project_id, user_id, seconds)
+        ) WITHOUT ROWID;
 
 CREATE TABLE sessions (
             id TEXT PRIMARY KEY,
@@ -427,6 +472,78 @@ CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NO
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
 
 CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
+
+CREATE TRIGGER agreement_after_delete AFTER DELETE ON assignments
+            WHEN OLD.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT OLD.project_id, w.day, v.k, 1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT OLD.project_id, w.day, w.m, 1, 1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_after_insert AFTER INSERT ON assignments
+            WHEN NEW.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT NEW.project_id, w.day, v.k, 1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT NEW.project_id, w.day, w.m, 1, 1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_after_update AFTER UPDATE OF state, answer, submitted_at
+        ON assignments WHEN (OLD.state = 'submitted' OR NEW.state = 'submitted') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.submitted_at IS NOT NEW.submitted_at)
+        BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT NEW.project_id, w.day, v.k, 1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT NEW.project_id, w.day, w.m, 1, 1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_before_delete BEFORE DELETE ON assignments
+            WHEN OLD.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT OLD.project_id, w.day, v.k, -1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT OLD.project_id, w.day, w.m, -1, -1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_before_insert BEFORE INSERT ON assignments
+            WHEN NEW.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT NEW.project_id, w.day, v.k, -1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT NEW.project_id, w.day, w.m, -1, -1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_before_update BEFORE UPDATE OF state, answer, submitted_at
+        ON assignments WHEN (OLD.state = 'submitted' OR NEW.state = 'submitted') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.submitted_at IS NOT NEW.submitted_at)
+        BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT OLD.project_id, w.day, v.k, -1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT OLD.project_id, w.day, w.m, -1, -1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
 
 CREATE TRIGGER answers_by_day_delete AFTER DELETE ON assignments
         WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
@@ -691,6 +808,123 @@ CREATE TRIGGER projects_languages_known_insert BEFORE INSERT ON projects BEGIN S
 CREATE TRIGGER projects_languages_known_update BEFORE UPDATE OF languages ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
 CREATE TRIGGER projects_texts_gone AFTER DELETE ON projects BEGIN DELETE FROM texts WHERE kind = 'project' AND owner_id = OLD.id; END;
+
+CREATE TRIGGER quality_person_delete AFTER DELETE ON assignments
+            WHEN OLD.state != 'active' BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT OLD.project_id, OLD.user_id, -1 * (OLD.state = 'submitted'),
+        -1 * (OLD.state IN ('skipped', 'reported')), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN OLD.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT OLD.project_id, OLD.user_id, OLD.seconds_spent, -1
+    WHERE OLD.state = 'submitted' AND OLD.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), -1,
+        -1 * (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_person_insert AFTER INSERT ON assignments
+            WHEN NEW.state != 'active' BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT NEW.project_id, NEW.user_id, 1 * (NEW.state = 'submitted'),
+        1 * (NEW.state IN ('skipped', 'reported')), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN NEW.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT NEW.project_id, NEW.user_id, NEW.seconds_spent, 1
+    WHERE NEW.state = 'submitted' AND NEW.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT NEW.project_id, date(NEW.submitted_at, '+330 minutes'), 1,
+        1 * (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_person_update
+        AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
+        ON assignments WHEN (OLD.state != 'active' OR NEW.state != 'active') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.seconds_spent IS NOT NEW.seconds_spent OR OLD.submitted_at IS NOT NEW.submitted_at
+    OR OLD.user_id IS NOT NEW.user_id OR OLD.project_id IS NOT NEW.project_id)
+        BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT OLD.project_id, OLD.user_id, -1 * (OLD.state = 'submitted'),
+        -1 * (OLD.state IN ('skipped', 'reported')), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN OLD.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT OLD.project_id, OLD.user_id, OLD.seconds_spent, -1
+    WHERE OLD.state = 'submitted' AND OLD.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), -1,
+        -1 * (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT NEW.project_id, NEW.user_id, 1 * (NEW.state = 'submitted'),
+        1 * (NEW.state IN ('skipped', 'reported')), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN NEW.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT NEW.project_id, NEW.user_id, NEW.seconds_spent, 1
+    WHERE NEW.state = 'submitted' AND NEW.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT NEW.project_id, date(NEW.submitted_at, '+330 minutes'), 1,
+        1 * (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_task_update AFTER UPDATE OF aggregate, gold_answer ON tasks
+        WHEN OLD.aggregate IS NOT NEW.aggregate OR OLD.gold_answer IS NOT NEW.gold_answer
+        BEGIN
+        INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                       compared, agree)
+        SELECT a.project_id, a.user_id, 0, 0, + (NEW.gold_answer IS NOT NULL) - (OLD.gold_answer IS NOT NULL), + (NEW.gold_answer IS NOT NULL AND (CASE WHEN a.answer = NEW.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(NEW.gold_answer), 0) END)) - (OLD.gold_answer IS NOT NULL AND (CASE WHEN a.answer = OLD.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(OLD.gold_answer), 0) END)), + (NEW.gold_answer IS NULL AND NEW.aggregate IS NOT NULL) - (OLD.gold_answer IS NULL AND OLD.aggregate IS NOT NULL), + (NEW.gold_answer IS NULL AND NEW.aggregate IS NOT NULL AND (CASE WHEN a.answer = NEW.aggregate THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(NEW.aggregate), 0) END)) - (OLD.gold_answer IS NULL AND OLD.aggregate IS NOT NULL AND (CASE WHEN a.answer = OLD.aggregate THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(OLD.aggregate), 0) END))
+        FROM assignments a WHERE a.task_id = NEW.id AND a.state = 'submitted'
+        ON CONFLICT (project_id, user_id) DO UPDATE SET gold = gold + excluded.gold,
+            gold_right = gold_right + excluded.gold_right,
+            compared = compared + excluded.compared, agree = agree + excluded.agree;
+        INSERT INTO gold_by_day (project_id, day, answers, correct)
+        SELECT a.project_id, date(a.submitted_at, '+330 minutes'), + (NEW.gold_answer IS NOT NULL) - (OLD.gold_answer IS NOT NULL),
+            + (NEW.gold_answer IS NOT NULL AND (CASE WHEN a.answer = NEW.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(NEW.gold_answer), 0) END)) - (OLD.gold_answer IS NOT NULL AND (CASE WHEN a.answer = OLD.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(OLD.gold_answer), 0) END))
+        FROM assignments a WHERE a.task_id = NEW.id AND a.state = 'submitted'
+            AND OLD.gold_answer IS NOT NEW.gold_answer
+        ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+            correct = correct + excluded.correct;
+        END;
 
 CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
         ON quiz_attempt_questions WHEN OLD.answer IS NOT NULL
