@@ -610,6 +610,22 @@ CREATE TRIGGER labels_bump_update AFTER UPDATE ON labels BEGIN UPDATE projects S
 
 CREATE TRIGGER labels_texts_gone AFTER DELETE ON labels BEGIN DELETE FROM texts WHERE kind = 'label' AND owner_id = OLD.id; END;
 
+CREATE TRIGGER payable_accepted
+        AFTER UPDATE OF state, review_state ON assignments
+        WHEN NEW.state IS 'submitted' AND NEW.review_state IS 'accepted' AND NOT (OLD.state IS 'submitted' AND OLD.review_state IS 'accepted')
+        BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    VALUES (NEW.id, NEW.user_id, NEW.submitted_at, NEW.pay_paise); END;
+
+CREATE TRIGGER payable_changed
+        AFTER UPDATE OF pay_paise, user_id, submitted_at ON assignments
+        WHEN OLD.state IS 'submitted' AND OLD.review_state IS 'accepted' AND NEW.state IS 'submitted' AND NEW.review_state IS 'accepted'
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id;
+              INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
+    WHERE a.id = NEW.id AND a.state = 'submitted' AND a.review_state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
+                      AND i.live = 1); END;
+
 CREATE TRIGGER payable_delete AFTER DELETE ON assignments
         WHEN OLD.review_state = 'accepted'
         BEGIN DELETE FROM payable WHERE assignment_id = OLD.id; END;
@@ -623,21 +639,13 @@ CREATE TRIGGER payable_freed AFTER UPDATE OF live ON payout_items
                       AND i.live = 1); END;
 
 CREATE TRIGGER payable_insert AFTER INSERT ON assignments
-        WHEN NEW.state = 'submitted' AND NEW.review_state = 'accepted' BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
-    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
-    WHERE a.id = NEW.id AND a.state = 'submitted' AND a.review_state = 'accepted'
-      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
-                      AND i.live = 1); END;
+        WHEN NEW.state IS 'submitted' AND NEW.review_state IS 'accepted' BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    VALUES (NEW.id, NEW.user_id, NEW.submitted_at, NEW.pay_paise); END;
 
-CREATE TRIGGER payable_update
-        AFTER UPDATE OF state, review_state, pay_paise, user_id, submitted_at ON assignments
-        WHEN (OLD.state = 'submitted' AND OLD.review_state = 'accepted') OR (NEW.state = 'submitted' AND NEW.review_state = 'accepted')
-        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id;
-              INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
-    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
-    WHERE a.id = NEW.id AND a.state = 'submitted' AND a.review_state = 'accepted'
-      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
-                      AND i.live = 1); END;
+CREATE TRIGGER payable_unaccepted
+        AFTER UPDATE OF state, review_state ON assignments
+        WHEN OLD.state IS 'submitted' AND OLD.review_state IS 'accepted' AND NOT (NEW.state IS 'submitted' AND NEW.review_state IS 'accepted')
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id; END;
 
 CREATE TRIGGER payment_details_confirm_by_another BEFORE UPDATE OF confirmed_by
         ON payment_details
@@ -857,34 +865,13 @@ CREATE TRIGGER quality_person_insert AFTER INSERT ON assignments
     ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
         correct = correct + excluded.correct; END;
 
-CREATE TRIGGER quality_person_update
-        AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
-        ON assignments WHEN (OLD.state != 'active' OR NEW.state != 'active') AND (
+CREATE TRIGGER quality_person_update_new
+            AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
+            ON assignments WHEN NEW.state != 'active' AND (OLD.state != 'active' OR NEW.state != 'active') AND (
     OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
     OR OLD.seconds_spent IS NOT NEW.seconds_spent OR OLD.submitted_at IS NOT NEW.submitted_at
     OR OLD.user_id IS NOT NEW.user_id OR OLD.project_id IS NOT NEW.project_id)
-        BEGIN 
-    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
-                                   compared, agree)
-    SELECT OLD.project_id, OLD.user_id, -1 * (OLD.state = 'submitted'),
-        -1 * (OLD.state IN ('skipped', 'reported')), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL),
-        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
-        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN OLD.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.aggregate), 0) END))
-    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state != 'active'
-    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
-        skips = skips + excluded.skips, gold = gold + excluded.gold,
-        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
-        agree = agree + excluded.agree;
-    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
-    SELECT OLD.project_id, OLD.user_id, OLD.seconds_spent, -1
-    WHERE OLD.state = 'submitted' AND OLD.seconds_spent IS NOT NULL
-    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
-    INSERT INTO gold_by_day (project_id, day, answers, correct)
-    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), -1,
-        -1 * (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)
-    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state = 'submitted' AND t.gold_answer IS NOT NULL
-    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
-        correct = correct + excluded.correct; 
+            BEGIN 
     INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
                                    compared, agree)
     SELECT NEW.project_id, NEW.user_id, 1 * (NEW.state = 'submitted'),
@@ -904,6 +891,35 @@ CREATE TRIGGER quality_person_update
     SELECT NEW.project_id, date(NEW.submitted_at, '+330 minutes'), 1,
         1 * (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)
     FROM tasks t WHERE t.id = NEW.task_id AND NEW.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_person_update_old
+            AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
+            ON assignments WHEN OLD.state != 'active' AND (OLD.state != 'active' OR NEW.state != 'active') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.seconds_spent IS NOT NEW.seconds_spent OR OLD.submitted_at IS NOT NEW.submitted_at
+    OR OLD.user_id IS NOT NEW.user_id OR OLD.project_id IS NOT NEW.project_id)
+            BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT OLD.project_id, OLD.user_id, -1 * (OLD.state = 'submitted'),
+        -1 * (OLD.state IN ('skipped', 'reported')), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN OLD.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT OLD.project_id, OLD.user_id, OLD.seconds_spent, -1
+    WHERE OLD.state = 'submitted' AND OLD.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), -1,
+        -1 * (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state = 'submitted' AND t.gold_answer IS NOT NULL
     ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
         correct = correct + excluded.correct; END;
 

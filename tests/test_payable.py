@@ -100,7 +100,7 @@ def test_the_migration_fills_payable_with_the_answers_not_yet_paid(db, centre, m
     answers(db, first, centre["project"], 3)
     _draft(db, centre["meena"])
     answers(db, second, centre["project"], 2)
-    for trigger in ("insert", "delete", "update", "freed"):
+    for trigger in ("insert", "accepted", "unaccepted", "changed", "delete", "freed"):
         db.execute(f"DROP TRIGGER payable_{trigger}")
     db.execute("DROP TABLE payable")
     importlib.import_module("core.migrations.0020_payable").apply(db)

@@ -8,12 +8,14 @@ from sqlite_utils import Database
 # failed). The draft takes out the answers it puts in a payout, all at once after its
 # items (core.payouts.draft): a trigger doing it item by item made a week's draft of 450
 # people take twice as long; readers skip an answer with a live item all the same.
-_PAYABLE = "{row}.state = 'submitted' AND {row}.review_state = 'accepted'"
+_PAYABLE = "{row}.state IS 'submitted' AND {row}.review_state IS 'accepted'"
 _ADD = """INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
     SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
     WHERE a.id = {id} AND a.state = 'submitted' AND a.review_state = 'accepted'
       AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
                       AND i.live = 1);"""
+_NEW = """INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    VALUES (NEW.id, NEW.user_id, NEW.submitted_at, NEW.pay_paise);"""
 
 
 def apply(db: Database) -> None:
@@ -33,20 +35,34 @@ def apply(db: Database) -> None:
         WHERE a.review_state = 'accepted' AND a.state = 'submitted'
           AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
                           AND i.live = 1)""")
+    # On the task cycle an answer becomes accepted (by its check task or its task's
+    # majority): one row written from the answer itself. A new or newly accepted answer
+    # is in no payout (an item takes accepted answers only, and an accepted answer in a
+    # live payout keeps its review: assignments_paid_answer_stands).
     db.execute(f"""
         CREATE TRIGGER payable_insert AFTER INSERT ON assignments
-        WHEN {_PAYABLE.format(row="NEW")} BEGIN {_ADD.format(id="NEW.id")} END""")
+        WHEN {_PAYABLE.format(row="NEW")} BEGIN {_NEW} END""")
+    db.execute(f"""
+        CREATE TRIGGER payable_accepted
+        AFTER UPDATE OF state, review_state ON assignments
+        WHEN {_PAYABLE.format(row="NEW")} AND NOT ({_PAYABLE.format(row="OLD")})
+        BEGIN {_NEW} END""")
+    db.execute(f"""
+        CREATE TRIGGER payable_unaccepted
+        AFTER UPDATE OF state, review_state ON assignments
+        WHEN {_PAYABLE.format(row="OLD")} AND NOT ({_PAYABLE.format(row="NEW")})
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id; END""")
+    # Pay, person and time are copied here: a change of any of them writes the row again.
+    db.execute(f"""
+        CREATE TRIGGER payable_changed
+        AFTER UPDATE OF pay_paise, user_id, submitted_at ON assignments
+        WHEN {_PAYABLE.format(row="OLD")} AND {_PAYABLE.format(row="NEW")}
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id;
+              {_ADD.format(id="NEW.id")} END""")
     db.execute("""
         CREATE TRIGGER payable_delete AFTER DELETE ON assignments
         WHEN OLD.review_state = 'accepted'
         BEGIN DELETE FROM payable WHERE assignment_id = OLD.id; END""")
-    # Pay, person and time are copied here, so a change of any of them writes the row again.
-    db.execute(f"""
-        CREATE TRIGGER payable_update
-        AFTER UPDATE OF state, review_state, pay_paise, user_id, submitted_at ON assignments
-        WHEN ({_PAYABLE.format(row="OLD")}) OR ({_PAYABLE.format(row="NEW")})
-        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id;
-              {_ADD.format(id="NEW.id")} END""")
     db.execute(f"""
         CREATE TRIGGER payable_freed AFTER UPDATE OF live ON payout_items
         WHEN OLD.live = 1 AND NEW.live = 0

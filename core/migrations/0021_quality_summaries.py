@@ -146,11 +146,14 @@ def apply(db: Database) -> None:
         db.execute(f"""
             CREATE TRIGGER agreement_after_{when.lower()} AFTER {when} ON assignments
             WHEN {state} BEGIN {_agreement(f"{row}.task_id", f"{row}.project_id", 1)} END""")
-    db.execute(f"""
-        CREATE TRIGGER quality_person_update
-        AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
-        ON assignments WHEN {_PERSON_CHANGE}
-        BEGIN {_person("OLD", -1)} {_person("NEW", 1)} END""")
+    # Taken out and put back by two triggers: on the task cycle (active to submitted)
+    # only the second runs.
+    for row, sign, when in (("OLD", -1, "old"), ("NEW", 1, "new")):
+        db.execute(f"""
+            CREATE TRIGGER quality_person_update_{when}
+            AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
+            ON assignments WHEN {row}.state != 'active' AND {_PERSON_CHANGE}
+            BEGIN {_person(row, sign)} END""")
     # An answer never moves to another task: OLD.task_id is NEW.task_id.
     db.execute(f"""
         CREATE TRIGGER agreement_before_update BEFORE UPDATE OF state, answer, submitted_at
