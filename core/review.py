@@ -535,6 +535,9 @@ def project_dashboard(db, project_id: int, centre_id, page: int = 1,
     Raises NotFound for a project of another centre."""
     project = get_project_or_404(db, project_id, centre_id)
     people, more = quality.annotator_stats(db, project, page)
+    checked = review_plan.error_rates(db, project_id, [p["user_id"] for p in people])
+    for person in people:  # her checked error rate and watch (core.review_plan)
+        person["checked"] = checked.get(person["user_id"])
     return {"project": project, **quality.project_agreement(db, project_id),
             "days": quality.series(db, [project_id], now=now), "people": people,
             "more": more, "page": paging.page_number(page)}
