@@ -78,7 +78,7 @@ def _count_from(filters: dict) -> str:
     """The queue's FROM for its count, without the joins its filter does not read (every
     answer has its person; only "disagree" and "missed" read the task): "all" and "fast"
     count one index alone (#15)."""
-    if filters.get("kind", "all") in ("all", "fast"):
+    if filters.get("kind", "all") in ("all", "fast") and filters.get("reason") != "check":
         return "FROM assignments a JOIN projects p ON p.id = a.project_id"
     return ("FROM assignments a JOIN tasks t ON t.id = a.task_id"
             " JOIN projects p ON p.id = a.project_id")
