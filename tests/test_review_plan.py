@@ -297,3 +297,33 @@ def test_the_database_refuses_a_plan_or_reason_out_of_bounds(db, make_user, make
     _answer(db, make_user(), make_project(tasks=1, redundancy=1))
     with pytest.raises(sqlite3.IntegrityError):
         db.execute(sql)
+
+
+def test_the_migration_gives_answers_already_waiting_the_reason_they_wait(tmp_path):
+    from core import migrations
+    from tests.test_content_rows import _migrated_up_to
+    old = _migrated_up_to(tmp_path / "old.db", "0019_capture_types")
+    old.execute("INSERT INTO centres (id, code, name) VALUES (1, 'KRR', 'Karur')")
+    old.execute("INSERT INTO users (id, login, name, role, centre_id, password_hash,"
+                " created_at) VALUES (1, 'u1', 'W', 'annotator', 1, 'x', 't')")
+    old.execute("INSERT INTO projects (id, centre_id, slug, task_type, pay_paise, created_at)"
+                " VALUES (1, 1, 'p1', 'single_choice', 50, 't')")
+    for n, (status, gold, state, reviewed_by) in enumerate((
+            ("done", None, "pending", None),      # against the majority: disagree
+            ("open", None, "pending", None),      # still collecting: decided when it settles
+            ("done", None, "accepted", None),     # agreed: not drawn
+            ("done", "pos", "rejected", None),    # missed check task, not looked at: check
+            ("done", "pos", "rejected", 1)), 1):  # a check a supervisor looked at already
+        old.execute("INSERT INTO tasks (id, project_id, payload_text, status, gold_answer,"
+                    " created_at) VALUES (?, 1, 't', ?, ?, 't')", (n, status, gold))
+        old.execute("INSERT INTO assignments (id, task_id, user_id, project_id, state,"
+                    " claimed_at, lease_expires_at, answer, submitted_at, review_state,"
+                    " reviewed_by) VALUES (?, ?, 1, 1, 'submitted', 't', 't', 'neg',"
+                    " '2026-12-01 10:00:00', ?, ?)", (n, n, state, reviewed_by))
+    migrations.migrate(old)
+    reasons = {r["id"]: r["review_reason"] for r in rows(old, "SELECT id, review_reason"
+                                                              " FROM assignments")}
+    assert reasons == {1: "disagree", 2: None, 3: None, 4: "check", 5: None}
+    project = one(old, "SELECT * FROM projects WHERE id = 1")
+    assert project["review_seed"] > 0 and project["review_share"] == 0
+    assert project["review_disagree"] == 1 and project["review_fast"] == 0
