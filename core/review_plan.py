@@ -3,7 +3,8 @@ once whether an answer goes to review (and why), her error rate in what was chec
 with its confidence, and the watch it puts her under.
 
 The plan lives on the project's row (migration 0030), so the draw reads nothing the
-answer's transaction has not read already but two small rows (`_FACTS`).
+answer's transaction has not read already but her row of review_people (one key lookup);
+while a plan reviews first answers, a few rows of work_by_day too, until she is past them.
 
 An answer gets one reason, the first that applies, in this order: `watch` (she is under
 watch in the project), `first` (one of her first review_first answers there), `sample`
@@ -42,10 +43,29 @@ def drawn_at_random(seed: int, assignment_id: int, share: float) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < share
 
 
-_FACTS = ("SELECT (SELECT watched FROM review_watches WHERE project_id = :project"
-          " AND user_id = :user) AS watched, CASE WHEN :first > 0 THEN (SELECT"
-          " coalesce(sum(answers), 0) FROM work_by_day WHERE user_id = :user"
-          " AND project_id = :project) END AS answered")
+_PERSON = ("SELECT watched, answered_at_least FROM review_people"
+           " WHERE project_id = :project AND user_id = :user")
+# Her answers in the project, enough to tell whether she has given `first`: her rows of
+# work_by_day (a row a day) by its user index, the primary key reading every person's
+# days. A day's row holds at least one answer, so `first` rows at most are read.
+_ANSWERED = ("SELECT coalesce(sum(answers), 0) AS n FROM (SELECT answers FROM work_by_day"
+             " INDEXED BY work_by_day_user WHERE user_id = :user AND project_id = :project"
+             " LIMIT :first)")
+
+
+def _among_first(db, params: dict, person: dict | None) -> bool:
+    """Whether this answer is among her first `first` in the project. Once she is past
+    them, the count is kept on her row (answers only grow), and later answers read that."""
+    if params["first"] <= 0 or person and person["answered_at_least"] >= params["first"]:
+        return False
+    answered = one(db, _ANSWERED, params)["n"]
+    if answered < params["first"]:
+        return True
+    db.execute("INSERT INTO review_people (project_id, user_id, answered_at_least)"
+               " VALUES (:project, :user, :n) ON CONFLICT (project_id, user_id)"
+               " DO UPDATE SET answered_at_least = max(answered_at_least, :n)",
+               {**params, "n": answered})
+    return False
 
 
 def reason_on_submit(db, assignment: dict, project: dict, review: str, seconds: int):
@@ -54,11 +74,12 @@ def reason_on_submit(db, assignment: dict, project: dict, review: str, seconds: 
     its state as recorded ('pending', or a check task's verdict)."""
     if assignment["gold_answer"] is not None:
         return "check" if review == "rejected" and project["review_check"] else None
-    facts = one(db, _FACTS, {"project": project["id"], "user": assignment["user_id"],
-                             "first": project["review_first"]})
-    if facts["watched"]:
+    params = {"project": project["id"], "user": assignment["user_id"],
+              "first": project["review_first"]}
+    person = one(db, _PERSON, params)
+    if person and person["watched"]:
         return "watch"
-    if facts["answered"] is not None and facts["answered"] < project["review_first"]:
+    if _among_first(db, params, person):
         return "first"
     if drawn_at_random(project["review_seed"], assignment["id"], project["review_share"]):
         return "sample"
@@ -161,7 +182,7 @@ def wilson(errors: int, checked: int, z: float = Z95) -> tuple[float, float] | N
 
 _CHECKED = f"""SELECT a.user_id, count(*) AS checked,
   sum(a.review_state = 'rejected') AS errors
-FROM assignments a LEFT JOIN review_watches w
+FROM assignments a LEFT JOIN review_people w
   ON w.project_id = a.project_id AND w.user_id = a.user_id
 WHERE a.project_id = :project AND a.review_reason IN {BLIND} AND a.reviewed_by IS NOT NULL
   AND a.reviewed_at > coalesce(w.lifted_at, '') {{and_user}}
@@ -185,7 +206,7 @@ def error_rates(db, project_id: int, user_ids=None) -> dict:
         out[row["user_id"]] = {"checked": row["checked"], "errors": row["errors"],
                                "rate": row["errors"] / row["checked"], "low": low,
                                "high": high, "watched": False}
-    for watch in rows(db, "SELECT * FROM review_watches WHERE project_id = ? AND watched = 1",
+    for watch in rows(db, "SELECT * FROM review_people WHERE project_id = ? AND watched = 1",
                       (project_id,)):
         if user_ids is None or watch["user_id"] in user_ids:
             out.setdefault(watch["user_id"], {"checked": 0, "errors": 0, "rate": None,
@@ -211,7 +232,7 @@ def watch_if_high(db, project: dict, user_id: int, now=None) -> bool:
 
 
 def _set_watch(db, project_id: int, user_id: int, by, now) -> None:
-    db.execute("INSERT INTO review_watches (project_id, user_id, watched, since, by)"
+    db.execute("INSERT INTO review_people (project_id, user_id, watched, since, by)"
                " VALUES (:p, :u, 1, :now, :by) ON CONFLICT (project_id, user_id) DO UPDATE"
                " SET watched = 1, since = :now, by = :by",
                {"p": project_id, "u": user_id, "now": stamp(now or utcnow()), "by": by})
@@ -229,7 +250,7 @@ def watch(db, actor: dict, project_id: int, user_id: int, now=None) -> None:
     with write(db):
         project = _project(db, actor, project_id)
         _annotator(db, project, user_id)
-        if one(db, "SELECT 1 AS x FROM review_watches WHERE project_id = ? AND user_id = ?"
+        if one(db, "SELECT 1 AS x FROM review_people WHERE project_id = ? AND user_id = ?"
                    " AND watched = 1", (project_id, user_id)):
             return
         _set_watch(db, project_id, user_id, actor["id"], now)
@@ -245,7 +266,7 @@ def lift(db, actor: dict, project_id: int, user_id: int, now=None) -> bool:
         project = _project(db, actor, project_id)
         _annotator(db, project, user_id)
         changed = db.execute(
-            "UPDATE review_watches SET watched = 0, lifted_at = ?, lifted_by = ?"
+            "UPDATE review_people SET watched = 0, lifted_at = ?, lifted_by = ?"
             " WHERE project_id = ? AND user_id = ? AND watched = 1",
             (stamp(now or utcnow()), actor["id"], project_id, user_id)).rowcount
         if changed:

@@ -113,6 +113,20 @@ def test_each_always_review_rule_puts_its_answer_in_the_queue_with_its_reason(
                                           watched["id"], answers[2]["id"]}
 
 
+def test_her_first_answers_are_counted_once_she_is_past_them(db, make_user, make_project):
+    project = _plan(db, make_project(tasks=8, redundancy=1), review_first=2)
+    worker = make_user()
+    answers = [_answer(db, worker, project) for _ in range(4)]
+    assert [_reason(db, a["id"]) for a in answers] == ["first", "first", None, None]
+    # Past them, her row keeps the count, and later answers read it alone.
+    assert one(db, "SELECT answered_at_least FROM review_people")["answered_at_least"] == 2
+    # A plan asking for more first answers counts again: she has given 4, not 2.
+    _plan(db, project, review_first=6)
+    more = [_answer(db, worker, project) for _ in range(3)]
+    assert [_reason(db, a["id"]) for a in more] == ["first", "first", None]
+    assert one(db, "SELECT answered_at_least FROM review_people")["answered_at_least"] == 6
+
+
 def test_a_rule_turned_off_draws_nothing_and_undrawn_answers_wait_for_the_window(
         db, make_user, make_project):
     meena = make_user(role="supervisor")
@@ -214,7 +228,7 @@ def test_a_high_error_rate_puts_her_under_watch_until_the_supervisor_lifts_it(
     assert response.status_code == 303
     page = visitor.get(response.headers["Location"]).get_data(as_text=True)
     assert "Watch lifted" in page
-    watch = one(db, "SELECT * FROM review_watches")
+    watch = one(db, "SELECT * FROM review_people")
     assert (watch["watched"], watch["lifted_by"]) == (0, meena["id"])
     assert one(db, "SELECT actor_id FROM audit_log WHERE action = 'review.unwatch'")[
         "actor_id"] == meena["id"]
@@ -235,7 +249,7 @@ def test_a_supervisor_watches_by_hand_and_only_in_her_centre(visitor, db, make_u
     visitor.login(meena)
     assert visitor.post(f"/supervisor/projects/{project['id']}/watch/{worker['id']}"
                         ).status_code == 303
-    assert one(db, "SELECT by FROM review_watches")["by"] == meena["id"]
+    assert one(db, "SELECT by FROM review_people")["by"] == meena["id"]
     assert one(db, "SELECT actor_id FROM audit_log WHERE action = 'review.watch'")[
         "actor_id"] == meena["id"]
     assert _reason(db, _answer(db, worker, project)["id"]) == "watch"

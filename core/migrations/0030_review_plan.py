@@ -51,15 +51,18 @@ def apply(db: Database) -> None:
     db.execute("CREATE INDEX assignments_checked ON assignments(project_id, user_id,"
                " reviewed_at, review_state) WHERE review_reason IN ('sample', 'first', 'watch')"
                " AND reviewed_by IS NOT NULL")
+    # Per annotator and project: her watch, and how many answers she has given there at
+    # least (kept once she passes the plan's first N, so later answers read this row alone).
     db.execute("""
-        CREATE TABLE review_watches (
+        CREATE TABLE review_people (
             project_id INTEGER NOT NULL REFERENCES projects(id),
             user_id INTEGER NOT NULL REFERENCES users(id),
-            watched INTEGER NOT NULL DEFAULT 1 CHECK (watched IN (0, 1)),
-            since TEXT NOT NULL,  -- when the watch began
-            by INTEGER REFERENCES users(id),  -- NULL: put by her error rate
+            watched INTEGER NOT NULL DEFAULT 0 CHECK (watched IN (0, 1)),
+            since TEXT,  -- when the watch began
+            by INTEGER REFERENCES users(id),  -- who put it; NULL: her error rate
             lifted_at TEXT,  -- the last lift; her error rate counts from it
             lifted_by INTEGER REFERENCES users(id),
-            CHECK (watched = 1 OR lifted_at IS NOT NULL),
+            answered_at_least INTEGER NOT NULL DEFAULT 0 CHECK (answered_at_least >= 0),
+            CHECK (watched = 0 OR since IS NOT NULL),
             PRIMARY KEY (project_id, user_id)
         ) WITHOUT ROWID""")
