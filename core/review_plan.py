@@ -90,9 +90,6 @@ def reason_on_submit(db, assignment: dict, project: dict, review: str, seconds: 
 
 # -- the plan, on the project's settings ---------------------------------------------------
 
-FORM_FIELDS = ("share_percent", "first", "disagree", "check", "fast", "watch_percent")
-
-
 def plan_values(project: dict) -> dict:
     """The plan as the form shows it."""
     return {"share_percent": _percent(project["review_share"]), "first": project["review_first"],
