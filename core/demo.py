@@ -139,6 +139,10 @@ def _png(image) -> bytes:
     return out.getvalue()
 
 
+DEMO_REVIEW_PLAN = {"review_share": 0.1, "review_first": 5, "review_fast": 1,
+                    "review_seed": 15}
+
+
 def seed(db, hash_method="scrypt") -> list[tuple]:
     """Load the demo into an empty database; returns (login, secret, role, lang) rows."""
     for code, (name, langs) in CENTRES.items():
@@ -171,6 +175,11 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     projects.add_tasks(db, topic["id"], [{"text": t} for t, _ in data.HINDI_HEADLINES])
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
+    # Review by sample and by rule (core/review_plan.py): a tenth at random, each one's
+    # first five, and answers quicker than the minimum; a fixed seed, so the demo's
+    # queue is the same on every machine.
+    for project in (sentiment, topic):
+        db["projects"].update(project["id"], DEMO_REVIEW_PLAN)
     _past_answers(db, sentiment, data.TAMIL_REVIEWS, data.SENTIMENT_LABELS,
                   ("9876500021", "9876500022", "9876500025"))
     _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,

@@ -31,10 +31,13 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
     agreement under the project's threshold asks for one more answer (tasks.wanted + 1),
     up to max_answers; then the task is done with the majority (none on a tie) and its
     confidence. Only with a confident majority are the agreeing pending answers accepted
-    automatically; every other pending answer waits for a supervisor (core.review).
+    automatically, unless the review plan drew them (core.review_plan); a pending answer
+    not drawn yet that does not agree is drawn for `disagree` (when the plan says so).
+    Every other pending answer waits for a supervisor or the review window (core.review).
     Returns the ids of the answers it accepted."""
     rows = all_rows(
-        db, "SELECT a.id, a.answer, a.review_state, t.wanted FROM assignments a"
+        db, "SELECT a.id, a.answer, a.review_state, a.review_reason, t.wanted"
+        " FROM assignments a"
         " JOIN tasks t ON t.id = a.task_id WHERE a.task_id = ? AND a.state = 'submitted'",
         (task_id,))
     if len(rows) < room.wanted(rows[0], project):
@@ -50,12 +53,17 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
     db.execute("UPDATE tasks SET aggregate = ?, confidence = ?,"
                " status = CASE status WHEN 'open' THEN 'done' ELSE status END WHERE id = ?",
                (None if result["tie"] else result["top"], result["agreement"], task_id))
-    agreeing = [row["id"] for row in rows if confident and row["review_state"] == "pending"
-                and same(row["answer"], result["top"])]
+    undrawn = [row for row in rows if row["review_state"] == "pending"
+               and row["review_reason"] is None]
+    agreeing = [row["id"] for row in undrawn if confident and same(row["answer"], result["top"])]
     if agreeing:
         db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_at = ?"
                    f" WHERE review_state = 'pending' AND id IN"
                    f" ({','.join('?' * len(agreeing))})", (stamp(now), *agreeing))
+    dissenting = [row["id"] for row in undrawn if row["id"] not in agreeing]
+    if dissenting and project["review_disagree"]:
+        db.execute(f"UPDATE assignments SET review_reason = 'disagree' WHERE id IN"
+                   f" ({','.join('?' * len(dissenting))})", tuple(dissenting))
     return agreeing
 
 

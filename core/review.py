@@ -1,15 +1,17 @@
 """Reviewing answers: the queue, accept and reject, bulk accept, automatic acceptance
 after the review window, appeals, and what she sees of it.
 
-The rule (docs/supervisors.md): an answer that agrees with a confident majority is accepted
-when its task settles (core.quality.settle_task); a check-task answer is accepted when
-right and rejected when wrong, at once; every other answer waits here for a supervisor,
-and is accepted automatically once the project's review window has passed. Only
+The rule (docs/supervisors.md): the project's review plan draws answers for review, each
+with its reason (core.review_plan); an answer not drawn that agrees with a confident
+majority is accepted when its task settles (core.quality.settle_task); a check-task
+answer is accepted when right and rejected when wrong, at once; every other answer waits
+here for a supervisor, and is accepted automatically once the project's review window has
+passed. The queue shows the drawn answers unless asked for every one waiting. Only
 review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import audit, content, paging, quality, scope
+from . import audit, content, paging, quality, review_plan, scope
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -19,6 +21,9 @@ from .tasktypes import normalise
 # system's own (a wrong answer to a check task) and is never picked by hand.
 REJECT_REASONS = ("wrong_answer", "instructions", "too_fast", "incomplete")
 FILTERS = ("all", "disagree", "missed", "fast")
+# Which answers by why they were drawn (core.review_plan.REASONS): "drawn" any reason (the
+# queue's default), "any" every answer waiting, drawn or not.
+REASON_FILTERS = ("drawn", *review_plan.REASONS, "any")
 MAX_NOTE = 300
 PER_PAGE = 15
 
@@ -28,9 +33,20 @@ def _norm_function(db) -> None:
     db.conn.create_function("vnorm", 1, normalise, deterministic=True)
 
 
+def default_reason(filters: dict) -> str:
+    """The reason filter asked for, else the drawn answers for "all waiting" and every
+    answer for a narrower kind (disagreement, too fast, missed: whatever drew them)."""
+    if filters.get("reason") in REASON_FILTERS:
+        return filters["reason"]
+    return "drawn" if filters.get("kind", "all") in ("all", None) else "any"
+
+
 def _where(centre_id, filters: dict) -> tuple[str, dict]:
     """The queue's WHERE clause and parameters for a filter set (see queue)."""
     kind = filters.get("kind") if filters.get("kind") in FILTERS else "all"
+    reason = default_reason(filters)
+    if reason == "check":
+        kind = "missed"  # a missed check task is rejected at once, not waiting
     clauses = ["(:centre IS NULL OR p.centre_id = :centre)",
                "(:project IS NULL OR a.project_id = :project)",
                "(:annotator IS NULL OR a.user_id = :annotator)"]
@@ -46,8 +62,12 @@ def _where(centre_id, filters: dict) -> tuple[str, dict]:
                        " AND vnorm(a.answer) != vnorm(t.aggregate)))")
     if kind == "fast":
         clauses.append("a.seconds_spent < p.min_seconds")
+    if reason == "drawn":
+        clauses.append("a.review_reason IS NOT NULL")
+    elif reason != "any":
+        clauses.append("a.review_reason = :reason")
     return " AND ".join(clauses), {"centre": centre_id, "project": filters.get("project"),
-                                   "annotator": filters.get("annotator")}
+                                   "annotator": filters.get("annotator"), "reason": reason}
 
 
 _QUEUE_FROM = """FROM assignments a JOIN tasks t ON t.id = a.task_id
@@ -58,14 +78,14 @@ def _count_from(filters: dict) -> str:
     """The queue's FROM for its count, without the joins its filter does not read (every
     answer has its person; only "disagree" and "missed" read the task): "all" and "fast"
     count one index alone (#15)."""
-    if filters.get("kind", "all") in ("all", "fast"):
+    if filters.get("kind", "all") in ("all", "fast") and filters.get("reason") != "check":
         return "FROM assignments a JOIN projects p ON p.id = a.project_id"
     return ("FROM assignments a JOIN tasks t ON t.id = a.task_id"
             " JOIN projects p ON p.id = a.project_id")
 
 
 _ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
-  a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
+  a.review_reason, a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
   u.name AS annotator,
   t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
   t.status AS task_status, p.task_type, p.min_seconds, {content.project_name()}
@@ -98,7 +118,8 @@ def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None =
 
     filters: project, annotator (ids or None), kind: all (pending), disagree (pending on
     a settled task, against the majority or with none), missed (wrong on a check task),
-    fast (pending, quicker than the project's minimum seconds). Answers past their review
+    fast (pending, quicker than the project's minimum seconds); reason (REASON_FILTERS):
+    drawn for review by any reason (the default), by one, or "any". Answers past their review
     window are accepted first (auto_accept). Returns rows, total, more, labels
     ({project_id: {value: label row}}), projects and annotators for the filter form."""
     auto_accept(db, now)
@@ -119,6 +140,13 @@ def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None =
                 " FROM assignments a JOIN projects p ON p.id = a.project_id"
                 " WHERE a.review_state = 'pending' AND (:centre IS NULL OR p.centre_id = :centre))"
                 " ORDER BY name", {"centre": centre_id, "annotator": filters.get("annotator")}))}
+
+
+def drawn(db, centre_id, reason: str = "drawn", filters: dict | None = None, page: int = 1,
+          now: dt.datetime | None = None) -> dict:
+    """The answers the review plans drew, waiting in the centre (None: all), by reason
+    (REASON_FILTERS: "drawn" for every reason); as queue, whose other filters apply."""
+    return queue(db, centre_id, {**(filters or {}), "reason": reason}, page, now)
 
 
 def centre_projects(db, centre_id) -> list[dict]:
@@ -199,6 +227,9 @@ def reject(db, assignment_id: int, actor: dict, reason, note=None,
                    (actor["id"], stamp(now), reason, note, assignment_id))
         audit.record(db, actor["id"], "review.reject", f"assignment:{assignment_id}",
                      reason=reason, note=note)
+        if row["review_reason"] in review_plan.BLIND:  # her checked error rate rose
+            review_plan.watch_if_high(db, get_project_or_404(db, row["project_id"], None),
+                                      row["user_id"], now)
     return get_review_or_404(db, assignment_id, centre)
 
 
@@ -207,6 +238,8 @@ def accept_all(db, actor: dict, filters: dict, now: dt.datetime | None = None) -
     one audit entry. Returns how many."""
     now = now or utcnow()
     centre = _centre(actor)
+    if filters.get("reason") == "check":
+        return 0  # missed check tasks are rejected already, one by one
     with write(db):
         check_filters(db, centre, filters)
         _norm_function(db)
@@ -502,6 +535,9 @@ def project_dashboard(db, project_id: int, centre_id, page: int = 1,
     Raises NotFound for a project of another centre."""
     project = get_project_or_404(db, project_id, centre_id)
     people, more = quality.annotator_stats(db, project, page)
+    checked = review_plan.error_rates(db, project_id, [p["user_id"] for p in people])
+    for person in people:  # her checked error rate and watch (core.review_plan)
+        person["checked"] = checked.get(person["user_id"])
     return {"project": project, **quality.project_agreement(db, project_id),
             "days": quality.series(db, [project_id], now=now), "people": people,
             "more": more, "page": paging.page_number(page)}

@@ -63,7 +63,7 @@ CREATE TABLE assignments (
     seconds_spent INTEGER,
     review_state TEXT CHECK (review_state IN ('pending', 'accepted', 'rejected')),
     pay_paise INTEGER NOT NULL DEFAULT 0,
-    payout_id INTEGER REFERENCES payouts(id), reviewed_by INTEGER REFERENCES users(id), reviewed_at TEXT, reject_reason TEXT, review_note TEXT,
+    payout_id INTEGER REFERENCES payouts(id), reviewed_by INTEGER REFERENCES users(id), reviewed_at TEXT, reject_reason TEXT, review_note TEXT, review_reason TEXT CHECK (review_reason IS NULL OR review_reason IN ('sample', 'disagree', 'check', 'fast', 'first', 'watch')),
     UNIQUE (task_id, user_id)
 );
 
@@ -264,7 +264,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-);
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0);
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -330,6 +330,19 @@ CREATE TABLE quizzes (
             attempt_minutes INTEGER NOT NULL DEFAULT 60 CHECK (attempt_minutes BETWEEN 5 AND 1440),
             updated_at TEXT NOT NULL
         );
+
+CREATE TABLE review_people (
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            watched INTEGER NOT NULL DEFAULT 0 CHECK (watched IN (0, 1)),
+            since TEXT,  -- when the watch began
+            by INTEGER REFERENCES users(id),  -- who put it; NULL: her error rate
+            lifted_at TEXT,  -- the last lift; her error rate counts from it
+            lifted_by INTEGER REFERENCES users(id),
+            answered_at_least INTEGER NOT NULL DEFAULT 0 CHECK (answered_at_least >= 0),
+            CHECK (watched = 0 OR since IS NOT NULL),
+            PRIMARY KEY (project_id, user_id)
+        ) WITHOUT ROWID;
 
 CREATE TABLE seconds_by_person (
             project_id INTEGER NOT NULL,
@@ -416,6 +429,10 @@ CREATE TABLE work_by_day (
 CREATE INDEX appeals_open ON appeals(status, created_at);
 
 CREATE INDEX appeals_user ON appeals(user_id);
+
+CREATE INDEX assignments_checked ON assignments(project_id, user_id, reviewed_at, review_state) WHERE review_reason IN ('sample', 'first', 'watch') AND reviewed_by IS NOT NULL;
+
+CREATE INDEX assignments_drawn ON assignments(submitted_at, project_id, user_id, review_reason, seconds_spent) WHERE review_state = 'pending' AND review_reason IS NOT NULL;
 
 CREATE INDEX assignments_missed ON assignments(submitted_at, project_id, user_id) WHERE review_state = 'rejected' AND reviewed_by IS NULL;
 
@@ -814,6 +831,10 @@ CREATE TRIGGER projects_bump_languages AFTER UPDATE OF languages ON projects BEG
 CREATE TRIGGER projects_languages_known_insert BEFORE INSERT ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
 CREATE TRIGGER projects_languages_known_update BEFORE UPDATE OF languages ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
+
+CREATE TRIGGER projects_review_seed AFTER INSERT ON projects WHEN NEW.review_seed = 0
+        BEGIN UPDATE projects SET review_seed = abs(random() % 2147483647) + 1
+        WHERE id = NEW.id; END;
 
 CREATE TRIGGER projects_texts_gone AFTER DELETE ON projects BEGIN DELETE FROM texts WHERE kind = 'project' AND owner_id = OLD.id; END;
 

@@ -17,14 +17,15 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
     """{kind: count} for the viewer's centre. A supervisor always her own; an admin the
     centre_id given, or every centre when None. Payouts count only drafts another person
     drafted (she may approve those), appeals only those she may decide (never the ones
-    she rejected). Answers past their review window are accepted first,
-    as the review queue does, so both show the same number."""
+    she rejected). Answers are those the review plans drew (core.review_plan), and those
+    past their review window are accepted first, as the review queue does by default, so
+    both show the same number."""
     centre_id = scope.centre_for(viewer, centre_id)
     auto_accept(db, now)
     return one(db, f"""
         SELECT
           (SELECT count(*) FROM assignments a JOIN projects p ON p.id = a.project_id
-            WHERE a.review_state = 'pending'
+            WHERE a.review_state = 'pending' AND a.review_reason IS NOT NULL
               AND (:centre IS NULL OR p.centre_id = :centre)) AS answers,
           (SELECT count(*) FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
             JOIN projects p ON p.id = a.project_id

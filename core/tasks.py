@@ -2,7 +2,7 @@
 import datetime as dt
 
 from . import gold as check_tasks
-from . import content, quality, tasktypes
+from . import content, quality, review_plan, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
@@ -202,13 +202,17 @@ def store_answer(db, assignment: dict, project: dict, answer: str, seconds,
         took = seconds  # the phone's own count: right even for answers sent late
     gold = assignment["gold_answer"]
     review = "pending" if gold is None else tasktypes.of(project).judge(answer, gold)
+    # Whether it goes to review, decided once, before it counts among her answers.
+    reason = review_plan.reason_on_submit(db, assignment, project, review, took)
     # As get_assignment will return it from now on: its task, project and media are as read.
     assignment.update(state="submitted", answer=answer, submitted_at=stamp(now),
-                      seconds_spent=took, review_state=review, pay_paise=project["pay_paise"])
+                      seconds_spent=took, review_state=review, pay_paise=project["pay_paise"],
+                      review_reason=reason)
     db.execute(
         "UPDATE assignments SET state = 'submitted', answer = :answer,"
         " submitted_at = :submitted_at, seconds_spent = :seconds_spent,"
-        " review_state = :review_state, pay_paise = :pay_paise WHERE id = :id", assignment)
+        " review_state = :review_state, pay_paise = :pay_paise,"
+        " review_reason = :review_reason WHERE id = :id", assignment)
     db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
                (assignment["task_id"],))
     if gold is not None:  # her check-task accuracy, and a pause below the minimum

@@ -18,6 +18,17 @@ REASONS = {
     "incomplete": _l("Incomplete answer"),
     "wrong_check": _l("Wrong answer on a check task"),
 }
+# Why an answer was drawn for review (core.review_plan), and the queue's filter on it.
+DRAWN_FOR = {
+    "watch": _l("Under watch"),
+    "first": _l("First answers"),
+    "sample": _l("Random sample"),
+    "check": _l("Missed check task"),
+    "disagree": _l("Disagrees with the majority"),
+    "fast": _l("Too fast"),
+}
+REASON_FILTERS = {"drawn": _l("Drawn for review"), **DRAWN_FOR,
+                  "any": _l("Every answer waiting")}
 KINDS = {"all": _l("All waiting"), "disagree": _l("Disagreement only"),
          "missed": _l("Missed check tasks"), "fast": _l("Too fast")}
 BANDS = {
@@ -35,6 +46,11 @@ def reject_reason(row) -> str:
     return str(REASONS.get(code, REASONS["wrong_answer"]))
 
 
+def drawn_for(code) -> str:
+    """Why an answer was drawn for review, in the reader's language ("" if it was not)."""
+    return str(DRAWN_FOR[code]) if code in DRAWN_FOR else ""
+
+
 def agreement_sentence(alpha) -> str:
     band = quality.agreement_band(alpha)
     text = BANDS[band]
@@ -47,10 +63,12 @@ def _centre():
 
 def _filters() -> dict:
     kind = request.values.get("kind", "all")
+    kind = kind if kind in review.FILTERS else "all"
+    reason = review.default_reason({"kind": kind, "reason": request.values.get("reason")})
     return {"project": id_arg("project") if request.method == "GET" else _form_id("project"),
             "annotator": id_arg("annotator") if request.method == "GET"
             else _form_id("annotator"),
-            "kind": kind if kind in review.FILTERS else "all"}
+            "kind": kind, "reason": reason}
 
 
 def _form_id(name):
@@ -70,6 +88,7 @@ def queue():
     result = review.queue(get_db(), _centre(), filters,
                           paging.page_number(request.args.get("page")))
     return render_template("review/queue.html", q=result, filters=filters, kinds=KINDS,
+                           reason_filters=REASON_FILTERS,
                            reasons=review.REJECT_REASONS,
                            here=request.full_path.rstrip("?"),
                            done=request.args.get("accepted", type=int))
