@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A thread holding SQLite's write lock gets the GIL back sooner than Python's 5 ms
         # default: the other writers (both workers) wait on it.
         SWITCH_INTERVAL=0.0005,
+        # Every view of a task's content or media is logged (core.access_log); off only to
+        # measure what the log costs (FLASK_ACCESS_LOG=false, bench/loadtest.py).
+        ACCESS_LOG=True,
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
         # Catalogs where core.languages finds the languages: one list for both.
         BABEL_TRANSLATION_DIRECTORIES=";".join(str(d) for d in languages.directories()),

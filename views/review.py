@@ -2,7 +2,7 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal, lazy_gettext as _l
 
-from core import paging, quality, review, scope
+from core import paging, quality, review
 
 from .db import get_db
 from .guards import staff
@@ -42,7 +42,9 @@ def agreement_sentence(alpha) -> str:
 
 
 def _centre():
-    return scope.centre_of(g.user)
+    """Whom the review pages are bounded by: she herself (core.scope: her centre, and her
+    clients when she is limited to some)."""
+    return g.user
 
 
 def _filters() -> dict:

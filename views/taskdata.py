@@ -102,7 +102,8 @@ def reported(project_id):
     """Supervisor: tasks of one project that annotators reported broken or that are held."""
     db = get_db()
     project = projects.get_project_or_404(db, g.user, project_id)
-    found = taskdata.reported_tasks(db, project_id, paging.page_number(request.args.get("page")))
+    found = taskdata.reported_tasks(db, project_id, paging.page_number(request.args.get("page")),
+                                   viewer=g.user)
     return render_template("taskdata/reported.html", project=project, **found)
 
 
@@ -149,6 +150,7 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 def export(project_id, fmt):
     """Supervisor: download a project's tasks and answers, streamed as it is read."""
     project = projects.get_project_or_404(get_db(), g.user, project_id)
+    exporting.log_export(get_db(), g.user["id"], project["id"])
     secret, path = export_secret(), current_app.config["VELAI_DB"]
 
     def pieces():
