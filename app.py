@@ -60,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     sys.setswitchinterval(app.config["SWITCH_INTERVAL"])
 
-    from views import (appeal, assets, auth, gold, health, http, payouts, people,
+    from views import (appeal, assets, auth, clients, gold, health, http, payouts, people,
                        projects_admin, pwa, quiz, quiz_admin, review, session, supervisor,
                        taskdata, web, work)
 
@@ -71,7 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     assets.init_app(app)
     for module in (auth, work, supervisor, people, projects_admin, taskdata, health, pwa,
-                   payouts, gold, quiz, quiz_admin, review, appeal):
+                   payouts, gold, quiz, quiz_admin, review, appeal, clients):
         app.register_blueprint(module.bp)
     commands.init_app(app)
     if app.config["PROXY_COUNT"]:

@@ -13,7 +13,7 @@ import hashlib
 import io
 
 from . import paging, scope
-from .clock import stamp, utcnow
+from .clock import parse_stamp, stamp, utcnow
 from .db import is_id, rows, write
 
 RETENTION_DAYS = 400  # as the trigger access_log_kept says: more than a year
@@ -79,8 +79,8 @@ def task_items(task_rows, project_key="project_id") -> list[tuple]:
 # -- searching ------------------------------------------------------------------------
 
 def _filters(filters: dict) -> tuple[str, dict]:
-    """WHERE clauses for a search: client, project, person (user id), item (a task or a
-    media id), kind; every value an id or absent."""
+    """WHERE clauses for a search: client, project, person (her login), item (a task or a
+    media id), kind; ids that are not ids are ignored."""
     def ident(key):
         value = filters.get(key)
         return value if is_id(value) else None
@@ -88,11 +88,12 @@ def _filters(filters: dict) -> tuple[str, dict]:
     kind = filters.get("kind") if filters.get("kind") in KINDS else None
     return ("(:client IS NULL OR l.client_id = :client)"
             " AND (:project IS NULL OR l.project_id = :project)"
-            " AND (:person IS NULL OR l.user_id = :person)"
+            " AND (:person IS NULL OR l.user_id = (SELECT id FROM users WHERE login = :person))"
             " AND (:task IS NULL OR l.task_id = :task)"
             " AND (:media IS NULL OR l.media_id = :media)"
             " AND (:kind IS NULL OR l.kind = :kind)",
-            {"client": ident("client"), "project": ident("project"), "person": ident("person"),
+            {"client": ident("client"), "project": ident("project"),
+             "person": str(filters.get("person") or "").strip() or None,
              "task": ident("task"), "media": ident("media"), "kind": kind})
 
 
@@ -107,10 +108,12 @@ def search(db, viewer: dict, filters: dict, page: int = 1,
     """A page of the log, newest first, of the projects the viewer may see (core.scope),
     narrowed by `filters` (see _filters). Returns (rows, more pages)."""
     where, params = _filters(filters)
-    return paging.split(rows(
-        db, f"{_ROW} WHERE {scope.project_sql('p')} AND {where}"
-            " ORDER BY l.id DESC LIMIT :limit OFFSET :offset",
-        {**params, **scope.params(viewer), **paging.window(page, per_page)}), per_page)
+    found = rows(db, f"{_ROW} WHERE {scope.project_sql('p')} AND {where}"
+                     " ORDER BY l.id DESC LIMIT :limit OFFSET :offset",
+                 {**params, **scope.params(viewer), **paging.window(page, per_page)})
+    for row in found:
+        row["at"] = parse_stamp(row["at"])
+    return paging.split(found, per_page)
 
 
 CSV_HEADER = ("id", "at_utc", "client", "project", "kind", "task_id", "media_id", "items",

@@ -7,10 +7,11 @@ from flask import Blueprint, Response, current_app, g, redirect, \
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import db as coredb
-from core import exporting, importing, paging, projects, scope, taskdata
+from core import clients, exporting, importing, paging, projects, scope, taskdata
 from core.errors import Invalid, Refused
 
 from .db import get_db
+from .clients import client_filter
 from .guards import staff
 from .http import private_picture
 from .messages import message
@@ -38,10 +39,12 @@ def _problems(report: dict) -> list[dict]:
 @staff
 def index():
     """Supervisor: her centre's projects, each with import, reported tasks and export."""
-    centre = scope.centre_of(g.user)
+    centre, client = scope.centre_of(g.user), client_filter()
     page = paging.page_number(request.args.get("page"))
-    rows, more = projects.centre_overview(get_db(), centre, page=page)
-    return render_template("taskdata/index.html", projects=rows, page=page, more=more)
+    rows, more = projects.centre_overview(get_db(), centre, page=page, viewer=g.user,
+                                          client=client)
+    return render_template("taskdata/index.html", projects=rows, page=page, more=more,
+                           client=client, clients=clients.list_clients(get_db(), g.user))
 
 
 @bp.get("/projects/<id:project_id>/import")
