@@ -16,11 +16,12 @@ TASK_TYPES = tasktypes.NAMES
 
 def create_project(db, *, centre_id, slug, task_type, name, instructions=None, labels=(),
                    redundancy=3, pay_paise, lease_seconds=900, actor_id=None,
-                   langs=None) -> dict:
+                   langs=None, client_id=None) -> dict:
     """Create a project. `name`/`instructions` are {lang: text} (any languages of
     core.languages); `labels` are (value, {lang: text}) pairs, needed for single choice;
     `langs`: its content's languages, the first shown when hers is missing (default: the
-    languages of the name, in the order given)."""
+    languages of the name, in the order given); `client_id`: the client that owns it
+    (None: its centre's first, by the trigger of 0090_clients)."""
     instructions = instructions or {}
     langs = list(langs or [lang for lang, text in name.items() if text])
     if task_type not in TASK_TYPES:
@@ -32,9 +33,9 @@ def create_project(db, *, centre_id, slug, task_type, name, instructions=None, l
     with write(db):
         cursor = db.execute(
             "INSERT INTO projects (centre_id, slug, task_type, languages, redundancy,"
-            " pay_paise, lease_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " pay_paise, lease_seconds, created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (centre_id, slug, task_type, json.dumps(langs), redundancy, pay_paise,
-             lease_seconds, stamp(utcnow())),
+             lease_seconds, stamp(utcnow()), client_id),
         )
         project_id = cursor.lastrowid
         content.write(db, "project", project_id, "name", name)
