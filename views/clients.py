@@ -25,8 +25,12 @@ def client_filter() -> int | None:
 
 @bp.get("/clients")
 @staff
-def index(refusal=None, status=200):
+def index():
     """Supervisor: her centre's clients, their projects, supervisors' limits."""
+    return _page()
+
+
+def _page(refusal=None, status=200):
     db = get_db()
     rows = review.centre_projects(db, g.user)
     return render_template("clients/index.html", clients=clients.list_clients(db, g.user),
@@ -42,7 +46,7 @@ def _done(action):
     except Refused as refusal:
         if refusal.status == 404:
             raise
-        return index(message(refusal), refusal.status)
+        return _page(message(refusal), refusal.status)
     return redirect(url_for(".index", saved=1), 303)
 
 
