@@ -286,7 +286,8 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
 
     Raises NotFound("no_task") when it is not hers or not rejected."""
     row = one(db, "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
-                  " a.review_note, a.review_state, a.reviewed_by, a.project_id, t.payload_text,"
+                  " a.review_note, a.review_state, a.reviewed_by, a.project_id, a.task_id,"
+                  " t.payload_text,"
                   " t.gold_answer, p.task_type, p.appeal_window_days,"
                   f" {content.project_name()}, ap.id AS appeal_id, ap.status AS appeal_status,"
                   " ap.note AS appeal_note, ap.decision_note"
@@ -298,6 +299,7 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
     if row is None:
         raise NotFound("no_task")
     row["decider"] = decider(db, assignment_id)
+    access_log.record_now(db, user_id, "task", [(row["task_id"], None, row["project_id"])])
     return row
 
 
@@ -463,8 +465,8 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
     page = paging.page_number(page)
     rows = list(db.query(
         "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
-        " a.review_note, a.review_state, a.project_id, t.payload_text, t.gold_answer,"
-        f" p.task_type, p.appeal_window_days, {content.project_name()},"
+        " a.review_note, a.review_state, a.project_id, a.task_id, t.payload_text,"
+        f" t.gold_answer, p.task_type, p.appeal_window_days, {content.project_name()},"
         " ap.id AS appeal_id, ap.status AS appeal_status, ap.decision_note"
         " FROM assignments a JOIN tasks t ON t.id = a.task_id"
         " JOIN projects p ON p.id = a.project_id"
@@ -478,6 +480,9 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
         row["appeal_until"] = appeal_deadline(row)
         if row["appeal_status"] == "open":
             row["decider"] = decider(db, row["id"])
+    access_log.record_now(db, user_id, "task", access_log.task_items(
+        [{"id": row["task_id"], "project_id": row["project_id"]} for row in rows[:HER_PER_PAGE]]),
+        now)
     return {"rows": rows[:HER_PER_PAGE], "more": len(rows) > HER_PER_PAGE, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
 
