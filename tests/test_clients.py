@@ -139,3 +139,22 @@ def test_the_project_list_narrows_to_a_client(db, visitor, make_user, make_proje
     assert "Seed photos" in quality and "Reviews" not in quality
     data = visitor.get(f"/supervisor/data?client={first['client_id']}").get_data(as_text=True)
     assert "Reviews" in data and "Seed photos" not in data
+
+
+def test_the_demo_has_two_clients_in_karur_and_kala_sees_one(db, app):
+    from core import demo
+    from tests.conftest import Visitor
+
+    demo.seed(db, hash_method="pbkdf2:sha256:1000")
+    karur = one(db, "SELECT id FROM centres WHERE code = 'KRR'")["id"]
+    assert [r["name"] for r in rows(db, "SELECT name FROM clients WHERE centre_id = ?"
+                                        " ORDER BY id", (karur,))] == list(demo.data.CLIENTS)
+    visitor = Visitor(app.test_client())
+    visitor.login({"login": "kala", "role": "supervisor"}, password="velai-demo")
+    page = visitor.get("/supervisor/data").get_data(as_text=True)
+    assert "/supervisor/projects/%d/" % one(
+        db, "SELECT id FROM projects WHERE slug = 'leaf-health-photos'")["id"] in page
+    for slug in ("tamil-review-sentiment", "english-to-tamil"):
+        project = one(db, "SELECT id FROM projects WHERE slug = ?", (slug,))
+        assert "/supervisor/projects/%d/" % project["id"] not in page
+        assert visitor.get(f"/supervisor/projects/{project['id']}/export.csv").status_code == 404
