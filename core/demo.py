@@ -129,6 +129,19 @@ def _karur_clients(db, karur: int, leaf: dict) -> None:
     clients.limit_supervisor(db, admin, kala["id"], [agritech["id"]])
 
 
+def _past_views(db) -> None:
+    """The access log's past: the demo writes its old answers straight in, backdated, so
+    each gets the view the app would have logged when it was claimed (no session: not
+    from a phone)."""
+    with write(db):
+        db.execute("INSERT INTO access_log (at, user_id, kind, task_id, media_id, project_id,"
+                   " client_id) SELECT a.claimed_at, a.user_id, 'task', a.task_id, t.media_id,"
+                   " a.project_id, p.client_id FROM assignments a JOIN tasks t ON t.id = a.task_id"
+                   " JOIN projects p ON p.id = a.project_id WHERE NOT EXISTS (SELECT 1"
+                   " FROM access_log l WHERE l.task_id = a.task_id AND l.user_id = a.user_id)"
+                   " ORDER BY a.claimed_at, a.id")
+
+
 def _miss_checks(db, login: str, project: dict) -> None:
     """Her answers in a project: check tasks right twice, then wrong until the misses
     pause her (core.gold), as her supervisor will find her; ordinary ones "healthy"."""
@@ -195,6 +208,7 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
     _quizzes(db, rng)
+    _past_views(db)
     for login, secret, role, name, lang, centre in TRAINEES:
         users.create_user(db, login=login, password=secret, role=role, name=name,
                           centre=centre, lang=lang, hash_method=hash_method)

@@ -239,3 +239,17 @@ def test_a_reviewers_view_names_her_and_the_client(db, two_clients):
     assert [r["task_id"] for r in result["rows"]] == [assignment["task_id"]]
     [row] = _log(db, user_id=world["limited"]["id"])
     assert (row["task_id"], row["client_id"]) == (assignment["task_id"], world["other"]["id"])
+
+
+def test_the_purge_command_removes_only_rows_past_their_retention(app, db, make_user,
+                                                                  make_project):
+    project = make_project()
+    her = make_user()
+    tasks.claim_next(db, her["id"], project)
+    db.execute("INSERT INTO access_log (at, user_id, kind, task_id, project_id, client_id)"
+               " VALUES (?, ?, 'task', 1, ?, ?)",
+               (stamp(utcnow() - dt.timedelta(days=500)), her["id"], project["id"],
+                project["client_id"]))
+    result = app.test_cli_runner().invoke(args=["purge-access-log"])
+    assert result.exit_code == 0 and "Deleted 1 " in result.output
+    assert len(_log(db, user_id=her["id"])) == 1
