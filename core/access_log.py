@@ -1,7 +1,9 @@
 """The item-level access log (#19): who saw which task's content or media, or exported a
 project, when, and from which session. One row per view, written in the transaction of
-the claim or page it records (no commit of its own on the task cycle), append-only and
-kept RETENTION_DAYS by the database (migration 0091_access_log).
+the claim or page it records (no commit of its own on the task cycle), into a table with
+no index (access_log_recent: one page more per cycle); `flush` moves rows in batches into
+access_log, which the searches read. Append-only and kept RETENTION_DAYS by the database
+(migration 0091_access_log).
 
 Who: the user id the caller names. Which session: a digest of the request's session id,
 set on the connection by the web layer (`attach`); None from the command line. The log
@@ -19,10 +21,14 @@ from .db import is_id, rows, write
 RETENTION_DAYS = 400  # as the trigger access_log_kept says: more than a year
 KINDS = ("task", "media", "export")
 PER_PAGE = 30
+# A write that brings the recent rows to a multiple of this moves them (flush): one
+# cycle in FLUSH_EVERY pays for the indexes of all, a few milliseconds.
+FLUSH_EVERY = 1000
 
-_INSERT = ("INSERT INTO access_log (at, user_id, session, kind, task_id, media_id, project_id,"
-           " client_id, items) VALUES (?, ?, ?, ?, ?, ?, ?,"
+_INSERT = ("INSERT INTO access_log_recent (at, user_id, session, kind, task_id, media_id,"
+           " project_id, client_id, items) VALUES (?, ?, ?, ?, ?, ?, ?,"
            " (SELECT client_id FROM projects WHERE id = ?), ?)")
+_COLUMNS = "id, at, user_id, session, kind, task_id, media_id, project_id, client_id, items"
 
 
 def attach(db, session_id: str | None, enabled: bool = True) -> None:
@@ -48,9 +54,30 @@ def record(db, user_id, kind: str, items, now: dt.datetime | None = None) -> int
     session = getattr(db, "velai_access_session", None)
     values = [(at, user_id, session, kind, item[0], item[1], item[2], item[2],
                item[3] if len(item) > 3 else 1) for item in items]
-    if values:
-        db.conn.executemany(_INSERT, values)
+    last = None
+    for value in values:
+        last = db.conn.execute(_INSERT, value).lastrowid
+    if last and last % FLUSH_EVERY == 0:
+        _move(db)
     return len(values)
+
+
+def _move(db) -> int:
+    """Move the recent rows into access_log, ids kept, inside the caller's transaction;
+    the newest stays (moved again next time, ignored) so ids go on from it."""
+    moved = db.conn.execute(f"INSERT OR IGNORE INTO access_log ({_COLUMNS})"
+                            f" SELECT {_COLUMNS} FROM access_log_recent ORDER BY id").rowcount
+    db.conn.execute("DELETE FROM access_log_recent"
+                    " WHERE id < (SELECT max(id) FROM access_log_recent)")
+    return moved
+
+
+def flush(db) -> int:
+    """Move every recent row into the searchable log (before a search); how many."""
+    if db.conn.in_transaction:
+        return _move(db)
+    with write(db, durable=False):
+        return _move(db)
 
 
 def record_now(db, user_id, kind: str, items, now: dt.datetime | None = None) -> int:
@@ -107,6 +134,7 @@ def search(db, viewer: dict, filters: dict, page: int = 1,
            per_page: int = PER_PAGE) -> tuple[list[dict], bool]:
     """A page of the log, newest first, of the projects the viewer may see (core.scope),
     narrowed by `filters` (see _filters). Returns (rows, more pages)."""
+    flush(db)
     where, params = _filters(filters)
     found = rows(db, f"{_ROW} WHERE {scope.project_sql('p')} AND {where}"
                      " ORDER BY l.id DESC LIMIT :limit OFFSET :offset",
@@ -123,6 +151,7 @@ CSV_HEADER = ("id", "at_utc", "client", "project", "kind", "task_id", "media_id"
 def export_csv(db, viewer: dict, filters: dict):
     """The log as CSV text chunks (streamed), newest first, for the client: as search,
     without paging."""
+    flush(db)
     where, params = _filters(filters)
     cursor = db.conn.execute(
         "SELECT l.id, l.at, k.name, p.slug, l.kind, l.task_id, l.media_id, l.items, l.user_id,"
@@ -152,4 +181,5 @@ def purge_expired(db, now: dt.datetime | None = None) -> int:
     any younger one). Returns how many went."""
     cutoff = stamp((now or utcnow()) - dt.timedelta(days=RETENTION_DAYS))
     with write(db):
+        _move(db)
         return db.execute("DELETE FROM access_log WHERE at < ?", (cutoff,)).rowcount

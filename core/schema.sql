@@ -1,15 +1,28 @@
 CREATE TABLE access_log (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
-        user_id INTEGER REFERENCES users(id),
+        user_id INTEGER,
         session TEXT,  -- a digest of the session id (the id itself would log a credential)
         kind TEXT NOT NULL CHECK (kind IN ('task', 'media', 'export')),
         task_id INTEGER,
         media_id INTEGER,
-        project_id INTEGER NOT NULL REFERENCES projects(id),
-        client_id INTEGER REFERENCES clients(id),
-        items INTEGER NOT NULL DEFAULT 1 CHECK (items >= 0)  -- an export: rows in it
-    );
+        project_id INTEGER NOT NULL,
+        client_id INTEGER,
+        items INTEGER NOT NULL DEFAULT 1 CHECK (items >= 0)  -- an export: tasks in it
+);
+
+CREATE TABLE access_log_recent (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        session TEXT,  -- a digest of the session id (the id itself would log a credential)
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'media', 'export')),
+        task_id INTEGER,
+        media_id INTEGER,
+        project_id INTEGER NOT NULL,
+        client_id INTEGER,
+        items INTEGER NOT NULL DEFAULT 1 CHECK (items >= 0)  -- an export: tasks in it
+);
 
 CREATE TABLE answers_by_day (
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -459,11 +472,18 @@ CREATE INDEX tasks_open ON tasks(project_id, status, id);
 CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
 
 CREATE TRIGGER access_log_append_only BEFORE UPDATE ON access_log BEGIN
-        SELECT RAISE(ABORT, 'the access log is append-only'); END;
+            SELECT RAISE(ABORT, 'the access log is append-only'); END;
 
 CREATE TRIGGER access_log_kept BEFORE DELETE ON access_log
         WHEN OLD.at > datetime('now', '-400 days') BEGIN
         SELECT RAISE(ABORT, 'the access log is kept 400 days'); END;
+
+CREATE TRIGGER access_log_recent_append_only BEFORE UPDATE ON access_log_recent BEGIN
+            SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TRIGGER access_log_recent_moved BEFORE DELETE ON access_log_recent
+        WHEN NOT EXISTS (SELECT 1 FROM access_log WHERE id = OLD.id) BEGIN
+        SELECT RAISE(ABORT, 'the access log is append-only'); END;
 
 CREATE TRIGGER answers_by_day_delete AFTER DELETE ON assignments
         WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)

@@ -17,6 +17,7 @@ from core.db import one, rows
 
 
 def _log(db, **where):
+    access_log.flush(db)  # the recent rows into the searchable table
     clause = " AND ".join(f"{key} = :{key}" for key in where) or "1"
     return rows(db, f"SELECT * FROM access_log WHERE {clause} ORDER BY id", where)
 
@@ -128,6 +129,14 @@ def test_the_log_refuses_any_update_and_any_delete_before_its_retention(db, make
     [row] = _log(db, user_id=her["id"])
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("UPDATE access_log SET user_id = NULL WHERE id = ?", (row["id"],))
+    # The rows not yet moved are held alike: no change, and no delete before the move.
+    tasks.claim_next(db, make_user()["id"], project)
+    recent = one(db, "SELECT max(id) AS id FROM access_log_recent")["id"]
+    assert one(db, "SELECT count(*) AS n FROM access_log WHERE id = ?", (recent,))["n"] == 0
+    for sql in ("UPDATE access_log_recent SET user_id = NULL WHERE id = ?",
+                "DELETE FROM access_log_recent WHERE id = ?"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(sql, (recent,))
     with pytest.raises(sqlite3.IntegrityError, match="kept 400 days"):
         db.execute("DELETE FROM access_log WHERE id = ?", (row["id"],))
     # 399 days old: still kept, by the purge too; 401 days: the purge takes it.
@@ -253,3 +262,25 @@ def test_the_purge_command_removes_only_rows_past_their_retention(app, db, make_
     result = app.test_cli_runner().invoke(args=["purge-access-log"])
     assert result.exit_code == 0 and "Deleted 1 " in result.output
     assert len(_log(db, user_id=her["id"])) == 1
+
+
+def test_recent_rows_move_in_batches_and_ids_never_start_over(db, make_user, make_project,
+                                                              monkeypatch):
+    """Rows go in with no index to update (one page a cycle); every FLUSH_EVERY-th moves
+    the batch into the searchable table, keeping ids; ids go on after a move."""
+    monkeypatch.setattr(access_log, "FLUSH_EVERY", 3)
+    project = make_project(tasks=10)
+    workers = [make_user() for _ in range(5)]
+    for worker in workers[:2]:
+        tasks.claim_next(db, worker["id"], project)
+    assert one(db, "SELECT count(*) AS n FROM access_log")["n"] == 0
+    tasks.claim_next(db, workers[2]["id"], project)  # the third: the batch moves
+    assert [r["id"] for r in rows(db, "SELECT id FROM access_log ORDER BY id")] == [1, 2, 3]
+    assert [r["id"] for r in rows(db, "SELECT id FROM access_log_recent")] == [3]
+    for worker in workers[3:]:
+        tasks.claim_next(db, worker["id"], project)
+    access_log.flush(db)
+    assert [r["id"] for r in rows(db, "SELECT id FROM access_log ORDER BY id")] == \
+        [1, 2, 3, 4, 5]
+    assert [r["user_id"] for r in rows(db, "SELECT user_id FROM access_log ORDER BY id")] == \
+        [w["id"] for w in workers]
