@@ -493,6 +493,11 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
         if project is None:
             columns.update(centre_id=clean["centre"], slug=clean["slug"],
                            created_at=stamp(utcnow()))
+            # A supervisor limited to some clients makes it for the first of hers, so she
+            # sees what she made; anyone else: the centre's first client (0090_clients).
+            limited = None if scope.sees_all(viewer) else scope.client_ids(db, viewer)
+            if limited:
+                columns["client_id"] = limited[0]
             names = ", ".join(columns)
             project_id = db.execute(
                 f"INSERT INTO projects ({names}) VALUES ({', '.join('?' * len(columns))})",

@@ -158,3 +158,18 @@ def test_the_demo_has_two_clients_in_karur_and_kala_sees_one(db, app):
         project = one(db, "SELECT id FROM projects WHERE slug = ?", (slug,))
         assert "/supervisor/projects/%d/" % project["id"] not in page
         assert visitor.get(f"/supervisor/projects/{project['id']}/export.csv").status_code == 404
+
+
+def test_a_project_a_limited_supervisor_makes_is_her_clients(db, make_user, make_project):
+    from core import projects
+
+    first = make_project()
+    boss = make_user(role="supervisor")
+    other = clients.add_client(db, boss, first["centre_id"], "Seed Co")
+    limited = make_user(role="supervisor")
+    clients.limit_supervisor(db, boss, limited["id"], [other["id"]])
+    made = projects.save_project(db, limited, {
+        "slug": "seed-photos", "task_type": "yes_no", "name": {"en": "Seed photos"},
+        "languages": ["en"], "pay": "0.50", "status": "draft"})
+    assert made["client_id"] == other["id"]
+    assert projects.get_project_or_404(db, limited, made["id"])["id"] == made["id"]
