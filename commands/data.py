@@ -136,7 +136,7 @@ def export(slug, fmt, out):
         project = taskdata.get_project_by_slug(database, slug)
     except Refused as refusal:
         raise click.ClickException(refusal.code) from None
-    exporting.log_export(database, None, project["id"])  # by the command line: no person
+    access_log.log_export(database, None, project["id"])  # by the command line: no person
     pieces = exporting.export(database, project["id"], fmt, export_secret())
     if out:
         with open(out, "w", encoding="utf-8", newline="") as f:

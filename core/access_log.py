@@ -16,7 +16,8 @@ import io
 
 from . import paging, scope
 from .clock import parse_stamp, stamp, utcnow
-from .db import is_id, rows, write
+from .db import is_id, one, rows, write
+from .exporting import safe_cell
 
 RETENTION_DAYS = 400  # as the trigger access_log_kept says: more than a year
 KINDS = ("task", "media", "export")
@@ -93,6 +94,15 @@ def record_now(db, user_id, kind: str, items, now: dt.datetime | None = None) ->
         return record(db, user_id, kind, items, now)
 
 
+def log_export(db, user_id, project_id: int) -> int:
+    """One row for an export of the project: who, and how many tasks it holds (from the
+    tasks_by_status summary, not a count of every task). Returns the count."""
+    count = one(db, "SELECT coalesce(sum(tasks), 0) AS n FROM tasks_by_status"
+                    " WHERE project_id = ?", (project_id,))["n"]
+    record_now(db, user_id, "export", [(None, None, project_id, count)])
+    return count
+
+
 def assignment_items(assignments) -> list[tuple]:
     """(task, media, project) of each shown assignment (as core.tasks.get_assignment)."""
     return [(a["task_id"], a.get("media_id"), a["project_id"]) for a in assignments if a]
@@ -157,8 +167,6 @@ def export_csv(db, viewer: dict, filters: dict):
         "SELECT l.id, l.at, k.name, p.slug, l.kind, l.task_id, l.media_id, l.items, l.user_id,"
         " u.name, u.role, l.session" + _ROW[_ROW.index("\nFROM"):] + f" WHERE {scope.project_sql('p')} AND {where} ORDER BY l.id DESC",
         {**params, **scope.params(viewer)})
-    from .exporting import safe_cell  # exporting logs its exports here
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)

@@ -6,7 +6,7 @@ import hmac
 import io
 import json
 
-from . import access_log, tasktypes
+from . import tasktypes
 from .db import one
 
 CSV_COLUMNS = ("task_id", "client_id", "text", "image", "gold", "status", "aggregate",
@@ -95,15 +95,6 @@ def _jsonl_lines(items):
             yield "".join(chunk)
             chunk = []
     yield "".join(chunk)
-
-
-def log_export(db, user_id, project_id: int) -> int:
-    """One access-log row for an export of the project: who, and how many tasks it holds
-    (from the tasks_by_status summary, not a count of every task). Returns the count."""
-    count = one(db, "SELECT coalesce(sum(tasks), 0) AS n FROM tasks_by_status"
-                    " WHERE project_id = ?", (project_id,))["n"]
-    access_log.record_now(db, user_id, "export", [(None, None, project_id, count)])
-    return count
 
 
 def export(db, project_id: int, fmt: str, secret: bytes):

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, g, redirect, \
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import db as coredb
-from core import clients, exporting, importing, paging, projects, scope, taskdata
+from core import access_log, clients, exporting, importing, paging, projects, scope, taskdata
 from core.errors import Invalid, Refused
 
 from .db import get_db
@@ -153,7 +153,7 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 def export(project_id, fmt):
     """Supervisor: download a project's tasks and answers, streamed as it is read."""
     project = projects.get_project_or_404(get_db(), g.user, project_id)
-    exporting.log_export(get_db(), g.user["id"], project["id"])
+    access_log.log_export(get_db(), g.user["id"], project["id"])
     secret, path = export_secret(), current_app.config["VELAI_DB"]
 
     def pieces():

@@ -63,3 +63,17 @@ def test_at_her_desk_meena_narrows_the_access_log_and_downloads_it(server, brows
         assert len(lines) >= 2 and all("Thendral Media" in line for line in lines[1:])
     finally:
         context.close()
+
+
+def test_on_her_phone_meena_manages_clients_and_limits(server, open_phone, checks):
+    meena = open_phone("ta")
+    _log_in(meena, server.url, MEENA)
+    meena.goto(server.url + "/supervisor/clients")
+    checks.page(meena, "ta", "clients (managing)")
+    kala = meena.locator("form", has_text="kala")
+    assert kala.locator("input[type=checkbox]:checked").count() == 1
+    kala.locator("input[type=checkbox]").nth(1).check()  # Thendral Media too
+    kala.locator("button").tap()
+    meena.wait_for_url("**/supervisor/clients?saved=1")
+    assert server.value("SELECT count(*) FROM user_clients WHERE user_id = ?",
+                        (server.user_id("kala"),)) == 2
