@@ -11,7 +11,7 @@ review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import audit, content, paging, quality, review_plan, scope
+from . import access_log, audit, content, paging, quality, review_plan, scope
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -41,13 +41,13 @@ def default_reason(filters: dict) -> str:
     return "drawn" if filters.get("kind", "all") in ("all", None) else "any"
 
 
-def _where(centre_id, filters: dict) -> tuple[str, dict]:
+def _where(who, filters: dict) -> tuple[str, dict]:
     """The queue's WHERE clause and parameters for a filter set (see queue)."""
     kind = filters.get("kind") if filters.get("kind") in FILTERS else "all"
     reason = default_reason(filters)
     if reason == "check":
         kind = "missed"  # a missed check task is rejected at once, not waiting
-    clauses = ["(:centre IS NULL OR p.centre_id = :centre)",
+    clauses = [scope.project_sql("p"),
                "(:project IS NULL OR a.project_id = :project)",
                "(:annotator IS NULL OR a.user_id = :annotator)"]
     if kind == "missed":  # wrong on a check task, rejected by the system, not yet looked at
@@ -66,7 +66,7 @@ def _where(centre_id, filters: dict) -> tuple[str, dict]:
         clauses.append("a.review_reason IS NOT NULL")
     elif reason != "any":
         clauses.append("a.review_reason = :reason")
-    return " AND ".join(clauses), {"centre": centre_id, "project": filters.get("project"),
+    return " AND ".join(clauses), {**scope.params(who), "project": filters.get("project"),
                                    "annotator": filters.get("annotator"), "reason": reason}
 
 
@@ -84,7 +84,7 @@ def _count_from(filters: dict) -> str:
             " JOIN projects p ON p.id = a.project_id")
 
 
-_ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
+_ROW = f"""SELECT a.id, a.task_id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
   a.review_reason, a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
   u.name AS annotator,
   t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
@@ -92,29 +92,32 @@ _ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_stat
 {_QUEUE_FROM}"""
 
 
-def check_filters(db, centre_id, filters: dict) -> None:
-    """Raise NotFound unless the filtered project and annotator belong to the centre."""
+def check_filters(db, who, filters: dict) -> None:
+    """Raise NotFound unless the filtered project and annotator are in `who`'s scope (a
+    person, or a centre id: core.scope.params)."""
+    centre_id = scope.params(who)["centre"]
     if filters.get("project") is not None:
-        get_project_or_404(db, filters["project"], centre_id)
+        get_project_or_404(db, filters["project"], who)
     if filters.get("annotator") is not None and one(
             db, "SELECT 1 AS x FROM users WHERE id = ? AND (? IS NULL OR centre_id = ?)",
             (filters["annotator"], centre_id, centre_id)) is None:
         raise NotFound("not_found")
 
 
-def get_project_or_404(db, project_id: int, centre_id) -> dict:
-    """The project if it is in the supervisor's centre (centre None: admin, any).
+def get_project_or_404(db, project_id: int, who) -> dict:
+    """The project if it is in `who`'s scope (a person, or a centre id, None: any).
 
     Raises NotFound("not_found") otherwise."""
-    project = one(db, "SELECT * FROM projects WHERE id = ? AND (? IS NULL OR centre_id = ?)",
-                  (project_id, centre_id, centre_id))
+    project = one(db, f"SELECT * FROM projects p WHERE p.id = :id AND {scope.project_sql('p')}",
+                  {"id": project_id, **scope.params(who)})
     if project is None:
         raise NotFound("not_found")
     return project
 
 
-def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None = None) -> dict:
-    """Answers to review in the centre (None: all), oldest first, PER_PAGE a page.
+def queue(db, who, filters: dict, page: int = 1, now: dt.datetime | None = None) -> dict:
+    """Answers to review in `who`'s scope (a person, or a centre id, None: all; see
+    core.scope.params), oldest first, PER_PAGE a page.
 
     filters: project, annotator (ids or None), kind: all (pending), disagree (pending on
     a settled task, against the majority or with none), missed (wrong on a check task),
@@ -123,35 +126,39 @@ def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None =
     window are accepted first (auto_accept). Returns rows, total, more, labels
     ({project_id: {value: label row}}), projects and annotators for the filter form."""
     auto_accept(db, now)
-    check_filters(db, centre_id, filters)
+    check_filters(db, who, filters)
     _norm_function(db)
-    where, params = _where(centre_id, filters)
+    where, params = _where(who, filters)
     page = paging.page_number(page)
     rows, more = paging.split(db.query(
         f"{_ROW} WHERE {where} ORDER BY a.submitted_at, a.id LIMIT :limit OFFSET :offset",
         {**params, **paging.window(page, PER_PAGE)}), PER_PAGE)
     total = one(db, f"SELECT count(*) AS n {_count_from(filters)} WHERE {where}", params)["n"]
+    access_log.record_now(db, scope.person_id(who), "task", access_log.task_items(
+        [{**row, "id": row["task_id"]} for row in rows]), now)
     return {"rows": rows, "more": more, "total": total,
             "page": page, "labels": labels_for(db, {row["project_id"] for row in rows}),
-            "projects": centre_projects(db, centre_id),
+            "projects": centre_projects(db, who),
             # Only those with answers waiting (and the one filtered on): a short list.
             "annotators": list(db.query(
                 "SELECT id, name FROM users WHERE id = :annotator OR id IN (SELECT a.user_id"
                 " FROM assignments a JOIN projects p ON p.id = a.project_id"
-                " WHERE a.review_state = 'pending' AND (:centre IS NULL OR p.centre_id = :centre))"
-                " ORDER BY name", {"centre": centre_id, "annotator": filters.get("annotator")}))}
+                f" WHERE a.review_state = 'pending' AND {scope.project_sql('p')})"
+                " ORDER BY name", {**scope.params(who), "annotator": filters.get("annotator")}))}
 
 
-def drawn(db, centre_id, reason: str = "drawn", filters: dict | None = None, page: int = 1,
+def drawn(db, who, reason: str = "drawn", filters: dict | None = None, page: int = 1,
           now: dt.datetime | None = None) -> dict:
-    """The answers the review plans drew, waiting in the centre (None: all), by reason
+    """The answers the review plans drew, waiting in `who`'s scope, by reason
     (REASON_FILTERS: "drawn" for every reason); as queue, whose other filters apply."""
-    return queue(db, centre_id, {**(filters or {}), "reason": reason}, page, now)
+    return queue(db, who, {**(filters or {}), "reason": reason}, page, now)
 
 
-def centre_projects(db, centre_id) -> list[dict]:
-    return list(db.query("SELECT * FROM projects WHERE :centre IS NULL OR centre_id = :centre"
-                         " ORDER BY id", {"centre": centre_id}))
+def centre_projects(db, who, client: int | None = None) -> list[dict]:
+    """The projects in `who`'s scope (core.scope.params), of `client` when given."""
+    return list(db.query(f"SELECT * FROM projects p WHERE {scope.project_sql('p')}"
+                         " AND (:client IS NULL OR p.client_id = :client) ORDER BY p.id",
+                         {**scope.params(who), "client": client}))
 
 
 def labels_for(db, project_ids) -> dict:
@@ -166,13 +173,13 @@ def labels_for(db, project_ids) -> dict:
     return out
 
 
-def get_review_or_404(db, assignment_id: int, centre_id) -> dict:
+def get_review_or_404(db, assignment_id: int, who) -> dict:
     """An answer (submitted assignment, as a queue row) in the supervisor's centre.
 
     Raises NotFound("not_found") for a missing one or one of another centre."""
     row = one(db, f"{_ROW} WHERE a.id = :id AND a.state = 'submitted'"
-                  f" AND (:centre IS NULL OR p.centre_id = :centre)",
-              {"id": assignment_id, "centre": centre_id})
+                  f" AND {scope.project_sql('p')}",
+              {"id": assignment_id, **scope.params(who)})
     if row is None:
         raise NotFound("not_found")
     return row
@@ -253,7 +260,7 @@ def accept_all(db, actor: dict, filters: dict, now: dt.datetime | None = None) -
                        f" reviewed_at = ? WHERE review_state = 'pending' AND id IN"
                        f" ({','.join('?' * len(chunk))})", (actor["id"], stamp(now), *chunk))
         if ids:
-            audit.record(db, actor["id"], "review.bulk_accept", f"centre:{centre or 'all'}",
+            audit.record(db, actor["id"], "review.bulk_accept", f"centre:{scope.params(centre)['centre'] or 'all'}",
                          count=len(ids), ids=ids, filters={k: v for k, v in filters.items()
                                                            if v is not None})
     return len(ids)
@@ -292,7 +299,8 @@ def auto_accept(db, now: dt.datetime | None = None) -> int:
 
 
 def _centre(actor: dict):
-    return None if actor["role"] == "admin" else actor["centre_id"]
+    """Whom a review action is bounded by: the actor herself (core.scope)."""
+    return actor
 
 
 def _in_no_payout(db, assignment_id: int) -> None:
@@ -311,7 +319,8 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
 
     Raises NotFound("no_task") when it is not hers or not rejected."""
     row = one(db, "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
-                  " a.review_note, a.review_state, a.reviewed_by, a.project_id, t.payload_text,"
+                  " a.review_note, a.review_state, a.reviewed_by, a.project_id, a.task_id,"
+                  " t.payload_text,"
                   " t.gold_answer, p.task_type, p.appeal_window_days,"
                   f" {content.project_name()}, ap.id AS appeal_id, ap.status AS appeal_status,"
                   " ap.note AS appeal_note, ap.decision_note"
@@ -323,6 +332,7 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
     if row is None:
         raise NotFound("no_task")
     row["decider"] = decider(db, assignment_id)
+    access_log.record_now(db, user_id, "task", [(row["task_id"], None, row["project_id"])])
     return row
 
 
@@ -361,7 +371,7 @@ def appeal(db, assignment_id: int, user_id: int, note, now: dt.datetime | None =
     return get_own_rejected(db, assignment_id, user_id)
 
 
-_APPEAL_ROW = f"""SELECT ap.*, a.answer, a.reject_reason, a.review_note, a.project_id,
+_APPEAL_ROW = f"""SELECT ap.*, a.task_id, t.media_id, a.answer, a.reject_reason, a.review_note, a.project_id,
   a.reviewed_by, t.payload_text, t.gold_answer, t.aggregate, p.task_type,
   {content.project_name()}, p.centre_id, u.name AS annotator, r.name AS rejected_by_name
 FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
@@ -392,30 +402,32 @@ def may_decide(db, assignment_id: int, user_id: int) -> bool:
                (assignment_id, user_id)) is not None
 
 
-def open_appeals(db, viewer: dict, centre_id, page: int = 1) -> dict:
+def open_appeals(db, viewer: dict, who, page: int = 1) -> dict:
     """Open appeals in the centre (None: all) that the viewer may decide, oldest first."""
     page = paging.page_number(page)
     rows, more = paging.split(db.query(
-        f"{_APPEAL_ROW} WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)"
+        f"{_APPEAL_ROW} WHERE ap.status = 'open' AND {scope.project_sql('p')}"
         f" AND {MAY_DECIDE} ORDER BY ap.created_at, ap.id LIMIT :limit OFFSET :offset",
-        {"centre": centre_id, "viewer": viewer["id"], **paging.window(page, PER_PAGE)}),
+        {**scope.params(who), "viewer": viewer["id"], **paging.window(page, PER_PAGE)}),
         PER_PAGE)
+    access_log.record_now(db, viewer["id"], "task", access_log.task_items(
+        [{**row, "id": row["task_id"]} for row in rows]))
     return {"rows": rows, "more": more, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
 
 
-def count_open_appeals(db, viewer: dict, centre_id) -> int:
+def count_open_appeals(db, viewer: dict, who) -> int:
     """How many open appeals in the centre (None: all) the viewer may decide."""
     return one(db, f"SELECT count(*) AS n FROM appeals ap JOIN assignments a"
                    f" ON a.id = ap.assignment_id JOIN projects p ON p.id = a.project_id"
-                   f" WHERE ap.status = 'open' AND {scope.sql('p.centre_id')}"
-                   f" AND {MAY_DECIDE}", {"centre": centre_id, "viewer": viewer["id"]})["n"]
+                   f" WHERE ap.status = 'open' AND {scope.project_sql('p')}"
+                   f" AND {MAY_DECIDE}", {**scope.params(who), "viewer": viewer["id"]})["n"]
 
 
-def get_appeal_or_404(db, appeal_id: int, centre_id) -> dict:
-    """An appeal in the supervisor's centre. Raises NotFound("not_found") otherwise."""
-    row = one(db, f"{_APPEAL_ROW} WHERE ap.id = :id AND (:centre IS NULL"
-                  f" OR p.centre_id = :centre)", {"id": appeal_id, "centre": centre_id})
+def get_appeal_or_404(db, appeal_id: int, who) -> dict:
+    """An appeal in `who`'s scope. Raises NotFound("not_found") otherwise."""
+    row = one(db, f"{_APPEAL_ROW} WHERE ap.id = :id AND {scope.project_sql('p')}",
+              {"id": appeal_id, **scope.params(who)})
     if row is None:
         raise NotFound("not_found")
     return row
@@ -486,8 +498,8 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
     page = paging.page_number(page)
     rows = list(db.query(
         "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
-        " a.review_note, a.review_state, a.project_id, t.payload_text, t.gold_answer,"
-        f" p.task_type, p.appeal_window_days, {content.project_name()},"
+        " a.review_note, a.review_state, a.project_id, a.task_id, t.payload_text,"
+        f" t.gold_answer, p.task_type, p.appeal_window_days, {content.project_name()},"
         " ap.id AS appeal_id, ap.status AS appeal_status, ap.decision_note"
         " FROM assignments a JOIN tasks t ON t.id = a.task_id"
         " JOIN projects p ON p.id = a.project_id"
@@ -501,39 +513,47 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
         row["appeal_until"] = appeal_deadline(row)
         if row["appeal_status"] == "open":
             row["decider"] = decider(db, row["id"])
+    access_log.record_now(db, user_id, "task", access_log.task_items(
+        [{"id": row["task_id"], "project_id": row["project_id"]} for row in rows[:HER_PER_PAGE]]),
+        now)
     return {"rows": rows[:HER_PER_PAGE], "more": len(rows) > HER_PER_PAGE, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
 
 
 # -- supervisors' pictures and dashboards -------------------------------------------------
 
-def media_for_centre(db, media_id: int, centre_id) -> dict:
-    """A task's picture for a supervisor of its centre. Raises NotFound("no_media")."""
+def media_for_centre(db, media_id: int, who) -> dict:
+    """A task's picture for a supervisor whose scope holds its project.
+    Raises NotFound("no_media")."""
     media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
-                    " WHERE m.id = ? AND (? IS NULL OR p.centre_id = ?)",
-                (media_id, centre_id, centre_id))
+                    f" WHERE m.id = :id AND {scope.project_sql('p')}",
+                {"id": media_id, **scope.params(who)})
     if media is None:
         raise NotFound("no_media")
+    access_log.record_now(db, scope.person_id(who), "media", [(None, media["id"],
+                                                               media["project_id"])])
     return media
 
 
-def centre_dashboard(db, viewer: dict, centre_id, now: dt.datetime | None = None) -> dict:
-    """The centre's last 14 days (quality.series over all its projects), each project's
-    agreement, and the open appeals the viewer may decide."""
-    projects = centre_projects(db, centre_id)
+def centre_dashboard(db, viewer: dict, who, now: dt.datetime | None = None,
+                     client: int | None = None) -> dict:
+    """The centre's last 14 days (quality.series over all its projects in `who`'s scope,
+    of `client` when given), each project's agreement, and the open appeals the viewer
+    may decide."""
+    projects = centre_projects(db, who, client)
     for project in projects:
         project.update(quality.project_agreement(db, project["id"]))
     return {"projects": projects,
             "days": quality.series(db, [p["id"] for p in projects], now=now),
-            "open_appeals": count_open_appeals(db, viewer, centre_id)}
+            "open_appeals": count_open_appeals(db, viewer, who)}
 
 
-def project_dashboard(db, project_id: int, centre_id, page: int = 1,
+def project_dashboard(db, project_id: int, who, page: int = 1,
                       now: dt.datetime | None = None) -> dict:
     """One project of the centre: agreement, 14 days, its annotators (paged).
 
     Raises NotFound for a project of another centre."""
-    project = get_project_or_404(db, project_id, centre_id)
+    project = get_project_or_404(db, project_id, who)
     people, more = quality.annotator_stats(db, project, page)
     checked = review_plan.error_rates(db, project_id, [p["user_id"] for p in people])
     for person in people:  # her checked error rate and watch (core.review_plan)

@@ -21,7 +21,7 @@ core.review.auto_accept); a drawn one waits for a supervisor until the same wind
 import hashlib
 import math
 
-from . import audit
+from . import audit, scope
 from .clock import stamp, utcnow
 from .db import one, rows, write
 from .errors import Invalid, NotFound
@@ -155,9 +155,8 @@ def save_plan(db, actor: dict, project_id: int, form) -> dict:
 
 
 def _project(db, actor: dict, project_id: int) -> dict:
-    project = one(db, "SELECT * FROM projects WHERE id = ? AND (? IS NULL OR centre_id = ?)",
-                  (project_id, *[None if actor["role"] == "admin" else actor["centre_id"]] * 2))
-    if project is None:
+    project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
+    if not scope.may_see_project(db, actor, project):  # her centre, then her clients
         raise NotFound("not_found")
     return project
 

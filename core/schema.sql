@@ -1,3 +1,29 @@
+CREATE TABLE access_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        session TEXT,  -- a digest of the session id (the id itself would log a credential)
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'media', 'export')),
+        task_id INTEGER,
+        media_id INTEGER,
+        project_id INTEGER NOT NULL,
+        client_id INTEGER,
+        items INTEGER NOT NULL DEFAULT 1 CHECK (items >= 0)  -- an export: tasks in it
+);
+
+CREATE TABLE access_log_recent (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        session TEXT,  -- a digest of the session id (the id itself would log a credential)
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'media', 'export')),
+        task_id INTEGER,
+        media_id INTEGER,
+        project_id INTEGER NOT NULL,
+        client_id INTEGER,
+        items INTEGER NOT NULL DEFAULT 1 CHECK (items >= 0)  -- an export: tasks in it
+);
+
 CREATE TABLE agreement_by_day (
             project_id INTEGER NOT NULL,
             day TEXT NOT NULL,  -- India's day of the task's last answer
@@ -81,6 +107,14 @@ CREATE TABLE centres (
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL
 , min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages) AND json_type(languages) = 'array' AND json_array_length(languages) >= 1), appeals_by INTEGER REFERENCES users(id));
+
+CREATE TABLE clients (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 80),
+        created_at TEXT NOT NULL,
+        UNIQUE (centre_id, name)
+    );
 
 CREATE TABLE disagreement_by_day (
             project_id INTEGER NOT NULL,
@@ -264,7 +298,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0);
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, client_id INTEGER REFERENCES clients(id));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -403,6 +437,12 @@ CREATE TABLE traffic (
             PRIMARY KEY (user_id, day)
         );
 
+CREATE TABLE user_clients (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        PRIMARY KEY (user_id, client_id)
+    ) WITHOUT ROWID;
+
 CREATE TABLE "users" (
     id INTEGER PRIMARY KEY,
     login TEXT NOT NULL UNIQUE,
@@ -425,6 +465,16 @@ CREATE TABLE work_by_day (
             earned_paise INTEGER NOT NULL,  -- pay of the answers not rejected
             PRIMARY KEY (project_id, day, user_id)
         ) WITHOUT ROWID;
+
+CREATE INDEX access_log_client ON access_log(client_id, id);
+
+CREATE INDEX access_log_media ON access_log(media_id) WHERE media_id IS NOT NULL;
+
+CREATE INDEX access_log_project ON access_log(project_id, id);
+
+CREATE INDEX access_log_task ON access_log(task_id) WHERE task_id IS NOT NULL;
+
+CREATE INDEX access_log_user ON access_log(user_id, id);
 
 CREATE INDEX appeals_open ON appeals(status, created_at);
 
@@ -472,6 +522,8 @@ CREATE INDEX payout_lines_user ON payout_lines(user_id, id);
 
 CREATE INDEX payouts_centre ON payouts(centre_id, id);
 
+CREATE INDEX projects_client ON projects(client_id);
+
 CREATE UNIQUE INDEX quiz_attempts_open ON quiz_attempts(user_id, project_id) WHERE finished_at IS NULL;
 
 CREATE INDEX quiz_attempts_user ON quiz_attempts(user_id, project_id, id);
@@ -489,6 +541,20 @@ CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NO
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
 
 CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
+
+CREATE TRIGGER access_log_append_only BEFORE UPDATE ON access_log BEGIN
+            SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TRIGGER access_log_kept BEFORE DELETE ON access_log
+        WHEN OLD.at > datetime('now', '-400 days') BEGIN
+        SELECT RAISE(ABORT, 'the access log is kept 400 days'); END;
+
+CREATE TRIGGER access_log_recent_append_only BEFORE UPDATE ON access_log_recent BEGIN
+            SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TRIGGER access_log_recent_moved BEFORE DELETE ON access_log_recent
+        WHEN NOT EXISTS (SELECT 1 FROM access_log WHERE id = OLD.id) BEGIN
+        SELECT RAISE(ABORT, 'the access log is append-only'); END;
 
 CREATE TRIGGER agreement_after_delete AFTER DELETE ON assignments
             WHEN OLD.state = 'submitted' BEGIN 
@@ -614,6 +680,11 @@ CREATE TRIGGER assignments_within_wanted BEFORE INSERT ON assignments
                JOIN projects p ON p.id = t.project_id WHERE t.id = NEW.task_id)
         BEGIN SELECT RAISE(ABORT, 'task_full: the task has all the answers and leases it wants');
         END;
+
+CREATE TRIGGER centres_first_client AFTER INSERT ON centres BEGIN
+        INSERT INTO clients (centre_id, name, created_at) VALUES (NEW.id, 'Centre''s own work',
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+    END;
 
 CREATE TRIGGER centres_languages_known_insert BEFORE INSERT ON centres BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
@@ -828,6 +899,24 @@ BEGIN UPDATE payout_items SET live = 0 WHERE payout_id = NEW.id AND live = 1; EN
 
 CREATE TRIGGER projects_bump_languages AFTER UPDATE OF languages ON projects BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.id; END;
 
+CREATE TRIGGER projects_client_of_centre_insert BEFORE INSERT ON projects
+            WHEN NEW.client_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM clients
+                WHERE id = NEW.client_id AND centre_id = NEW.centre_id)
+                OR (NEW.client_id IS NULL AND 0)
+            BEGIN SELECT RAISE(ABORT, 'a project belongs to a client of its own centre'); END;
+
+CREATE TRIGGER projects_client_of_centre_update BEFORE UPDATE OF client_id, centre_id ON projects
+            WHEN NEW.client_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM clients
+                WHERE id = NEW.client_id AND centre_id = NEW.centre_id)
+                OR (NEW.client_id IS NULL AND OLD.client_id IS NOT NULL)
+            BEGIN SELECT RAISE(ABORT, 'a project belongs to a client of its own centre'); END;
+
+CREATE TRIGGER projects_default_client AFTER INSERT ON projects
+        WHEN NEW.client_id IS NULL BEGIN
+        UPDATE projects SET client_id = (SELECT min(id) FROM clients
+            WHERE centre_id = NEW.centre_id) WHERE id = NEW.id;
+    END;
+
 CREATE TRIGGER projects_languages_known_insert BEFORE INSERT ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
 CREATE TRIGGER projects_languages_known_update BEFORE UPDATE OF languages ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
@@ -992,6 +1081,11 @@ CREATE TRIGGER texts_bump_delete AFTER DELETE ON texts WHEN OLD.kind IN ('projec
 CREATE TRIGGER texts_bump_insert AFTER INSERT ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
 
 CREATE TRIGGER texts_bump_update AFTER UPDATE ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
+
+CREATE TRIGGER user_clients_same_centre BEFORE INSERT ON user_clients
+        WHEN NOT EXISTS (SELECT 1 FROM users u JOIN clients c ON c.centre_id = u.centre_id
+            WHERE u.id = NEW.user_id AND c.id = NEW.client_id AND u.role = 'supervisor')
+        BEGIN SELECT RAISE(ABORT, 'only a supervisor of the client''s centre'); END;
 
 CREATE TRIGGER users_offline_key AFTER INSERT ON users WHEN NEW.offline_key IS NULL
         BEGIN

@@ -26,10 +26,10 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
         SELECT
           (SELECT count(*) FROM assignments a JOIN projects p ON p.id = a.project_id
             WHERE a.review_state = 'pending' AND a.review_reason IS NOT NULL
-              AND (:centre IS NULL OR p.centre_id = :centre)) AS answers,
+              AND {scope.project_sql('p')}) AS answers,
           (SELECT count(*) FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
             JOIN projects p ON p.id = a.project_id
-            WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)
+            WHERE ap.status = 'open' AND {scope.project_sql('p')}
               AND {review.MAY_DECIDE}) AS appeals,
           (SELECT count(*) FROM payment_details d JOIN users u ON u.id = d.user_id
             WHERE d.confirmed_by IS NULL AND d.refused_by IS NULL
@@ -40,5 +40,5 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
             AND (:centre IS NULL OR o.centre_id = :centre)) AS payouts,
           (SELECT count(*) FROM tasks t JOIN projects p ON p.id = t.project_id
             WHERE t.status <> 'removed' AND (t.status = 'held' OR t.reports_count > 0)
-              AND (:centre IS NULL OR p.centre_id = :centre)) AS tasks
-        """, {"centre": centre_id, "viewer": viewer["id"]})
+              AND {scope.project_sql('p')}) AS tasks
+        """, {**scope.bind(centre_id, viewer), "viewer": viewer["id"]})

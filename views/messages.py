@@ -79,6 +79,9 @@ MESSAGES = {
     "weak_pin": _l("This PIN is too easy to guess. Choose another or leave it empty."),
     "bad_code": _l("A centre code is 2 to 8 capital letters or digits."),
     "code_taken": _l("This centre code is taken."),
+    # Clients (core/clients.py).
+    "client_name": _l("A client's name is 1 to %(limit)s characters."),
+    "client_taken": _l("This centre already has a client by that name."),
     "bad_login": _l("A login is 3 to 32 small letters, digits, dots or dashes, "
                     "starting with a letter."),
     "login_taken": _l("This login is taken."),

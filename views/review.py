@@ -2,9 +2,10 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal, lazy_gettext as _l
 
-from core import paging, quality, review, scope
+from core import clients, paging, quality, review
 
 from .db import get_db
+from .clients import client_filter
 from .guards import staff
 from .http import id_arg, private_picture, safe_next
 from .render import htmx, page_or_fragment
@@ -58,7 +59,9 @@ def agreement_sentence(alpha) -> str:
 
 
 def _centre():
-    return scope.centre_of(g.user)
+    """Whom the review pages are bounded by: she herself (core.scope: her centre, and her
+    clients when she is limited to some)."""
+    return g.user
 
 
 def _filters() -> dict:
@@ -158,8 +161,10 @@ def decide(appeal_id):
 @staff
 def centre_dashboard():
     """Supervisor: the centre's answers, agreement and check-task accuracy, 14 days."""
-    board = review.centre_dashboard(get_db(), g.user, _centre())
-    return render_template("review/dashboard.html", board=board, charts=charts(board["days"]))
+    client = client_filter()
+    board = review.centre_dashboard(get_db(), g.user, _centre(), client=client)
+    return render_template("review/dashboard.html", board=board, charts=charts(board["days"]),
+                           client=client, clients=clients.list_clients(get_db(), g.user))
 
 
 @bp.get("/quality/<id:project_id>")
