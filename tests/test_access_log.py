@@ -103,7 +103,7 @@ def test_the_review_queue_logs_each_answer_it_shows(db, visitor, make_user, make
         tasks.record_answer(db, assignment["id"], worker["id"], "pos")
     boss = make_user(role="supervisor")
     visitor.login(boss)
-    assert visitor.get("/supervisor/review").status_code == 200
+    assert visitor.get("/supervisor/review?reason=any").status_code == 200
     shown = _log(db, user_id=boss["id"], kind="task")
     pending = rows(db, "SELECT task_id FROM assignments WHERE review_state = 'pending'")
     assert sorted(r["task_id"] for r in shown) == sorted(r["task_id"] for r in pending)
@@ -244,7 +244,7 @@ def test_a_reviewers_view_names_her_and_the_client(db, two_clients):
     world = two_clients
     assignment = world["seen"][1]
     tasks.record_answer(db, assignment["id"], world["her"]["id"], "pos")
-    result = review.queue(db, world["limited"], {})
+    result = review.queue(db, world["limited"], {"reason": "any"})
     assert [r["task_id"] for r in result["rows"]] == [assignment["task_id"]]
     [row] = _log(db, user_id=world["limited"]["id"])
     assert (row["task_id"], row["client_id"]) == (assignment["task_id"], world["other"]["id"])
