@@ -1,6 +1,7 @@
 """A lease that ran out while she was answering: give her the task again when it is
 still free for her, so that what she typed is not thrown away (#6 item 8)."""
 import datetime as dt
+import json
 
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
@@ -47,3 +48,21 @@ def held(db, user_id: int, project: dict, now: dt.datetime | None = None) -> lis
     return [get_assignment(db, row["id"], user_id) for row in db.query(
         f"SELECT id FROM assignments WHERE user_id = :user AND project_id = :project"
         f" AND {_ACTIVE} ORDER BY id", params)]
+
+
+def give_back(db, user_id: int, project_id: int | None = None, keep=(),
+              now: dt.datetime | None = None) -> int:
+    """End her running leases that have no answer (in one project, or in all at logout),
+    so the tasks go back to the others at once instead of when the lease runs out. Leases
+    in `keep` (assignment ids) stay: her phone holds unsent answers for them, which count
+    when the signal returns. Returns how many were given back."""
+    keep = [int(k) for k in keep if isinstance(k, int) or str(k).isdigit()][:500]
+    now_stamp = stamp(now or utcnow())
+    with write(db):
+        return db.execute(
+            "UPDATE assignments SET lease_expires_at = :now WHERE user_id = :user"
+            " AND state = 'active' AND lease_expires_at > :now"
+            " AND (:project IS NULL OR project_id = :project)"
+            " AND id NOT IN (SELECT value FROM json_each(:keep))",
+            {"now": now_stamp, "user": user_id, "project": project_id,
+             "keep": json.dumps(keep)}).rowcount

@@ -232,7 +232,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-);
+, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
