@@ -97,7 +97,8 @@ MESSAGES = {
                      "Missing: %(columns)s."),
     "bad_lang_code": _l("The language must be ta, hi or en."),
     "no_file": _l("Please choose a file."),  # also task imports
-    "people_bad_csv": _l("Line %(line)s cannot be read as CSV. Nothing was added."),
+    "people_bad_line": _l("This line cannot be read as CSV. Check its quote marks."),
+    "people_line_too_long": _l("This line is too long: at most %(limit)s characters."),
     # A project's settings.
     "unknown_field": _l("This field is not known."),
     "bad_slug": _l("A short name is 3 to 60 small letters, digits and dashes."),
