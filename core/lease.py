@@ -56,7 +56,8 @@ def give_back(db, user_id: int, project_id: int | None = None, keep=(),
     so the tasks go back to the others at once instead of when the lease runs out. Leases
     in `keep` (assignment ids) stay: her phone holds unsent answers for them, which count
     when the signal returns. Returns how many were given back."""
-    keep = [int(k) for k in keep if isinstance(k, int) or str(k).isdigit()][:500]
+    # Ids as the phone sent them: whole numbers SQLite can hold, a batch's worth at most.
+    keep = [int(k) for k in map(str, keep) if k.isascii() and k.isdigit() and len(k) < 19][:500]
     now_stamp = stamp(now or utcnow())
     with write(db):
         return db.execute(

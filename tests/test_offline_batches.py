@@ -119,7 +119,7 @@ def test_the_give_back_button_frees_the_rest_of_her_batch(visitor, make_user, ma
     assert 'class="note unsent" role="status" hidden' in page
     ids = _batch_ids(page)
     assert visitor.post(action, {"keep": [str(ids[0]), "x"]}, csrf=False).status_code == 400
-    response = visitor.post(action, {"keep": [str(ids[0]), "x"]})
+    response = visitor.post(action, {"keep": [str(ids[0]), "x", "²", "9" * 40, "-1"]})
     assert response.status_code == 303 and response.location.endswith("/home?given=4")
     home = visitor.get(response.location).get_data(as_text=True)
     assert "4 tasks given back. Others can do them now." in home
