@@ -183,7 +183,8 @@ def read_csv(data: bytes, problems: list | None = None) -> list[dict]:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            row = dict(zip(header, (v.strip() for v in values)))
+            # Every column the header names, so a short line lacks a value, not a column.
+            row = {**dict.fromkeys(header, ""), **dict(zip(header, (v.strip() for v in values)))}
             row["line"] = reader.line_num
             rows.append(row)
             if len(rows) > MAX_CSV_ROWS:

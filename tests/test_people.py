@@ -779,6 +779,8 @@ def test_a_missing_column_is_said_once_and_the_other_columns_are_still_checked(v
     login(visitor, meena)
     body = upload(visitor, "name,phone\nAnitha,9876543210\nRekha,12345\n").get_data(
         as_text=True)
+    short = upload(visitor, "name,phone,lang\nAnitha,9876543210\n").get_data(as_text=True)
+    assert "Line 2, Language: The language must be ta, hi or en." in short  # a short line
     assert "Line 1: The first line must name the columns name, phone, lang. Missing: lang." \
         in body
     assert "Line 3, Phone number: Please type a 10-digit mobile number." in body

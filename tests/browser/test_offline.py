@@ -320,7 +320,7 @@ def test_a_batch_answer_the_server_refuses_comes_back_to_mend(server, open_phone
 
 
 def test_giving_back_a_batch_keeps_what_the_phone_has_not_sent(server, open_phone, lang_text,
-                                                               phone_tools):
+                                                               phone_tools, checks):
     """#15: the batch page says which of its answers are still on the phone; giving the
     batch back asks first, keeps those tasks hers and frees the rest for the others."""
     said = lang_text("hi")
@@ -332,6 +332,7 @@ def test_giving_back_a_batch_keeps_what_the_phone_has_not_sent(server, open_phon
     ids = [int(i) for i in page.locator(".batch section.card[data-id]").evaluate_all(
         "cards => cards.map(c => c.dataset.id)")]
     assert len(ids) == 6, ids
+    checks.page(page, "hi", "the batch page")
     page.route("**/answers/sync", lambda route: route.abort())  # no signal for answers
     showing = page.locator(".batch section.card[data-id]:not([hidden])")
     for k in range(2):
