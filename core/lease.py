@@ -50,14 +50,16 @@ def held(db, user_id: int, project: dict, now: dt.datetime | None = None) -> lis
         f" AND {_ACTIVE} ORDER BY id", params)]
 
 
-def give_back(db, user_id: int, project_id: int | None = None, keep=(),
+def give_back(db, user_id: int, project_id: int | None = None, keep: str = "",
               now: dt.datetime | None = None) -> int:
     """End her running leases that have no answer (in one project, or in all at logout),
     so the tasks go back to the others at once instead of when the lease runs out. Leases
-    in `keep` (assignment ids) stay: her phone holds unsent answers for them, which count
-    when the signal returns. Returns how many were given back."""
-    # Ids as the phone sent them: whole numbers SQLite can hold, a batch's worth at most.
-    keep = [int(k) for k in map(str, keep) if k.isascii() and k.isdigit() and len(k) < 19][:500]
+    in `keep` (assignment ids, "12,15" as the phone sends them: static/app.js) stay: her
+    phone holds unsent answers for them, which count when the signal returns. Returns how
+    many were given back."""
+    # Only whole numbers SQLite can hold, a batch's worth at most; anything else is ignored.
+    keep = [int(k) for k in (keep or "").split(",")[:500]
+            if k.isascii() and k.isdigit() and len(k) < 19]
     now_stamp = stamp(now or utcnow())
     with write(db):
         return db.execute(

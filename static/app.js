@@ -60,10 +60,12 @@
     d.querySelectorAll('.batch [data-id]').forEach(function (card, i) {
       if (ids.indexOf(+card.dataset.id) >= 0) nums.push(i + 1);
     });
-    un.textContent = nums.length ? un.dataset.text.replace('#', nums.join(', ')) : '';
+    un.textContent = un.dataset.text.replace('#', nums.join(', '));
     un.hidden = !nums.length;
   }
-  function unsent() { return q.filter(function (x) { return !x.k; }).map(function (x) { return x.id; }); }
+  function unsent() {
+    return q.filter(function (x) { return !x.k; }).map(function (x) { return x.id; });
+  }
   function item(form, button) {
     var data = new FormData(form), it = {
       id: +form.action.match(/\/(\d+)(\/skip)?$/)[1],
@@ -156,13 +158,9 @@
   d.addEventListener('click', function (e) { lastBtn = e.target.closest('button'); }, true);
   d.addEventListener('submit', function (e) {
     var batch = e.target.closest('.batch'), ids = unsent();
-    if (me && e.target.hasAttribute('data-keep')) {  // logout, give back: keep unsent ones
+    if (me && e.target.keep) {  // logout, give back: unsent answers keep their tasks
       if (ids.length && !confirm(me.textContent + ' ' + me.dataset.leave)) e.preventDefault();
-      ids.forEach(function (id) {
-        var k = d.createElement('input');
-        k.type = 'hidden'; k.name = 'keep'; k.value = id;
-        e.target.appendChild(k);
-      });
+      e.target.keep.value = ids;
     }
     if (!batch) return;
     e.preventDefault();

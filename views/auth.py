@@ -104,7 +104,7 @@ def logout():
     lang = g.user["lang"]
     # Her leases go back to the others now, not hours later; the phone names those it
     # still holds unsent answers for (static/app.js), and they stay hers.
-    lease.give_back(get_db(), g.user["id"], keep=request.form.getlist("keep"))
+    lease.give_back(get_db(), g.user["id"], keep=request.form.get("keep", ""))
     sessions.end(get_db(), session["sid"])
     session.clear()
     session["lang"] = lang  # the login page stays in her language

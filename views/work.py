@@ -201,7 +201,7 @@ def give_back(slug):
     still holds unsent answers for (`keep`); then her home says how many went back."""
     db = get_db()
     project = projects.project_for_worker(db, g.user, slug)
-    given = lease.give_back(db, g.user["id"], project["id"], keep=request.form.getlist("keep"))
+    given = lease.give_back(db, g.user["id"], project["id"], keep=request.form.get("keep", ""))
     return redirect(url_for(".home", given=given), 303)
 
 
