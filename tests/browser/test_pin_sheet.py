@@ -14,7 +14,8 @@ def test_the_pin_sheet_prints_a_page_per_30_people_and_downloads_its_pins(
     log_in(meena, server.url, *MEENA, lands="/supervisor/")
     meena.goto(f"{server.url}/supervisor/people/upload")
     people = "name,phone,lang\n" + "".join(
-        f"பணியாளர் {n},93000{n:05d},ta\n" for n in range(61))
+        f"{'Rekha #1 (100%)' if n == 0 else f'பணியாளர் {n}'},93000{n:05d},ta\n"
+        for n in range(61))
     meena.set_input_files("#file", files=[{"name": "people.csv", "mimeType": "text/csv",
                                            "buffer": people.encode()}])
     meena.locator("form.card button.primary").tap()
@@ -29,6 +30,7 @@ def test_the_pin_sheet_prints_a_page_per_30_people_and_downloads_its_pins(
     download = caught.value
     rows = open(download.path(), encoding="utf-8-sig").read().splitlines()
     assert rows[0] == "name,phone,lang,pin" and [row.split(",")[3] for row in rows[1:]] == pins
+    assert rows[1].startswith("Rekha #1 (100%),") and rows[2].startswith("பணியாளர் 1,")
 
     meena.emulate_media(media="print")
     assert meena.locator("header").is_hidden() and meena.locator("p.note").is_hidden()
