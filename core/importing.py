@@ -68,17 +68,22 @@ def _decode(data: bytes, report: Report) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         report.error(1, "bad_encoding")  # UTF-16: Excel's "Unicode text"
         return None
+    bad = False
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        bad = True
         for number, line in enumerate(data.split(b"\n"), 1):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError:
                 report.error(number, "bad_encoding")
-        return None
+        # The other lines are still checked (one pass names every problem); the bad
+        # bytes read as U+FFFD, and the file is refused anyway.
+        text = data.decode("utf-8-sig", errors="replace")
     if "\x00" in text:  # UTF-16 without its BOM decodes as UTF-8 full of NULs
-        report.error(text.count("\n", 0, text.index("\x00")) + 1, "bad_encoding")
+        if not bad:
+            report.error(text.count("\n", 0, text.index("\x00")) + 1, "bad_encoding")
         return None
     return text
 
@@ -102,39 +107,50 @@ def _delimiter(text: str) -> str:
     return max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
 
 
+def _csv_records(reader, report: Report):
+    """The reader's records; one the csv module cannot read is reported by its line and
+    reading goes on with the next, so every problem of the file is named in one pass."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            report.error(reader.line_num, "bad_csv")
+
+
 def _csv_rows(text: str, report: Report):
-    """(line, {column: value}) for each data row of a CSV with a header row."""
+    """(line, {column: value}) for each data row of a CSV with a header row. A problem
+    with the header is reported and the rows are still checked, by the columns known."""
     delimiter = _delimiter(text)
     reader = csv.reader(_lines(text, report), delimiter=delimiter)
-    try:
-        header = next(reader, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(reader, None)  # blank lines before the header
-        if header is None:
-            report.error(None, "empty_file")
-            return
-        names = [cell.strip().lower() for cell in header]
-        line = reader.line_num
-        for name in names:
-            if name not in COLUMNS:
-                report.error(line, "unknown_column", name=name or "?")
-        for name in {n for n in names if names.count(n) > 1}:
-            report.error(line, "repeated_column", name=name)
-        if "text" not in names and "image" not in names:
-            report.error(line, "missing_column")
-        if report.error_count:
-            return
-        start = reader.line_num + 1
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                start = reader.line_num + 1
-                continue
-            if len(cells) > len(names):
-                report.error(start, "extra_cells", cells=len(cells), columns=len(names))
-            yield start, dict(zip(names, cells))
+    records = _csv_records(reader, report)
+    header = next(records, None)
+    while header is not None and not any(cell.strip() for cell in header):
+        header = next(records, None)  # blank lines before the header
+    if header is None:
+        report.error(None, "empty_file")
+        return
+    names = [cell.strip().lower() for cell in header]
+    line = reader.line_num
+    for name in names:
+        if name not in COLUMNS:
+            report.error(line, "unknown_column", name=name or "?")
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        report.error(line, "repeated_column", name=name)
+    if "text" not in names and "image" not in names:
+        report.error(line, "missing_column")
+    # An unknown or repeated column is left out of the rows (said once, above).
+    known = [name if name in COLUMNS and names.count(name) == 1 else None for name in names]
+    start = reader.line_num + 1
+    for cells in records:
+        if not any(cell.strip() for cell in cells):
             start = reader.line_num + 1
-    except csv.Error:
-        report.error(reader.line_num, "bad_csv")
+            continue
+        if len(cells) > len(names):
+            report.error(start, "extra_cells", cells=len(cells), columns=len(names))
+        yield start, {name: cell for name, cell in zip(known, cells) if name}
+        start = reader.line_num + 1
 
 
 def _jsonl_rows(text: str, report: Report):
@@ -157,12 +173,11 @@ def _jsonl_rows(text: str, report: Report):
         if any(isinstance(value, (dict, list)) for value in row.values()):
             report.error(number, "bad_json")
             continue
-        unknown = [key for key in row if key not in COLUMNS]
-        for key in unknown:
-            report.error(number, "unknown_column", name=str(key)[:40])
-        if unknown:
-            continue
-        yield number, {key: "" if value is None else value for key, value in row.items()}
+        for key in row:
+            if key not in COLUMNS:
+                report.error(number, "unknown_column", name=str(key)[:40])
+        yield number, {"text": "", **{key: "" if value is None else value
+                                      for key, value in row.items() if key in COLUMNS}}
 
 
 def _rows(name: str, text: str, report: Report):
@@ -288,7 +303,8 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     text = _decode(data, report)
     if text is None:
         return [], report
-    gold_rule = _gold_rule(db, project)
+    ctx = {"db": db, "project": project, "gold_rule": _gold_rule(db, project),
+           "archive": archive, "pictures_from": pictures_from}
     taken = {row["client_id"] for row in db.query(
         "SELECT client_id FROM tasks WHERE project_id = ? AND client_id IS NOT NULL",
         (project["id"],))}
@@ -302,10 +318,9 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
             break
         if progress and report.rows % 1000 == 0:
             progress("check", min(line, total), total)
-        task = _check_row(line, row, report, gold_rule, archive, pictures_from)
-        if task is None:
-            continue
-        client_id = task["client_id"]
+        task = _check_row(line, row, report, ctx)
+        # Its id is checked against the others even when the row has other problems.
+        client_id = _text(row.get("id")) or None
         if client_id is not None:
             if client_id in taken or client_id in seen:
                 if skip_duplicates:
@@ -317,6 +332,8 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
                                  first=seen[client_id])
                 continue
             seen[client_id] = line
+        if task is None:
+            continue
         task["line"] = line
         tasks.append(task)
     if progress:
@@ -326,30 +343,48 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     return tasks, report
 
 
-def _check_row(line, row, report, gold_rule, archive, pictures_from) -> dict | None:
-    errors = report.error_count
-    text = _text(row.get("text"))
-    image = _text(row.get("image"))
-    gold = _text(row.get("gold"))
-    client_id = _text(row.get("id")) or None
-    if len(text) > MAX_TEXT_CHARS:
+def _check_text(line, task, report, ctx):
+    if len(task["text"] or "") > MAX_TEXT_CHARS:
         report.error(line, "task_text_too_long", limit=MAX_TEXT_CHARS)
-    if client_id and len(client_id) > MAX_ID_CHARS:
+    if not task["text"] and not task["image_ref"] and task["has_columns"]:
+        report.error(line, "empty_task")  # not when the header has neither: said once
+
+
+def _check_id(line, task, report, ctx):
+    if task["client_id"] and len(task["client_id"]) > MAX_ID_CHARS:
         report.error(line, "id_too_long", limit=MAX_ID_CHARS)
-    if not text and not image:
-        report.error(line, "empty_task")
-    stored_gold = None
-    if gold:
-        stored_gold = gold_rule[0](gold)
-        if stored_gold is None:
-            report.error(line, "unknown_gold", gold=gold[:40], allowed=gold_rule[1])
-    picture = None
-    if image:
-        picture = _picture(line, image, report, archive, pictures_from)
-    if report.error_count > errors:
-        return None
-    return {"client_id": client_id, "text": text or None, "image": picture,
-            "image_ref": image or None, "gold": stored_gold}
+
+
+def _check_gold(line, task, report, ctx):
+    if task["gold_cell"]:
+        parse, allowed = ctx["gold_rule"]
+        task["gold"] = parse(task["gold_cell"])
+        if task["gold"] is None:
+            report.error(line, "unknown_gold", gold=task["gold_cell"][:40], allowed=allowed)
+
+
+def _check_picture(line, task, report, ctx):
+    if task["image_ref"]:
+        task["image"] = _picture(line, task["image_ref"], report, ctx["archive"],
+                                 ctx["pictures_from"])
+
+
+# Every check a row goes through, in order: each reads and may complete the task
+# (`text`, `client_id`, `gold_cell` as typed; sets `gold`, `image`) and adds what is
+# wrong to the report's problems, by line, without stopping: the file's every problem
+# is named in one pass. Another check of task files goes here, with the same signature.
+ROW_CHECKS = (_check_text, _check_id, _check_gold, _check_picture)
+
+
+def _check_row(line, row, report, ctx) -> dict | None:
+    """The task a row makes, or None when any check found a problem in it (reported)."""
+    errors = report.error_count
+    task = {"client_id": _text(row.get("id")) or None, "text": _text(row.get("text")) or None,
+            "image_ref": _text(row.get("image")) or None, "gold_cell": _text(row.get("gold")),
+            "gold": None, "image": None, "has_columns": "text" in row or "image" in row}
+    for check in ROW_CHECKS:
+        check(line, task, report, ctx)
+    return task if report.error_count == errors else None
 
 
 def _picture(line, path, report, archive, pictures_from) -> dict | None:

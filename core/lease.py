@@ -1,6 +1,7 @@
 """A lease that ran out while she was answering: give her the task again when it is
 still free for her, so that what she typed is not thrown away (#6 item 8)."""
 import datetime as dt
+import json
 
 from . import access_log
 from .clock import parse_stamp, stamp, utcnow
@@ -50,3 +51,24 @@ def held(db, user_id: int, project: dict, now: dt.datetime | None = None) -> lis
         f" AND {_ACTIVE} ORDER BY id", params)]
     access_log.record_now(db, user_id, "task", access_log.assignment_items(batch), now)
     return batch
+
+
+def give_back(db, user_id: int, project_id: int | None = None, keep: str = "",
+              now: dt.datetime | None = None) -> int:
+    """End her running leases that have no answer (in one project, or in all at logout),
+    so the tasks go back to the others at once instead of when the lease runs out. Leases
+    in `keep` (assignment ids, "12,15" as the phone sends them: static/app.js) stay: her
+    phone holds unsent answers for them, which count when the signal returns. Returns how
+    many were given back."""
+    # Only whole numbers SQLite can hold, a batch's worth at most; anything else is ignored.
+    keep = [int(k) for k in (keep or "").split(",")[:500]
+            if k.isascii() and k.isdigit() and len(k) < 19]
+    now_stamp = stamp(now or utcnow())
+    with write(db):
+        return db.execute(
+            "UPDATE assignments SET lease_expires_at = :now WHERE user_id = :user"
+            " AND state = 'active' AND lease_expires_at > :now"
+            " AND (:project IS NULL OR project_id = :project)"
+            " AND id NOT IN (SELECT value FROM json_each(:keep))",
+            {"now": now_stamp, "user": user_id, "project": project_id,
+             "keep": json.dumps(keep)}).rowcount

@@ -19,6 +19,7 @@ from .credentials import (MAX_PASSWORD, MIN_PASSWORD, check_secret,  # noqa: F40
                           is_weak_pin, new_password, new_pin)
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
+from .exporting import safe_cell
 from .payouts import APPROVER_WAIT
 
 PAGE_SIZE = 20
@@ -139,12 +140,31 @@ def add_annotator(db, viewer: dict, centre_id: int, *, name, phone, lang, pin=No
             "generated": clean["generated"]}
 
 
-def read_csv(data: bytes) -> list[dict]:
+MAX_CSV_LINE = 1000  # characters in one line: a person's name, number, language and PIN
+_COLUMNS = ("name", "phone", "lang")
+
+
+def _physical_lines(text: str, problems: list):
+    """The file's lines for the csv module; a line too long to be a person is reported
+    and read as blank, so the lines after it are still checked."""
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        if len(line) > MAX_CSV_LINE:
+            problems.append((number, None, "people_line_too_long", {"limit": MAX_CSV_LINE}))
+            yield "\n"
+        else:
+            yield line
+
+
+def read_csv(data: bytes, problems: list | None = None) -> list[dict]:
     """The rows of an add-many CSV (header name,phone,lang[,pin]), each with its line.
 
-    UTF-8 with or without a BOM. Raises Invalid with code bad_encoding, empty_file,
-    too_big, too_many_rows or bad_header (detail: missing columns).
+    UTF-8 with or without a BOM. Raises Invalid with code too_big, people_bad_encoding or
+    no_people: about the whole file, nothing else to say. Every other problem is added to
+    `problems` as (line, field or None, code, detail), and reading goes on, so that one
+    pass names them all: a missing column (rows are still checked for the others), a line
+    too long, too many rows, a line the csv module cannot read (the last thing read).
     """
+    problems = [] if problems is None else problems
     if len(data) > MAX_CSV_BYTES:
         raise Invalid("too_big")
     try:
@@ -153,24 +173,27 @@ def read_csv(data: bytes) -> list[dict]:
         raise Invalid("people_bad_encoding") from None
     if not text.strip():
         raise Invalid("no_people")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(_physical_lines(text, problems))
+    rows = []
     try:
         header = [h.strip().lower() for h in next(reader)]
-        missing = [c for c in ("name", "phone", "lang") if c not in header]
+        missing = [c for c in _COLUMNS if c not in header]
         if missing:
-            raise Invalid("bad_header", columns=", ".join(missing))
-        rows = []
+            problems.append((1, None, "bad_header", {"columns": ", ".join(missing)}))
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            row = dict(zip(header, (v.strip() for v in values)))
+            # Every column the header names, so a short line lacks a value, not a column.
+            row = {**dict.fromkeys(header, ""), **dict(zip(header, (v.strip() for v in values)))}
             row["line"] = reader.line_num
             rows.append(row)
             if len(rows) > MAX_CSV_ROWS:
-                raise Invalid("too_many_people", limit=MAX_CSV_ROWS)
-    except csv.Error:  # a field longer than the csv module allows, and the like
-        raise Invalid("people_bad_csv", line=reader.line_num) from None
-    if not rows:
+                problems.append((reader.line_num, None, "too_many_people",
+                                 {"limit": MAX_CSV_ROWS}))
+                break
+    except csv.Error:  # a stray quote mark that runs on to the end of the file, and the like
+        problems.append((reader.line_num, None, "people_bad_line", {}))
+    if not rows and not problems:
         raise Invalid("no_people")
     return rows
 
@@ -178,12 +201,15 @@ def read_csv(data: bytes) -> list[dict]:
 def add_many(db, viewer: dict, centre_id: int, data: bytes, hash_method="scrypt") -> list[dict]:
     """Add every annotator of a CSV, or none. Returns [{"user", "pin", "generated"}].
 
-    Every line is checked first; raises Invalid("lines", errors=[(line, field, code)])
-    naming each bad field of each bad line (a phone taken, or twice in the file, too).
+    Every line is checked first; raises Invalid("lines", errors=[(line, field, code,
+    detail)]) naming, in one pass, each problem of the file (read_csv's) and each bad
+    field of each line (a phone taken, or twice in the file, too); field is None for a
+    problem of the whole line.
     """
     centre = get_centre_or_404(db, viewer, centre_id)
-    rows = read_csv(data)
-    checked, errors, seen = [], [], {}
+    errors = []
+    rows = read_csv(data, errors)
+    checked, seen = [], {}
     for row in rows:
         clean, bad = check_annotator(row.get("name"), row.get("phone"),
                                      (row.get("lang") or "").lower(), row.get("pin"))
@@ -191,7 +217,9 @@ def add_many(db, viewer: dict, centre_id: int, data: bytes, hash_method="scrypt"
             if clean["phone"] in seen:
                 bad["phone"] = "phone_twice"
             seen.setdefault(clean["phone"], row["line"])
-        errors.extend((row["line"], field, code) for field, code in sorted(bad.items()))
+        # A column the header lacks is said once, on line 1, not again on every line.
+        errors.extend((row["line"], field, code, {}) for field, code in sorted(bad.items())
+                      if field in row or field == "pin")
         checked.append((row["line"], clean))
     hashes = [] if errors else [generate_password_hash(clean["pin"], method=hash_method)
                                 for _line, clean in checked]
@@ -200,16 +228,34 @@ def add_many(db, viewer: dict, centre_id: int, data: bytes, hash_method="scrypt"
         for line, clean in checked:
             if "phone" in clean and seen.get(clean["phone"]) == line \
                     and _login_taken(db, clean["phone"]):
-                errors.append((line, "phone", "phone_taken"))
+                errors.append((line, "phone", "phone_taken", {}))
         if errors:
-            raise Invalid("lines", errors=sorted(errors))
+            raise Invalid("lines", errors=sorted(errors, key=lambda e: (e[0], e[1] or "")))
         for (_line, clean), hashed in zip(checked, hashes):
             user_id = _insert(db, login=clean["phone"], name=clean["name"], role="annotator",
                               centre_id=centre["id"], password_hash=hashed, lang=clean["lang"],
                               actor_id=viewer["id"])
             added.append({"id": user_id, "pin": clean["pin"], "generated": clean["generated"],
-                          "name": clean["name"], "login": clean["phone"]})
+                          "name": clean["name"], "login": clean["phone"],
+                          "lang": clean["lang"]})
     return added
+
+
+PIN_SHEET_ROWS = 30  # people on one printed page of the PIN sheet
+
+
+def pin_sheet_csv(added: list[dict]) -> bytes:
+    """The PINs just made (add_annotator, add_many) as a CSV file, UTF-8 with the BOM that
+    Excel needs for Tamil and Hindi names; cells that would start a formula neutralised.
+    Built from the sheet's own list and kept nowhere: the PINs live only as long as the
+    page that carries them (views/people.py)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["name", "phone", "lang", "pin"])
+    for person in added:
+        writer.writerow([safe_cell(person["name"]), person["login"], person.get("lang", ""),
+                         person["pin"]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 # -- seeing people -------------------------------------------------------------------

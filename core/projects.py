@@ -130,15 +130,20 @@ STATUSES = ("draft", "live", "paused", "closed")
 MAX_PAY_PAISE = 10_000  # ₹100 an answer: more is a typo
 MAX_REDUNDANCY = 10
 MAX_LEASE_MINUTES = 240
+# An offline batch (core.tasks.claim_batch): at most this many tasks, its leases from 10
+# minutes to a 12-hour day without signal; the database holds the same bounds (0060).
+MAX_BATCH_SIZE = 100
+BATCH_LEASE_MINUTES = (10, 720)
 MAX_NAME = 120
 MAX_INSTRUCTIONS = 4000
 MAX_LABELS = 20
 FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
 DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
-            "gold_share": 0.1, "status": "draft", "answer_script": None}
+            "gold_share": 0.1, "status": "draft", "answer_script": None,
+            "batch_size": 20, "batch_lease_minutes": 120, "batch_percent": 20}
 FIELDS = ("slug", "centre", "task_type", "languages", "name", "instructions", "labels",
           "redundancy", "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent",
-          "status", "answer_script")
+          "status", "answer_script", "batch_size", "batch_lease_minutes", "batch_percent")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
@@ -289,6 +294,10 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
         errors["pay"] = Invalid("bad_pay")
     field("lease_minutes", lambda: _whole(get("lease_minutes"), 1, MAX_LEASE_MINUTES,
                                           "bad_lease"))
+    field("batch_size", lambda: _whole(get("batch_size"), 1, MAX_BATCH_SIZE, "bad_batch_size"))
+    field("batch_lease_minutes", lambda: _whole(get("batch_lease_minutes"),
+                                                *BATCH_LEASE_MINUTES, "bad_batch_lease"))
+    field("batch_percent", lambda: _whole(get("batch_percent"), 1, 100, "bad_batch_percent"))
     if "gold_percent" in data:
         field("gold_share", lambda: _whole(data["gold_percent"], 0, 100, "bad_gold") / 100)
     else:
@@ -392,14 +401,17 @@ def _as_data(db, project: dict) -> dict:
         "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
         "lease_minutes": max(1, project["lease_seconds"] // 60),
         "gold_share": project["gold_share"], "status": project["status"],
-        "answer_script": project["answer_script"]}
+        "answer_script": project["answer_script"], "batch_size": project["batch_size"],
+        "batch_lease_minutes": project["batch_lease_seconds"] // 60,
+        "batch_percent": project["batch_share_percent"]}
 
 
 def form_data(form) -> dict:
     """The project form's fields (any mapping with .get) in the file's shape."""
     data = {key: form.get(key) for key in ("slug", "task_type", "redundancy", "pay",
                                            "lease_minutes", "gold_percent", "status",
-                                           "answer_script")
+                                           "answer_script", "batch_size",
+                                           "batch_lease_minutes", "batch_percent")
             if form.get(key) is not None}
     centre = (form.get("centre") or "").strip()
     if centre:
@@ -448,7 +460,10 @@ def _columns(clean: dict) -> dict:
     return {"task_type": clean["task_type"], "languages": json.dumps(clean["languages"]),
             "redundancy": clean["redundancy"], "pay_paise": clean["pay"],
             "lease_seconds": clean["lease_minutes"] * 60, "gold_share": clean["gold_share"],
-            "status": clean["status"], "answer_script": clean["answer_script"]}
+            "status": clean["status"], "answer_script": clean["answer_script"],
+            "batch_size": clean["batch_size"],
+            "batch_lease_seconds": clean["batch_lease_minutes"] * 60,
+            "batch_share_percent": clean["batch_percent"]}
 
 
 def _write_content(db, project_id: int, clean: dict) -> None:

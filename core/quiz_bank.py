@@ -205,72 +205,132 @@ def list_questions(db, project_id: int, page: int = 1) -> tuple[list[dict], bool
     return with_texts(db, rows), more
 
 
-def _rows_from_file(filename: str, content: bytes, first: str = languages.FALLBACK):
-    """(line number, question data) for each row of a CSV or JSONL file, or
-    (line, None, code) for a row that cannot be read."""
+def _decoded(content: bytes):
+    """The file as text, and the lines that are not UTF-8 (read as U+FFFD meanwhile, so
+    the other lines are still checked)."""
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig"), []
     except UnicodeDecodeError:
-        yield 0, None, "not_utf8"
-        return
+        bad = []
+        for number, line in enumerate(content.split(b"\n"), 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.append(number)
+        return content.decode("utf-8-sig", errors="replace"), bad
+
+
+def _csv_records(reader):
+    """(line, row or None): a row the csv module cannot read (a cell over its 128 K, a
+    stray quote) is None, and reading goes on with the next."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield reader.reader.line_num, None  # DictReader's own line_num lags a line
+            continue
+        yield reader.line_num, row
+
+
+def _rows_from_file(filename: str, content: bytes, first: str = languages.FALLBACK):
+    """(line number, question data, problem code, fields the file cannot hold) for each
+    row of a CSV or JSONL file: data None for a line that cannot be read, with its code.
+    Reading goes on after a problem, so that one pass names them all."""
+    text, bad_lines = _decoded(content)
+    for number in bad_lines:
+        yield number, None, "not_utf8", ()
     if filename.lower().endswith((".jsonl", ".json", ".ndjson")):
         for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
+            if not line.strip() or number in bad_lines:
                 continue
             try:
                 row = json.loads(line)
             except (ValueError, RecursionError):
-                yield number, None, "bad_json"
+                yield number, None, "bad_json", ()
                 continue
             if not isinstance(row, dict):
-                yield number, None, "bad_json"
+                yield number, None, "bad_json", ()
                 continue
             yield number, {"prompt": row.get("prompt"), "explanation": row.get("explanation"),
-                           "answers": row.get("answers", row.get("answer"))}, None
+                           "answers": row.get("answers", row.get("answer"))}, None, ()
         return
     if not filename.lower().endswith(".csv"):
-        yield 0, None, "bad_file_type"
+        yield 0, None, "bad_file_type", ()
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    # Columns prompt_<code> and explanation_<code> for any language; a missing column is
+    # an empty text, refused by check_question where the project needs it. A required
+    # column missing is said once, and the rows are checked for the rest.
     try:
-        # Columns prompt_<code> and explanation_<code> for any language; a missing column is
-        # an empty text, refused by check_question where the project needs it.
-        if not {"answer", f"prompt_{first}"} <= set(reader.fieldnames or ()):
-            yield 1, None, "missing_columns"
-            return
-        for row in reader:
-            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                continue
-            yield reader.line_num, {
-                "prompt": {lang: row.get(f"prompt_{lang}") or "" for lang in languages.CODES},
-                "explanation": {lang: row.get(f"explanation_{lang}") or ""
-                                for lang in languages.CODES},
-                "answers": (row.get("answer") or "").split("|")}, None
-    except csv.Error:  # a cell longer than the csv module takes (128 K), a stray quote
-        yield reader.reader.line_num, None, "bad_csv"  # DictReader's own lags a line
+        columns = set(reader.fieldnames or ())
+    except csv.Error:
+        yield 1, None, "bad_csv", ()
+        return
+    absent = tuple(field for field, column in (("answers", "answer"),
+                                               (f"prompt_{first}", f"prompt_{first}"))
+                   if column not in columns)
+    if absent:
+        yield 1, None, "missing_columns", ()
+    for number, row in _csv_records(reader):
+        if row is None:
+            yield number, None, "bad_csv", ()
+            continue
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)) \
+                or number in bad_lines:
+            continue
+        yield number, {
+            "prompt": {lang: row.get(f"prompt_{lang}") or "" for lang in languages.CODES},
+            "explanation": {lang: row.get(f"explanation_{lang}") or ""
+                            for lang in languages.CODES},
+            "answers": (row.get("answer") or "").split("|")}, None, absent
+
+
+def _same_question(clean: dict, first: str) -> str:
+    """What makes two questions the same: the prompt in the project's first language,
+    in one Unicode form, its spaces and case set aside."""
+    return " ".join(clean["prompt"].get(first, "").casefold().split())
+
+
+def _bank_questions(db, project: dict, first: str) -> set:
+    """The questions already in the project's bank, as _same_question sees them."""
+    ids = [row["id"] for row in db.query("SELECT id FROM quiz_questions WHERE project_id = ?",
+                                         (project["id"],))]
+    return {_same_question({"prompt": texts.get("prompt", {})}, first)
+            for texts in content.read(db, "question", ids).values()}
 
 
 def import_bank(db, project: dict, filename: str, content: bytes, actor_id: int) -> int:
     """Add every question of a CSV or JSONL file, or none.
 
-    Everything is checked first; then one transaction writes. Raises
-    Invalid("bad_import", errors=[(line, field or None, code), ...]) listing every error."""
+    Everything is checked first, in one pass that lists every problem of the file (lines
+    that cannot be read, a missing column, each bad field, a question twice in the file
+    or already in the bank); then one transaction writes. Raises
+    Invalid("bad_import", errors=[(line, field or None, code), ...])."""
     allowed = allowed_answers(db, project)
-    errors, rows = [], []
-    for number, data, code in _rows_from_file(filename or "", content or b"",
-                                              content_langs(project)[0]):
+    first = content_langs(project)[0]
+    bank = _bank_questions(db, project, first)
+    errors, rows, seen = [], [], {}
+    for number, data, code, absent in _rows_from_file(filename or "", content or b"", first):
         if code:
             errors.append((number, None, code))
             continue
         clean, found = check_question(db, project, data, allowed)
-        errors.extend((number, field, found[field]) for field in found)
+        errors.extend((number, field, found[field]) for field in found if field not in absent)
+        same = _same_question(clean, first)
+        if same and same in bank:
+            errors.append((number, f"prompt_{first}", "question_in_bank"))
+        elif same and same in seen:
+            errors.append((number, f"prompt_{first}", "question_twice"))
+        seen.setdefault(same, number)
         rows.append(clean)
     if not errors and not rows:
         errors.append((0, None, "empty_file"))
     if len(rows) > MAX_IMPORT_ROWS:
         errors.append((0, None, "too_many_rows"))
     if errors:
-        raise Invalid("bad_import", errors=errors)
+        raise Invalid("bad_import", errors=sorted(errors, key=lambda e: e[0]))
     now = stamp(utcnow())
     with write(db):
         for row in rows:

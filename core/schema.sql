@@ -298,7 +298,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, client_id INTEGER REFERENCES clients(id));
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), client_id INTEGER REFERENCES clients(id));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),

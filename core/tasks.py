@@ -29,10 +29,6 @@ _CANDIDATE = f"""SELECT t.id FROM tasks t WHERE t.project_id = :project
 _CHECK = _CANDIDATE.replace("gold_answer IS NULL", "gold_answer IS NOT NULL")
 
 
-BATCH_SIZE = 20
-BATCH_LEASE = dt.timedelta(hours=4)  # long enough to answer a batch with no signal
-
-
 def _claim(db, params: dict, expires: dt.datetime) -> int | None:
     """Lease the next task that may go to this person; its assignment id, or None.
     Check tasks come spread through the ordinary ones at the project's share (core.gold)."""
@@ -99,16 +95,25 @@ def _claim_next(db, user_id: int, project: dict, now: dt.datetime) -> dict | Non
     return assignment
 
 
-def claim_batch(db, user_id: int, project: dict, size: int = BATCH_SIZE,
-                now: dt.datetime | None = None) -> list[dict]:
-    """Her running leases in this project topped up to `size`, to answer offline.
+def batch_limit(db, project: dict) -> int:
+    """The most tasks of this project one person may hold in a batch now: the project's
+    batch size, but never more than its share of the open tasks (at least one), so that a
+    small project gives a small batch and one phone cannot starve the others."""
+    open_tasks = one(db, "SELECT count(*) AS n FROM tasks WHERE project_id = ?"
+                         " AND status = 'open'", (project["id"],))["n"]
+    return min(project["batch_size"],
+               max(1, open_tasks * project["batch_share_percent"] // 100))
 
-    Every lease in the batch runs BATCH_LEASE from now, so answers sent late
-    still count.
+
+def claim_batch(db, user_id: int, project: dict, now: dt.datetime | None = None) -> list[dict]:
+    """Her running leases in this project topped up to batch_limit, to answer offline.
+
+    Every lease in the batch runs the project's batch lease from now, so answers sent
+    late still count; core.lease.give_back ends them early.
     """
     now = now or utcnow()
     params = _params(user_id, project, now)
-    expires = now + BATCH_LEASE
+    expires = now + dt.timedelta(seconds=project["batch_lease_seconds"])
     with write(db):
         db.execute(f"UPDATE assignments SET lease_expires_at = max(lease_expires_at, :until)"
                    f" WHERE user_id = :user AND project_id = :project AND {_ACTIVE}",
@@ -116,6 +121,7 @@ def claim_batch(db, user_id: int, project: dict, size: int = BATCH_SIZE,
         held = [row["id"] for row in db.query(
             f"SELECT id FROM assignments WHERE user_id = :user AND project_id = :project"
             f" AND {_ACTIVE} ORDER BY id", params)]
+        size = batch_limit(db, project)
         while len(held) < size:
             assignment_id = _claim(db, params, expires)
             if assignment_id is None:

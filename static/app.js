@@ -52,10 +52,19 @@
   function token() { return JSON.parse(d.body.getAttribute('hx-headers'))['X-CSRFToken']; }
   function queueNote(extra) {
     if (!me) return;
-    var n = q.filter(function (x) { return !x.k; }).length;
+    var ids = unsent(), n = ids.length, un = d.querySelector('.unsent'), nums = [];
     var text = n ? (n == 1 ? me.dataset.one : me.dataset.many).replace('#', n) : '';
     me.textContent = [extra, text].filter(Boolean).join(' ');
     me.hidden = !me.textContent;
+    if (!un) return;  // a batch page: which of its tasks have answers still on the phone
+    d.querySelectorAll('.batch [data-id]').forEach(function (card, i) {
+      if (ids.indexOf(+card.dataset.id) >= 0) nums.push(i + 1);
+    });
+    un.textContent = un.dataset.text.replace('#', nums.join(', '));
+    un.hidden = !nums.length;
+  }
+  function unsent() {
+    return q.filter(function (x) { return !x.k; }).map(function (x) { return x.id; });
   }
   function item(form, button) {
     var data = new FormData(form), it = {
@@ -148,7 +157,11 @@
 
   d.addEventListener('click', function (e) { lastBtn = e.target.closest('button'); }, true);
   d.addEventListener('submit', function (e) {
-    var batch = e.target.closest('.batch');
+    var batch = e.target.closest('.batch'), ids = unsent();
+    if (me && e.target.keep) {  // logout, give back: unsent answers keep their tasks
+      if (ids.length && !confirm(me.textContent + ' ' + me.dataset.leave)) e.preventDefault();
+      e.target.keep.value = ids;
+    }
     if (!batch) return;
     e.preventDefault();
     keep(item(e.target, e.submitter || lastBtn));

@@ -165,7 +165,9 @@ def user_maker(db):
 def project_maker(db):
     """make(task_type, tasks, redundancy, centre, ...): a project of `db` with its tasks."""
     def make(task_type="single_choice", tasks=5, redundancy=3, centre="KRR", slug=None,
-             pay_paise=50, gold=None, lease_seconds=900):
+             pay_paise=50, gold=None, lease_seconds=900, batch_share_percent=100):
+        """A batch may hold every task unless a test says otherwise (the share cap, #15,
+        is tested where it is the point: tests/test_offline_batches.py)."""
         centre_row = users.get_centre(db, centre, create=True)
         labels = [("pos", {"en": "Happy", "ta": "மகிழ்ச்சி", "hi": "खुश"}),
                   ("neg", {"en": "Unhappy", "ta": "வருத்தம்", "hi": "नाखुश"})]
@@ -178,5 +180,6 @@ def project_maker(db):
             pay_paise=pay_paise, lease_seconds=lease_seconds)
         projects.add_tasks(db, project["id"], [
             {"text": f"Sentence {i}", "gold": gold} for i in range(tasks)])
-        return project
+        db["projects"].update(project["id"], {"batch_share_percent": batch_share_percent})
+        return {**project, "batch_share_percent": batch_share_percent}
     return make

@@ -52,6 +52,8 @@ ROUTES = {
     ("POST", "work.skip"): ("/assignments/{a}/skip", PAID_POST, {"reason": "unsure"}),
     ("GET", "work.batch"): ("/tasks/{slug}/batch", CLAIM, None),
     ("POST", "work.claim_batch"): ("/tasks/{slug}/batch", (302, 403, 303, 403, 403, 403), {}),
+    ("POST", "work.give_back"): ("/tasks/{slug}/batch/give-back",
+                                 (302, 403, 303, 403, 403, 403), {}),
     ("POST", "work.sync"): ("/answers/sync", (302, 200, 200, 403, 403, 403),
                             ("json", {"items": []})),
     ("GET", "work.media"): ("/media/{m}", PAID, None),

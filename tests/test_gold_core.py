@@ -80,12 +80,12 @@ def test_accuracy_is_counted_per_person_and_project_in_the_answers_transaction(
 def test_below_the_minimum_after_enough_check_answers_she_is_paused_automatically(
         db, make_user, make_project):
     project = _gold_project(db, make_project, n_gold=6, n_plain=0, gold_min_answers=4,
-                            min_gold_accuracy=0.75)
+                            min_gold_accuracy=0.75, batch_size=3)
     worker = make_user()
     for answer in ("pos", "pos", "neg"):  # 2 of 3: too few answers to judge
         _answer_next(db, worker, project, answer)
     assert qualifications.get_status(db, worker["id"], project["id"]) is None
-    held = tasks.claim_batch(db, worker["id"], project, size=3, now=NOW)
+    held = tasks.claim_batch(db, worker["id"], project, now=NOW)
     tasks.record_answer(db, held[0]["id"], worker["id"], "neg", now=NOW)  # 2 of 4: 50 %
     row = one(db, "SELECT status, reason, changed_by FROM qualifications")
     assert row == {"status": "paused", "reason": "gold", "changed_by": None}

@@ -317,7 +317,7 @@ def test_csv_errors_are_listed_in_her_language(visitor, make_user):
     (b"\xff\xfename;phone\n", "is not UTF-8"),
     (b"name,mobile,lang\nA,9876543210,ta\n", "Missing: phone."),
     (b"name,phone,lang\nA,9876543210,ta\n" + b"x" * 200_000 + b",1,ta\n",
-     "Line 3 cannot be read as CSV."),
+     "Line 3: This line is too long: at most 1000 characters."),
 ])
 def test_a_csv_that_is_not_one_is_refused_whole(visitor, db, meena, data, says):
     login(visitor, meena)
@@ -751,3 +751,79 @@ def test_a_new_password_unlocks_a_locked_supervisor(db, admin, meena):
     reset = people.reset_password(db, admin, meena["id"], "", hash_method=CHEAP_HASH)
     assert users.authenticate(db, meena["login"], reset["password"], "1.2.3.4")[0]["id"] == \
         meena["id"]
+
+
+# -- intake of a whole batch of people (#15) ------------------------------------------
+
+def test_a_people_file_names_every_kind_of_problem_in_one_pass(visitor, db, meena):
+    login(visitor, meena)
+    lines = ["name,phone,lang", "Anitha,9876543210,ta", "Rekha,9123456789,xx",
+             "Priya,9000012345,en", "Kala,9000012346,ta", "Mala,9000012347,ta",
+             "Selvi,98765 43210,ta", "Devi,9000012348,hi", "K" * 81 + ",9000012349,ta",
+             "Long," + "9" * 200_000 + ",ta", "Uma,9000012350,ta"]
+    response = upload(visitor, "\n".join(lines) + "\n")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    found = re.findall(r"<li>(Line \d+[^<]*)</li>", body)
+    assert found == [
+        "Line 3, Language: The language must be ta, hi or en.",
+        "Line 7, Phone number: This number is on an earlier line too.",
+        "Line 9, Name: This name is too long.",
+        "Line 10: This line is too long: at most 1000 characters."]
+    assert "Correct these 4 mistakes" in body
+    assert db["users"].count == 1  # all or nothing: only meena
+
+
+def test_a_missing_column_is_said_once_and_the_other_columns_are_still_checked(visitor, db,
+                                                                                meena):
+    login(visitor, meena)
+    body = upload(visitor, "name,phone\nAnitha,9876543210\nRekha,12345\n").get_data(
+        as_text=True)
+    short = upload(visitor, "name,phone,lang\nAnitha,9876543210\n").get_data(as_text=True)
+    assert "Line 2, Language: The language must be ta, hi or en." in short  # a short line
+    assert "Line 1: The first line must name the columns name, phone, lang. Missing: lang." \
+        in body
+    assert "Line 3, Phone number: Please type a 10-digit mobile number." in body
+    assert "Language:" not in body and db["users"].count == 1
+
+
+def _sheet(body):
+    """(sheets, PINs in order, the download link's CSV text) of a PIN sheet."""
+    from html import unescape
+    from urllib.parse import unquote
+
+    link = re.search(r'download="pins.csv" href="data:text/csv;charset=utf-8,([^"]+)"', body)
+    return (body.count('<section class="card pin-sheet">'), PIN_SHOWN.findall(body),
+            unquote(unescape(link.group(1))) if link else None)
+
+
+def test_the_pin_sheet_prints_30_people_a_page_and_downloads_what_it_shows(visitor, db, meena):
+    login(visitor, meena)
+    people_csv = "name,phone,lang\n" + "".join(
+        f"{'=cmd' if n == 0 else 'அனிதா ' + str(n)},90000{n:05d},ta\n" for n in range(61))
+    response = upload(visitor, people_csv)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    sheets, pins, csv_text = _sheet(body)
+    assert sheets == 3 and len(pins) == 61  # 30, 30 and 1: one printed page each
+    assert "Sheet 1 of 3" in body and "Sheet 3 of 3" in body
+    assert "one sheet of paper holds 30 people" in body
+    assert "once you leave or reload this page, the PINs are gone" in body
+    rows = list(__import__("csv").reader(csv_text.lstrip("\ufeff").splitlines()))
+    assert rows[0] == ["name", "phone", "lang", "pin"] and len(rows) == 62
+    assert [row[3] for row in rows[1:]] == pins  # the file holds what the sheet shows
+    assert rows[1][0] == "'=cmd" and rows[2][0] == "அனிதா 1"  # a formula stays text
+    # Nothing on the server serves them again: the sheet is the only copy.
+    assert not any(pin in json.dumps(list(db.query("SELECT * FROM audit_log")))
+                   for pin in pins)
+    css = visitor.get(re.search(r'href="(/static/app\.[0-9a-f]+\.css)"', body).group(1))
+    assert "@media print{.pin-sheet{break-after:page}" in css.get_data(as_text=True)
+
+
+def test_one_person_added_gets_the_same_sheet_and_download(visitor, meena):
+    login(visitor, meena)
+    body = visitor.post("/supervisor/people/new", {"name": "Kala", "phone": "9000012345",
+                                                   "lang": "ta"}).get_data(as_text=True)
+    sheets, pins, csv_text = _sheet(body)
+    assert sheets == 1 and len(pins) == 1
+    assert csv_text.splitlines()[1] == f"Kala,9000012345,ta,{pins[0]}"

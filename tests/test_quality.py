@@ -108,13 +108,13 @@ def test_a_late_batch_answer_changes_the_aggregate(db, make_user, make_project):
     project = make_project(tasks=1, redundancy=3)
     start = utcnow()
     late = make_user()
-    held = tasks.claim_batch(db, late["id"], project, now=start)[0]  # a 4-hour lease
+    held = tasks.claim_batch(db, late["id"], project, now=start)[0]  # a 2-hour lease
     _answer(db, make_user, project, "pos", now=start)
     _answer(db, make_user, project, "neg", now=start)
     assert _task(db)["status"] == "open"
     # Hours later, back in signal, her phone sends the batch: the tie is broken.
     tasks.sync(db, late["id"], [{"id": held["id"], "answer": "neg"}],
-               now=start + dt.timedelta(hours=3))
+               now=start + dt.timedelta(hours=1, minutes=50))
     task = _task(db)
     assert (task["status"], task["aggregate"]) == ("done", "neg")
     assert task["confidence"] == pytest.approx(2 / 3)

@@ -358,3 +358,17 @@ def test_a_question_picture_of_too_many_pixels_is_refused_in_her_language(
     assert response.status_code == 400
     assert "यह तस्वीर बहुत बड़ी है।" in response.get_data(as_text=True)
     assert _count(db, "quiz_questions") == 0 and _count(db, "media") == 0
+
+
+def test_an_import_names_a_question_twice_and_a_bad_answer_in_her_words(visitor, db, make_user,
+                                                                        make_project):
+    boss, project = make_user(role="supervisor", lang="hi"), make_project()
+    visitor.login(boss)
+    bad = ("prompt_en,answer,explanation_en,explanation_ta,explanation_hi\n"
+           "A?,pos,a,அ,अ\nB?,maybe,b,ஆ,आ\na?,neg,c,இ,इ\n").encode()
+    body = visitor.post(f"/supervisor/quiz/{project['id']}/import",
+                        {"file": (io.BytesIO(bad), "bank.csv")},
+                        content_type="multipart/form-data").get_data(as_text=True)
+    assert "यही सवाल पहले की एक लाइन में भी है।" in body  # line 4: "a?" is "A?" again
+    assert re.search(r"<td>3</td>", body) and re.search(r"<td>4</td>", body)
+    assert _count(db, "quiz_questions") == 0

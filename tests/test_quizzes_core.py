@@ -212,3 +212,35 @@ def test_no_core_module_imports_itself_back():
         return any(m == goal or (m not in seen and not seen.add(m) and reaches(m, goal, seen))
                    for m in graph[start])
     assert [name for name in sorted(graph) if reaches(name, name, set())] == []
+
+
+def test_a_quiz_file_names_every_kind_of_problem_in_one_pass(db, make_project):
+    """#15: a bad value, a question twice, one already in the bank, a too-long prompt, a
+    line the csv module cannot read and bad bytes, all named at once; nothing added."""
+    project = make_project()
+    quiz_bank.import_bank(db, project, "bank.csv",
+                          "prompt_en,answer,explanation_en,explanation_ta,explanation_hi\n"
+                          "Already here?,pos,a,அ,अ\n".encode(), None)
+    lines = ["prompt_en,answer,explanation_en,explanation_ta,explanation_hi",
+             "Good?,pos,a,அ,अ", "Bad?,maybe,a,அ,अ", "Fine?,neg,a,அ,अ", "Fine?,pos,a,அ,अ",
+             "Another?,neg,a,அ,अ", "  already   HERE? ,pos,a,அ,अ", "x" * 501 + ",pos,a,அ,अ",
+             "Huge?,pos," + "a" * 200_000 + ",அ,अ", "Last?,pos,a,அ,अ"]
+    data = ("\n".join(lines) + "\n").encode() + "Caf\xe9?,pos,a,அ,अ\n".encode("latin-1",
+                                                                          "replace")
+    with pytest.raises(Invalid) as refused:
+        quiz_bank.import_bank(db, project, "bank.csv", data, None)
+    assert refused.value.detail["errors"] == [
+        (3, "answers", "answer_not_a_label"), (5, "prompt_en", "question_twice"),
+        (7, "prompt_en", "question_in_bank"), (8, "prompt_en", "too_long"),
+        (9, None, "bad_csv"), (11, None, "not_utf8")]
+    assert one(db, "SELECT count(*) AS n FROM quiz_questions")["n"] == 1
+
+
+def test_a_quiz_file_without_its_answer_column_still_has_its_rows_checked(db, make_project):
+    project = make_project()
+    data = "prompt_en,explanation_en,explanation_ta,explanation_hi\nA?,a,அ,अ\nA?,b,,ஆ\n"
+    with pytest.raises(Invalid) as refused:
+        quiz_bank.import_bank(db, project, "bank.csv", data.encode(), None)
+    assert refused.value.detail["errors"] == [
+        (1, None, "missing_columns"), (3, "explanation_ta", "required"),
+        (3, "prompt_en", "question_twice")]

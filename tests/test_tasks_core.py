@@ -127,7 +127,7 @@ def test_a_batch_answer_keeps_the_phones_time_however_late_it_arrives(db, make_u
     start = utcnow()
     first = tasks.claim_batch(db, worker["id"], project, now=start)[0]
     stored = tasks.record_answer(db, first["id"], worker["id"], "pos", seconds=1500,
-                                 now=start + dt.timedelta(hours=3))
+                                 now=start + dt.timedelta(hours=1, minutes=50))
     assert stored["seconds_spent"] == 1500  # 25 minutes on one task: over a 15-minute lease
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from core import languages, sessions, users
+from core import languages, lease, sessions, users
 from core.errors import Invalid
 
 from .db import get_db
@@ -102,6 +102,9 @@ def login():
 def logout():
     """Any user: end the session, on the server too (a copied cookie stops working)."""
     lang = g.user["lang"]
+    # Her leases go back to the others now, not hours later; the phone names those it
+    # still holds unsent answers for (static/app.js), and they stay hers.
+    lease.give_back(get_db(), g.user["id"], keep=request.form.get("keep", ""))
     sessions.end(get_db(), session["sid"])
     session.clear()
     session["lang"] = lang  # the login page stays in her language

@@ -100,7 +100,8 @@ MESSAGES = {
                      "Missing: %(columns)s."),
     "bad_lang_code": _l("The language must be ta, hi or en."),
     "no_file": _l("Please choose a file."),  # also task imports
-    "people_bad_csv": _l("Line %(line)s cannot be read as CSV. Nothing was added."),
+    "people_bad_line": _l("This line cannot be read as CSV. Check its quote marks."),
+    "people_line_too_long": _l("This line is too long: at most %(limit)s characters."),
     # A project's settings.
     "unknown_field": _l("This field is not known."),
     "bad_slug": _l("A short name is 3 to 60 small letters, digits and dashes."),
@@ -127,6 +128,9 @@ MESSAGES = {
     "unknown_centre": _l("There is no such centre."),
     "centre_fixed": _l("A project cannot move to another centre."),
     "bad_lease": _l("Minutes from 1 to 240."),
+    "bad_batch_size": _l("A number of tasks from 1 to 100."),
+    "bad_batch_lease": _l("Minutes from 10 to 720."),
+    "bad_batch_percent": _l("A percentage from 1 to 100."),
     "bad_gold": _l("A percentage from 0 to 100."),
     # A project's review plan (core/review_plan.py).
     "plan_invalid": _l("Not saved. Please correct what is marked below."),

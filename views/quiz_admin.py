@@ -34,6 +34,8 @@ PROBLEMS = {
                           " language (e.g. prompt_en), are needed."),
     "empty_file": _l("The file has no questions."),
     "too_many_rows": _l("At most 1,000 questions in one file."),
+    "question_twice": _l("The same question is on an earlier line too."),
+    "question_in_bank": _l("This question is already in the quiz."),
 }
 class _Fields(dict):
     """The question form's field names; prompt_<code> and explanation_<code> for any

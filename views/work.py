@@ -118,6 +118,7 @@ def home():
     training = quiz_attempts.training_projects(db, g.user)
     in_training = {project["id"] for project in training}  # a retake shows there, once
     return render_template("work/home.html", projects=tasks.worker_projects(db, g.user),
+                           given=request.args.get("given", type=int),
                            today=earnings.today(db, g.user["id"]),
                            held=[project for project in gold.held_back(db, g.user["id"])
                                  if project["id"] not in in_training],
@@ -186,11 +187,22 @@ def batch(slug):
 @bp.post("/tasks/<slug>/batch")
 @annotator
 def claim_batch(slug):
-    """Annotator: save a batch of tasks for no signal (20 leases of 4 hours): a form
-    with its CSRF token, never a link; then the batch page."""
+    """Annotator: save a batch of tasks for no signal (the project's size, share and
+    lease): a form with its CSRF token, never a link; then the batch page."""
     db = get_db()
     tasks.claim_batch(db, g.user["id"], projects.project_for_worker(db, g.user, slug))
     return redirect(url_for(".batch", slug=slug), 303)
+
+
+@bp.post("/tasks/<slug>/batch/give-back")
+@annotator
+def give_back(slug):
+    """Annotator: give back the tasks of her batch she will not do, but those her phone
+    still holds unsent answers for (`keep`); then her home says how many went back."""
+    db = get_db()
+    project = projects.project_for_worker(db, g.user, slug)
+    given = lease.give_back(db, g.user["id"], project["id"], keep=request.form.get("keep", ""))
+    return redirect(url_for(".home", given=given), 303)
 
 
 @bp.post("/answers/sync")
