@@ -9,7 +9,7 @@ from core.errors import Invalid
 
 from .db import get_db
 from .guards import staff
-from .messages import field_errors, message
+from .messages import field_errors, message, said
 from .render import htmx, page_or_fragment
 from .supervisor import centre_filter, form_centre, hash_method, no_store
 
@@ -133,11 +133,25 @@ def unlock(user_id):
     return _done(user_id)
 
 
+@bp.get("/<id:user_id>/deactivate")
+@staff
+def deactivate_ask(user_id):
+    """Supervisor: what deactivating her does, before she does it."""
+    person = people.get_person_or_404(get_db(), g.user, user_id)
+    return render_template("confirm.html", kind="deactivate", person=person,
+                           back=url_for(".show", user_id=user_id))
+
+
 @bp.post("/<id:user_id>/active")
 @staff
 def set_active(user_id):
-    """Supervisor: deactivate her (she can no longer log in) or reactivate."""
-    people.set_active(get_db(), g.user, user_id, request.form.get("active") == "1")
+    """Supervisor: deactivate her (she can no longer log in; asked first, see
+    deactivate_ask) or reactivate."""
+    active = request.form.get("active") == "1"
+    people.set_active(get_db(), g.user, user_id, active)
+    if not htmx:  # htmx swaps her card, which shows her new status itself
+        name = people.get_person_or_404(get_db(), g.user, user_id)["name"]
+        said("person_reactivated" if active else "person_deactivated", name=name)
     return _done(user_id)
 
 

@@ -13,7 +13,7 @@ from core.errors import Invalid, Refused
 from .db import get_db
 from .guards import staff
 from .http import private_picture
-from .messages import message
+from .messages import message, said
 from .secret import export_secret
 
 bp = Blueprint("taskdata", __name__, url_prefix="/supervisor")
@@ -126,11 +126,26 @@ def release(task_id):
     return _back_to_list(taskdata.release(get_db(), g.user, task_id))
 
 
+@bp.get("/tasks/<id:task_id>/remove")
+@staff
+def remove_ask(task_id):
+    """Supervisor: what removing a task for good does, before she does it."""
+    db = get_db()
+    found = taskdata.removal(db, g.user, task_id)
+    project = projects.get_project_or_404(db, g.user, found["task"]["project_id"])
+    page = paging.page_number(request.args.get("page"))
+    return render_template("confirm.html", kind="remove", project=project, page=page,
+                           back=url_for(".reported", project_id=project["id"], page=page),
+                           **found)
+
+
 @bp.post("/tasks/<id:task_id>/remove")
 @staff
 def remove(task_id):
-    """Supervisor: take a task out for good (its answers stay)."""
-    return _back_to_list(taskdata.remove(get_db(), g.user, task_id))
+    """Supervisor: take a task out for good (its answers stay); asked first (remove_ask)."""
+    task = taskdata.remove(get_db(), g.user, task_id)
+    said("task_removed", task=task_id)
+    return _back_to_list(task)
 
 
 @bp.get("/media/<id:media_id>")
