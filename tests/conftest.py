@@ -18,6 +18,8 @@ PASSWORD = "test-password-long"  # supervisors' and admins' default (10 characte
 
 def default_secret(role: str) -> str:
     return PIN if role == "annotator" else PASSWORD
+
+
 # A form's hidden field, or the header htmx sends (every page's <body> carries it).
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken":"([^"]+)"')
 TESTS = pathlib.Path(__file__).parent

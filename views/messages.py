@@ -225,18 +225,13 @@ DONE = {
     "lang_saved": _l("Your language is now %(language)s."),
     "pin_saved": _l("Your PIN is changed. Use the new one from now on."),
     "password_saved": _l("Your password is changed. Use the new one from now on."),
-    "details_saved": _l("Saved. Your supervisor will check your new payment details."),
-    "person_saved": _l("Saved: %(name)s."),
+    "saved": _l("Saved."),
     "person_deactivated": _l("%(name)s is deactivated. She can no longer log in."),
     "person_reactivated": _l("%(name)s is active again. She can log in."),
     "payout_approved": _l("Payout approved: %(amount)s to %(people)s. It can no longer change."),
     "payout_voided": _l("Draft voided. Its answers will go into the next payout."),
     "payout_paid": _l("Marked paid: %(amount)s, UTR %(utr)s."),
     "task_removed": _l("Task %(task)s is removed for good. Its answers stay."),
-    "project_saved": _l("Project saved."),
-    "centre_saved": _l("Centre saved."),
-    "min_wage_saved": _l("Minimum wage saved."),
-    "quiz_saved": _l("Quiz saved."),
 }
 
 # What SQLite says when it cannot write (sqlite3.OperationalError), by the sentence

@@ -144,7 +144,8 @@ def paid_ask(payout_id):
 def bonus(payout_id, line_id):
     """Supervisor: set a line's bonus and its reason, in a draft."""
     return _act(payout_id, lambda db: payouts.set_bonus(
-        db, payout_id, line_id, g.user, request.form.get("bonus"), request.form.get("reason")))
+        db, payout_id, line_id, g.user, request.form.get("bonus"), request.form.get("reason")),
+        lambda _: said("saved"))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/approve")
@@ -318,6 +319,7 @@ def min_wage():
         raise
     except Refused as refusal:
         return fair_pay(error=message(refusal), status=refusal.status)
+    said("saved")
     return redirect(url_for(".fair_pay", centre=centre if scope.sees_all(g.user) else None),
                     303)
 

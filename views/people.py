@@ -9,7 +9,7 @@ from core.errors import Invalid
 
 from .db import get_db
 from .guards import staff
-from .messages import field_errors, message, said
+from .messages import DONE, field_errors, message, said
 from .render import htmx, page_or_fragment
 from .supervisor import centre_filter, form_centre, hash_method, no_store
 
@@ -93,20 +93,24 @@ def upload():
     return no_store(make_response(render_template("supervisor/pins.html", added=added)))
 
 
-def _person(user_id, pin=None, status=200):
-    """Her page, or for htmx the card of her page that the actions swap."""
+def _person(user_id, pin=None, status=200, notice=None):
+    """Her page, or for htmx the card of her page that the actions swap (`notice`: what
+    the action did, said in the card, as a plain form's 303 says it on her page)."""
     db = get_db()
     person = people.get_person_or_404(db, g.user, user_id)
     response = page_or_fragment("supervisor/person.html", "supervisor/_person.html", status,
-                                person=person, pin=pin,
+                                person=person, pin=pin, notice=notice,
                                 projects=people.person_projects(db, person))
     return no_store(response) if pin else response
 
 
-def _done(user_id):
-    """After an action: htmx gets her card again; a plain form goes back to her page."""
+def _done(user_id, key=None, **values):
+    """After an action: htmx gets her card again; a plain form goes back to her page.
+    `key`: what to tell her it did (views.messages.DONE)."""
     if htmx:
-        return _person(user_id)
+        return _person(user_id, notice=str(DONE[key]) % values if key else None)
+    if key:
+        said(key, **values)
     return redirect(url_for(".show", user_id=user_id), 303)
 
 
@@ -149,10 +153,8 @@ def set_active(user_id):
     deactivate_ask) or reactivate."""
     active = request.form.get("active") == "1"
     people.set_active(get_db(), g.user, user_id, active)
-    if not htmx:  # htmx swaps her card, which shows her new status itself
-        name = people.get_person_or_404(get_db(), g.user, user_id)["name"]
-        said("person_reactivated" if active else "person_deactivated", name=name)
-    return _done(user_id)
+    return _done(user_id, "person_reactivated" if active else "person_deactivated",
+                 name=people.get_person_or_404(get_db(), g.user, user_id)["name"])
 
 
 @bp.post("/<id:user_id>/projects/<id:project_id>")
@@ -188,4 +190,4 @@ def update(user_id):
     except Invalid as refusal:
         person = people.get_person_or_404(get_db(), g.user, user_id)
         return _edit_form(person, form, field_errors(refusal), 400)
-    return _done(user_id)
+    return _done(user_id, "saved")

@@ -8,7 +8,7 @@ from core.errors import Conflict, Invalid
 from .db import get_db
 from .guards import admin, staff
 from .http import id_arg
-from .messages import field_errors, message
+from .messages import field_errors, message, said
 from .render import htmx, page_or_fragment
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
@@ -83,6 +83,7 @@ def add_centre():
                              name=request.form.get("centre_name"))
     except Invalid as refusal:
         return centres(errors=field_errors(refusal), status=400)
+    said("saved")
     return redirect(url_for(".centres"), 303)
 
 
@@ -95,7 +96,8 @@ def set_appeals_by(centre_id):
                               request.form.get("appeals_by", type=int))
     except Invalid as refusal:
         return centres(status=400, refusal=message(refusal))
-    return redirect(url_for(".centres", saved=1), 303)
+    said("saved")
+    return redirect(url_for(".centres"), 303)
 
 
 @bp.post("/centres/<id:centre_id>/languages")
@@ -109,6 +111,7 @@ def centre_languages(centre_id):
                                       g.user["id"])
     except Invalid as refusal:
         return centres(refusal=message(refusal), status=400)
+    said("saved")
     return redirect(url_for(".centres"), 303)
 
 
@@ -124,6 +127,7 @@ def add_staff():
                             hash_method=hash_method())
     except Invalid as refusal:
         return centres(errors=field_errors(refusal), status=400)
+    said("saved")
     return redirect(url_for(".centres"), 303)
 
 

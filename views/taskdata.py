@@ -115,8 +115,9 @@ def _back_to_list(task, page=None):
 @staff
 def correct(task_id):
     """Supervisor: correct a reported task's text."""
-    return _back_to_list(taskdata.correct_text(get_db(), g.user, task_id,
-                                               request.form.get("text")))
+    task = taskdata.correct_text(get_db(), g.user, task_id, request.form.get("text"))
+    said("saved")
+    return _back_to_list(task)
 
 
 @bp.post("/tasks/<id:task_id>/release")
