@@ -5,6 +5,7 @@ Each test is a different annotator (or project), so they share one server.
 import json
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from tests.browser.conftest import log_out
 
 ONLINE_EVENT_WAIT_MS = 2000
 
@@ -247,7 +248,7 @@ def test_on_a_shared_phone_answers_wait_for_the_person_who_gave_them(server, ope
     assert page.locator("#queue").inner_text() == said.waiting(1)
     page.unroute("**/answers/*")
 
-    page.locator("nav form button").tap()  # she hands the phone on
+    log_out(page)  # she hands the phone on
     page.wait_for_url("**/login")
     phone_tools.log_in(page, server.url, logins[1])
     page.wait_for_load_state("load")
@@ -257,7 +258,7 @@ def test_on_a_shared_phone_answers_wait_for_the_person_who_gave_them(server, ope
     kept = page.evaluate(f"JSON.parse(localStorage.getItem('velai.queue.{first}'))")
     assert len(kept) == 1, kept
 
-    page.locator("nav form button").tap()
+    log_out(page)
     page.wait_for_url("**/login")
     phone_tools.log_in(page, server.url, logins[0])  # back: her answer goes now
     page.locator("#queue").wait_for(state="hidden")
@@ -275,7 +276,7 @@ def test_after_logout_her_saved_pages_are_not_shown_to_the_next_person(server, o
     _save_batch(page, server, slug)
     assert _cached(page, page.url), "the service worker did not save the batch page"
 
-    page.locator("nav form button").tap()  # she hands the phone on
+    log_out(page)  # she hands the phone on
     page.wait_for_url("**/login")
     for saved in (f"/tasks/{slug}/batch", "/home"):
         assert _cached(page, saved, present=False), f"{saved} is still saved after logout"

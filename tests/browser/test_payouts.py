@@ -4,6 +4,7 @@ import csv
 import io
 
 from babel.numbers import format_currency
+from tests.browser.conftest import open_screen
 
 SUPERVISOR_PASSWORD = "velai-demo"  # the demo's supervisors (README's table)
 
@@ -25,7 +26,7 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
 
     meena = open_phone("ta")
     _log_in(meena, server.url, "meena", SUPERVISOR_PASSWORD)
-    meena.locator(".screens a[href='/supervisor/payouts']").tap()
+    open_screen(meena, "/supervisor/payouts")
     meena.wait_for_url("**/supervisor/payouts")
     checks.page(meena, "ta", "payouts list")
     meena.locator("form.card button.primary").tap()  # last week is filled in
@@ -40,7 +41,7 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
 
     anitha = open_phone("ta")
     _log_in(anitha, server.url, "anitha", SUPERVISOR_PASSWORD)
-    anitha.locator(".screens a[href='/supervisor/payouts']").tap()
+    open_screen(anitha, "/supervisor/payouts")
     anitha.locator(f"a[href='/supervisor/payouts/{payout_id}']").tap()
     anitha.wait_for_url(f"**/supervisor/payouts/{payout_id}")
     with anitha.expect_navigation():
