@@ -153,6 +153,7 @@ ROUTES = {
                                               {"languages": "ta"}),
     ("GET", "supervisor.staff_password"): ("/supervisor/staff/{sup}/password", (302, 403, 403, 404, 404, 200), None),
     ("POST", "supervisor.reset_staff_password"): ("/supervisor/staff/{sup}/password", (302, 403, 403, 404, 404, 200), {}),
+    ("GET", "supervisor.staff_deactivate_ask"): ("/supervisor/staff/{sup}/deactivate", (302, 403, 403, 404, 404, 200), None),
     ("POST", "supervisor.set_staff_active"): ("/supervisor/staff/{sup}/active", (302, 403, 403, 404, 404, 303),
                                               {"active": "0"}),
     ("GET", "taskdata.index"): ("/supervisor/data", SUPERVISOR, None),

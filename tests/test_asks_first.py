@@ -143,3 +143,19 @@ def test_what_was_done_is_said_in_her_language(visitor, db, make_user):
     shown = visitor.get(done.headers["Location"]).get_data(as_text=True)
     note = re.search(r'<p class="card note" role="status">([^<]+)</p>', shown).group(1)
     assert "Selvi" in note and re.search("[\u0b80-\u0bff]", note) and "deactivated" not in note
+
+
+def test_an_admin_deactivating_a_supervisor_is_asked_first(visitor, db, make_user):
+    admin, supervisor = make_user("admin"), _named(db, make_user("supervisor"), "Rakesh")
+    visitor.login(admin)
+    page = visitor.get("/supervisor/centres").get_data(as_text=True)
+    assert f"/supervisor/staff/{supervisor['id']}/active" not in _post_forms(page)
+    html = visitor.get(f"/supervisor/staff/{supervisor['id']}/deactivate").get_data(
+        as_text=True)
+    assert "Deactivate Rakesh?" in html
+    assert _post_forms(html) == [f"/supervisor/staff/{supervisor['id']}/active"]
+    done = visitor.post(f"/supervisor/staff/{supervisor['id']}/active", {"active": "0"})
+    shown = visitor.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Rakesh is deactivated. She can no longer log in." in shown
+    assert value(db, "SELECT active FROM users WHERE id = ?", (supervisor["id"],)) == 0
+    assert value(db, "SELECT count(*) FROM audit_log WHERE action = 'user.deactivate'") == 1

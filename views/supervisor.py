@@ -158,6 +158,16 @@ def reset_staff_password(user_id):
     return _password_page(reset["person"], password=reset["password"])
 
 
+@bp.get("/staff/<id:user_id>/deactivate")
+@staff
+def staff_deactivate_ask(user_id):
+    """Admin: what deactivating a supervisor or admin does, before she does it."""
+    person = people.get_staff_or_404(get_db(), g.user, user_id)
+    return render_template("confirm.html", kind="deactivate", person=person,
+                           action=url_for(".set_staff_active", user_id=user_id),
+                           back=url_for(".centres"))
+
+
 @bp.post("/staff/<id:user_id>/active")
 @staff
 def set_staff_active(user_id):
@@ -174,6 +184,8 @@ def set_staff_active(user_id):
         return _staff_line(person, error, refusal.status)
     if htmx:
         return _staff_line(person)
+    said("person_reactivated" if person["active"] else "person_deactivated",
+         name=person["name"])
     return redirect(url_for(".centres"), 303)
 
 
