@@ -343,7 +343,9 @@ def test_sync_records_answers_once_and_explains_refusals(visitor, make_user, mak
     assert "Time for this task ran out" in results[3]["message"]
     # A wrong answer may be mended; a lapsed lease or a missing task may not.
     assert [r.get("retry") for r in results] == [None, None, True, False, False]
-    assert response.get_json()["today"] == '<p class="today">Today: 1 answer · ₹0.50 earned</p>'
+    assert response.get_json()["today"] == (
+        '<p class="today">Today: 1 answer · ₹0.50 earned<br>'
+        '<small>Waiting for review: 0 · Accepted: 1 (₹0.50)</small></p>')
     rows = list(db.query("SELECT state, answer, seconds_spent FROM assignments ORDER BY id"))
     assert rows[0] == {"state": "submitted", "answer": "pos", "seconds_spent": 7}
     assert rows[1]["state"] == "skipped" and rows[2]["state"] == rows[3]["state"] == "active"
