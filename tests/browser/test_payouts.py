@@ -44,8 +44,13 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
     open_screen(anitha, "/supervisor/payouts")
     anitha.locator(f"a[href='/supervisor/payouts/{payout_id}']").tap()
     anitha.wait_for_url(f"**/supervisor/payouts/{payout_id}")
-    with anitha.expect_navigation():
+    with anitha.expect_navigation():  # it asks first: to whom, how much, never changes
         anitha.locator("button", has_text=said._("Approve payout")).tap()
+    checks.page(anitha, "ta", "approve: asked first")
+    assert server.value("SELECT status FROM payouts WHERE id = ?", (payout_id,)) == "draft"
+    with anitha.expect_navigation():
+        anitha.locator("button", has_text=said._("Yes, approve")).tap()
+    said.assert_in_language(anitha.locator("main p.note").first.inner_text(), "approved note")
     assert server.value("SELECT status FROM payouts WHERE id = ?", (payout_id,)) == "approved"
     checks.page(anitha, "ta", "approved payout")
 
@@ -62,6 +67,9 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
     anitha.fill("#utr", "SBIN626112345678")
     with anitha.expect_navigation():
         anitha.locator("button", has_text=said._("Mark all paid")).tap()
+    assert "SBIN626112345678" in anitha.inner_text("main")  # asked first, with the UTR
+    with anitha.expect_navigation():
+        anitha.locator("button", has_text=said._("Yes, mark paid")).tap()
     assert server.value("SELECT count(*) FROM payout_results r JOIN payout_lines l ON"
                         " l.id = r.line_id WHERE l.payout_id = ? AND r.status = 'paid'",
                         (payout_id,)) == len(rows)
