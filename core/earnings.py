@@ -18,11 +18,14 @@ _DAY = "date(submitted_at, '+330 minutes')"
 
 
 def today(db, user_id: int, now: dt.datetime | None = None) -> dict:
-    """Her answers since midnight in India, and what they earn unless rejected (kept by
-    the database's triggers in answers_by_day: one row, however many answers)."""
-    row = one(db, "SELECT answers, earned_paise FROM answers_by_day WHERE user_id = ?"
-                  " AND day = ?", (user_id, india_day(now)))
-    return row or {"answers": 0, "earned_paise": 0}
+    """Her answers since midnight in India, what they earn unless rejected, how many wait
+    for review and how many are accepted, with their pay (kept by the database's
+    triggers in answers_by_day: one row, however many answers)."""
+    row = one(db, "SELECT answers, earned_paise, pending, accepted, accepted_paise"
+                  " FROM answers_by_day WHERE user_id = ? AND day = ?",
+              (user_id, india_day(now)))
+    return row or {"answers": 0, "earned_paise": 0, "pending": 0, "accepted": 0,
+                   "accepted_paise": 0}
 
 
 def totals(db, user_id: int) -> dict:

@@ -456,6 +456,24 @@ def _clean_utr(utr) -> str:
     return utr
 
 
+def unpaid(db, payout_id: int, actor: dict, line_id: int | None = None) -> dict:
+    """What "mark paid" would mark, for the page that asks first: the lines (one line, or
+    every line with no result and no failure report, as mark_paid takes them), how many
+    and their sum; `name` when it is one line still unpaid.
+
+    Raises NotFound for a payout she may not see, Conflict("not_approved")."""
+    _approved_for(db, payout_id, actor)
+    rows = list(db.query(
+        "SELECT l.id, l.amount_paise, u.name FROM payout_lines l JOIN users u ON u.id = l.user_id"
+        " WHERE l.payout_id = :payout AND (:line IS NULL OR l.id = :line)"
+        " AND NOT EXISTS (SELECT 1 FROM payout_results r WHERE r.line_id = l.id)"
+        " AND (:line IS NOT NULL OR NOT EXISTS"
+        " (SELECT 1 FROM payout_failure_reports f WHERE f.line_id = l.id))",
+        {"payout": payout_id, "line": line_id}))
+    return {"lines": len(rows), "amount_paise": sum(row["amount_paise"] for row in rows),
+            "name": rows[0]["name"] if line_id is not None and rows else None}
+
+
 def mark_paid(db, payout_id: int, actor: dict, utr, line_id: int | None = None,
               now=None) -> int:
     """Paid, with the bank's reference (UTR): one line, or every line still unpaid and

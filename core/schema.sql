@@ -36,7 +36,7 @@ CREATE TABLE answers_by_day (
             user_id INTEGER NOT NULL REFERENCES users(id),
             day TEXT NOT NULL,  -- India's day, YYYY-MM-DD
             answers INTEGER NOT NULL,
-            earned_paise INTEGER NOT NULL,  -- pay of the answers not rejected
+            earned_paise INTEGER NOT NULL, pending INTEGER NOT NULL DEFAULT 0, accepted INTEGER NOT NULL DEFAULT 0, accepted_paise INTEGER NOT NULL DEFAULT 0,  -- pay of the answers not rejected
             PRIMARY KEY (user_id, day)
         ) WITHOUT ROWID;
 
@@ -629,30 +629,18 @@ CREATE TRIGGER agreement_before_update BEFORE UPDATE OF state, answer, submitted
         pairs = pairs + excluded.pairs; END;
 
 CREATE TRIGGER answers_by_day_delete AFTER DELETE ON assignments
-        WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
-    SELECT OLD.user_id, date(OLD.submitted_at, '+330 minutes'), -1, -1 * CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END WHERE OLD.state = 'submitted'
-    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
-        earned_paise = earned_paise + excluded.earned_paise; END;
+        WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise, pending, accepted, accepted_paise) SELECT OLD.user_id, date(OLD.submitted_at, '+330 minutes'), -1 * (1), -1 * (CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END), -1 * ((OLD.review_state = 'pending')), -1 * ((OLD.review_state = 'accepted')), -1 * (CASE WHEN OLD.review_state = 'accepted' THEN OLD.pay_paise ELSE 0 END) WHERE OLD.state = 'submitted' ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers, earned_paise = earned_paise + excluded.earned_paise, pending = pending + excluded.pending, accepted = accepted + excluded.accepted, accepted_paise = accepted_paise + excluded.accepted_paise; END;
 
 CREATE TRIGGER answers_by_day_insert AFTER INSERT ON assignments
-        WHEN NEW.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
-    SELECT NEW.user_id, date(NEW.submitted_at, '+330 minutes'), 1, 1 * CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END WHERE NEW.state = 'submitted'
-    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
-        earned_paise = earned_paise + excluded.earned_paise; END;
+        WHEN NEW.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise, pending, accepted, accepted_paise) SELECT NEW.user_id, date(NEW.submitted_at, '+330 minutes'), 1 * (1), 1 * (CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END), 1 * ((NEW.review_state = 'pending')), 1 * ((NEW.review_state = 'accepted')), 1 * (CASE WHEN NEW.review_state = 'accepted' THEN NEW.pay_paise ELSE 0 END) WHERE NEW.state = 'submitted' ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers, earned_paise = earned_paise + excluded.earned_paise, pending = pending + excluded.pending, accepted = accepted + excluded.accepted, accepted_paise = accepted_paise + excluded.accepted_paise; END;
 
 CREATE TRIGGER answers_by_day_update
         AFTER UPDATE OF state, review_state, pay_paise, submitted_at, user_id ON assignments
         WHEN (OLD.state = 'submitted' OR NEW.state = 'submitted') AND (
             OLD.state IS NOT NEW.state OR OLD.user_id IS NOT NEW.user_id
             OR OLD.submitted_at IS NOT NEW.submitted_at
-            OR (CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END) IS NOT (CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END))
-        BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
-    SELECT OLD.user_id, date(OLD.submitted_at, '+330 minutes'), -1, -1 * CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END WHERE OLD.state = 'submitted'
-    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
-        earned_paise = earned_paise + excluded.earned_paise; INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
-    SELECT NEW.user_id, date(NEW.submitted_at, '+330 minutes'), 1, 1 * CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END WHERE NEW.state = 'submitted'
-    ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers,
-        earned_paise = earned_paise + excluded.earned_paise; END;
+            OR OLD.review_state IS NOT NEW.review_state OR OLD.pay_paise IS NOT NEW.pay_paise)
+        BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise, pending, accepted, accepted_paise) SELECT OLD.user_id, date(OLD.submitted_at, '+330 minutes'), -1 * (1), -1 * (CASE WHEN OLD.review_state IN ('accepted', 'pending') THEN OLD.pay_paise ELSE 0 END), -1 * ((OLD.review_state = 'pending')), -1 * ((OLD.review_state = 'accepted')), -1 * (CASE WHEN OLD.review_state = 'accepted' THEN OLD.pay_paise ELSE 0 END) WHERE OLD.state = 'submitted' ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers, earned_paise = earned_paise + excluded.earned_paise, pending = pending + excluded.pending, accepted = accepted + excluded.accepted, accepted_paise = accepted_paise + excluded.accepted_paise; INSERT INTO answers_by_day (user_id, day, answers, earned_paise, pending, accepted, accepted_paise) SELECT NEW.user_id, date(NEW.submitted_at, '+330 minutes'), 1 * (1), 1 * (CASE WHEN NEW.review_state IN ('accepted', 'pending') THEN NEW.pay_paise ELSE 0 END), 1 * ((NEW.review_state = 'pending')), 1 * ((NEW.review_state = 'accepted')), 1 * (CASE WHEN NEW.review_state = 'accepted' THEN NEW.pay_paise ELSE 0 END) WHERE NEW.state = 'submitted' ON CONFLICT (user_id, day) DO UPDATE SET answers = answers + excluded.answers, earned_paise = earned_paise + excluded.earned_paise, pending = pending + excluded.pending, accepted = accepted + excluded.accepted, accepted_paise = accepted_paise + excluded.accepted_paise; END;
 
 CREATE TRIGGER appeals_decided_by_a_decider BEFORE UPDATE OF decided_by ON appeals
         WHEN NEW.decided_by IS NOT NULL AND NOT EXISTS (

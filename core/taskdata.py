@@ -114,6 +114,18 @@ def release(db, user: dict, task_id: int, now: dt.datetime | None = None) -> dic
     return get_task_or_404(db, user, task_id)
 
 
+def removal(db, user: dict, task_id: int, now: dt.datetime | None = None) -> dict:
+    """What removing a task for good would do, for the page that asks first: the task,
+    the answers it keeps and the leases it ends now.
+
+    Raises NotFound("no_task")."""
+    task = get_task_or_404(db, user, task_id)
+    counts = one(db, "SELECT coalesce(sum(state = 'submitted'), 0) AS answers,"
+                     " coalesce(sum(state = 'active' AND lease_expires_at > ?), 0) AS leases"
+                     " FROM assignments WHERE task_id = ?", (stamp(now or utcnow()), task_id))
+    return {"task": task, **counts}
+
+
 def remove(db, user: dict, task_id: int, now: dt.datetime | None = None) -> dict:
     """Take a task out for good: never claimed again, out of the progress counts; its
     answers stay. Leases running on it end now, so no answer comes in after.

@@ -18,7 +18,10 @@ PASSWORD = "test-password-long"  # supervisors' and admins' default (10 characte
 
 def default_secret(role: str) -> str:
     return PIN if role == "annotator" else PASSWORD
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+# A form's hidden field, or the header htmx sends (every page's <body> carries it).
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken":"([^"]+)"')
 TESTS = pathlib.Path(__file__).parent
 
 
@@ -108,7 +111,7 @@ class Visitor:
             return response
         found = TOKEN.search(response.get_data(as_text=True))
         if found:
-            self.token = found.group(1)
+            self.token = found.group(1) or found.group(2)
         return response
 
     def get(self, url, htmx=False, headers=None, **kwargs):

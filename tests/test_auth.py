@@ -18,7 +18,7 @@ def test_supervisor_lands_on_the_centre_overview(visitor, make_user, make_projec
     make_project()
     response = visitor.login(make_user(role="supervisor"))
     assert response.headers["Location"] == "/supervisor/"
-    assert "Tasks open</dt><dd>5" in visitor.get("/supervisor/").get_data(as_text=True)
+    assert 'data-label="Tasks open">5<' in visitor.get("/supervisor/").get_data(as_text=True)
 
 
 def test_wrong_pin_says_how_many_tries_are_left(visitor, make_user, db):

@@ -28,7 +28,8 @@ def test_the_welcome_shows_once_then_stays_under_help(visitor, make_user, make_p
     assert one(db, "SELECT welcomed_at FROM users WHERE id = ?",
                (worker["id"],))["welcomed_at"] is not None
     assert WELCOME not in visitor.get("/home").get_data(as_text=True)
-    assert 'href="/help"' in first
+    assert 'href="/menu"' in first  # Help is on her menu, one tap away
+    assert 'href="/help"' in visitor.get("/menu").get_data(as_text=True)
     help_page = visitor.get("/help").get_data(as_text=True)
     assert WELCOME in help_page and "paid" in help_page
 
@@ -37,7 +38,7 @@ def test_the_welcome_and_help_are_in_her_language(visitor, make_user):
     visitor.login(make_user(lang="ta"))
     home = visitor.get("/home").get_data(as_text=True)
     assert "சோதனைப் பணி" in home and "How the work goes" not in home
-    assert ">உதவி<" in home
+    assert ">உதவி<" in visitor.get("/menu").get_data(as_text=True)
 
 
 def test_the_missed_check_note_shows_the_text_of_that_task(visitor, make_user, make_project):

@@ -8,7 +8,7 @@ import pytest
 
 from tests import live
 
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+TOKEN = re.compile(r'(?:name="csrf_token" value="|"X-CSRFToken":")([^"]+)"')
 
 
 @pytest.fixture(scope="module")

@@ -634,9 +634,10 @@ def test_the_centres_page_lists_each_centres_supervisors_with_their_actions(visi
     for person in (meena, rakesh):
         assert f'id="staff-{person["id"]}"' in body
         assert f'href="/supervisor/staff/{person["id"]}/password"' in body
-        assert f'action="/supervisor/staff/{person["id"]}/active"' in body
-    # Her own line has no Deactivate button.
-    assert f'action="/supervisor/staff/{admin["id"]}/active"' not in body
+        # Deactivate asks first, on a page of its own.
+        assert f'href="/supervisor/staff/{person["id"]}/deactivate"' in body
+    # Her own line has no Deactivate.
+    assert f'/supervisor/staff/{admin["id"]}/deactivate"' not in body
 
 
 @pytest.mark.parametrize("htmx", [False, True])

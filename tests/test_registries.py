@@ -28,6 +28,7 @@ def test_the_duplicate_check_finds_a_key_written_twice():
 
 @pytest.mark.parametrize("path, name", [
     ("views/messages.py", "MESSAGES"), ("views/messages.py", "REFUSAL_LINKS"),
+    ("views/messages.py", "DONE"),
     ("views/templating.py", "FILTERS"), ("views/templating.py", "GLOBALS")])
 def test_each_registry_names_each_key_once(path, name):
     assert duplicate_keys((ROOT / path).read_text(encoding="utf-8"), name) == []

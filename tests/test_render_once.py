@@ -7,9 +7,10 @@ from core import users
 from tests.conftest import Visitor
 from views import render
 
-ANNOTATOR_PAGES = ["/home", "/tasks/{slug}/next", "/earnings", "/help", "/account/pin"]
+ANNOTATOR_PAGES = ["/home", "/tasks/{slug}/next", "/earnings", "/help", "/account/pin",
+                   "/menu"]
 SUPERVISOR_PAGES = ["/supervisor/", "/supervisor/people/", "/supervisor/review",
-                    "/supervisor/payouts", "/supervisor/data", "/account/pin"]
+                    "/supervisor/payouts", "/supervisor/data", "/account/pin", "/menu"]
 
 
 def _blocks_seen_by(app, person, pages, before=None):
@@ -52,7 +53,7 @@ def test_two_annotators_leave_the_same_once_blocks_with_nothing_of_either(
 
     hers, her_token = _blocks_seen_by(app, kavitha, pages, before=answer_two)
     others, other_token = _blocks_seen_by(app, selvi, pages)
-    assert {"head", "annotator-nav", "queue", "langs", "skip-reasons"} <= {
+    assert {"head", "nav-annotator", "queue", "langs", "skip-reasons"} <= {
         key[0] for key in hers}
     assert hers == others
     _assert_nothing_personal(hers, _personal(db, kavitha, her_token) + ["0.74", "0.37"])
@@ -66,7 +67,7 @@ def test_two_supervisors_leave_the_same_once_blocks_with_nothing_of_either(
     rakesh = make_user(role="supervisor", lang="hi", centre="STP")
     hers, her_token = _blocks_seen_by(app, meena, SUPERVISOR_PAGES)
     his, his_token = _blocks_seen_by(app, rakesh, SUPERVISOR_PAGES)
-    assert {"head", "langs"} <= {key[0] for key in hers}
+    assert {"head", "nav-supervisor", "langs"} <= {key[0] for key in hers}
     assert hers == his
     _assert_nothing_personal(hers, _personal(db, meena, her_token) + ["KRR"])
     _assert_nothing_personal(his, _personal(db, rakesh, his_token) + ["STP"])

@@ -142,7 +142,8 @@ def test_a_pin_change_ends_her_other_sessions(app, visitor, make_user, db):
 def test_a_supervisor_changes_her_password_from_the_nav(visitor, make_user):
     sup = make_user(role="supervisor")
     visitor.login(sup)
-    assert "/account/pin" in visitor.get("/supervisor/").get_data(as_text=True)
+    assert "/menu" in visitor.get("/supervisor/").get_data(as_text=True)
+    assert "/account/pin" in visitor.get("/menu").get_data(as_text=True)
     assert "Old password" in visitor.get("/account/pin").get_data(as_text=True)
     short = visitor.post("/account/pin", {"old": PASSWORD, "new": "4739", "repeat": "4739"})
     assert "at least 10 characters" in short.get_data(as_text=True)

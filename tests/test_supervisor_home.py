@@ -1,6 +1,7 @@
 """The supervisor's home, and access: a supervisor sees and changes only her own centre
 (admin: every centre); another centre's ids give 404 and change nothing."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -25,8 +26,12 @@ def test_home_counts_open_in_progress_done_and_held_tasks_and_today(visitor, db,
     assert (row["tasks_open"], row["tasks_in_progress"], row["tasks_done"],
             row["tasks_held"], row["answers_today"]) == (1, 1, 1, 1, 1)
     assert projects.centre_today(db, meena["centre_id"]) == {"answers": 1, "annotators": 1}
-    assert "Tasks open</dt><dd>1" in body and "Being answered now</dt><dd>1" in body
-    assert "Tasks held</dt><dd>1" in body and "Annotators active today</dt><dd>1" in body
+    # One row per project: open, being answered, done, held, answers today.
+    row = re.search(r'<tr>\n<td><b>[^<]+</b>.*?</tr>', body, re.S).group(0)
+    assert re.findall(r'<td class="n" data-label="([^"]+)">(\d+)</td>', row) == [
+        ("Tasks open", "1"), ("Being answered now", "1"), ("Tasks done", "1"),
+        ("Tasks held", "1"), ("Answers today", "1")]
+    assert "Annotators active today</dt><dd>1" in body
     for link in ("/supervisor/people/", "/supervisor/people/new", "/supervisor/people/upload",
                  "/supervisor/projects/new", f"/supervisor/projects/{project['id']}/edit"):
         assert f'href="{link}' in body, link

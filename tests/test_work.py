@@ -273,16 +273,23 @@ def test_media_is_cached_privately_for_its_holder(visitor, make_user, make_proje
     assert again.status_code == 304
 
 
-def test_the_header_shows_the_data_sent_to_her_today(visitor, make_user, make_project, db):
+def test_the_data_sent_to_her_today_is_one_tap_away_on_the_menu(visitor, make_user,
+                                                                  make_project, db):
     worker, project = make_user(), make_project()
     visitor.login(worker)
     visitor.get("/home")
     counted = one(db, "SELECT bytes FROM traffic WHERE user_id = ?", (worker["id"],))["bytes"]
     assert counted > 500  # the home page and its headers, as sent
     body = visitor.get(f"/tasks/{project['slug']}/next").get_data(as_text=True)
-    assert re.search(r'<p id="data-used" class="data">Data used today: \d+ KB</p>', body)
+    header = body[body.index("<header>"):body.index("</header>")]
+    assert '<a href="/menu">Menu</a>' in header
+    # The header is one short row: no language buttons, no meter, no log out.
+    assert "data-used" not in header and 'name="lang"' not in header and "Log out" not in header
     fragment = visitor.post("/answers/1", {"answer": "pos"}, htmx=True).get_data(as_text=True)
-    assert 'id="data-used" class="data" hx-swap-oob="true"' in fragment
+    assert "data-used" not in fragment  # the task cycle carries no meter
+    menu = visitor.get("/menu").get_data(as_text=True)
+    assert re.search(r'<p id="data-used" class="card data">Data used today: \d+ KB</p>', menu)
+    assert 'name="lang" value="ta"' in menu and "Log out" in menu and 'href="/earnings"' in menu
 
 
 def test_a_batch_claims_twenty_long_leases_for_offline_work(visitor, make_user, make_project,
@@ -339,7 +346,9 @@ def test_sync_records_answers_once_and_explains_refusals(visitor, make_user, mak
     assert "Time for this task ran out" in results[3]["message"]
     # A wrong answer may be mended; a lapsed lease or a missing task may not.
     assert [r.get("retry") for r in results] == [None, None, True, False, False]
-    assert response.get_json()["today"] == '<p class="today">Today: 1 answer · ₹0.50 earned</p>'
+    assert response.get_json()["today"] == (
+        '<p class="today">Today: 1 answer · ₹0.50 earned<br>'
+        '<small>Waiting for review: 0 · Accepted: 1 (₹0.50)</small></p>')
     rows = list(db.query("SELECT state, answer, seconds_spent FROM assignments ORDER BY id"))
     assert rows[0] == {"state": "submitted", "answer": "pos", "seconds_spent": 7}
     assert rows[1]["state"] == "skipped" and rows[2]["state"] == rows[3]["state"] == "active"

@@ -1,9 +1,9 @@
-"""Everyone: log in, log out, change PIN, choose a language."""
+"""Everyone: log in, log out, change PIN, choose a language, the menu page."""
 import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, \
     url_for
-from flask_babel import ngettext
+from flask_babel import force_locale, ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from core import languages, lease, sessions, users
@@ -12,7 +12,8 @@ from core.errors import Invalid
 from .db import get_db
 from .guards import anyone, home_url, public
 from .http import safe_next
-from .messages import message
+from .formats import data_today
+from .messages import message, said
 
 bp = Blueprint("auth", __name__)
 
@@ -135,9 +136,10 @@ def change_pin():
                     "locked", "needs_unlock") else 400
         else:
             _start_session(g.user)
-            return redirect(url_for(".change_pin", done=1), 303)
-    return render_template("auth/pin.html", error=error, done=request.args.get("done") == "1",
-                           pin=g.user["role"] == "annotator"), status
+            said("pin_saved" if g.user["role"] == "annotator" else "password_saved")
+            return redirect(url_for(".menu"), 303)
+    return render_template("auth/pin.html", error=error, pin=g.user["role"] == "annotator"), \
+        status
 
 
 @bp.post("/lang")
@@ -150,8 +152,19 @@ def set_lang():
     session["lang"] = lang
     if g.user:
         users.set_lang(get_db(), g.user["id"], lang)
+        with force_locale(languages.locale(lang)):  # said in the language she chose
+            said("lang_saved", language=languages.name(lang))
     return redirect(safe_next(request.form.get("next"),
                               home_url(g.user) if g.user else url_for("auth.login")), 303)
+
+
+@bp.get("/menu")
+@anyone
+def menu():
+    """Anyone logged in: her language, the data she used today, help, her PIN and log
+    out; for supervisors every screen too (the phone's header has room for one link)."""
+    return render_template("auth/menu.html", data_used=data_today() if
+                           g.user["role"] == "annotator" else None)
 
 
 @bp.get("/")

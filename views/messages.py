@@ -4,7 +4,7 @@ Core names what went wrong with a code (core.errors); here each code is one sent
 translated when it is shown. A code means one thing on every screen: a test fails on a
 key written twice (a dict literal silently keeps the last one).
 """
-from flask import url_for
+from flask import flash, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from core.errors import Invalid, Refused
@@ -231,6 +231,21 @@ REFUSAL_LINKS = {
                                   _("Go to the quiz")),
 }
 
+# What a finished action says on the next page, in her language (flashed after the 303):
+# every save and every irreversible step says that it was done.
+DONE = {
+    "lang_saved": _l("Your language is now %(language)s."),
+    "pin_saved": _l("Your PIN is changed. Use the new one from now on."),
+    "password_saved": _l("Your password is changed. Use the new one from now on."),
+    "saved": _l("Saved."),
+    "person_deactivated": _l("%(name)s is deactivated. She can no longer log in."),
+    "person_reactivated": _l("%(name)s is active again. She can log in."),
+    "payout_approved": _l("Payout approved: %(amount)s to %(people)s. It can no longer change."),
+    "payout_voided": _l("Draft voided. Its answers will go into the next payout."),
+    "payout_paid": _l("Marked paid: %(amount)s, UTR %(utr)s."),
+    "task_removed": _l("Task %(task)s is removed for good. Its answers stay."),
+}
+
 # What SQLite says when it cannot write (sqlite3.OperationalError), by the sentence
 # she is given: locked for longer than the busy timeout, or read-only, full or failing.
 DB_FAULTS = (("locked", "db_busy"), ("readonly", "db_unwritable"),
@@ -249,6 +264,11 @@ def message(refusal: Refused) -> str:
                         "Too many wrong tries. Try again in %(num)d minutes.", detail["minutes"])
     text = MESSAGES.get(refusal.code, MESSAGES["bad_request"])
     return str(text) % detail if detail else str(text)
+
+
+def said(key: str, **values) -> None:
+    """Tell her on the next page that what she asked for is done (DONE[key], her language)."""
+    flash(str(DONE[key]) % values if values else str(DONE[key]))
 
 
 def field_errors(refusal: Refused) -> dict:

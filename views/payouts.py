@@ -2,7 +2,7 @@
 admins read the audit log. Thin: each view parses the request, calls core, renders."""
 from flask import Blueprint, g, make_response, redirect, render_template, request, \
     url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 
 from core import audit, paging, payment_details, payout_files, payouts, scope, wages
 from core import db as coredb
@@ -10,7 +10,8 @@ from core.errors import NotFound, Refused
 
 from .db import get_db
 from .guards import admin, annotator, staff
-from .messages import field_errors, message
+from .formats import money
+from .messages import field_errors, message, said
 from .render import page_or_fragment
 from .step_up import fresh_login_required
 
@@ -92,16 +93,50 @@ def printable(payout_id):
     return _show(payout_id, "payouts/print.html")
 
 
-def _act(payout_id, action):
-    """Run a change to a payout; back to its page (303), or the page with the refusal."""
+def _act(payout_id, action, done=None):
+    """Run a change to a payout; back to its page (303), or the page with the refusal.
+    `done(result)`: what to tell her on that page (views.messages.said)."""
     try:
-        action(get_db())
+        result = action(get_db())
     except NotFound:
         raise
     except Refused as refusal:
         return _show(payout_id, error=message(refusal), errors=field_errors(refusal),
                      status=refusal.status)
+    if done:
+        done(result)
     return redirect(url_for(".show", payout_id=payout_id), 303)
+
+
+def _ask(payout_id, kind, **extra):
+    """The page that asks before an irreversible step, with names and amounts."""
+    payout = payouts.get_payout_or_404(get_db(), payout_id, g.user)
+    return render_template("confirm.html", kind=kind, payout=payout,
+                           back=url_for(".show", payout_id=payout_id), **extra)
+
+
+@bp.get("/supervisor/payouts/<id:payout_id>/approve")
+@staff
+def approve_ask(payout_id):
+    """Supervisor: what approving this draft does (to whom, how much), before she does it."""
+    return _ask(payout_id, "approve", version=request.args.get("version", 0, type=int))
+
+
+@bp.get("/supervisor/payouts/<id:payout_id>/void")
+@staff
+def void_ask(payout_id):
+    """Supervisor: what voiding this draft does, before she does it."""
+    return _ask(payout_id, "void")
+
+
+@bp.get("/supervisor/payouts/<id:payout_id>/paid")
+@staff
+def paid_ask(payout_id):
+    """Supervisor: which lines "mark paid" marks, their sum and the UTR, before she does it."""
+    line_id = request.args.get("line", type=int)
+    found = payouts.unpaid(get_db(), payout_id, g.user, line_id)
+    return _ask(payout_id, "paid", unpaid=found, line=line_id,
+                utr=request.args.get("utr", "").strip())
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/lines/<id:line_id>/bonus")
@@ -109,7 +144,8 @@ def _act(payout_id, action):
 def bonus(payout_id, line_id):
     """Supervisor: set a line's bonus and its reason, in a draft."""
     return _act(payout_id, lambda db: payouts.set_bonus(
-        db, payout_id, line_id, g.user, request.form.get("bonus"), request.form.get("reason")))
+        db, payout_id, line_id, g.user, request.form.get("bonus"), request.form.get("reason")),
+        lambda _: said("saved"))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/approve")
@@ -119,14 +155,22 @@ def approve(payout_id):
     """A second supervisor or an admin: approve a draft as shown to her (the form carries
     its version; a draft changed since is refused). It never changes after."""
     version = request.form.get("version", 0, type=int)  # missing: matches no draft
-    return _act(payout_id, lambda db: payouts.approve(db, payout_id, g.user, version=version))
+    return _act(payout_id, lambda db: payouts.approve(db, payout_id, g.user, version=version),
+                lambda _: _said_approved(payout_id))
+
+
+def _said_approved(payout_id):
+    payout = payouts.get_payout_or_404(get_db(), payout_id, g.user)
+    said("payout_approved", amount=money(payout["total_paise"]), people=ngettext(
+        "%(num)d person", "%(num)d people", payout["lines"]))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/void")
 @staff
 def void(payout_id):
     """Supervisor: void a draft; its answers go to the next payout."""
-    return _act(payout_id, lambda db: payouts.void(db, payout_id, g.user))
+    return _act(payout_id, lambda db: payouts.void(db, payout_id, g.user),
+                lambda _: said("payout_voided"))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/paid")
@@ -139,8 +183,13 @@ def paid(payout_id):
         line_id = request.form.get("line", type=int)
         if not coredb.is_id(line_id):
             raise NotFound("not_found")
-    return _act(payout_id, lambda db: payouts.mark_paid(
-        db, payout_id, g.user, request.form.get("utr"), line_id))
+    utr = request.form.get("utr")
+
+    def mark(db):  # what it marks, read before: marked lines leave "unpaid"
+        before = payouts.unpaid(db, payout_id, g.user, line_id)
+        return before if payouts.mark_paid(db, payout_id, g.user, utr, line_id) else None
+    return _act(payout_id, mark, lambda before: before and said(
+        "payout_paid", amount=money(before["amount_paise"]), utr=utr.strip()))
 
 
 @bp.post("/supervisor/payouts/<id:payout_id>/lines/<id:line_id>/failed")
@@ -270,6 +319,7 @@ def min_wage():
         raise
     except Refused as refusal:
         return fair_pay(error=message(refusal), status=refusal.status)
+    said("saved")
     return redirect(url_for(".fair_pay", centre=centre if scope.sees_all(g.user) else None),
                     303)
 

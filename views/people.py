@@ -11,7 +11,7 @@ from core.errors import Invalid
 
 from .db import get_db
 from .guards import staff
-from .messages import field_errors, message
+from .messages import DONE, field_errors, message, said
 from .render import htmx, page_or_fragment
 from .supervisor import centre_filter, form_centre, hash_method, no_store
 
@@ -112,20 +112,24 @@ def upload():
     return _pin_sheet(added)
 
 
-def _person(user_id, pin=None, status=200):
-    """Her page, or for htmx the card of her page that the actions swap."""
+def _person(user_id, pin=None, status=200, notice=None):
+    """Her page, or for htmx the card of her page that the actions swap (`notice`: what
+    the action did, said in the card, as a plain form's 303 says it on her page)."""
     db = get_db()
     person = people.get_person_or_404(db, g.user, user_id)
     response = page_or_fragment("supervisor/person.html", "supervisor/_person.html", status,
-                                person=person, pin=pin,
+                                person=person, pin=pin, notice=notice,
                                 projects=people.person_projects(db, person, g.user))
     return no_store(response) if pin else response
 
 
-def _done(user_id):
-    """After an action: htmx gets her card again; a plain form goes back to her page."""
+def _done(user_id, key=None, **values):
+    """After an action: htmx gets her card again; a plain form goes back to her page.
+    `key`: what to tell her it did (views.messages.DONE)."""
     if htmx:
-        return _person(user_id)
+        return _person(user_id, notice=str(DONE[key]) % values if key else None)
+    if key:
+        said(key, **values)
     return redirect(url_for(".show", user_id=user_id), 303)
 
 
@@ -152,12 +156,24 @@ def unlock(user_id):
     return _done(user_id)
 
 
+@bp.get("/<id:user_id>/deactivate")
+@staff
+def deactivate_ask(user_id):
+    """Supervisor: what deactivating her does, before she does it."""
+    person = people.get_person_or_404(get_db(), g.user, user_id)
+    return render_template("confirm.html", kind="deactivate", person=person,
+                           back=url_for(".show", user_id=user_id))
+
+
 @bp.post("/<id:user_id>/active")
 @staff
 def set_active(user_id):
-    """Supervisor: deactivate her (she can no longer log in) or reactivate."""
-    people.set_active(get_db(), g.user, user_id, request.form.get("active") == "1")
-    return _done(user_id)
+    """Supervisor: deactivate her (she can no longer log in; asked first, see
+    deactivate_ask) or reactivate."""
+    active = request.form.get("active") == "1"
+    people.set_active(get_db(), g.user, user_id, active)
+    return _done(user_id, "person_reactivated" if active else "person_deactivated",
+                 name=people.get_person_or_404(get_db(), g.user, user_id)["name"])
 
 
 @bp.post("/<id:user_id>/projects/<id:project_id>")
@@ -193,4 +209,4 @@ def update(user_id):
     except Invalid as refusal:
         person = people.get_person_or_404(get_db(), g.user, user_id)
         return _edit_form(person, form, field_errors(refusal), 400)
-    return _done(user_id)
+    return _done(user_id, "saved")

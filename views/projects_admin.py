@@ -7,7 +7,7 @@ from core.errors import Invalid
 
 from .db import get_db
 from .guards import staff
-from .messages import field_errors
+from .messages import field_errors, said
 
 bp = Blueprint("projects_admin", __name__, url_prefix="/supervisor/projects")
 
@@ -33,6 +33,7 @@ def _save(project=None):
     except Invalid as refusal:
         values = {**projects.form_values(get_db(), project), **data}
         return _form(project, values, field_errors(refusal), 400)
+    said("saved")
     return redirect(url_for("supervisor.overview"), 303)
 
 

@@ -9,7 +9,7 @@ from .db import get_db
 from .clients import client_filter
 from .guards import admin, staff
 from .http import id_arg
-from .messages import field_errors, message
+from .messages import field_errors, message, said
 from .render import htmx, page_or_fragment
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
@@ -87,6 +87,7 @@ def add_centre():
                              name=request.form.get("centre_name"))
     except Invalid as refusal:
         return centres(errors=field_errors(refusal), status=400)
+    said("saved")
     return redirect(url_for(".centres"), 303)
 
 
@@ -99,7 +100,8 @@ def set_appeals_by(centre_id):
                               request.form.get("appeals_by", type=int))
     except Invalid as refusal:
         return centres(status=400, refusal=message(refusal))
-    return redirect(url_for(".centres", saved=1), 303)
+    said("saved")
+    return redirect(url_for(".centres"), 303)
 
 
 @bp.post("/centres/<id:centre_id>/languages")
@@ -113,6 +115,7 @@ def centre_languages(centre_id):
                                       g.user["id"])
     except Invalid as refusal:
         return centres(refusal=message(refusal), status=400)
+    said("saved")
     return redirect(url_for(".centres"), 303)
 
 
@@ -128,6 +131,7 @@ def add_staff():
                             hash_method=hash_method())
     except Invalid as refusal:
         return centres(errors=field_errors(refusal), status=400)
+    said("saved")
     return redirect(url_for(".centres"), 303)
 
 
@@ -158,6 +162,16 @@ def reset_staff_password(user_id):
     return _password_page(reset["person"], password=reset["password"])
 
 
+@bp.get("/staff/<id:user_id>/deactivate")
+@staff
+def staff_deactivate_ask(user_id):
+    """Admin: what deactivating a supervisor or admin does, before she does it."""
+    person = people.get_staff_or_404(get_db(), g.user, user_id)
+    return render_template("confirm.html", kind="deactivate", person=person,
+                           action=url_for(".set_staff_active", user_id=user_id),
+                           back=url_for(".centres"))
+
+
 @bp.post("/staff/<id:user_id>/active")
 @staff
 def set_staff_active(user_id):
@@ -174,6 +188,8 @@ def set_staff_active(user_id):
         return _staff_line(person, error, refusal.status)
     if htmx:
         return _staff_line(person)
+    said("person_reactivated" if person["active"] else "person_deactivated",
+         name=person["name"])
     return redirect(url_for(".centres"), 303)
 
 

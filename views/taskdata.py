@@ -14,7 +14,7 @@ from .db import get_db
 from .clients import client_filter
 from .guards import staff
 from .http import private_picture
-from .messages import message
+from .messages import message, said
 from .secret import export_secret
 
 bp = Blueprint("taskdata", __name__, url_prefix="/supervisor")
@@ -119,8 +119,9 @@ def _back_to_list(task, page=None):
 @staff
 def correct(task_id):
     """Supervisor: correct a reported task's text."""
-    return _back_to_list(taskdata.correct_text(get_db(), g.user, task_id,
-                                               request.form.get("text")))
+    task = taskdata.correct_text(get_db(), g.user, task_id, request.form.get("text"))
+    said("saved")
+    return _back_to_list(task)
 
 
 @bp.post("/tasks/<id:task_id>/release")
@@ -130,11 +131,26 @@ def release(task_id):
     return _back_to_list(taskdata.release(get_db(), g.user, task_id))
 
 
+@bp.get("/tasks/<id:task_id>/remove")
+@staff
+def remove_ask(task_id):
+    """Supervisor: what removing a task for good does, before she does it."""
+    db = get_db()
+    found = taskdata.removal(db, g.user, task_id)
+    project = projects.get_project_or_404(db, g.user, found["task"]["project_id"])
+    page = paging.page_number(request.args.get("page"))
+    return render_template("confirm.html", kind="remove", project=project, page=page,
+                           back=url_for(".reported", project_id=project["id"], page=page),
+                           **found)
+
+
 @bp.post("/tasks/<id:task_id>/remove")
 @staff
 def remove(task_id):
-    """Supervisor: take a task out for good (its answers stay)."""
-    return _back_to_list(taskdata.remove(get_db(), g.user, task_id))
+    """Supervisor: take a task out for good (its answers stay); asked first (remove_ask)."""
+    task = taskdata.remove(get_db(), g.user, task_id)
+    said("task_removed", task=task_id)
+    return _back_to_list(task)
 
 
 @bp.get("/media/<id:media_id>")

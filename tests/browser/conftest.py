@@ -296,6 +296,27 @@ def log_in(page, url, login, password=DEMO_PIN, lands="/home"):
     page.wait_for_url(f"**{lands}")
 
 
+def open_menu(page):
+    """Tap the header's Menu (her language, data used, log out; a supervisor's screens)."""
+    page.locator('header a[href="/menu"]').tap()
+    page.wait_for_url("**/menu")
+
+
+def log_out(page):
+    """Log out as she does: Menu, then Log out."""
+    open_menu(page)
+    page.locator("main button.logout").tap()
+    page.wait_for_url("**/login")
+
+
+def open_screen(page, path):
+    """A supervisor's screen from the menu page, as on a phone (the strip shows at desk
+    width only)."""
+    open_menu(page)
+    page.locator(f'main nav a[href="{path}"]').tap()
+    page.wait_for_url(f"**{path}")
+
+
 _CARD_KEY_JS = """() => {
   const card = document.getElementById('task');
   if (!card) return null;
@@ -358,6 +379,9 @@ def phone_tools():
         pass
     tools = Tools()
     tools.log_in = log_in
+    tools.log_out = log_out
+    tools.open_menu = open_menu
+    tools.open_screen = open_screen
     tools.card = card
     tools.answer_once = answer_once
     tools.wait_for_wire = wait_for_wire

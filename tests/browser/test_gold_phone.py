@@ -2,6 +2,7 @@
 nothing of one person readable by the next while losing nothing she answered (#10)."""
 import json
 import re
+from tests.browser.conftest import log_out, open_screen
 
 ONE_LINE_MAX = 56  # CSS px: a 48 px target holds one line of text; two lines are ~73
 
@@ -103,10 +104,11 @@ def test_on_a_shared_phone_her_unsent_text_is_unreadable_and_still_sent(
                            ".includes('\"c\"')")
     stored = _storage(page)
     assert "Secret" not in stored and "முகவரி" not in stored and first_key not in stored
-    page.unroute("**/answers/*")
-
-    page.locator("nav form button").tap()  # she hands the phone on
+    # Still no signal while she logs out (through her menu, a page of its own), then
+    # the signal returns for the next person.
+    log_out(page)  # she hands the phone on
     page.wait_for_url("**/login")
+    page.unroute("**/answers/*")
     phone_tools.log_in(page, server.url, second_login)
     page.wait_for_timeout(500)  # any sync the page would start has started
     for where, text in (("page", page.content()), ("storage", _storage(page))):
@@ -126,7 +128,7 @@ def test_on_a_shared_phone_her_unsent_text_is_unreadable_and_still_sent(
     assert server.submitted(first) == 0
 
     page.goto(f"{server.url}/home")
-    page.locator("nav form button").tap()
+    log_out(page)
     page.wait_for_url("**/login")
     phone_tools.log_in(page, server.url, first_login)  # back: her answer goes now
     page.locator("#queue").wait_for(state="hidden")
@@ -152,7 +154,7 @@ def test_after_logout_the_saved_offline_page_and_back_show_nothing_of_her(
     for hers in (key, "Chitra", f'data-user="{user_id}"', "csrf", "X-CSRFToken", "<script"):
         assert hers not in saved, f"the saved offline page holds {hers!r}"
 
-    page.locator("nav form button").tap()
+    log_out(page)
     page.wait_for_url("**/login")
     page.go_back()  # Back on a shared phone: asks the server, which says log in
     page.wait_for_load_state("load")
@@ -177,7 +179,7 @@ def test_the_supervisor_reinstates_a_paused_annotator_on_her_phone_and_at_her_de
     page.fill("#password", "velai-demo")
     page.locator("form.card button.primary").tap()
     page.wait_for_url("**/supervisor/")
-    page.locator(".screens a[href='/supervisor/gold/']").tap()
+    open_screen(page, "/supervisor/gold/")
     page.locator(f"a.button[href='/supervisor/gold/?project={leaf}']").tap()
     row = page.locator("li", has_text="Lakshmi Selvam")
     assert said._("Paused") in row.inner_text()

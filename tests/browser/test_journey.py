@@ -6,6 +6,7 @@ targets, no serious accessibility fault. Every answer is one small request.
 import pytest
 
 import live
+from tests.browser.conftest import log_out
 
 # Each language's demo annotator and the single-choice project she starts.
 JOURNEYS = {
@@ -70,7 +71,7 @@ def test_a_day_of_work_on_a_phone(lang, server, open_phone, checks, lang_text, p
     checks.page(page, lang, f"{lang} earnings")
     assert said.today(TASKS) in page.locator("main > .today").inner_text()
 
-    page.locator("nav form button").tap()
+    log_out(page)
     page.wait_for_url("**/login")
     checks.page(page, lang, f"{lang} login after logging out")
 

@@ -5,6 +5,7 @@ Each test is a different annotator (or project), so they share one server.
 import json
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from tests.browser.conftest import log_out
 
 ONLINE_EVENT_WAIT_MS = 2000
 
@@ -245,17 +246,16 @@ def test_on_a_shared_phone_answers_wait_for_the_person_who_gave_them(server, ope
     page.locator("#task form.answers button[name=answer]").first.tap()
     page.locator("#queue").wait_for(state="visible")
     assert page.locator("#queue").inner_text() == said.waiting(1)
-    page.unroute("**/answers/*")
-
-    # She hands the phone on: she is told her answer stays on the phone, and its lease
-    # stays hers (the phone names it at logout), so it counts when it is sent.
+    # She hands the phone on, logging out through her menu with no signal yet: she is told
+    # her answer stays on the phone, and its lease stays hers (the phone names it at
+    # logout), so it counts when it is sent.
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
-    page.locator("nav form button").tap()
-    page.wait_for_url("**/login")
+    log_out(page)
     assert asked == [said.waiting(1) + " " + said._(
         "They stay on this phone and are sent when the signal returns and you are logged in."
         " Go on?")]
+    page.unroute("**/answers/*")
     phone_tools.log_in(page, server.url, logins[1])
     page.wait_for_load_state("load")
     page.wait_for_timeout(500)  # any sync the page would start has started
@@ -264,7 +264,7 @@ def test_on_a_shared_phone_answers_wait_for_the_person_who_gave_them(server, ope
     kept = page.evaluate(f"JSON.parse(localStorage.getItem('velai.queue.{first}'))")
     assert len(kept) == 1, kept
 
-    page.locator("nav form button").tap()  # the second person had nothing unsent: no question
+    log_out(page)  # the second person had nothing unsent: no question
     page.wait_for_url("**/login")
     phone_tools.log_in(page, server.url, logins[0])  # back: her answer goes now
     page.locator("#queue").wait_for(state="hidden")
@@ -282,7 +282,7 @@ def test_after_logout_her_saved_pages_are_not_shown_to_the_next_person(server, o
     _save_batch(page, server, slug)
     assert _cached(page, page.url), "the service worker did not save the batch page"
 
-    page.locator("nav form button").tap()  # she hands the phone on
+    log_out(page)  # she hands the phone on
     page.wait_for_url("**/login")
     for saved in (f"/tasks/{slug}/batch", "/home"):
         assert _cached(page, saved, present=False), f"{saved} is still saved after logout"

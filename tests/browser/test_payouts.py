@@ -4,6 +4,7 @@ import csv
 import io
 
 from babel.numbers import format_currency
+from tests.browser.conftest import open_screen
 
 SUPERVISOR_PASSWORD = "velai-demo"  # the demo's supervisors (README's table)
 
@@ -25,7 +26,7 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
 
     meena = open_phone("ta")
     _log_in(meena, server.url, "meena", SUPERVISOR_PASSWORD)
-    meena.locator(".screens a[href='/supervisor/payouts']").tap()
+    open_screen(meena, "/supervisor/payouts")
     meena.wait_for_url("**/supervisor/payouts")
     checks.page(meena, "ta", "payouts list")
     meena.locator("form.card button.primary").tap()  # last week is filled in
@@ -40,11 +41,16 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
 
     anitha = open_phone("ta")
     _log_in(anitha, server.url, "anitha", SUPERVISOR_PASSWORD)
-    anitha.locator(".screens a[href='/supervisor/payouts']").tap()
+    open_screen(anitha, "/supervisor/payouts")
     anitha.locator(f"a[href='/supervisor/payouts/{payout_id}']").tap()
     anitha.wait_for_url(f"**/supervisor/payouts/{payout_id}")
-    with anitha.expect_navigation():
+    with anitha.expect_navigation():  # it asks first: to whom, how much, never changes
         anitha.locator("button", has_text=said._("Approve payout")).tap()
+    checks.page(anitha, "ta", "approve: asked first")
+    assert server.value("SELECT status FROM payouts WHERE id = ?", (payout_id,)) == "draft"
+    with anitha.expect_navigation():
+        anitha.locator("button", has_text=said._("Yes, approve")).tap()
+    said.assert_in_language(anitha.locator("main p.note").first.inner_text(), "approved note")
     assert server.value("SELECT status FROM payouts WHERE id = ?", (payout_id,)) == "approved"
     checks.page(anitha, "ta", "approved payout")
 
@@ -61,6 +67,9 @@ def test_payday_from_draft_to_her_earnings(server, open_phone, checks, lang_text
     anitha.fill("#utr", "SBIN626112345678")
     with anitha.expect_navigation():
         anitha.locator("button", has_text=said._("Mark all paid")).tap()
+    assert "SBIN626112345678" in anitha.inner_text("main")  # asked first, with the UTR
+    with anitha.expect_navigation():
+        anitha.locator("button", has_text=said._("Yes, mark paid")).tap()
     assert server.value("SELECT count(*) FROM payout_results r JOIN payout_lines l ON"
                         " l.id = r.line_id WHERE l.payout_id = ? AND r.status = 'paid'",
                         (payout_id,)) == len(rows)

@@ -71,13 +71,16 @@ def test_admin_gives_rakesh_a_new_password_then_deactivates_him(server, open_pho
     log_in(other, server.url, RAKESH[0], password, lands="/supervisor/")
 
     admin.goto(server.url + "/supervisor/centres")
-    admin.locator(f"#staff-{rakesh_id} button", has_text="Deactivate").tap()
+    admin.locator(f"#staff-{rakesh_id} a", has_text="Deactivate").tap()  # asks first
+    admin.wait_for_url(f"**/supervisor/staff/{rakesh_id}/deactivate")
+    checks.page(admin, "en", "deactivate: asked first")
+    admin.locator("main button.primary").tap()
     admin.wait_for_selector(f"#staff-{rakesh_id} button:has-text('Reactivate')")
     checks.page(admin, "en", "centres after deactivating")
     assert server.value("SELECT active FROM users WHERE id = ?", (rakesh_id,)) == 0
     rakesh.goto(server.url + "/supervisor/")
     assert "/login" in rakesh.url  # his session ended with his account
     admin.locator(f"#staff-{rakesh_id} button", has_text="Reactivate").tap()
-    admin.wait_for_selector(f"#staff-{rakesh_id} button:has-text('Deactivate')")
+    admin.wait_for_selector(f"#staff-{rakesh_id} a:has-text('Deactivate')")
     assert server.value("SELECT active FROM users WHERE id = ?", (rakesh_id,)) == 1
     assert not admin.js_errors and not admin.console_errors, admin.console_errors

@@ -5,6 +5,7 @@ the dashboard read with JavaScript off."""
 import re
 
 from core.demo import ACCOUNTS
+from tests.browser.conftest import open_screen
 
 SECRETS = {login: secret for login, secret, *_ in ACCOUNTS}
 GEETA = "9876500026"  # one of the demo's Sitapur annotators with past answers
@@ -24,7 +25,7 @@ def test_review_journey_in_hindi_on_a_phone(server, open_phone, checks, lang_tex
     page = open_phone("hi")
     geeta = server.user_id(GEETA)
     _log_in(page, server.url, "rakesh")
-    page.locator('nav.screens a[href="/supervisor/review"]').tap()
+    open_screen(page, "/supervisor/review")
     page.wait_for_url("**/supervisor/review")
     checks.page(page, "hi", "hi review queue")
     page.select_option("#f-kind", "disagree")

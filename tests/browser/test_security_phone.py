@@ -5,6 +5,7 @@ import http.server
 import threading
 
 import pytest
+from tests.browser.conftest import log_out
 
 NEW_PIN = "4739"
 
@@ -61,9 +62,9 @@ def test_she_logs_in_with_her_number_as_typed_and_changes_her_pin_in_tamil(
     page.fill("#new", NEW_PIN)
     page.fill("#repeat", NEW_PIN)
     page.locator("form.card button.primary").tap()
-    page.wait_for_url("**/account/pin?done=1")
+    page.wait_for_url("**/menu")
     assert "மாற்றப்பட்டது" in page.inner_text("main")
-    page.locator("header form button.link").tap()  # log out
+    log_out(page)  # log out
     page.wait_for_url("**/login")
     phone_tools.log_in(page, server.url, digits, NEW_PIN)
 
@@ -79,7 +80,7 @@ def test_a_supervisor_switches_to_a_name_login_once(open_phone, server, checks):
     page.fill("#password", "velai-demo")
     page.locator("form.card button.primary").tap()
     page.wait_for_url("**/supervisor/")
-    page.locator("header form button.link").tap()
+    log_out(page)
     page.wait_for_url("**/login")
     assert page.get_attribute("#login", "inputmode") is None  # her phone remembers
 

@@ -54,7 +54,8 @@ def test_tamil_journey_on_2g(server, open_phone, lang_text, phone_tools, capsys)
         assert said.today(n) in page.locator("#task .today").inner_text(), where
         keep()
 
-    for tap, path in (('nav a[href="/earnings"]', "/earnings"), ("nav form button", "/login")):
+    for tap, path in (('nav a[href="/earnings"]', "/earnings"), ('nav a[href="/menu"]', "/menu"),
+                      ("main button.logout", "/login")):
         wire.reset()
         page.locator(tap).tap()
         page.wait_for_url(f"**{path}")

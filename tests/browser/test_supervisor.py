@@ -3,7 +3,7 @@ the annotator logs in and answers a task, Meena resets the PIN she forgot, and t
 annotator logs in with the new one. Every page Meena sees passes the page checks."""
 import re
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out, open_screen
 
 MEENA = ("meena", "velai-demo")
 NEW_PHONE, NEW_NAME = "98765 12345", "செல்வி ராஜ்"
@@ -18,7 +18,7 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
     checks.page(meena, "ta", "supervisor home")
     assert ta._("Annotators active today") in meena.locator("main").inner_text()
 
-    meena.locator('.screens a[href="/supervisor/people/"]').tap()
+    open_screen(meena, "/supervisor/people/")
     meena.wait_for_url("**/supervisor/people/")
     checks.page(meena, "ta", "people")
     meena.locator('main a[href="/supervisor/people/new"]').first.tap()
@@ -55,7 +55,7 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
     selvi.wait_for_function("() => /\\d/.test(document.querySelector('#task .today').textContent)"
                             " && document.querySelector('#task .today').textContent.includes('1')")
     assert server.submitted(user_id) == 1
-    selvi.locator("nav form button").tap()
+    log_out(selvi)
     selvi.wait_for_url("**/login")
 
     # She forgot her PIN: Meena finds her and gives her a new one.

@@ -4,6 +4,7 @@ Excel would read it, with the Tamil intact."""
 import csv
 import io
 import sqlite3
+from tests.browser.conftest import open_screen
 
 SLUG = "tamil-review-sentiment"
 SENTENCES = ["புதிய கடையில் காய்கறிகள் புதிதாக இருந்தன.",
@@ -36,7 +37,7 @@ def test_meena_imports_tamil_sentences_an_annotator_answers_them_and_she_exports
     page = open_phone("ta")
     _meena_logs_in(page, server.url)
 
-    page.locator("nav.screens a", has_text=said._("Task data")).tap()
+    open_screen(page, "/supervisor/data")
     page.wait_for_url("**/supervisor/data")
     checks.page(page, "ta", "ta task data")
     page.locator(f'a[href="/supervisor/projects/{project_id}/import"]').tap()
