@@ -21,6 +21,9 @@ REJECT_REASONS = ("wrong_answer", "instructions", "too_fast", "incomplete")
 FILTERS = ("all", "disagree", "missed", "fast")
 MAX_NOTE = 300
 PER_PAGE = 15
+# The queue's page: at desk width 30 rows of about 40 px, on a phone one card each; more
+# come in below (after=) as she works down the list, without a page load.
+QUEUE_PER_PAGE = 30
 
 
 def _norm_function(db) -> None:
@@ -93,25 +96,37 @@ def get_project_or_404(db, project_id: int, centre_id) -> dict:
     return project
 
 
-def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None = None) -> dict:
-    """Answers to review in the centre (None: all), oldest first, PER_PAGE a page.
+def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None = None,
+          after: int | None = None) -> dict:
+    """Answers to review in the centre (None: all), oldest first, QUEUE_PER_PAGE a page.
 
     filters: project, annotator (ids or None), kind: all (pending), disagree (pending on
     a settled task, against the majority or with none), missed (wrong on a check task),
     fast (pending, quicker than the project's minimum seconds). Answers past their review
     window are accepted first (auto_accept). Returns rows, total, more, labels
-    ({project_id: {value: label row}}), projects and annotators for the filter form."""
+    ({project_id: {value: label row}}), projects and annotators for the filter form.
+
+    after: an answer's id: the rows that follow it in the queue's order instead of a page
+    (answers above it may have been decided meanwhile, which would shift an OFFSET); then
+    only rows, more, page and labels."""
     auto_accept(db, now)
     check_filters(db, centre_id, filters)
     _norm_function(db)
     where, params = _where(centre_id, filters)
     page = paging.page_number(page)
+    window = paging.window(page, QUEUE_PER_PAGE)
+    if after is not None:
+        where += (" AND (a.submitted_at, a.id) > (SELECT submitted_at, id FROM assignments"
+                  " WHERE id = :after)")
+        params, window = {**params, "after": after}, {**window, "offset": 0}
     rows, more = paging.split(db.query(
         f"{_ROW} WHERE {where} ORDER BY a.submitted_at, a.id LIMIT :limit OFFSET :offset",
-        {**params, **paging.window(page, PER_PAGE)}), PER_PAGE)
+        {**params, **window}), QUEUE_PER_PAGE)
+    labels = labels_for(db, {row["project_id"] for row in rows})
+    if after is not None:
+        return {"rows": rows, "more": more, "page": page, "labels": labels}
     total = one(db, f"SELECT count(*) AS n {_count_from(filters)} WHERE {where}", params)["n"]
-    return {"rows": rows, "more": more, "total": total,
-            "page": page, "labels": labels_for(db, {row["project_id"] for row in rows}),
+    return {"rows": rows, "more": more, "total": total, "page": page, "labels": labels,
             "projects": centre_projects(db, centre_id),
             # Only those with answers waiting (and the one filtered on): a short list.
             "annotators": list(db.query(
@@ -202,28 +217,16 @@ def reject(db, assignment_id: int, actor: dict, reason, note=None,
     return get_review_or_404(db, assignment_id, centre)
 
 
-def accept_all(db, actor: dict, filters: dict, now: dt.datetime | None = None) -> int:
-    """Accept every pending answer the filter shows (all pages), in one transaction and
-    one audit entry. Returns how many."""
-    now = now or utcnow()
-    centre = _centre(actor)
-    with write(db):
-        check_filters(db, centre, filters)
-        _norm_function(db)
-        where, params = _where(centre, {**filters, "kind": filters.get("kind")
-                                        if filters.get("kind") != "missed" else "all"})
-        ids = [row["id"] for row in db.query(
-            f"SELECT a.id {_QUEUE_FROM} WHERE {where} AND a.payout_id IS NULL", params)]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_by = ?,"
-                       f" reviewed_at = ? WHERE review_state = 'pending' AND id IN"
-                       f" ({','.join('?' * len(chunk))})", (actor["id"], stamp(now), *chunk))
-        if ids:
-            audit.record(db, actor["id"], "review.bulk_accept", f"centre:{centre or 'all'}",
-                         count=len(ids), ids=ids, filters={k: v for k, v in filters.items()
-                                                           if v is not None})
-    return len(ids)
+def selection(db, centre_id, filters: dict) -> tuple[str, dict]:
+    """FROM and WHERE of the waiting answers a filter shows on every page, as a bulk
+    decision takes them (core.review_bulk): pending ones only, none in a payout, and
+    never the missed check tasks (those are looked at one by one)."""
+    check_filters(db, centre_id, filters)
+    _norm_function(db)
+    kind = filters.get("kind") if filters.get("kind") != "missed" else "all"
+    where, params = _where(centre_id, {**filters, "kind": kind})
+    return (f"{_QUEUE_FROM} WHERE {where} AND NOT EXISTS (SELECT 1 FROM payout_items i"
+            f" WHERE i.assignment_id = a.id AND i.live = 1)", params)
 
 
 def auto_accept(db, now: dt.datetime | None = None) -> int:

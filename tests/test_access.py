@@ -16,7 +16,7 @@ import pytest
 
 from core import content
 from core import (importing, payment_details, payouts, projects, qualifications, quiz_attempts,
-                  quiz_bank, review, tasks)
+                  quiz_bank, review, review_bulk, tasks)
 from core import db as coredb
 from core.clock import utcnow
 from core.db import one
@@ -130,7 +130,11 @@ ROUTES = {
     ("POST", "review.accept"): ("/supervisor/review/{r}/accept", (302, 403, 403, 303, 404, 303), {}),
     ("POST", "review.reject"): ("/supervisor/review/{r}/reject", (302, 403, 403, 303, 404, 303),
                                 {"reason": "wrong_answer", "note": "Look again."}),
-    ("POST", "review.accept_all"): ("/supervisor/review/accept-all", (302, 403, 403, 303, 303, 303), {}),
+    # Without the figures she was shown, the bulk accept asks again (409) and does nothing.
+    ("GET", "review.accept_all_confirm"): ("/supervisor/review/accept-all", SUPERVISOR, None),
+    ("POST", "review.accept_all"): ("/supervisor/review/accept-all", (302, 403, 403, 409, 409, 409), {}),
+    ("GET", "review.bulk_history"): ("/supervisor/review/bulk", SUPERVISOR, None),
+    ("POST", "review.undo_bulk"): ("/supervisor/review/bulk/{bk}/undo", (302, 403, 403, 303, 404, 303), {}),
     ("GET", "review.appeals"): ("/supervisor/appeals", SUPERVISOR, None),
     ("POST", "review.decide"): ("/supervisor/appeals/{ap}", (302, 403, 403, 303, 404, 303),
                                 {"outcome": "upheld", "note": "Fair."}),
@@ -244,6 +248,11 @@ class World:
         payout_helpers.answers(db, payee, project, 2)
         self.draft = payouts.draft(db, boss, *payout_helpers.PERIOD, now=payout_helpers.NOW)
         self.draft_line = payouts.lines(db, self.draft)[0][0]["id"]
+        # a bulk decision: the payee's one answer waiting, accepted with "accept all"
+        payout_helpers.answers(db, payee, project, 1, review="pending", at=utcnow())
+        plan = review_bulk.preview(db, boss, {"annotator": payee["id"]})
+        self.bulk = review_bulk.accept(db, boss, {"annotator": payee["id"]}, plan["upto"],
+                                       plan)["id"]
         # her new payment details, waiting for a supervisor's confirmation
         self.details = payment_details.change(db, annotator, "vpa", upi_id="me@okaxis",
                                               account_name="MEENA R")["id"]
@@ -261,7 +270,8 @@ class World:
             sup=self.users["supervisor"]["id"], t=self.text_task, q=self.question,
             qm=self.quiz_media, att=self.attempt, r=self.review, ap=self.appeal,
             rej=self.rejected, po=self.draft, pa=self.approved, dl=self.draft_line,
-            al=self.approved_line, pd=self.details, imp=self.imported)
+            al=self.approved_line, pd=self.details, imp=self.imported,
+            bk=self.bulk)
 
     def body(self, body):
         if isinstance(body, dict):

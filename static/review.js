@@ -1,0 +1,49 @@
+// The review queue at desk speed, loaded on that page only: keys move between rows and
+// decide (htmx sends the row's own form; the row changes in place) and the next open row
+// takes the focus. Without this script every row is still a pair of forms.
+(function () {
+  var d = document, list = d.querySelector('.reviews'), cur, want;
+  if (!list) return;
+  d.querySelector('.keys').hidden = false;
+  function rows() { return [].slice.call(list.querySelectorAll('li.review')); }
+  function open(li) { return li && li.querySelector('.actions'); }
+  function more() {  // the rows after the last, before she gets there
+    var m = list.querySelector('.more');
+    if (m) htmx.trigger(m, 'more');
+  }
+  function go(li, still) {
+    cur = li.id;
+    li.focus({preventScroll: still});
+    var all = rows();
+    if (all.length - all.indexOf(li) < 8) more();
+  }
+  function step(n) {  // to the next row still open (j, a decision), or the one before (k)
+    var all = rows(), i = all.indexOf(d.getElementById(cur));
+    for (i += n; i >= 0 && i < all.length; i += n) if (n < 0 || open(all[i])) return go(all[i]);
+    if (n > 0) { want = 1; more(); }  // on their way: focus the first when they come
+  }
+  function send(form) { form.requestSubmit(); step(1); }
+  d.addEventListener('keydown', function (e) {
+    var li = d.getElementById(cur), k = e.key, box = li && li.querySelector('details');
+    if (e.ctrlKey || e.metaKey || e.altKey || !li ||
+        /^(text|textarea|select-one)$/.test(e.target.type) && k != 'Escape') return;
+    var reasons = box && box.open && box.querySelectorAll('[name=reason]');
+    if (reasons && reasons[k - 1]) { reasons[k - 1].checked = true; send(box.querySelector('form')); }
+    else if (k == 'j' || k == 'ArrowDown') step(1);
+    else if (k == 'k' || k == 'ArrowUp') step(-1);
+    else if (k == 'a' && open(li)) send(li.querySelector('form'));
+    else if (k == 'r' && box) box.open = true;
+    else if (k == 'Escape' && box) { box.open = false; li.focus(); }
+    else return;
+    e.preventDefault();
+  });
+  list.addEventListener('focusin', function (e) {  // a tap or a click picks the row too
+    var li = e.target.closest('li.review');
+    if (li) cur = li.id;
+  });
+  d.body.addEventListener('htmx:afterSettle', function () {
+    if (want || d.activeElement == d.body) { want = 0; step(1); }
+  });
+  var first = rows().filter(open)[0];
+  if (first) go(first, true);
+})();
