@@ -6,7 +6,7 @@
   if (!list) return;
   d.querySelector('.keys').hidden = false;
   function rows() { return [].slice.call(list.querySelectorAll('li.review')); }
-  function open(li) { return li && li.querySelector('.actions'); }
+  function open(li) { return li && !li.getAttribute('aria-busy') && li.querySelector('.actions'); }
   function more() {  // the rows after the last, before she gets there
     var m = list.querySelector('.more');
     if (m) htmx.trigger(m, 'more');
@@ -22,17 +22,21 @@
     for (i += n; i >= 0 && i < all.length; i += n) if (n < 0 || open(all[i])) return go(all[i]);
     if (n > 0) { want = 1; more(); }  // on their way: focus the first when they come
   }
-  function send(form) { form.requestSubmit(); step(1); }
+  function send(form) {  // once: the row is busy until its answer swaps it
+    form.closest('li').setAttribute('aria-busy', 'true');
+    form.requestSubmit();
+    step(1);
+  }
   d.addEventListener('keydown', function (e) {
     var li = d.getElementById(cur), k = e.key, box = li && li.querySelector('details');
     if (e.ctrlKey || e.metaKey || e.altKey || !li ||
         /^(text|textarea|select-one)$/.test(e.target.type) && k != 'Escape') return;
     var reasons = box && box.open && box.querySelectorAll('[name=reason]');
-    if (reasons && reasons[k - 1]) { reasons[k - 1].checked = true; send(box.querySelector('form')); }
+    if (reasons && reasons[k - 1] && open(li)) { reasons[k - 1].checked = true; send(box.querySelector('form')); }
     else if (k == 'j' || k == 'ArrowDown') step(1);
     else if (k == 'k' || k == 'ArrowUp') step(-1);
     else if (k == 'a' && open(li)) send(li.querySelector('form'));
-    else if (k == 'r' && box) box.open = true;
+    else if (k == 'r' && box && open(li)) box.open = true;
     else if (k == 'Escape' && box) { box.open = false; li.focus(); }
     else return;
     e.preventDefault();
