@@ -5,7 +5,7 @@
   var d = document, list = d.querySelector('.reviews'), cur, want;
   if (!list) return;
   d.querySelector('.keys').hidden = false;
-  function rows() { return [].slice.call(list.querySelectorAll('li.review')); }
+  function rows() { return [...list.querySelectorAll('li.review')]; }
   function open(li) { return li && !li.getAttribute('aria-busy') && li.querySelector('.actions'); }
   function more() {  // the rows after the last, before she gets there
     var m = list.querySelector('.more');

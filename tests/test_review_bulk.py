@@ -5,6 +5,7 @@ import json
 import re
 import sqlite3
 
+import brotli
 import pytest
 
 from core import payouts, review, review_bulk
@@ -221,11 +222,16 @@ def test_the_queue_sends_the_rows_after_one_without_the_page(visitor, db, queue)
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_a_long_queue_ends_in_a_place_for_the_next_rows(visitor, db, queue):
+def test_a_long_queue_ends_in_a_place_for_the_next_rows(visitor, db, queue, make_user):
     payout_helpers.answers(db, queue["kavitha"], queue["project"], review.QUEUE_PER_PAGE,
                            review="pending", at=utcnow(), seconds=30)
-    visitor.login(queue["meena"])
+    meena = make_user(role="supervisor", lang="ta")
+    visitor.login(meena)
     body = visitor.get("/supervisor/review?kind=all").get_data(as_text=True)
+    sent = len(brotli.compress(body.encode(), quality=11))
+    print(f"\nreview queue, {review.QUEUE_PER_PAGE} rows in Tamil: {len(body):,} B,"
+          f" {sent:,} B brotli")
+    assert sent <= 10 * 1024, "a page's budget (DESIGN.md)"
     rows = re.findall(r'<li id="r(\d+)"', body)
     assert len(rows) == review.QUEUE_PER_PAGE >= 25
     more = re.search(r'<li class="more" hx-get="([^"]+)"[^>]*><a class="go" href="([^"]+)"',
