@@ -239,3 +239,14 @@ def test_a_long_queue_ends_in_a_place_for_the_next_rows(visitor, db, queue, make
     assert more and f"after={rows[-1]}" in more.group(1).replace("&amp;", "&")
     assert "page=2" in more.group(2), "without JavaScript: the next page"
     assert 'src="/static/review.' in body and "class=\"wide\"" in body
+
+
+def test_the_audit_log_leads_from_a_bulk_decision_to_its_undo(visitor, db, queue, make_user):
+    plan = review_bulk.preview(db, queue["meena"], {"kind": "all"})
+    bulk = review_bulk.accept(db, queue["meena"], {"kind": "all"}, plan["upto"], plan)
+    visitor.login(make_user(role="admin"))
+    log = visitor.get("/admin/audit?action=review.bulk_accept").get_data(as_text=True)
+    assert f'href="/supervisor/review/bulk#bulk{bulk["id"]}"' in log
+    history = visitor.get("/supervisor/review/bulk").get_data(as_text=True)
+    assert f'id="bulk{bulk["id"]}"' in history
+    assert f'action="/supervisor/review/bulk/{bulk["id"]}/undo"' in history
