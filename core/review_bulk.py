@@ -7,7 +7,7 @@ undo once an answer is in a payout, and any change to a paid answer's review."""
 import datetime as dt
 import json
 
-from . import audit, paging, review
+from . import audit, paging, review, scope
 from .clock import stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -24,7 +24,7 @@ def preview(db, actor: dict, filters: dict) -> dict:
     """What accepting everything the filter shows would do: answers, paise, too_fast
     (how many of them) and fast_paise, and upto (the newest answer's id: the act takes
     none that came later). Raises NotFound for a filter outside her centre."""
-    centre = review._centre(actor)
+    centre = scope.centre_of(actor)
     review.auto_accept(db)
     source, params = review.selection(db, centre, filters)
     row = one(db, f"SELECT count(*) AS answers, coalesce(sum(a.pay_paise), 0) AS paise,"
@@ -43,7 +43,7 @@ def accept(db, actor: dict, filters: dict, upto: int, shown: dict, with_fast: bo
     Returns the bulk decision (get). Raises Conflict("bulk_changed") or
     Invalid("bulk_nothing") (nothing to accept, e.g. all too fast and not asked)."""
     now = now or utcnow()
-    centre = review._centre(actor)
+    centre = scope.centre_of(actor)
     with write(db):
         source, params = review.selection(db, centre, filters)
         source += " AND a.id <= :upto"
@@ -79,7 +79,7 @@ def undo(db, actor: dict, bulk_id: int, now: dt.datetime | None = None) -> dict:
     decided since). Raises NotFound, Conflict("bulk_undone") or
     Conflict("bulk_in_payout"). Returns the decision as it now stands."""
     now = now or utcnow()
-    centre = review._centre(actor)
+    centre = scope.centre_of(actor)
     with write(db):
         bulk = get(db, bulk_id, centre)
         if bulk["undone_at"]:
@@ -126,7 +126,7 @@ def history(db, actor: dict, page: int = 1) -> dict:
     rows, more = paging.split(db.query(
         f"{_BULK} WHERE :centre IS NULL OR b.centre_id = :centre ORDER BY b.at DESC, b.id DESC"
         f" LIMIT :limit OFFSET :offset",
-        {"centre": review._centre(actor), **paging.window(page, PER_PAGE)}), PER_PAGE)
+        {"centre": scope.centre_of(actor), **paging.window(page, PER_PAGE)}), PER_PAGE)
     return {"rows": [_shaped(row) for row in rows], "more": more, "page": page}
 
 

@@ -6,21 +6,24 @@
   if (!list) return;
   d.querySelector('.keys').hidden = false;
   function rows() { return [...list.querySelectorAll('li.review')]; }
+  function row() { return d.getElementById(cur); }
   function open(li) { return li && !li.getAttribute('aria-busy') && li.querySelector('.actions'); }
-  function more() {  // the rows after the last, before she gets there
+  function box(li) { return li && li.querySelector('details'); }
+  function more() {  // the rows after the last, asked for before she gets there
     var m = list.querySelector('.more');
     if (m) htmx.trigger(m, 'more');
   }
-  function go(li, still) {
+  function go(li, still) {  // the reasons left open on the row before close
+    var b = box(row()), all = rows();
+    if (b) b.open = false;
     cur = li.id;
     li.focus({preventScroll: still});
-    var all = rows();
     if (all.length - all.indexOf(li) < 8) more();
   }
   function step(n) {  // to the next row still open (j, a decision), or the one before (k)
-    var all = rows(), i = all.indexOf(d.getElementById(cur));
+    var all = rows(), i = all.indexOf(row());
     for (i += n; i >= 0 && i < all.length; i += n) if (n < 0 || open(all[i])) return go(all[i]);
-    if (n > 0) { want = 1; more(); }  // on their way: focus the first when they come
+    if (n > 0) { want = 1; more(); }  // on their way: the first takes the focus when it comes
   }
   function send(form) {  // once: the row is busy until its answer swaps it
     form.closest('li').setAttribute('aria-busy', 'true');
@@ -28,16 +31,15 @@
     step(1);
   }
   d.addEventListener('keydown', function (e) {
-    var li = d.getElementById(cur), k = e.key, box = li && li.querySelector('details');
+    var li = row(), k = e.key, b = box(li), why = b && b.open && open(li) && b.querySelectorAll('[name=reason]')[k - 1];
     if (e.ctrlKey || e.metaKey || e.altKey || !li ||
         /^(text|textarea|select-one)$/.test(e.target.type) && k != 'Escape') return;
-    var reasons = box && box.open && box.querySelectorAll('[name=reason]');
-    if (reasons && reasons[k - 1] && open(li)) { reasons[k - 1].checked = true; send(box.querySelector('form')); }
+    if (why) { why.checked = true; send(why.form); }
     else if (k == 'j' || k == 'ArrowDown') step(1);
     else if (k == 'k' || k == 'ArrowUp') step(-1);
     else if (k == 'a' && open(li)) send(li.querySelector('form'));
-    else if (k == 'r' && box && open(li)) box.open = true;
-    else if (k == 'Escape' && box) { box.open = false; li.focus(); }
+    else if (k == 'r' && b && open(li)) b.open = true;
+    else if (k == 'Escape' && b) { b.open = false; li.focus(); }
     else return;
     e.preventDefault();
   });
