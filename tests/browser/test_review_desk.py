@@ -143,3 +143,43 @@ def test_on_a_phone_the_queue_stays_one_answer_a_card(server, open_phone, checks
     card = page.locator("li.review").first.bounding_box()
     assert card["width"] > 300 and card["height"] > 150, card
     assert not page.locator("p.keys").is_visible()
+
+
+def test_on_a_phone_accept_all_asks_says_and_undoes(server, open_phone, checks, lang_text):
+    said = lang_text("ta")
+    who = server.user_id("9876500777") or _answers_to_review(server, 3)
+    conn = sqlite3.connect(server.db_path, timeout=10)
+    with conn:  # two of hers given in a second: under the project's minimum
+        conn.execute("UPDATE assignments SET seconds_spent = 1 WHERE id IN (SELECT id FROM"
+                     " assignments WHERE user_id = ? AND review_state = 'pending' LIMIT 2)",
+                     (who,))
+    conn.close()
+    waiting = server.value("SELECT count(*) FROM assignments WHERE user_id = ?"
+                           " AND review_state = 'pending'", (who,))
+    page = open_phone("ta")
+    _log_in(page, server.url, "meena")
+    page.goto(f"{server.url}/supervisor/review?annotator={who}")
+    page.locator('form[action="/supervisor/review/accept-all"] button').tap()
+    page.wait_for_url("**/supervisor/review/accept-all?**")
+    checks.page(page, "ta", "ta accept all, the question")
+    text = page.locator("main").inner_text()
+    assert said.n_("%(num)d of them was given faster than the project's minimum time"
+                   " (%(amount)s). It is left waiting unless you tick the box.",
+                   "%(num)d of them were given faster than the project's minimum time"
+                   " (%(amount)s). They are left waiting unless you tick the box.", 2,
+                   amount="₹1.00") in text
+    assert not page.locator("input[name=with_fast]").is_checked()
+    page.locator("form.card button.primary").tap()
+    page.wait_for_url("**bulk=**")
+    checks.page(page, "ta", "ta review queue after accept all")
+    done = waiting - 2
+    assert said.n_("%(num)d answer accepted: %(amount)s.", "%(num)d answers accepted:"
+                   " %(amount)s.", done, amount=f"₹{done * 50 // 100}.{done * 50 % 100:02d}") \
+        in page.locator(".note.bulk").inner_text()
+    assert server.value("SELECT count(*) FROM assignments WHERE user_id = ?"
+                        " AND review_state = 'pending'", (who,)) == 2
+    page.locator(".note.bulk button").tap()
+    page.wait_for_url("**/supervisor/review/bulk?undone=**")
+    checks.page(page, "ta", "ta bulk decisions after an undo")
+    assert server.value("SELECT count(*) FROM assignments WHERE user_id = ?"
+                        " AND review_state = 'pending'", (who,)) == waiting
