@@ -219,14 +219,14 @@ def reject(db, assignment_id: int, actor: dict, reason, note=None,
 
 def selection(db, centre_id, filters: dict) -> tuple[str, dict]:
     """FROM and WHERE of the waiting answers a filter shows on every page, as a bulk
-    decision takes them (core.review_bulk): pending ones only, none in a payout, and
-    never the missed check tasks (those are looked at one by one)."""
+    decision takes them (core.review_bulk): pending ones only (never in a payout: the
+    database puts only accepted answers in one), never the missed check tasks (those are
+    looked at one by one)."""
     check_filters(db, centre_id, filters)
     _norm_function(db)
     kind = filters.get("kind") if filters.get("kind") != "missed" else "all"
     where, params = _where(centre_id, {**filters, "kind": kind})
-    return (f"{_QUEUE_FROM} WHERE {where} AND NOT EXISTS (SELECT 1 FROM payout_items i"
-            f" WHERE i.assignment_id = a.id AND i.live = 1)", params)
+    return f"{_QUEUE_FROM} WHERE {where}", params
 
 
 def auto_accept(db, now: dt.datetime | None = None) -> int:
