@@ -78,9 +78,9 @@ def queue():
     after = id_arg("after")
     result = review.queue(get_db(), _centre(), filters,
                           paging.page_number(request.args.get("page")), after=after)
+    page = result["page"] if result["page"] > 1 else None
     context = {"q": result, "filters": filters, "reasons": review.REJECT_REASONS,
-               "here": url_for(".queue", **_shown(filters), page=result["page"])
-               if result["page"] > 1 else url_for(".queue", **_shown(filters))}
+               "here": url_for(".queue", **_shown({**filters, "page": page}))}
     if after is not None:
         response = make_response(render_template("review/_rows.html", **context))
         response.vary.add("HX-Request")
