@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A thread holding SQLite's write lock gets the GIL back sooner than Python's 5 ms
         # default: the other writers (both workers) wait on it.
         SWITCH_INTERVAL=0.0005,
+        # Every view of a task's content or media is logged (core.access_log); off only to
+        # measure what the log costs (FLASK_ACCESS_LOG=false, bench/loadtest.py).
+        ACCESS_LOG=True,
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
         # Catalogs where core.languages finds the languages: one list for both.
         BABEL_TRANSLATION_DIRECTORIES=";".join(str(d) for d in languages.directories()),
@@ -57,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     sys.setswitchinterval(app.config["SWITCH_INTERVAL"])
 
-    from views import (appeal, assets, auth, gold, health, http, payouts, people,
+    from views import (appeal, assets, auth, clients, gold, health, http, payouts, people,
                        projects_admin, pwa, quiz, quiz_admin, review, session, supervisor,
                        taskdata, web, work)
 
@@ -68,7 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     assets.init_app(app)
     for module in (auth, work, supervisor, people, projects_admin, taskdata, health, pwa,
-                   payouts, gold, quiz, quiz_admin, review, appeal):
+                   payouts, gold, quiz, quiz_admin, review, appeal, clients):
         app.register_blueprint(module.bp)
     commands.init_app(app)
     if app.config["PROXY_COUNT"]:

@@ -38,6 +38,8 @@ def pages(db_path):
         {"name": "sup_project_new", "path": "/supervisor/projects/new", **MEENA},
         {"name": "sup_project_edit", "path": f"/supervisor/projects/{project['id']}/edit",
          **MEENA},
+        {"name": "sup_clients", "path": "/supervisor/clients", **MEENA},
+        {"name": "sup_access_log", "path": "/supervisor/access", **MEENA},
         {"name": "admin_overview", "path": "/supervisor/", **ADMIN},
         {"name": "admin_people", "path": "/supervisor/people/", **ADMIN},
         {"name": "admin_centres", "path": "/supervisor/centres", **ADMIN},

@@ -1,5 +1,5 @@
 """Projects and their tasks: create-project, list-projects, import-tasks, export,
-auto-accept."""
+auto-accept, purge-access-log."""
 import json
 import sys
 
@@ -7,7 +7,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import exporting, importing, languages, migrations, money, projects, taskdata
+from core import access_log, exporting, importing, languages, migrations, money, projects, \
+    taskdata
 from core.errors import Invalid, Refused
 from views.secret import export_secret
 
@@ -135,6 +136,7 @@ def export(slug, fmt, out):
         project = taskdata.get_project_by_slug(database, slug)
     except Refused as refusal:
         raise click.ClickException(refusal.code) from None
+    access_log.log_export(database, None, project["id"])  # by the command line: no person
     pieces = exporting.export(database, project["id"], fmt, export_secret())
     if out:
         with open(out, "w", encoding="utf-8", newline="") as f:
@@ -146,4 +148,17 @@ def export(slug, fmt, out):
             click.echo(piece, nl=False)
 
 
-COMMANDS = (import_tasks, export, create_project, list_projects, auto_accept)
+@click.command("purge-access-log")
+@with_appcontext
+def purge_access_log():
+    """Delete access-log rows older than their retention (400 days; the database refuses
+    any younger). From cron, daily or monthly."""
+    database = connect()
+    try:
+        gone = access_log.purge_expired(database)
+    finally:
+        database.conn.close()
+    click.echo(f"Deleted {gone} access-log rows older than {access_log.RETENTION_DAYS} days")
+
+
+COMMANDS = (import_tasks, export, create_project, list_projects, auto_accept, purge_access_log)

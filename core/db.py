@@ -36,9 +36,21 @@ def connect(path) -> Database:
     # survives a power cut (NORMAL may lose the last commits). See write(durable=False).
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+    register_functions(conn)
     database = Database(conn, execute_plugins=False)
     database.velai_path = os.path.abspath(str(path))
     return database
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the schema's triggers call (migration 0021): velai_answer_key(text),
+    an answer as two answers are compared (core.tasktypes.normalise), NULL for NULL.
+    A program writing answers through its own sqlite3 connection registers them too."""
+    from core.tasktypes.base import normalise  # core.tasktypes reads core.db
+
+    conn.create_function("velai_answer_key", 1,
+                         lambda text: None if text is None else normalise(text),
+                         deterministic=True)
 
 
 _held = {}  # pid -> (path, connection): one idle connection per process

@@ -7,7 +7,7 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import payment_details, projects, qualifications, quiz_bank, review, tasks, users
+from . import clients, payment_details, projects, qualifications, quiz_bank, review, tasks, users
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .media import prepare_image
@@ -27,6 +27,8 @@ ACCOUNTS = [  # login, secret, role, name, lang, centre
     ("rakesh", "velai-demo", "supervisor", "Rakesh Yadav", "hi", "STP"),
     ("admin", "velai-admin", "admin", "Velai Admin", "en", "KRR"),
     ("anitha", "velai-demo", "supervisor", "Anitha Selvam", "ta", "KRR"),
+    # Karur's supervisor for one client alone (#19): she sees nothing of the other's work.
+    ("kala", "velai-demo", "supervisor", "Kala Ramesh", "ta", "KRR"),
     ("shilpa", "velai-demo", "supervisor", "Shilpa Patil", "kn", "HBL"),
     ("9876500031", "3917", "annotator", "Savitri Hiremath", "kn", "HBL"),
     ("9876500032", "3917", "annotator", "Mahadevi Kulkarni", "kn", "HBL"),
@@ -115,6 +117,31 @@ def _south(db, rng) -> None:
     projects.add_tasks(db, telugu["id"], [{"text": t} for t, _ in data.TELUGU_QUESTIONS])
 
 
+def _karur_clients(db, karur: int, leaf: dict) -> None:
+    """Karur works for two clients (#19): the reviews and translations are one company's,
+    the leaf photos an agritech's; Kala supervises the agritech's work alone."""
+    admin = one(db, "SELECT * FROM users WHERE login = 'admin'")
+    first = one(db, "SELECT id FROM clients WHERE centre_id = ? ORDER BY id LIMIT 1", (karur,))
+    clients.rename_client(db, admin, first["id"], data.CLIENTS[0])
+    agritech = clients.add_client(db, admin, karur, data.CLIENTS[1])
+    clients.set_project_client(db, admin, leaf["id"], agritech["id"])
+    kala = one(db, "SELECT id FROM users WHERE login = 'kala'")
+    clients.limit_supervisor(db, admin, kala["id"], [agritech["id"]])
+
+
+def _past_views(db) -> None:
+    """The access log's past: the demo writes its old answers straight in, backdated, so
+    each gets the view the app would have logged when it was claimed (no session: not
+    from a phone)."""
+    with write(db):
+        db.execute("INSERT INTO access_log (at, user_id, kind, task_id, media_id, project_id,"
+                   " client_id) SELECT a.claimed_at, a.user_id, 'task', a.task_id, t.media_id,"
+                   " a.project_id, p.client_id FROM assignments a JOIN tasks t ON t.id = a.task_id"
+                   " JOIN projects p ON p.id = a.project_id WHERE NOT EXISTS (SELECT 1"
+                   " FROM access_log l WHERE l.task_id = a.task_id AND l.user_id = a.user_id)"
+                   " ORDER BY a.claimed_at, a.id")
+
+
 def _miss_checks(db, login: str, project: dict) -> None:
     """Her answers in a project: check tasks right twice, then wrong until the misses
     pause her (core.gold), as her supervisor will find her; ordinary ones "healthy"."""
@@ -137,6 +164,10 @@ def _png(image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+DEMO_REVIEW_PLAN = {"review_share": 0.1, "review_first": 5, "review_fast": 1,
+                    "review_seed": 15}
 
 
 def seed(db, hash_method="scrypt") -> list[tuple]:
@@ -166,11 +197,17 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     _miss_checks(db, "9876500009", leaf)
     translate = _project(db, karur, "english-to-tamil", "free_text", pay_paise=150)
     projects.add_tasks(db, translate["id"], [{"text": t} for t in data.ENGLISH_TO_TAMIL])
+    _karur_clients(db, karur, leaf)
 
     topic = _project(db, sitapur, "hindi-headline-topic", "single_choice", data.TOPIC_LABELS)
     projects.add_tasks(db, topic["id"], [{"text": t} for t, _ in data.HINDI_HEADLINES])
     question = _project(db, sitapur, "hindi-is-it-a-question", "yes_no", pay_paise=30)
     projects.add_tasks(db, question["id"], [{"text": t} for t, _ in data.HINDI_QUESTIONS])
+    # Review by sample and by rule (core/review_plan.py): a tenth at random, each one's
+    # first five, and answers quicker than the minimum; a fixed seed, so the demo's
+    # queue is the same on every machine.
+    for project in (sentiment, topic):
+        db["projects"].update(project["id"], DEMO_REVIEW_PLAN)
     _past_answers(db, sentiment, data.TAMIL_REVIEWS, data.SENTIMENT_LABELS,
                   ("9876500021", "9876500022", "9876500025"))
     _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,
@@ -180,6 +217,7 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
     _quizzes(db, rng)
+    _past_views(db)
     for login, secret, role, name, lang, centre in TRAINEES:
         users.create_user(db, login=login, password=secret, role=role, name=name,
                           centre=centre, lang=lang, hash_method=hash_method)

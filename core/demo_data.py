@@ -181,6 +181,10 @@ TOPIC_LABELS = [
     ("weather", "Weather", "வானிலை", "मौसम"),
 ]
 
+# Karur's two clients (#19): the first owns the reviews and translations, the second the
+# leaf photos.
+CLIENTS = ("Thendral Media", "Kaveri Agritech")
+
 PROJECTS = {
     "tamil-review-sentiment": {
         "name": {

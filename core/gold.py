@@ -8,7 +8,7 @@ other; a wrong one is rejected and not paid (core.tasks.record_answer sets revie
 import datetime as dt
 import math
 
-from . import audit, paging, projects, qualifications, scope
+from . import access_log, audit, paging, projects, qualifications, scope
 from .clock import stamp, utcnow
 from .db import one, write
 from .errors import NotFound
@@ -101,8 +101,8 @@ def held_back_by_slug(db, user: dict, slug: str) -> dict | None:
 
 def centre_projects(db, supervisor: dict) -> list[dict]:
     """The projects whose check-task figures this supervisor may see."""
-    return list(db.query("SELECT id, languages, content_version FROM projects"
-                         f" WHERE {scope.sql('centre_id')} ORDER BY id",
+    return list(db.query("SELECT id, languages, content_version FROM projects p"
+                         f" WHERE {scope.project_sql('p')} ORDER BY id",
                          scope.params(supervisor)))
 
 
@@ -165,10 +165,12 @@ def missed_media(db, media_id: int, user_id: int) -> dict:
     (her lease has ended, so core.tasks.media_for_holder no longer gives it).
 
     Raises NotFound("no_media") otherwise."""
-    media = one(db, "SELECT m.* FROM media m JOIN tasks t ON t.media_id = m.id"
+    media = one(db, "SELECT m.*, t.id AS task_id FROM media m JOIN tasks t ON t.media_id = m.id"
                     " JOIN assignments a ON a.task_id = t.id WHERE m.id = ? AND a.user_id = ?"
                     " AND a.state = 'submitted' AND a.review_state = 'rejected'"
                     " AND t.gold_answer IS NOT NULL LIMIT 1", (media_id, user_id))
     if media is None:
         raise NotFound("no_media")
+    access_log.record_now(db, user_id, "media", [(media["task_id"], media["id"],
+                                                  media["project_id"])])
     return media

@@ -2,6 +2,7 @@
 still free for her, so that what she typed is not thrown away (#6 item 8)."""
 import datetime as dt
 
+from . import access_log
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .projects import WORKER_PROJECTS
@@ -44,6 +45,8 @@ def held(db, user_id: int, project: dict, now: dt.datetime | None = None) -> lis
     first. Only reads: the page that shows a batch claims nothing (core.tasks.claim_batch,
     behind a form, does)."""
     params = {"user": user_id, "project": project["id"], "now": stamp(now or utcnow())}
-    return [get_assignment(db, row["id"], user_id) for row in db.query(
+    batch = [get_assignment(db, row["id"], user_id) for row in db.query(
         f"SELECT id FROM assignments WHERE user_id = :user AND project_id = :project"
         f" AND {_ACTIVE} ORDER BY id", params)]
+    access_log.record_now(db, user_id, "task", access_log.assignment_items(batch), now)
+    return batch

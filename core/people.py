@@ -303,9 +303,9 @@ def get_person_or_404(db, viewer: dict, user_id, now: dt.datetime | None = None)
     return _with_status(row)
 
 
-def person_projects(db, person: dict) -> list[dict]:
-    """Her centre's projects with her status in each (as the task loop reads it:
-    core.projects.QUALIFICATION) and her answers there."""
+def person_projects(db, person: dict, viewer: dict | None = None) -> list[dict]:
+    """Her centre's projects (those `viewer` may see: core.scope) with her status in each
+    (as the task loop reads it: core.projects.QUALIFICATION) and her answers there."""
     return list(db.query(
         "SELECT p.id, p.slug, p.languages, p.content_version, p.status,"
         f" {projects.QUALIFICATION} AS qualification, q.reason,"
@@ -314,8 +314,8 @@ def person_projects(db, person: dict) -> list[dict]:
         " WHERE w.user_id = :user AND w.project_id = p.id) AS answers"
         " FROM projects p LEFT JOIN qualifications q ON q.project_id = p.id AND q.user_id = :user"
         " LEFT JOIN quizzes z ON z.project_id = p.id AND z.active = 1"
-        " WHERE p.centre_id = :centre AND p.status != 'closed' ORDER BY p.id",
-        {"user": person["id"], "centre": person["centre_id"]}))
+        f" WHERE {scope.project_sql('p')} AND p.status != 'closed' ORDER BY p.id",
+        {"user": person["id"], **scope.bind(person["centre_id"], viewer)}))
 
 
 # -- changing people -----------------------------------------------------------------
@@ -365,8 +365,8 @@ def set_qualification(db, viewer: dict, user_id, project_id, status_: str) -> No
         raise Invalid("bad_status")
     with write(db):
         person = get_person_or_404(db, viewer, user_id)
-        project = one(db, "SELECT id FROM projects WHERE id = ? AND centre_id = ?",
-                      (project_id, person["centre_id"]))
+        project = one(db, f"SELECT id FROM projects p WHERE id = :id AND {scope.project_sql('p')}",
+                      {"id": project_id, **scope.bind(person["centre_id"], viewer)})
         if project is None:
             raise NotFound("not_found")
         qualifications.set_status(db, person["id"], project["id"], status_,

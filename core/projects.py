@@ -16,11 +16,12 @@ TASK_TYPES = tasktypes.NAMES
 
 def create_project(db, *, centre_id, slug, task_type, name, instructions=None, labels=(),
                    redundancy=3, pay_paise, lease_seconds=900, actor_id=None,
-                   langs=None) -> dict:
+                   langs=None, client_id=None) -> dict:
     """Create a project. `name`/`instructions` are {lang: text} (any languages of
     core.languages); `labels` are (value, {lang: text}) pairs, needed for single choice;
     `langs`: its content's languages, the first shown when hers is missing (default: the
-    languages of the name, in the order given)."""
+    languages of the name, in the order given); `client_id`: the client that owns it
+    (None: its centre's first, by the trigger of 0090_clients)."""
     instructions = instructions or {}
     langs = list(langs or [lang for lang, text in name.items() if text])
     if task_type not in TASK_TYPES:
@@ -32,9 +33,9 @@ def create_project(db, *, centre_id, slug, task_type, name, instructions=None, l
     with write(db):
         cursor = db.execute(
             "INSERT INTO projects (centre_id, slug, task_type, languages, redundancy,"
-            " pay_paise, lease_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " pay_paise, lease_seconds, created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (centre_id, slug, task_type, json.dumps(langs), redundancy, pay_paise,
-             lease_seconds, stamp(utcnow())),
+             lease_seconds, stamp(utcnow()), client_id),
         )
         project_id = cursor.lastrowid
         content.write(db, "project", project_id, "name", name)
@@ -492,6 +493,11 @@ def save_project(db, viewer: dict, data: dict, project_id=None) -> dict:
         if project is None:
             columns.update(centre_id=clean["centre"], slug=clean["slug"],
                            created_at=stamp(utcnow()))
+            # A supervisor limited to some clients makes it for the first of hers, so she
+            # sees what she made; anyone else: the centre's first client (0090_clients).
+            limited = None if scope.sees_all(viewer) else scope.client_ids(db, viewer)
+            if limited:
+                columns["client_id"] = limited[0]
             names = ", ".join(columns)
             project_id = db.execute(
                 f"INSERT INTO projects ({names}) VALUES ({', '.join('?' * len(columns))})",
@@ -537,11 +543,12 @@ def save_project_file(db, data: dict, update: bool = False) -> tuple[dict, bool]
 
 
 def get_project_or_404(db, viewer: dict, project_id) -> dict:
-    """The project `project_id` if the viewer runs its centre (admin: any).
+    """The project `project_id` if the viewer runs its centre (admin: any) and, when she
+    is limited to some clients, it is one of theirs (core.scope).
 
-    Raises NotFound("not_found") for a missing project or another centre's."""
+    Raises NotFound("not_found") for a missing project or one out of her scope."""
     project = one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    if project is None or not scope.may_see(viewer, project["centre_id"]):
+    if not scope.may_see_project(db, viewer, project):
         raise NotFound("not_found")
     return project
 
@@ -550,9 +557,11 @@ OVERVIEW_PAGE = 20
 
 
 def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
-                    page: int = 1) -> tuple[list[dict], bool]:
+                    page: int = 1, viewer: dict | None = None,
+                    client: int | None = None) -> tuple[list[dict], bool]:
     """A page of projects with their progress, for supervisors (every centre when
-    centre_id is None), closed ones last: tasks open and waiting, in progress (open, a
+    centre_id is None; only the clients `viewer` may see, and only `client` when given),
+    closed ones last: tasks open and waiting, in progress (open, a
     lease running), done, held; answers today and in all. Returns (rows, more pages)."""
     now = now or utcnow()
     # Counts from the summaries the database keeps (tasks_by_status, answers_by_project,
@@ -561,6 +570,7 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
     status = "(SELECT coalesce(sum(s.tasks), 0) FROM tasks_by_status s WHERE s.project_id = p.id"
     rows = list(db.query(
         f"SELECT p.*, {content.project_name()}, c.name AS centre_name, c.code AS centre_code,"
+        " k.name AS client_name,"
         f" {status} AND s.status <> 'removed') AS tasks_total,"
         f" {status} AND s.status = 'open') AS tasks_open,"
         f" {status} AND s.status = 'done') AS tasks_done,"
@@ -574,9 +584,11 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
         " (SELECT coalesce(sum(w.answers), 0) FROM work_by_day w WHERE w.project_id = p.id"
         " AND w.day = :today) AS answers_today"
         " FROM projects p JOIN centres c ON c.id = p.centre_id"
-        " WHERE :centre IS NULL OR p.centre_id = :centre"
+        " LEFT JOIN clients k ON k.id = p.client_id"
+        f" WHERE {scope.project_sql('p')} AND (:client IS NULL OR p.client_id = :client)"
         " ORDER BY p.status = 'closed', c.name, p.id LIMIT :limit OFFSET :offset",
-        {"centre": centre_id, "now": stamp(now), "today": india_day(now),
+        {**scope.bind(centre_id, viewer), "client": client, "now": stamp(now),
+         "today": india_day(now),
          **paging.window(page, OVERVIEW_PAGE)},
     ))
     for row in rows:
@@ -584,16 +596,18 @@ def centre_overview(db, centre_id: int | None, now: dt.datetime | None = None,
     return rows[:OVERVIEW_PAGE], len(rows) > OVERVIEW_PAGE
 
 
-def centre_today(db, centre_id: int | None, now: dt.datetime | None = None) -> dict:
-    """Today in India, for a centre (all when None): answers given and annotators who
-    gave at least one."""
+def centre_today(db, centre_id: int | None, now: dt.datetime | None = None,
+                 viewer: dict | None = None, client: int | None = None) -> dict:
+    """Today in India, for a centre (all when None), in the projects `viewer` may see
+    (and of `client` when given): answers given and annotators who gave at least one."""
     return one(db, "SELECT coalesce(sum(w.answers), 0) AS answers,"
                    " count(DISTINCT CASE WHEN w.answers > 0 THEN w.user_id END) AS annotators"
                    # Projects first (CROSS JOIN keeps the order): a range of the
                    # summary's key per project, not a look at every row.
                    " FROM projects p CROSS JOIN work_by_day w ON w.project_id = p.id"
-                   " WHERE w.day = :today AND (:centre IS NULL OR p.centre_id = :centre)",
-               {"centre": centre_id, "today": india_day(now)})
+                   f" WHERE w.day = :today AND {scope.project_sql('p')}"
+                   " AND (:client IS NULL OR p.client_id = :client)",
+               {**scope.bind(centre_id, viewer), "client": client, "today": india_day(now)})
 
 
 def list_projects(db) -> list[dict]:

@@ -4,7 +4,6 @@ agreement (Krippendorff's alpha), per-annotator figures and the dashboard's seri
 Pure Python over the database; nothing here imports Flask or core.tasks.
 """
 import datetime as dt
-import statistics
 from collections import Counter, defaultdict
 
 from . import paging, room
@@ -32,10 +31,13 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
     agreement under the project's threshold asks for one more answer (tasks.wanted + 1),
     up to max_answers; then the task is done with the majority (none on a tie) and its
     confidence. Only with a confident majority are the agreeing pending answers accepted
-    automatically; every other pending answer waits for a supervisor (core.review).
+    automatically, unless the review plan drew them (core.review_plan); a pending answer
+    not drawn yet that does not agree is drawn for `disagree` (when the plan says so).
+    Every other pending answer waits for a supervisor or the review window (core.review).
     Returns the ids of the answers it accepted."""
     rows = all_rows(
-        db, "SELECT a.id, a.answer, a.review_state, t.wanted FROM assignments a"
+        db, "SELECT a.id, a.answer, a.review_state, a.review_reason, t.wanted"
+        " FROM assignments a"
         " JOIN tasks t ON t.id = a.task_id WHERE a.task_id = ? AND a.state = 'submitted'",
         (task_id,))
     if len(rows) < room.wanted(rows[0], project):
@@ -51,12 +53,17 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
     db.execute("UPDATE tasks SET aggregate = ?, confidence = ?,"
                " status = CASE status WHEN 'open' THEN 'done' ELSE status END WHERE id = ?",
                (None if result["tie"] else result["top"], result["agreement"], task_id))
-    agreeing = [row["id"] for row in rows if confident and row["review_state"] == "pending"
-                and same(row["answer"], result["top"])]
+    undrawn = [row for row in rows if row["review_state"] == "pending"
+               and row["review_reason"] is None]
+    agreeing = [row["id"] for row in undrawn if confident and same(row["answer"], result["top"])]
     if agreeing:
         db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_at = ?"
                    f" WHERE review_state = 'pending' AND id IN"
                    f" ({','.join('?' * len(agreeing))})", (stamp(now), *agreeing))
+    dissenting = [row["id"] for row in undrawn if row["id"] not in agreeing]
+    if dissenting and project["review_disagree"]:
+        db.execute(f"UPDATE assignments SET review_reason = 'disagree' WHERE id IN"
+                   f" ({','.join('?' * len(dissenting))})", tuple(dissenting))
     return agreeing
 
 
@@ -81,11 +88,41 @@ def krippendorff_alpha(units) -> float | None:
         for value, count in counts.items():
             n_c[value] += count  # sum over k of o_ck is the value's count in pairable units
             disagreeing += count * (m - count) / (m - 1)
+    return _alpha(n_c, disagreeing)
+
+
+def _alpha(n_c: dict, disagreeing: float) -> float | None:
+    """Alpha from each value's count in pairable units and the disagreement's sum."""
     n = sum(n_c.values())
     expected = n * n - sum(c * c for c in n_c.values())
     if n < 2 or expected == 0:
         return None
     return 1 - (n - 1) * disagreeing / expected
+
+
+def _summed_alpha(db, project_ids: list[int], days: tuple | None = None) -> dict:
+    """India's day (or None for all days) -> {"alpha", "tasks"} over the tasks whose last
+    answer came that day, from the figures migration 0021's triggers keep: each value's
+    count and the pairs that disagree, by day and by answers in a task."""
+    marks = ",".join("?" * len(project_ids))
+    since = "AND day >= ?" if days else ""
+    by_day = "day" if days else "NULL"
+    params = (*project_ids, *((days[0].isoformat(),) if days else ()))
+    n_c: dict = defaultdict(Counter)
+    for day, key, answers in db.conn.execute(
+            f"SELECT {by_day}, answer_key, sum(answers) FROM agreement_by_day"
+            f" WHERE project_id IN ({marks}) {since} GROUP BY 1, 2", params):
+        n_c[day][key] += answers
+    disagreeing: dict = defaultdict(float)
+    tasks: Counter = Counter()
+    for day, m, count, pairs in db.conn.execute(
+            f"SELECT {by_day}, m, sum(tasks), sum(pairs) FROM disagreement_by_day"
+            f" WHERE project_id IN ({marks}) {since} GROUP BY 1, 2", params):
+        disagreeing[day] += pairs / (m - 1)
+        tasks[day] += count
+    return {(dt.date.fromisoformat(day) if day else None):
+            {"alpha": _alpha(n_c[day], disagreeing[day]), "tasks": tasks[day]}
+            for day in set(n_c) | set(tasks)}
 
 
 # Krippendorff's own guide: >= 0.8 reliable; 0.667 to 0.8 for tentative conclusions only.
@@ -96,100 +133,88 @@ def agreement_band(alpha: float | None) -> str:
     return "low" if alpha < 0.667 else "fair" if alpha < 0.8 else "good"
 
 
-def _units(rows) -> list[list[str]]:
-    by_task = defaultdict(list)
-    for row in rows:
-        by_task[row["task_id"]].append(normalise(row["answer"]))
-    return list(by_task.values())
-
-
 def project_agreement(db, project_id: int) -> dict:
     """Alpha over every task of the project, with its band and the tasks counted."""
-    rows = list(db.query("SELECT task_id, answer FROM assignments WHERE project_id = ?"
-                         " AND state = 'submitted'", (project_id,)))
-    units = _units(rows)
-    alpha = krippendorff_alpha(units)
-    return {"alpha": alpha, "band": agreement_band(alpha),
-            "tasks": sum(1 for u in units if len(u) > 1)}
+    found = _summed_alpha(db, [project_id]).get(None, {"alpha": None, "tasks": 0})
+    return {"alpha": found["alpha"], "band": agreement_band(found["alpha"]),
+            "tasks": found["tasks"]}
 
 
 # -- per annotator -----------------------------------------------------------------------
 
-def _people(rows) -> dict:
-    """Per user: figures over her assignments (rows with state, answer, seconds_spent,
-    aggregate, gold_answer)."""
-    people = defaultdict(lambda: {"answers": 0, "skips": 0, "agree": 0, "compared": 0,
-                                  "gold_right": 0, "gold": 0, "seconds": [], "fast": 0})
+def _median(histogram: list[tuple[int, int]]) -> float | int | None:
+    """statistics.median of the seconds, from (seconds, answers) in order of seconds."""
+    total = sum(n for _, n in histogram)
+    if not total:
+        return None
+    wanted, seen, low = (total - 1) // 2, 0, None
+    for seconds, n in histogram:
+        if low is None and seen + n > wanted:
+            low = seconds
+            if total % 2:
+                return low
+        if low is not None and seen + n > wanted + 1:
+            return (low + seconds) / 2
+        seen += n
+    return low
+
+
+def _summary_figures(db, project_id: int, rows: list[dict], min_seconds: int) -> list[dict]:
+    """Rows of quality_by_person with each one's seconds (seconds_by_person) read for
+    the median and the answers under `min_seconds`, as _figures gives them."""
+    seconds: dict = defaultdict(list)
+    if rows:
+        for user_id, secs, n in db.conn.execute(
+                f"SELECT user_id, seconds, answers FROM seconds_by_person WHERE project_id = ?"
+                f" AND user_id IN ({','.join('?' * len(rows))}) AND answers > 0"
+                f" ORDER BY user_id, seconds", (project_id, *(r["user_id"] for r in rows))):
+            seconds[user_id].append((secs, n))
+    out = []
     for row in rows:
-        person = people[row["user_id"]]
-        if row["state"] in ("skipped", "reported"):
-            person["skips"] += 1
-            continue
-        person["answers"] += 1
-        if row["seconds_spent"] is not None:
-            person["seconds"].append(row["seconds_spent"])
-            if row["seconds_spent"] < row["min_seconds"]:
-                person["fast"] += 1
-        if row["gold_answer"] is not None:
-            person["gold"] += 1
-            person["gold_right"] += same(row["answer"], row["gold_answer"])
-        elif row["aggregate"] is not None:
-            person["compared"] += 1
-            person["agree"] += same(row["answer"], row["aggregate"])
-    return people
+        histogram = seconds[row["user_id"]]
+        median = _median(histogram)
+        seen = row["answers"] + row["skips"]
+        out.append({**row, "fast": sum(n for secs, n in histogram if secs < min_seconds),
+                    "agreement": row["agree"] / row["compared"] if row["compared"] else None,
+                    "gold_accuracy": row["gold_right"] / row["gold"] if row["gold"] else None,
+                    "median_seconds": median,
+                    "skip_share": row["skips"] / seen if seen else 0.0,
+                    "too_fast": median is not None and median < min_seconds})
+    return out
 
 
-def _figures(person: dict, min_seconds: int) -> dict:
-    seen = person["answers"] + person["skips"]
-    median = statistics.median(person["seconds"]) if person["seconds"] else None
-    return {**{k: v for k, v in person.items() if k != "seconds"},
-            "agreement": person["agree"] / person["compared"] if person["compared"] else None,
-            "gold_accuracy": person["gold_right"] / person["gold"] if person["gold"] else None,
-            "median_seconds": median,
-            "skip_share": person["skips"] / seen if seen else 0.0,
-            "too_fast": median is not None and median < min_seconds}
-
-
-_PERSON_ROWS = """
-SELECT a.user_id, a.state, a.answer, a.seconds_spent, t.aggregate, t.gold_answer,
-       p.min_seconds, a.project_id
-FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN projects p ON p.id = a.project_id
-WHERE a.state != 'active' AND {where}
-"""
+_PERSON = """SELECT q.user_id, q.project_id, q.answers, q.skips, q.agree, q.compared,
+    q.gold_right, q.gold FROM quality_by_person q"""
 
 
 def annotator_stats(db, project: dict, page: int = 1, per_page: int = 20) -> tuple[list, bool]:
     """Each annotator of the project, most answers first: answers, agreement with the
     majority, gold accuracy, median seconds, share of skips, too_fast (median under the
-    project's min_seconds). And whether another page follows."""
-    rows = db.query(_PERSON_ROWS.format(where="a.project_id = ?"), (project["id"],))
-    people = _people(rows)
-    names = {row["id"]: row["name"] for row in db.query(
-        f"SELECT id, name FROM users WHERE id IN ({','.join('?' * len(people))})",
-        tuple(people))} if people else {}
-    stats = sorted(({"user_id": uid, "name": names.get(uid, ""),
-                     **_figures(person, project["min_seconds"])}
-                    for uid, person in people.items()),
-                   key=lambda s: (-s["answers"], s["name"]))
-    # Figures are made in Python, so the page is cut from them by the same window.
-    window = paging.window(page, per_page)
-    return paging.split(stats[window["offset"]:window["offset"] + window["limit"]], per_page)
+    project's min_seconds). And whether another page follows. Read from the figures
+    migration 0021's triggers keep per person (not from her every answer)."""
+    rows = list(db.query(
+        _PERSON.replace("SELECT", "SELECT u.name,", 1)
+        + " JOIN users u ON u.id = q.user_id WHERE q.project_id = :project"
+        " AND (q.answers > 0 OR q.skips > 0) ORDER BY q.answers DESC, u.name, u.id"
+        " LIMIT :limit OFFSET :offset", {"project": project["id"], **paging.window(page, per_page)}))
+    rows, more = paging.split(rows, per_page)
+    stats = [{k: v for k, v in row.items() if k != "project_id"}
+             for row in _summary_figures(db, project["id"], rows, project["min_seconds"])]
+    return stats, more
 
 
 def her_quality(db, user_id: int) -> list[dict]:
     """Her own agreement and gold accuracy per project she answered, for her earnings."""
-    rows = list(db.query(_PERSON_ROWS.format(where="a.user_id = ?"), (user_id,)))
-    by_project = defaultdict(list)
-    for row in rows:
-        by_project[row["project_id"]].append(row)
     out = []
-    for project_id, project_rows in sorted(by_project.items()):
-        person = _people(project_rows)[user_id]
-        if not person["answers"]:
-            continue
-        project = next(db.query("SELECT id, languages, content_version FROM projects"
-                                " WHERE id = ?", (project_id,)))
-        out.append({"project": project, **_figures(person, project_rows[0]["min_seconds"])})
+    for row in db.query(_PERSON + " WHERE q.user_id = ? AND q.answers > 0"
+                        " ORDER BY q.project_id", (user_id,)):
+        project = next(db.query("SELECT id, languages, content_version, min_seconds"
+                                " FROM projects WHERE id = ?", (row["project_id"],)))
+        figures = _summary_figures(db, project["id"], [row], project["min_seconds"])[0]
+        figures.pop("project_id")
+        figures.pop("user_id")
+        out.append({"project": {k: project[k] for k in ("id", "languages", "content_version")},
+                    **figures})
     return out
 
 
@@ -201,39 +226,27 @@ DAYS = 14
 def series(db, project_ids: list[int], now: dt.datetime | None = None) -> list[dict]:
     """The last DAYS days in India, oldest first: answers given that day; agreement
     (alpha over the tasks whose last answer came that day, None when too few); gold
-    accuracy (share of that day's check-task answers that were right, None if none)."""
+    accuracy (share of that day's check-task answers that were right, None if none).
+    Read from work_by_day, gold_by_day and the agreement figures (migration 0021)."""
     now = now or utcnow()
     today = now.astimezone(IST).date()
     days = [today - dt.timedelta(days=i) for i in range(DAYS - 1, -1, -1)]
     out = {day: {"day": day, "answers": 0, "alpha": None, "gold": None, "gold_n": 0,
-                 "gold_right": 0, "units": []} for day in days}
+                 "gold_right": 0} for day in days}
     if project_ids:
-        start = dt.datetime.combine(days[0], dt.time(), IST)
         marks = ",".join("?" * len(project_ids))
-        rows = list(db.query(
-            f"SELECT a.task_id, a.answer, a.submitted_at, t.gold_answer FROM assignments a"
-            f" JOIN tasks t ON t.id = a.task_id WHERE a.state = 'submitted' AND a.task_id IN"
-            f" (SELECT task_id FROM assignments WHERE project_id IN ({marks})"
-            f" AND submitted_at >= ?)", (*project_ids, stamp(start))))
-        by_task = defaultdict(list)
-        for row in rows:
-            day = _india_day(row["submitted_at"])
-            by_task[row["task_id"]].append((day, row))
+        params = (*project_ids, days[0].isoformat())
+        for day, answers in db.conn.execute(
+                f"SELECT day, sum(answers) FROM work_by_day WHERE project_id IN ({marks})"
+                f" AND day >= ? GROUP BY day", params):
+            out[dt.date.fromisoformat(day)]["answers"] = answers
+        for day, answers, correct in db.conn.execute(
+                f"SELECT day, sum(answers), sum(correct) FROM gold_by_day"
+                f" WHERE project_id IN ({marks}) AND day >= ? GROUP BY day", params):
+            out[dt.date.fromisoformat(day)].update(gold_n=answers, gold_right=correct)
+        for day, found in _summed_alpha(db, project_ids, (days[0],)).items():
             if day in out:
-                out[day]["answers"] += 1
-                if row["gold_answer"] is not None:
-                    out[day]["gold_n"] += 1
-                    out[day]["gold_right"] += same(row["answer"], row["gold_answer"])
-        for answers in by_task.values():
-            last = max(day for day, _ in answers)
-            if last in out and len(answers) > 1:
-                out[last]["units"].append([normalise(row["answer"]) for _, row in answers])
+                out[day]["alpha"] = found["alpha"]
     for entry in out.values():
-        entry["alpha"] = krippendorff_alpha(entry.pop("units"))
         entry["gold"] = entry["gold_right"] / entry["gold_n"] if entry["gold_n"] else None
     return [out[day] for day in days]
-
-
-def _india_day(text: str) -> dt.date:
-    moment = dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(IST).date()

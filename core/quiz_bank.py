@@ -6,7 +6,7 @@ import io
 import json
 import unicodedata
 
-from . import audit, content, languages, paging, qualifications, tasktypes
+from . import audit, content, languages, paging, qualifications, scope, tasktypes
 from .clock import stamp, utcnow
 from .db import one, write
 from .content import langs_of as content_langs
@@ -291,17 +291,18 @@ def get_training_project_by_id(db, project_id: int) -> dict:
 
 def media_for_supervisor(db, media_id: int, actor: dict) -> dict:
     """A question's picture for a supervisor of its centre (admin: any)."""
-    media = one(db, "SELECT m.*, p.centre_id FROM media m JOIN quiz_questions q"
+    media = one(db, "SELECT m.*, p.centre_id, p.id AS project_id FROM media m JOIN quiz_questions q"
                     " ON q.media_id = m.id JOIN projects p ON p.id = q.project_id"
                     " WHERE m.id = ? LIMIT 1", (media_id,))
-    if media is None or (actor["role"] != "admin" and media["centre_id"] != actor["centre_id"]):
+    if media is None or not scope.may_see_project(
+            db, actor, {"id": media["project_id"], "centre_id": media["centre_id"]}):
         raise NotFound("no_media")
     return media
 
 
-def overview(db, centre_id: int | None) -> list[dict]:
-    """Each project (of a centre; every centre for None) with its quiz: on or off, how
-    many questions, how many annotators still trainees there."""
+def overview(db, centre_id: int | None, viewer: dict | None = None) -> list[dict]:
+    """Each project (of a centre; every centre for None; those `viewer` may see, core.scope)
+    with its quiz: on or off, how many questions, how many annotators still trainees there."""
     return list(db.query(
         "SELECT p.id, p.slug, p.languages, p.content_version, p.task_type,"
         " c.name AS centre_name,"
@@ -313,5 +314,5 @@ def overview(db, centre_id: int | None) -> list[dict]:
         "  AND coalesce(q.status, 'trainee') = 'trainee') ELSE 0 END AS trainees"
         " FROM projects p JOIN centres c ON c.id = p.centre_id"
         " LEFT JOIN quizzes z ON z.project_id = p.id"
-        " WHERE :centre IS NULL OR p.centre_id = :centre ORDER BY c.name, p.id",
-        {"centre": centre_id}))
+        f" WHERE {scope.project_sql('p')} ORDER BY c.name, p.id",
+        scope.bind(centre_id, viewer)))

@@ -1,15 +1,17 @@
 """Reviewing answers: the queue, accept and reject, bulk accept, automatic acceptance
 after the review window, appeals, and what she sees of it.
 
-The rule (docs/supervisors.md): an answer that agrees with a confident majority is accepted
-when its task settles (core.quality.settle_task); a check-task answer is accepted when
-right and rejected when wrong, at once; every other answer waits here for a supervisor,
-and is accepted automatically once the project's review window has passed. Only
+The rule (docs/supervisors.md): the project's review plan draws answers for review, each
+with its reason (core.review_plan); an answer not drawn that agrees with a confident
+majority is accepted when its task settles (core.quality.settle_task); a check-task
+answer is accepted when right and rejected when wrong, at once; every other answer waits
+here for a supervisor, and is accepted automatically once the project's review window has
+passed. The queue shows the drawn answers unless asked for every one waiting. Only
 review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import audit, content, paging, quality, scope
+from . import access_log, audit, content, paging, quality, review_plan, scope
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -19,6 +21,9 @@ from .tasktypes import normalise
 # system's own (a wrong answer to a check task) and is never picked by hand.
 REJECT_REASONS = ("wrong_answer", "instructions", "too_fast", "incomplete")
 FILTERS = ("all", "disagree", "missed", "fast")
+# Which answers by why they were drawn (core.review_plan.REASONS): "drawn" any reason (the
+# queue's default), "any" every answer waiting, drawn or not.
+REASON_FILTERS = ("drawn", *review_plan.REASONS, "any")
 MAX_NOTE = 300
 PER_PAGE = 15
 # The queue's page: at desk width 30 rows of about 40 px, on a phone one card each; more
@@ -31,10 +36,21 @@ def _norm_function(db) -> None:
     db.conn.create_function("vnorm", 1, normalise, deterministic=True)
 
 
-def _where(centre_id, filters: dict) -> tuple[str, dict]:
+def default_reason(filters: dict) -> str:
+    """The reason filter asked for, else the drawn answers for "all waiting" and every
+    answer for a narrower kind (disagreement, too fast, missed: whatever drew them)."""
+    if filters.get("reason") in REASON_FILTERS:
+        return filters["reason"]
+    return "drawn" if filters.get("kind", "all") in ("all", None) else "any"
+
+
+def _where(who, filters: dict) -> tuple[str, dict]:
     """The queue's WHERE clause and parameters for a filter set (see queue)."""
     kind = filters.get("kind") if filters.get("kind") in FILTERS else "all"
-    clauses = ["(:centre IS NULL OR p.centre_id = :centre)",
+    reason = default_reason(filters)
+    if reason == "check":
+        kind = "missed"  # a missed check task is rejected at once, not waiting
+    clauses = [scope.project_sql("p"),
                "(:project IS NULL OR a.project_id = :project)",
                "(:annotator IS NULL OR a.user_id = :annotator)"]
     if kind == "missed":  # wrong on a check task, rejected by the system, not yet looked at
@@ -49,8 +65,12 @@ def _where(centre_id, filters: dict) -> tuple[str, dict]:
                        " AND vnorm(a.answer) != vnorm(t.aggregate)))")
     if kind == "fast":
         clauses.append("a.seconds_spent < p.min_seconds")
-    return " AND ".join(clauses), {"centre": centre_id, "project": filters.get("project"),
-                                   "annotator": filters.get("annotator")}
+    if reason == "drawn":
+        clauses.append("a.review_reason IS NOT NULL")
+    elif reason != "any":
+        clauses.append("a.review_reason = :reason")
+    return " AND ".join(clauses), {**scope.params(who), "project": filters.get("project"),
+                                   "annotator": filters.get("annotator"), "reason": reason}
 
 
 _QUEUE_FROM = """FROM assignments a JOIN tasks t ON t.id = a.task_id
@@ -61,48 +81,52 @@ def _count_from(filters: dict) -> str:
     """The queue's FROM for its count, without the joins its filter does not read (every
     answer has its person; only "disagree" and "missed" read the task): "all" and "fast"
     count one index alone (#15)."""
-    if filters.get("kind", "all") in ("all", "fast"):
+    if filters.get("kind", "all") in ("all", "fast") and filters.get("reason") != "check":
         return "FROM assignments a JOIN projects p ON p.id = a.project_id"
     return ("FROM assignments a JOIN tasks t ON t.id = a.task_id"
             " JOIN projects p ON p.id = a.project_id")
 
 
-_ROW = f"""SELECT a.id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
-  a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
+_ROW = f"""SELECT a.id, a.task_id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
+  a.review_reason, a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
   u.name AS annotator,
   t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
   t.status AS task_status, p.task_type, p.min_seconds, {content.project_name()}
 {_QUEUE_FROM}"""
 
 
-def check_filters(db, centre_id, filters: dict) -> None:
-    """Raise NotFound unless the filtered project and annotator belong to the centre."""
+def check_filters(db, who, filters: dict) -> None:
+    """Raise NotFound unless the filtered project and annotator are in `who`'s scope (a
+    person, or a centre id: core.scope.params)."""
+    centre_id = scope.params(who)["centre"]
     if filters.get("project") is not None:
-        get_project_or_404(db, filters["project"], centre_id)
+        get_project_or_404(db, filters["project"], who)
     if filters.get("annotator") is not None and one(
             db, "SELECT 1 AS x FROM users WHERE id = ? AND (? IS NULL OR centre_id = ?)",
             (filters["annotator"], centre_id, centre_id)) is None:
         raise NotFound("not_found")
 
 
-def get_project_or_404(db, project_id: int, centre_id) -> dict:
-    """The project if it is in the supervisor's centre (centre None: admin, any).
+def get_project_or_404(db, project_id: int, who) -> dict:
+    """The project if it is in `who`'s scope (a person, or a centre id, None: any).
 
     Raises NotFound("not_found") otherwise."""
-    project = one(db, "SELECT * FROM projects WHERE id = ? AND (? IS NULL OR centre_id = ?)",
-                  (project_id, centre_id, centre_id))
+    project = one(db, f"SELECT * FROM projects p WHERE p.id = :id AND {scope.project_sql('p')}",
+                  {"id": project_id, **scope.params(who)})
     if project is None:
         raise NotFound("not_found")
     return project
 
 
-def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None = None,
+def queue(db, who, filters: dict, page: int = 1, now: dt.datetime | None = None,
           after: int | None = None) -> dict:
-    """Answers to review in the centre (None: all), oldest first, QUEUE_PER_PAGE a page.
+    """Answers to review in `who`'s scope (a person, or a centre id, None: all; see
+    core.scope.params), oldest first, QUEUE_PER_PAGE a page.
 
     filters: project, annotator (ids or None), kind: all (pending), disagree (pending on
     a settled task, against the majority or with none), missed (wrong on a check task),
-    fast (pending, quicker than the project's minimum seconds). Answers past their review
+    fast (pending, quicker than the project's minimum seconds); reason (REASON_FILTERS):
+    drawn for review by any reason (the default), by one, or "any". Answers past their review
     window are accepted first (auto_accept). Returns rows, total, more, labels
     ({project_id: {value: label row}}), projects and annotators for the filter form.
 
@@ -110,9 +134,9 @@ def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None =
     (answers above it may have been decided meanwhile, which would shift an OFFSET); then
     only rows, more, page and labels."""
     auto_accept(db, now)
-    check_filters(db, centre_id, filters)
+    check_filters(db, who, filters)
     _norm_function(db)
-    where, params = _where(centre_id, filters)
+    where, params = _where(who, filters)
     page = paging.page_number(page)
     window = paging.window(page, QUEUE_PER_PAGE)
     if after is not None:
@@ -123,22 +147,34 @@ def queue(db, centre_id, filters: dict, page: int = 1, now: dt.datetime | None =
         f"{_ROW} WHERE {where} ORDER BY a.submitted_at, a.id LIMIT :limit OFFSET :offset",
         {**params, **window}), QUEUE_PER_PAGE)
     labels = labels_for(db, {row["project_id"] for row in rows})
+    # Every answer shown is logged, on a page or in the rows that come in below it.
+    access_log.record_now(db, scope.person_id(who), "task", access_log.task_items(
+        [{**row, "id": row["task_id"]} for row in rows]), now)
     if after is not None:
         return {"rows": rows, "more": more, "page": page, "labels": labels}
     total = one(db, f"SELECT count(*) AS n {_count_from(filters)} WHERE {where}", params)["n"]
     return {"rows": rows, "more": more, "total": total, "page": page, "labels": labels,
-            "projects": centre_projects(db, centre_id),
+            "projects": centre_projects(db, who),
             # Only those with answers waiting (and the one filtered on): a short list.
             "annotators": list(db.query(
                 "SELECT id, name FROM users WHERE id = :annotator OR id IN (SELECT a.user_id"
                 " FROM assignments a JOIN projects p ON p.id = a.project_id"
-                " WHERE a.review_state = 'pending' AND (:centre IS NULL OR p.centre_id = :centre))"
-                " ORDER BY name", {"centre": centre_id, "annotator": filters.get("annotator")}))}
+                f" WHERE a.review_state = 'pending' AND {scope.project_sql('p')})"
+                " ORDER BY name", {**scope.params(who), "annotator": filters.get("annotator")}))}
 
 
-def centre_projects(db, centre_id) -> list[dict]:
-    return list(db.query("SELECT * FROM projects WHERE :centre IS NULL OR centre_id = :centre"
-                         " ORDER BY id", {"centre": centre_id}))
+def drawn(db, who, reason: str = "drawn", filters: dict | None = None, page: int = 1,
+          now: dt.datetime | None = None) -> dict:
+    """The answers the review plans drew, waiting in `who`'s scope, by reason
+    (REASON_FILTERS: "drawn" for every reason); as queue, whose other filters apply."""
+    return queue(db, who, {**(filters or {}), "reason": reason}, page, now)
+
+
+def centre_projects(db, who, client: int | None = None) -> list[dict]:
+    """The projects in `who`'s scope (core.scope.params), of `client` when given."""
+    return list(db.query(f"SELECT * FROM projects p WHERE {scope.project_sql('p')}"
+                         " AND (:client IS NULL OR p.client_id = :client) ORDER BY p.id",
+                         {**scope.params(who), "client": client}))
 
 
 def labels_for(db, project_ids) -> dict:
@@ -153,13 +189,13 @@ def labels_for(db, project_ids) -> dict:
     return out
 
 
-def get_review_or_404(db, assignment_id: int, centre_id) -> dict:
+def get_review_or_404(db, assignment_id: int, who) -> dict:
     """An answer (submitted assignment, as a queue row) in the supervisor's centre.
 
     Raises NotFound("not_found") for a missing one or one of another centre."""
     row = one(db, f"{_ROW} WHERE a.id = :id AND a.state = 'submitted'"
-                  f" AND (:centre IS NULL OR p.centre_id = :centre)",
-              {"id": assignment_id, "centre": centre_id})
+                  f" AND {scope.project_sql('p')}",
+              {"id": assignment_id, **scope.params(who)})
     if row is None:
         raise NotFound("not_found")
     return row
@@ -214,18 +250,24 @@ def reject(db, assignment_id: int, actor: dict, reason, note=None,
                    (actor["id"], stamp(now), reason, note, assignment_id))
         audit.record(db, actor["id"], "review.reject", f"assignment:{assignment_id}",
                      reason=reason, note=note)
+        if row["review_reason"] in review_plan.BLIND:  # her checked error rate rose
+            review_plan.watch_if_high(db, get_project_or_404(db, row["project_id"], None),
+                                      row["user_id"], now)
     return get_review_or_404(db, assignment_id, centre)
 
 
-def selection(db, centre_id, filters: dict) -> tuple[str, dict]:
+def selection(db, who, filters: dict) -> tuple[str, dict]:
     """FROM and WHERE of the waiting answers a filter shows on every page, as a bulk
-    decision takes them (core.review_bulk): pending ones only (never in a payout: the
+    decision takes them (core.review_bulk), in `who`'s scope (core.scope.params) and by
+    the filter's reason (default_reason): pending ones only (never in a payout: the
     database puts only accepted answers in one), never the missed check tasks (those are
-    looked at one by one)."""
-    check_filters(db, centre_id, filters)
+    looked at one by one: the reason "check" selects none)."""
+    check_filters(db, who, filters)
     _norm_function(db)
     kind = filters.get("kind") if filters.get("kind") != "missed" else "all"
-    where, params = _where(centre_id, {**filters, "kind": kind})
+    where, params = _where(who, {**filters, "kind": kind})
+    if default_reason(filters) == "check":
+        where += " AND 0"
     return f"{_QUEUE_FROM} WHERE {where}", params
 
 
@@ -262,7 +304,8 @@ def auto_accept(db, now: dt.datetime | None = None) -> int:
 
 
 def _centre(actor: dict):
-    return None if actor["role"] == "admin" else actor["centre_id"]
+    """Whom a review action is bounded by: the actor herself (core.scope)."""
+    return actor
 
 
 def _in_no_payout(db, assignment_id: int) -> None:
@@ -281,7 +324,8 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
 
     Raises NotFound("no_task") when it is not hers or not rejected."""
     row = one(db, "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
-                  " a.review_note, a.review_state, a.reviewed_by, a.project_id, t.payload_text,"
+                  " a.review_note, a.review_state, a.reviewed_by, a.project_id, a.task_id,"
+                  " t.payload_text,"
                   " t.gold_answer, p.task_type, p.appeal_window_days,"
                   f" {content.project_name()}, ap.id AS appeal_id, ap.status AS appeal_status,"
                   " ap.note AS appeal_note, ap.decision_note"
@@ -293,6 +337,7 @@ def get_own_rejected(db, assignment_id: int, user_id: int) -> dict:
     if row is None:
         raise NotFound("no_task")
     row["decider"] = decider(db, assignment_id)
+    access_log.record_now(db, user_id, "task", [(row["task_id"], None, row["project_id"])])
     return row
 
 
@@ -331,7 +376,7 @@ def appeal(db, assignment_id: int, user_id: int, note, now: dt.datetime | None =
     return get_own_rejected(db, assignment_id, user_id)
 
 
-_APPEAL_ROW = f"""SELECT ap.*, a.answer, a.reject_reason, a.review_note, a.project_id,
+_APPEAL_ROW = f"""SELECT ap.*, a.task_id, t.media_id, a.answer, a.reject_reason, a.review_note, a.project_id,
   a.reviewed_by, t.payload_text, t.gold_answer, t.aggregate, p.task_type,
   {content.project_name()}, p.centre_id, u.name AS annotator, r.name AS rejected_by_name
 FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
@@ -362,30 +407,32 @@ def may_decide(db, assignment_id: int, user_id: int) -> bool:
                (assignment_id, user_id)) is not None
 
 
-def open_appeals(db, viewer: dict, centre_id, page: int = 1) -> dict:
+def open_appeals(db, viewer: dict, who, page: int = 1) -> dict:
     """Open appeals in the centre (None: all) that the viewer may decide, oldest first."""
     page = paging.page_number(page)
     rows, more = paging.split(db.query(
-        f"{_APPEAL_ROW} WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)"
+        f"{_APPEAL_ROW} WHERE ap.status = 'open' AND {scope.project_sql('p')}"
         f" AND {MAY_DECIDE} ORDER BY ap.created_at, ap.id LIMIT :limit OFFSET :offset",
-        {"centre": centre_id, "viewer": viewer["id"], **paging.window(page, PER_PAGE)}),
+        {**scope.params(who), "viewer": viewer["id"], **paging.window(page, PER_PAGE)}),
         PER_PAGE)
+    access_log.record_now(db, viewer["id"], "task", access_log.task_items(
+        [{**row, "id": row["task_id"]} for row in rows]))
     return {"rows": rows, "more": more, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
 
 
-def count_open_appeals(db, viewer: dict, centre_id) -> int:
+def count_open_appeals(db, viewer: dict, who) -> int:
     """How many open appeals in the centre (None: all) the viewer may decide."""
     return one(db, f"SELECT count(*) AS n FROM appeals ap JOIN assignments a"
                    f" ON a.id = ap.assignment_id JOIN projects p ON p.id = a.project_id"
-                   f" WHERE ap.status = 'open' AND {scope.sql('p.centre_id')}"
-                   f" AND {MAY_DECIDE}", {"centre": centre_id, "viewer": viewer["id"]})["n"]
+                   f" WHERE ap.status = 'open' AND {scope.project_sql('p')}"
+                   f" AND {MAY_DECIDE}", {**scope.params(who), "viewer": viewer["id"]})["n"]
 
 
-def get_appeal_or_404(db, appeal_id: int, centre_id) -> dict:
-    """An appeal in the supervisor's centre. Raises NotFound("not_found") otherwise."""
-    row = one(db, f"{_APPEAL_ROW} WHERE ap.id = :id AND (:centre IS NULL"
-                  f" OR p.centre_id = :centre)", {"id": appeal_id, "centre": centre_id})
+def get_appeal_or_404(db, appeal_id: int, who) -> dict:
+    """An appeal in `who`'s scope. Raises NotFound("not_found") otherwise."""
+    row = one(db, f"{_APPEAL_ROW} WHERE ap.id = :id AND {scope.project_sql('p')}",
+              {"id": appeal_id, **scope.params(who)})
     if row is None:
         raise NotFound("not_found")
     return row
@@ -456,8 +503,8 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
     page = paging.page_number(page)
     rows = list(db.query(
         "SELECT a.id, a.answer, a.submitted_at, a.reviewed_at, a.reject_reason,"
-        " a.review_note, a.review_state, a.project_id, t.payload_text, t.gold_answer,"
-        f" p.task_type, p.appeal_window_days, {content.project_name()},"
+        " a.review_note, a.review_state, a.project_id, a.task_id, t.payload_text,"
+        f" t.gold_answer, p.task_type, p.appeal_window_days, {content.project_name()},"
         " ap.id AS appeal_id, ap.status AS appeal_status, ap.decision_note"
         " FROM assignments a JOIN tasks t ON t.id = a.task_id"
         " JOIN projects p ON p.id = a.project_id"
@@ -471,40 +518,51 @@ def her_rejections(db, user_id: int, page: int = 1, now: dt.datetime | None = No
         row["appeal_until"] = appeal_deadline(row)
         if row["appeal_status"] == "open":
             row["decider"] = decider(db, row["id"])
+    access_log.record_now(db, user_id, "task", access_log.task_items(
+        [{"id": row["task_id"], "project_id": row["project_id"]} for row in rows[:HER_PER_PAGE]]),
+        now)
     return {"rows": rows[:HER_PER_PAGE], "more": len(rows) > HER_PER_PAGE, "page": page,
             "labels": labels_for(db, {row["project_id"] for row in rows})}
 
 
 # -- supervisors' pictures and dashboards -------------------------------------------------
 
-def media_for_centre(db, media_id: int, centre_id) -> dict:
-    """A task's picture for a supervisor of its centre. Raises NotFound("no_media")."""
+def media_for_centre(db, media_id: int, who) -> dict:
+    """A task's picture for a supervisor whose scope holds its project.
+    Raises NotFound("no_media")."""
     media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
-                    " WHERE m.id = ? AND (? IS NULL OR p.centre_id = ?)",
-                (media_id, centre_id, centre_id))
+                    f" WHERE m.id = :id AND {scope.project_sql('p')}",
+                {"id": media_id, **scope.params(who)})
     if media is None:
         raise NotFound("no_media")
+    access_log.record_now(db, scope.person_id(who), "media", [(None, media["id"],
+                                                               media["project_id"])])
     return media
 
 
-def centre_dashboard(db, viewer: dict, centre_id, now: dt.datetime | None = None) -> dict:
-    """The centre's last 14 days (quality.series over all its projects), each project's
-    agreement, and the open appeals the viewer may decide."""
-    projects = centre_projects(db, centre_id)
+def centre_dashboard(db, viewer: dict, who, now: dt.datetime | None = None,
+                     client: int | None = None) -> dict:
+    """The centre's last 14 days (quality.series over all its projects in `who`'s scope,
+    of `client` when given), each project's agreement, and the open appeals the viewer
+    may decide."""
+    projects = centre_projects(db, who, client)
     for project in projects:
         project.update(quality.project_agreement(db, project["id"]))
     return {"projects": projects,
             "days": quality.series(db, [p["id"] for p in projects], now=now),
-            "open_appeals": count_open_appeals(db, viewer, centre_id)}
+            "open_appeals": count_open_appeals(db, viewer, who)}
 
 
-def project_dashboard(db, project_id: int, centre_id, page: int = 1,
+def project_dashboard(db, project_id: int, who, page: int = 1,
                       now: dt.datetime | None = None) -> dict:
     """One project of the centre: agreement, 14 days, its annotators (paged).
 
     Raises NotFound for a project of another centre."""
-    project = get_project_or_404(db, project_id, centre_id)
+    project = get_project_or_404(db, project_id, who)
     people, more = quality.annotator_stats(db, project, page)
+    checked = review_plan.error_rates(db, project_id, [p["user_id"] for p in people])
+    for person in people:  # her checked error rate and watch (core.review_plan)
+        person["checked"] = checked.get(person["user_id"])
     return {"project": project, **quality.project_agreement(db, project_id),
             "days": quality.series(db, [project_id], now=now), "people": people,
             "more": more, "page": paging.page_number(page)}

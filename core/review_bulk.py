@@ -23,10 +23,11 @@ def _kept(filters: dict) -> dict:
 def preview(db, actor: dict, filters: dict) -> dict:
     """What accepting everything the filter shows would do: answers, paise, too_fast
     (how many of them) and fast_paise, and upto (the newest answer's id: the act takes
-    none that came later). Raises NotFound for a filter outside her centre."""
-    centre = scope.centre_of(actor)
+    none that came later); only the answers in her scope (her centre, and her clients when
+    she is limited to some: core.scope), by the filter's reason as the queue shows them.
+    Raises NotFound for a filter outside her scope."""
     review.auto_accept(db)
-    source, params = review.selection(db, centre, filters)
+    source, params = review.selection(db, actor, filters)
     row = one(db, f"SELECT count(*) AS answers, coalesce(sum(a.pay_paise), 0) AS paise,"
                   f" coalesce(sum({_FAST}), 0) AS too_fast,"
                   f" coalesce(sum(CASE WHEN {_FAST} THEN a.pay_paise END), 0) AS fast_paise,"
@@ -45,7 +46,7 @@ def accept(db, actor: dict, filters: dict, upto: int, shown: dict, with_fast: bo
     now = now or utcnow()
     centre = scope.centre_of(actor)
     with write(db):
-        source, params = review.selection(db, centre, filters)
+        source, params = review.selection(db, actor, filters)
         source += " AND a.id <= :upto"
         params = {**params, "upto": upto}
         seen = one(db, f"SELECT count(*) AS answers, coalesce(sum(a.pay_paise), 0) AS paise"
@@ -71,7 +72,7 @@ def accept(db, actor: dict, filters: dict, upto: int, shown: dict, with_fast: bo
         audit.record(db, actor["id"], "review.bulk_accept", f"bulk:{bulk_id}",
                      count=took["answers"], paise=took["paise"], too_fast=took["too_fast"],
                      filters=_kept(filters))
-    return get(db, bulk_id, centre)
+    return get(db, bulk_id, actor)
 
 
 def undo(db, actor: dict, bulk_id: int, now: dt.datetime | None = None) -> dict:
@@ -79,9 +80,8 @@ def undo(db, actor: dict, bulk_id: int, now: dt.datetime | None = None) -> dict:
     decided since). Raises NotFound, Conflict("bulk_undone") or
     Conflict("bulk_in_payout"). Returns the decision as it now stands."""
     now = now or utcnow()
-    centre = scope.centre_of(actor)
     with write(db):
-        bulk = get(db, bulk_id, centre)
+        bulk = get(db, bulk_id, actor)
         if bulk["undone_at"]:
             raise Conflict("bulk_undone")
         if bulk["in_payout"]:
@@ -100,33 +100,39 @@ def undo(db, actor: dict, bulk_id: int, now: dt.datetime | None = None) -> dict:
                    (stamp(now), actor["id"], bulk_id))
         audit.record(db, actor["id"], "review.bulk_undo", f"bulk:{bulk_id}",
                      count=back["answers"], paise=back["paise"])
-    return {**get(db, bulk_id, centre), "returned": back["answers"]}
+    return {**get(db, bulk_id, actor), "returned": back["answers"]}
 
 
 _BULK = """SELECT b.*, u.name AS actor, x.name AS undone_by_name,
   EXISTS (SELECT 1 FROM review_bulk_items i JOIN payout_items pi
     ON pi.assignment_id = i.assignment_id AND pi.live = 1 WHERE i.bulk_id = b.id) AS in_payout
 FROM review_bulks b JOIN users u ON u.id = b.actor_id LEFT JOIN users x ON x.id = b.undone_by"""
+# A bulk decision in `who`'s scope: of her centre, and none of its answers of a project
+# she may not see (a supervisor limited to some clients sees only decisions on theirs).
+_IN_SCOPE = (f"{scope.sql('b.centre_id')} AND NOT EXISTS (SELECT 1 FROM review_bulk_items i"
+             " JOIN assignments a ON a.id = i.assignment_id JOIN projects p"
+             f" ON p.id = a.project_id WHERE i.bulk_id = b.id AND NOT {scope.project_sql('p')})")
 
 
-def get(db, bulk_id: int, centre_id) -> dict:
-    """A bulk decision of the centre (None: any), with in_payout and undoable.
+def get(db, bulk_id: int, who) -> dict:
+    """A bulk decision in `who`'s scope (a person, or a centre id, None: any; see
+    core.scope.params), with in_payout and undoable.
 
-    Raises NotFound("not_found") for one of another centre or none."""
-    row = one(db, f"{_BULK} WHERE b.id = :id AND (:centre IS NULL OR b.centre_id = :centre)",
-              {"id": bulk_id, "centre": centre_id})
+    Raises NotFound("not_found") for one outside it or none."""
+    row = one(db, f"{_BULK} WHERE b.id = :id AND {_IN_SCOPE}",
+              {"id": bulk_id, **scope.params(who)})
     if row is None:
         raise NotFound("not_found")
     return _shaped(row)
 
 
 def history(db, actor: dict, page: int = 1) -> dict:
-    """The centre's bulk decisions (an admin's: all), newest first, a page."""
+    """The bulk decisions in her scope (an admin's: all), newest first, a page."""
     page = paging.page_number(page)
     rows, more = paging.split(db.query(
-        f"{_BULK} WHERE :centre IS NULL OR b.centre_id = :centre ORDER BY b.at DESC, b.id DESC"
+        f"{_BULK} WHERE {_IN_SCOPE} ORDER BY b.at DESC, b.id DESC"
         f" LIMIT :limit OFFSET :offset",
-        {"centre": scope.centre_of(actor), **paging.window(page, PER_PAGE)}), PER_PAGE)
+        {**scope.params(actor), **paging.window(page, PER_PAGE)}), PER_PAGE)
     return {"rows": [_shaped(row) for row in rows], "more": more, "page": page}
 
 

@@ -1,3 +1,37 @@
+CREATE TABLE access_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        session TEXT,  -- a digest of the session id (the id itself would log a credential)
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'media', 'export')),
+        task_id INTEGER,
+        media_id INTEGER,
+        project_id INTEGER NOT NULL,
+        client_id INTEGER,
+        items INTEGER NOT NULL DEFAULT 1 CHECK (items >= 0)  -- an export: tasks in it
+);
+
+CREATE TABLE access_log_recent (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        session TEXT,  -- a digest of the session id (the id itself would log a credential)
+        kind TEXT NOT NULL CHECK (kind IN ('task', 'media', 'export')),
+        task_id INTEGER,
+        media_id INTEGER,
+        project_id INTEGER NOT NULL,
+        client_id INTEGER,
+        items INTEGER NOT NULL DEFAULT 1 CHECK (items >= 0)  -- an export: tasks in it
+);
+
+CREATE TABLE agreement_by_day (
+            project_id INTEGER NOT NULL,
+            day TEXT NOT NULL,  -- India's day of the task's last answer
+            answer_key TEXT NOT NULL,  -- an answer as compared (core.tasktypes.normalise)
+            answers INTEGER NOT NULL,  -- in tasks with two answers or more
+            PRIMARY KEY (project_id, day, answer_key)
+        ) WITHOUT ROWID;
+
 CREATE TABLE answers_by_day (
             user_id INTEGER NOT NULL REFERENCES users(id),
             day TEXT NOT NULL,  -- India's day, YYYY-MM-DD
@@ -55,7 +89,7 @@ CREATE TABLE assignments (
     seconds_spent INTEGER,
     review_state TEXT CHECK (review_state IN ('pending', 'accepted', 'rejected')),
     pay_paise INTEGER NOT NULL DEFAULT 0,
-    payout_id INTEGER REFERENCES payouts(id), reviewed_by INTEGER REFERENCES users(id), reviewed_at TEXT, reject_reason TEXT, review_note TEXT,
+    payout_id INTEGER REFERENCES payouts(id), reviewed_by INTEGER REFERENCES users(id), reviewed_at TEXT, reject_reason TEXT, review_note TEXT, review_reason TEXT CHECK (review_reason IS NULL OR review_reason IN ('sample', 'disagree', 'check', 'fast', 'first', 'watch')),
     UNIQUE (task_id, user_id)
 );
 
@@ -73,6 +107,31 @@ CREATE TABLE centres (
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL
 , min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages) AND json_type(languages) = 'array' AND json_array_length(languages) >= 1), appeals_by INTEGER REFERENCES users(id));
+
+CREATE TABLE clients (
+        id INTEGER PRIMARY KEY,
+        centre_id INTEGER NOT NULL REFERENCES centres(id),
+        name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 80),
+        created_at TEXT NOT NULL,
+        UNIQUE (centre_id, name)
+    );
+
+CREATE TABLE disagreement_by_day (
+            project_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            m INTEGER NOT NULL,  -- answers in the task
+            tasks INTEGER NOT NULL,
+            pairs INTEGER NOT NULL,  -- sum over its groups of c equal answers of c * (m - c)
+            PRIMARY KEY (project_id, day, m)
+        ) WITHOUT ROWID;
+
+CREATE TABLE gold_by_day (
+            project_id INTEGER NOT NULL,
+            day TEXT NOT NULL,  -- India's day of the answer
+            answers INTEGER NOT NULL,  -- answers to check tasks
+            correct INTEGER NOT NULL,
+            PRIMARY KEY (project_id, day)
+        ) WITHOUT ROWID;
 
 CREATE TABLE gold_stats (
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -114,6 +173,13 @@ CREATE TABLE media (
     sha256 TEXT NOT NULL,
     data BLOB NOT NULL
 , kind TEXT NOT NULL DEFAULT 'image' CHECK (kind IN ('image', 'audio')), duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0), original BLOB, original_type TEXT, user_id INTEGER REFERENCES users(id));
+
+CREATE TABLE payable (
+            assignment_id INTEGER PRIMARY KEY,  -- assignments(id), taken out with it
+            user_id INTEGER NOT NULL,
+            submitted_at TEXT NOT NULL,
+            pay_paise INTEGER NOT NULL
+        );
 
 CREATE TABLE payment_details (
     id INTEGER PRIMARY KEY,
@@ -232,7 +298,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-);
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, client_id INTEGER REFERENCES clients(id));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -241,6 +307,18 @@ CREATE TABLE qualifications (
     updated_at TEXT NOT NULL, reason TEXT, changed_by INTEGER REFERENCES users(id),
     PRIMARY KEY (user_id, project_id)
 );
+
+CREATE TABLE quality_by_person (
+            project_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            answers INTEGER NOT NULL,  -- submitted
+            skips INTEGER NOT NULL,  -- skipped or reported
+            gold INTEGER NOT NULL,  -- answers to check tasks
+            gold_right INTEGER NOT NULL,
+            compared INTEGER NOT NULL,  -- answers to tasks with a majority (not check tasks)
+            agree INTEGER NOT NULL,  -- of those, the same as the majority
+            PRIMARY KEY (project_id, user_id)
+        ) WITHOUT ROWID;
 
 CREATE TABLE quiz_attempt_questions (
             attempt_id INTEGER NOT NULL REFERENCES quiz_attempts(id),
@@ -307,6 +385,27 @@ CREATE TABLE review_bulks (
     CHECK ((undone_at IS NULL) = (undone_by IS NULL))
 );
 
+CREATE TABLE review_people (
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            watched INTEGER NOT NULL DEFAULT 0 CHECK (watched IN (0, 1)),
+            since TEXT,  -- when the watch began
+            by INTEGER REFERENCES users(id),  -- who put it; NULL: her error rate
+            lifted_at TEXT,  -- the last lift; her error rate counts from it
+            lifted_by INTEGER REFERENCES users(id),
+            answered_at_least INTEGER NOT NULL DEFAULT 0 CHECK (answered_at_least >= 0),
+            CHECK (watched = 0 OR since IS NOT NULL),
+            PRIMARY KEY (project_id, user_id)
+        ) WITHOUT ROWID;
+
+CREATE TABLE seconds_by_person (
+            project_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            seconds INTEGER NOT NULL,
+            answers INTEGER NOT NULL,
+            PRIMARY KEY (project_id, user_id, seconds)
+        ) WITHOUT ROWID;
+
 CREATE TABLE sessions (
             id TEXT PRIMARY KEY,
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -358,6 +457,12 @@ CREATE TABLE traffic (
             PRIMARY KEY (user_id, day)
         );
 
+CREATE TABLE user_clients (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        PRIMARY KEY (user_id, client_id)
+    ) WITHOUT ROWID;
+
 CREATE TABLE "users" (
     id INTEGER PRIMARY KEY,
     login TEXT NOT NULL UNIQUE,
@@ -381,9 +486,23 @@ CREATE TABLE work_by_day (
             PRIMARY KEY (project_id, day, user_id)
         ) WITHOUT ROWID;
 
+CREATE INDEX access_log_client ON access_log(client_id, id);
+
+CREATE INDEX access_log_media ON access_log(media_id) WHERE media_id IS NOT NULL;
+
+CREATE INDEX access_log_project ON access_log(project_id, id);
+
+CREATE INDEX access_log_task ON access_log(task_id) WHERE task_id IS NOT NULL;
+
+CREATE INDEX access_log_user ON access_log(user_id, id);
+
 CREATE INDEX appeals_open ON appeals(status, created_at);
 
 CREATE INDEX appeals_user ON appeals(user_id);
+
+CREATE INDEX assignments_checked ON assignments(project_id, user_id, reviewed_at, review_state) WHERE review_reason IN ('sample', 'first', 'watch') AND reviewed_by IS NOT NULL;
+
+CREATE INDEX assignments_drawn ON assignments(submitted_at, project_id, user_id, review_reason, seconds_spent) WHERE review_state = 'pending' AND review_reason IS NOT NULL;
 
 CREATE INDEX assignments_missed ON assignments(submitted_at, project_id, user_id) WHERE review_state = 'rejected' AND reviewed_by IS NULL;
 
@@ -411,6 +530,8 @@ CREATE INDEX login_attempts_ip ON login_attempts(ip, at);
 
 CREATE INDEX login_attempts_login ON login_attempts(login, at);
 
+CREATE INDEX payable_user ON payable(user_id, submitted_at, pay_paise);
+
 CREATE INDEX payment_details_user ON payment_details(user_id, id);
 
 CREATE INDEX payout_items_line ON payout_items(line_id);
@@ -420,6 +541,8 @@ CREATE UNIQUE INDEX payout_items_one_live ON payout_items(assignment_id) WHERE l
 CREATE INDEX payout_lines_user ON payout_lines(user_id, id);
 
 CREATE INDEX payouts_centre ON payouts(centre_id, id);
+
+CREATE INDEX projects_client ON projects(client_id);
 
 CREATE UNIQUE INDEX quiz_attempts_open ON quiz_attempts(user_id, project_id) WHERE finished_at IS NULL;
 
@@ -440,6 +563,92 @@ CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NO
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
 
 CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
+
+CREATE TRIGGER access_log_append_only BEFORE UPDATE ON access_log BEGIN
+            SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TRIGGER access_log_kept BEFORE DELETE ON access_log
+        WHEN OLD.at > datetime('now', '-400 days') BEGIN
+        SELECT RAISE(ABORT, 'the access log is kept 400 days'); END;
+
+CREATE TRIGGER access_log_recent_append_only BEFORE UPDATE ON access_log_recent BEGIN
+            SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TRIGGER access_log_recent_moved BEFORE DELETE ON access_log_recent
+        WHEN NOT EXISTS (SELECT 1 FROM access_log WHERE id = OLD.id) BEGIN
+        SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TRIGGER agreement_after_delete AFTER DELETE ON assignments
+            WHEN OLD.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT OLD.project_id, w.day, v.k, 1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT OLD.project_id, w.day, w.m, 1, 1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_after_insert AFTER INSERT ON assignments
+            WHEN NEW.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT NEW.project_id, w.day, v.k, 1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT NEW.project_id, w.day, w.m, 1, 1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_after_update AFTER UPDATE OF state, answer, submitted_at
+        ON assignments WHEN (OLD.state = 'submitted' OR NEW.state = 'submitted') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.submitted_at IS NOT NEW.submitted_at)
+        BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT NEW.project_id, w.day, v.k, 1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT NEW.project_id, w.day, w.m, 1, 1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_before_delete BEFORE DELETE ON assignments
+            WHEN OLD.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT OLD.project_id, w.day, v.k, -1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT OLD.project_id, w.day, w.m, -1, -1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_before_insert BEFORE INSERT ON assignments
+            WHEN NEW.state = 'submitted' BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT NEW.project_id, w.day, v.k, -1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT NEW.project_id, w.day, w.m, -1, -1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = NEW.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
+
+CREATE TRIGGER agreement_before_update BEFORE UPDATE OF state, answer, submitted_at
+        ON assignments WHEN (OLD.state = 'submitted' OR NEW.state = 'submitted') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.submitted_at IS NOT NEW.submitted_at)
+        BEGIN 
+    INSERT INTO agreement_by_day (project_id, day, answer_key, answers)
+    SELECT OLD.project_id, w.day, v.k, -1 * v.n FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v WHERE w.m >= 2
+    ON CONFLICT (project_id, day, answer_key) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO disagreement_by_day (project_id, day, m, tasks, pairs)
+    SELECT OLD.project_id, w.day, w.m, -1, -1 * sum(v.n * (w.m - v.n)) FROM (SELECT max(date(submitted_at, '+330 minutes')) AS day, count(*) AS m FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted') w, (SELECT velai_answer_key(answer) AS k, count(*) AS n FROM assignments WHERE task_id = OLD.task_id AND state = 'submitted' GROUP BY 1) v
+    WHERE w.m >= 2 GROUP BY w.day, w.m
+    ON CONFLICT (project_id, day, m) DO UPDATE SET tasks = tasks + excluded.tasks,
+        pairs = pairs + excluded.pairs; END;
 
 CREATE TRIGGER answers_by_day_delete AFTER DELETE ON assignments
         WHEN OLD.state = 'submitted' BEGIN INSERT INTO answers_by_day (user_id, day, answers, earned_paise)
@@ -501,6 +710,11 @@ CREATE TRIGGER assignments_within_wanted BEFORE INSERT ON assignments
         BEGIN SELECT RAISE(ABORT, 'task_full: the task has all the answers and leases it wants');
         END;
 
+CREATE TRIGGER centres_first_client AFTER INSERT ON centres BEGIN
+        INSERT INTO clients (centre_id, name, created_at) VALUES (NEW.id, 'Centre''s own work',
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+    END;
+
 CREATE TRIGGER centres_languages_known_insert BEFORE INSERT ON centres BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
 CREATE TRIGGER centres_languages_known_update BEFORE UPDATE OF languages ON centres BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
@@ -512,6 +726,43 @@ CREATE TRIGGER labels_bump_insert AFTER INSERT ON labels BEGIN UPDATE projects S
 CREATE TRIGGER labels_bump_update AFTER UPDATE ON labels BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.project_id; END;
 
 CREATE TRIGGER labels_texts_gone AFTER DELETE ON labels BEGIN DELETE FROM texts WHERE kind = 'label' AND owner_id = OLD.id; END;
+
+CREATE TRIGGER payable_accepted
+        AFTER UPDATE OF state, review_state ON assignments
+        WHEN NEW.state IS 'submitted' AND NEW.review_state IS 'accepted' AND NOT (OLD.state IS 'submitted' AND OLD.review_state IS 'accepted')
+        BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    VALUES (NEW.id, NEW.user_id, NEW.submitted_at, NEW.pay_paise); END;
+
+CREATE TRIGGER payable_changed
+        AFTER UPDATE OF pay_paise, user_id, submitted_at ON assignments
+        WHEN OLD.state IS 'submitted' AND OLD.review_state IS 'accepted' AND NEW.state IS 'submitted' AND NEW.review_state IS 'accepted'
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id;
+              INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
+    WHERE a.id = NEW.id AND a.state = 'submitted' AND a.review_state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
+                      AND i.live = 1); END;
+
+CREATE TRIGGER payable_delete AFTER DELETE ON assignments
+        WHEN OLD.review_state = 'accepted'
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id; END;
+
+CREATE TRIGGER payable_freed AFTER UPDATE OF live ON payout_items
+        WHEN OLD.live = 1 AND NEW.live = 0
+        BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    SELECT a.id, a.user_id, a.submitted_at, a.pay_paise FROM assignments a
+    WHERE a.id = NEW.assignment_id AND a.state = 'submitted' AND a.review_state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.assignment_id = a.id
+                      AND i.live = 1); END;
+
+CREATE TRIGGER payable_insert AFTER INSERT ON assignments
+        WHEN NEW.state IS 'submitted' AND NEW.review_state IS 'accepted' BEGIN INSERT OR REPLACE INTO payable (assignment_id, user_id, submitted_at, pay_paise)
+    VALUES (NEW.id, NEW.user_id, NEW.submitted_at, NEW.pay_paise); END;
+
+CREATE TRIGGER payable_unaccepted
+        AFTER UPDATE OF state, review_state ON assignments
+        WHEN OLD.state IS 'submitted' AND OLD.review_state IS 'accepted' AND NOT (NEW.state IS 'submitted' AND NEW.review_state IS 'accepted')
+        BEGIN DELETE FROM payable WHERE assignment_id = OLD.id; END;
 
 CREATE TRIGGER payment_details_confirm_by_another BEFORE UPDATE OF confirmed_by
         ON payment_details
@@ -677,11 +928,158 @@ BEGIN UPDATE payout_items SET live = 0 WHERE payout_id = NEW.id AND live = 1; EN
 
 CREATE TRIGGER projects_bump_languages AFTER UPDATE OF languages ON projects BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.id; END;
 
+CREATE TRIGGER projects_client_of_centre_insert BEFORE INSERT ON projects
+            WHEN NEW.client_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM clients
+                WHERE id = NEW.client_id AND centre_id = NEW.centre_id)
+                OR (NEW.client_id IS NULL AND 0)
+            BEGIN SELECT RAISE(ABORT, 'a project belongs to a client of its own centre'); END;
+
+CREATE TRIGGER projects_client_of_centre_update BEFORE UPDATE OF client_id, centre_id ON projects
+            WHEN NEW.client_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM clients
+                WHERE id = NEW.client_id AND centre_id = NEW.centre_id)
+                OR (NEW.client_id IS NULL AND OLD.client_id IS NOT NULL)
+            BEGIN SELECT RAISE(ABORT, 'a project belongs to a client of its own centre'); END;
+
+CREATE TRIGGER projects_default_client AFTER INSERT ON projects
+        WHEN NEW.client_id IS NULL BEGIN
+        UPDATE projects SET client_id = (SELECT min(id) FROM clients
+            WHERE centre_id = NEW.centre_id) WHERE id = NEW.id;
+    END;
+
 CREATE TRIGGER projects_languages_known_insert BEFORE INSERT ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
 CREATE TRIGGER projects_languages_known_update BEFORE UPDATE OF languages ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
+CREATE TRIGGER projects_review_seed AFTER INSERT ON projects WHEN NEW.review_seed = 0
+        BEGIN UPDATE projects SET review_seed = abs(random() % 2147483647) + 1
+        WHERE id = NEW.id; END;
+
 CREATE TRIGGER projects_texts_gone AFTER DELETE ON projects BEGIN DELETE FROM texts WHERE kind = 'project' AND owner_id = OLD.id; END;
+
+CREATE TRIGGER quality_person_delete AFTER DELETE ON assignments
+            WHEN OLD.state != 'active' BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT OLD.project_id, OLD.user_id, -1 * (OLD.state = 'submitted'),
+        -1 * (OLD.state IN ('skipped', 'reported')), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN OLD.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT OLD.project_id, OLD.user_id, OLD.seconds_spent, -1
+    WHERE OLD.state = 'submitted' AND OLD.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), -1,
+        -1 * (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_person_insert AFTER INSERT ON assignments
+            WHEN NEW.state != 'active' BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT NEW.project_id, NEW.user_id, 1 * (NEW.state = 'submitted'),
+        1 * (NEW.state IN ('skipped', 'reported')), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN NEW.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT NEW.project_id, NEW.user_id, NEW.seconds_spent, 1
+    WHERE NEW.state = 'submitted' AND NEW.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT NEW.project_id, date(NEW.submitted_at, '+330 minutes'), 1,
+        1 * (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_person_update_new
+            AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
+            ON assignments WHEN NEW.state != 'active' AND (OLD.state != 'active' OR NEW.state != 'active') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.seconds_spent IS NOT NEW.seconds_spent OR OLD.submitted_at IS NOT NEW.submitted_at
+    OR OLD.user_id IS NOT NEW.user_id OR OLD.project_id IS NOT NEW.project_id)
+            BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT NEW.project_id, NEW.user_id, 1 * (NEW.state = 'submitted'),
+        1 * (NEW.state IN ('skipped', 'reported')), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)), 1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        1 * (NEW.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN NEW.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT NEW.project_id, NEW.user_id, NEW.seconds_spent, 1
+    WHERE NEW.state = 'submitted' AND NEW.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT NEW.project_id, date(NEW.submitted_at, '+330 minutes'), 1,
+        1 * (CASE WHEN NEW.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(NEW.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = NEW.task_id AND NEW.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_person_update_old
+            AFTER UPDATE OF state, answer, seconds_spent, submitted_at, user_id, project_id
+            ON assignments WHEN OLD.state != 'active' AND (OLD.state != 'active' OR NEW.state != 'active') AND (
+    OLD.state IS NOT NEW.state OR OLD.answer IS NOT NEW.answer
+    OR OLD.seconds_spent IS NOT NEW.seconds_spent OR OLD.submitted_at IS NOT NEW.submitted_at
+    OR OLD.user_id IS NOT NEW.user_id OR OLD.project_id IS NOT NEW.project_id)
+            BEGIN 
+    INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                   compared, agree)
+    SELECT OLD.project_id, OLD.user_id, -1 * (OLD.state = 'submitted'),
+        -1 * (OLD.state IN ('skipped', 'reported')), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NOT NULL AND (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)), -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL),
+        -1 * (OLD.state = 'submitted' AND t.gold_answer IS NULL AND t.aggregate IS NOT NULL AND (CASE WHEN OLD.answer = t.aggregate THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.aggregate), 0) END))
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state != 'active'
+    ON CONFLICT (project_id, user_id) DO UPDATE SET answers = answers + excluded.answers,
+        skips = skips + excluded.skips, gold = gold + excluded.gold,
+        gold_right = gold_right + excluded.gold_right, compared = compared + excluded.compared,
+        agree = agree + excluded.agree;
+    INSERT INTO seconds_by_person (project_id, user_id, seconds, answers)
+    SELECT OLD.project_id, OLD.user_id, OLD.seconds_spent, -1
+    WHERE OLD.state = 'submitted' AND OLD.seconds_spent IS NOT NULL
+    ON CONFLICT (project_id, user_id, seconds) DO UPDATE SET answers = answers + excluded.answers;
+    INSERT INTO gold_by_day (project_id, day, answers, correct)
+    SELECT OLD.project_id, date(OLD.submitted_at, '+330 minutes'), -1,
+        -1 * (CASE WHEN OLD.answer = t.gold_answer THEN 1 ELSE coalesce(velai_answer_key(OLD.answer) = velai_answer_key(t.gold_answer), 0) END)
+    FROM tasks t WHERE t.id = OLD.task_id AND OLD.state = 'submitted' AND t.gold_answer IS NOT NULL
+    ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+        correct = correct + excluded.correct; END;
+
+CREATE TRIGGER quality_task_update AFTER UPDATE OF aggregate, gold_answer ON tasks
+        WHEN OLD.aggregate IS NOT NEW.aggregate OR OLD.gold_answer IS NOT NEW.gold_answer
+        BEGIN
+        INSERT INTO quality_by_person (project_id, user_id, answers, skips, gold, gold_right,
+                                       compared, agree)
+        SELECT a.project_id, a.user_id, 0, 0, + (NEW.gold_answer IS NOT NULL) - (OLD.gold_answer IS NOT NULL), + (NEW.gold_answer IS NOT NULL AND (CASE WHEN a.answer = NEW.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(NEW.gold_answer), 0) END)) - (OLD.gold_answer IS NOT NULL AND (CASE WHEN a.answer = OLD.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(OLD.gold_answer), 0) END)), + (NEW.gold_answer IS NULL AND NEW.aggregate IS NOT NULL) - (OLD.gold_answer IS NULL AND OLD.aggregate IS NOT NULL), + (NEW.gold_answer IS NULL AND NEW.aggregate IS NOT NULL AND (CASE WHEN a.answer = NEW.aggregate THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(NEW.aggregate), 0) END)) - (OLD.gold_answer IS NULL AND OLD.aggregate IS NOT NULL AND (CASE WHEN a.answer = OLD.aggregate THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(OLD.aggregate), 0) END))
+        FROM assignments a WHERE a.task_id = NEW.id AND a.state = 'submitted'
+        ON CONFLICT (project_id, user_id) DO UPDATE SET gold = gold + excluded.gold,
+            gold_right = gold_right + excluded.gold_right,
+            compared = compared + excluded.compared, agree = agree + excluded.agree;
+        INSERT INTO gold_by_day (project_id, day, answers, correct)
+        SELECT a.project_id, date(a.submitted_at, '+330 minutes'), + (NEW.gold_answer IS NOT NULL) - (OLD.gold_answer IS NOT NULL),
+            + (NEW.gold_answer IS NOT NULL AND (CASE WHEN a.answer = NEW.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(NEW.gold_answer), 0) END)) - (OLD.gold_answer IS NOT NULL AND (CASE WHEN a.answer = OLD.gold_answer THEN 1 ELSE coalesce(velai_answer_key(a.answer) = velai_answer_key(OLD.gold_answer), 0) END))
+        FROM assignments a WHERE a.task_id = NEW.id AND a.state = 'submitted'
+            AND OLD.gold_answer IS NOT NEW.gold_answer
+        ON CONFLICT (project_id, day) DO UPDATE SET answers = answers + excluded.answers,
+            correct = correct + excluded.correct;
+        END;
 
 CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
         ON quiz_attempt_questions WHEN OLD.answer IS NOT NULL
@@ -722,6 +1120,11 @@ CREATE TRIGGER texts_bump_delete AFTER DELETE ON texts WHEN OLD.kind IN ('projec
 CREATE TRIGGER texts_bump_insert AFTER INSERT ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
 
 CREATE TRIGGER texts_bump_update AFTER UPDATE ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
+
+CREATE TRIGGER user_clients_same_centre BEFORE INSERT ON user_clients
+        WHEN NOT EXISTS (SELECT 1 FROM users u JOIN clients c ON c.centre_id = u.centre_id
+            WHERE u.id = NEW.user_id AND c.id = NEW.client_id AND u.role = 'supervisor')
+        BEGIN SELECT RAISE(ABORT, 'only a supervisor of the client''s centre'); END;
 
 CREATE TRIGGER users_offline_key AFTER INSERT ON users WHEN NEW.offline_key IS NULL
         BEGIN

@@ -17,18 +17,19 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
     """{kind: count} for the viewer's centre. A supervisor always her own; an admin the
     centre_id given, or every centre when None. Payouts count only drafts another person
     drafted (she may approve those), appeals only those she may decide (never the ones
-    she rejected). Answers past their review window are accepted first,
-    as the review queue does, so both show the same number."""
+    she rejected). Answers are those the review plans drew (core.review_plan), and those
+    past their review window are accepted first, as the review queue does by default, so
+    both show the same number."""
     centre_id = scope.centre_for(viewer, centre_id)
     auto_accept(db, now)
     return one(db, f"""
         SELECT
           (SELECT count(*) FROM assignments a JOIN projects p ON p.id = a.project_id
-            WHERE a.review_state = 'pending'
-              AND (:centre IS NULL OR p.centre_id = :centre)) AS answers,
+            WHERE a.review_state = 'pending' AND a.review_reason IS NOT NULL
+              AND {scope.project_sql('p')}) AS answers,
           (SELECT count(*) FROM appeals ap JOIN assignments a ON a.id = ap.assignment_id
             JOIN projects p ON p.id = a.project_id
-            WHERE ap.status = 'open' AND (:centre IS NULL OR p.centre_id = :centre)
+            WHERE ap.status = 'open' AND {scope.project_sql('p')}
               AND {review.MAY_DECIDE}) AS appeals,
           (SELECT count(*) FROM payment_details d JOIN users u ON u.id = d.user_id
             WHERE d.confirmed_by IS NULL AND d.refused_by IS NULL
@@ -39,5 +40,5 @@ def waiting(db, viewer: dict, centre_id: int | None = None,
             AND (:centre IS NULL OR o.centre_id = :centre)) AS payouts,
           (SELECT count(*) FROM tasks t JOIN projects p ON p.id = t.project_id
             WHERE t.status <> 'removed' AND (t.status = 'held' OR t.reports_count > 0)
-              AND (:centre IS NULL OR p.centre_id = :centre)) AS tasks
-        """, {"centre": centre_id, "viewer": viewer["id"]})
+              AND {scope.project_sql('p')}) AS tasks
+        """, {**scope.bind(centre_id, viewer), "viewer": viewer["id"]})

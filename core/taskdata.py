@@ -3,7 +3,7 @@ tasks annotators reported or skipped, and mending them (correct, release, remove
 import datetime as dt
 import unicodedata
 
-from . import audit, paging, scope
+from . import access_log, audit, paging, scope
 from .clock import stamp, utcnow
 from .db import one, write
 from .errors import Invalid, NotFound
@@ -22,12 +22,12 @@ def get_project_by_slug(db, slug: str) -> dict:
 
 
 def get_task_or_404(db, user: dict, task_id: int) -> dict:
-    """Task `task_id` if it belongs to a project of her centre (admin: any).
+    """Task `task_id` if it belongs to a project in her scope (core.scope; admin: any).
 
     Raises NotFound("no_task") otherwise."""
     task = one(db, "SELECT t.* FROM tasks t JOIN projects p ON p.id = t.project_id"
-                   " WHERE t.id = :id AND " + scope.sql("p.centre_id"),
-               {"id": task_id, "centre": scope.centre_of(user)})
+                   " WHERE t.id = :id AND " + scope.project_sql("p"),
+               {"id": task_id, **scope.params(user)})
     if task is None:
         raise NotFound("no_task")
     return task
@@ -38,10 +38,11 @@ def media_for_supervisor(db, user: dict, media_id: int) -> dict:
 
     Raises NotFound("no_media") otherwise."""
     media = one(db, "SELECT m.* FROM media m JOIN projects p ON p.id = m.project_id"
-                    " WHERE m.id = :id AND " + scope.sql("p.centre_id"),
-                {"id": media_id, "centre": scope.centre_of(user)})
+                    " WHERE m.id = :id AND " + scope.project_sql("p"),
+                {"id": media_id, **scope.params(user)})
     if media is None:
         raise NotFound("no_media")
+    access_log.record_now(db, user["id"], "media", [(None, media["id"], media["project_id"])])
     return media
 
 
@@ -57,7 +58,8 @@ WHERE t.project_id = :project AND t.status <> 'removed'
 """
 
 
-def reported_tasks(db, project_id: int, page: int = 1, per_page: int = PER_PAGE) -> dict:
+def reported_tasks(db, project_id: int, page: int = 1, per_page: int = PER_PAGE,
+                   viewer: dict | None = None) -> dict:
     """The project's tasks held or reported broken, held ones first; each with `reasons`,
     [(reason, count)] over every report and skip. Returns {"tasks", "total", "held",
     "page", "pages"}."""
@@ -72,6 +74,8 @@ def reported_tasks(db, project_id: int, page: int = 1, per_page: int = PER_PAGE)
     for row in rows:
         row["reasons"] = [(reason, int(n)) for reason, n in (
             item.rsplit(":", 1) for item in (row["reasons"] or "").split(",") if item)]
+    access_log.record_now(db, viewer["id"] if viewer else None, "task",
+                          access_log.task_items(rows))
     return {"tasks": rows, "page": page, "pages": pages, **counts}
 
 

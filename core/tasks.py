@@ -2,7 +2,7 @@
 import datetime as dt
 
 from . import gold as check_tasks
-from . import content, quality, tasktypes
+from . import access_log, content, quality, review_plan, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
@@ -68,7 +68,13 @@ def claim_next(db, user_id: int, project: dict, now: dt.datetime | None = None,
     # A reload resumes her lease: a read, without queueing for the write lock.
     running = one(db, _RUNNING, _params(user_id, project, now))
     if running or not new:
-        return get_assignment(db, running["id"], user_id) if running else None
+        if not running:
+            return None
+        assignment = get_assignment(db, running["id"], user_id)
+        # Shown again (a reload): a view of its own, in a small unsynced write.
+        access_log.record_now(db, user_id, "task", access_log.assignment_items([assignment]),
+                              now)
+        return assignment
     # Not synced on its own: a power cut can lose only a lease (the task goes back to the
     # pool); the next answer's durable commit syncs it anyway.
     with write(db, durable=False):
@@ -85,7 +91,12 @@ def _claim_next(db, user_id: int, project: dict, now: dt.datetime) -> dict | Non
     running = one(db, _RUNNING, params)
     assignment_id = running["id"] if running else _claim(
         db, params, now + dt.timedelta(seconds=project["lease_seconds"]))
-    return get_assignment(db, assignment_id, user_id) if assignment_id else None
+    if not assignment_id:
+        return None
+    assignment = get_assignment(db, assignment_id, user_id)
+    # The card about to be shown, in the claim's own transaction: no commit of its own.
+    access_log.record(db, user_id, "task", access_log.assignment_items([assignment]), now)
+    return assignment
 
 
 def claim_batch(db, user_id: int, project: dict, size: int = BATCH_SIZE,
@@ -110,7 +121,9 @@ def claim_batch(db, user_id: int, project: dict, size: int = BATCH_SIZE,
             if assignment_id is None:
                 break
             held.append(assignment_id)
-        return [get_assignment(db, assignment_id, user_id) for assignment_id in held]
+        batch = [get_assignment(db, assignment_id, user_id) for assignment_id in held]
+        access_log.record(db, user_id, "task", access_log.assignment_items(batch), now)
+        return batch
 
 
 def worker_projects(db, user: dict, now: dt.datetime | None = None) -> list[dict]:
@@ -202,13 +215,17 @@ def store_answer(db, assignment: dict, project: dict, answer: str, seconds,
         took = seconds  # the phone's own count: right even for answers sent late
     gold = assignment["gold_answer"]
     review = "pending" if gold is None else tasktypes.of(project).judge(answer, gold)
+    # Whether it goes to review, decided once, before it counts among her answers.
+    reason = review_plan.reason_on_submit(db, assignment, project, review, took)
     # As get_assignment will return it from now on: its task, project and media are as read.
     assignment.update(state="submitted", answer=answer, submitted_at=stamp(now),
-                      seconds_spent=took, review_state=review, pay_paise=project["pay_paise"])
+                      seconds_spent=took, review_state=review, pay_paise=project["pay_paise"],
+                      review_reason=reason)
     db.execute(
         "UPDATE assignments SET state = 'submitted', answer = :answer,"
         " submitted_at = :submitted_at, seconds_spent = :seconds_spent,"
-        " review_state = :review_state, pay_paise = :pay_paise WHERE id = :id", assignment)
+        " review_state = :review_state, pay_paise = :pay_paise,"
+        " review_reason = :review_reason WHERE id = :id", assignment)
     db.execute("UPDATE tasks SET answers_count = answers_count + 1 WHERE id = ?",
                (assignment["task_id"],))
     if gold is not None:  # her check-task accuracy, and a pause below the minimum
@@ -304,12 +321,14 @@ def media_for_holder(db, media_id: int, user_id: int, now: dt.datetime | None = 
 
     Raises NotFound("no_media") otherwise, without saying whether it exists.
     """
-    media = one(db, f"SELECT m.* FROM media m JOIN tasks t ON t.media_id = m.id"
+    media = one(db, f"SELECT m.*, t.id AS task_id FROM media m JOIN tasks t ON t.media_id = m.id"
                     f" JOIN assignments a ON a.task_id = t.id"
                     f" WHERE m.id = :media AND a.user_id = :user AND {_ACTIVE} LIMIT 1",
                 {"media": media_id, "user": user_id, "now": stamp(now or utcnow())})
     if media is None:
         raise NotFound("no_media")
+    access_log.record_now(db, user_id, "media",
+                          [(media["task_id"], media["id"], media["project_id"])], now)
     return media
 
 

@@ -2,7 +2,7 @@
 wage, which a supervisor or admin sets (#9)."""
 import datetime as dt
 
-from . import audit, content, paging
+from . import audit, content, paging, scope
 from .clock import india_day, utcnow
 from .db import one, write
 from .payouts import centre_for, parse_rupees
@@ -25,10 +25,10 @@ def fair_pay(db, actor: dict, centre_id=None, days: int = 28, page: int = 1,
                sum(w.answers) AS answers, sum(w.seconds) AS seconds,
                sum(w.earned_paise) AS earned_paise {extra}
         FROM projects p CROSS JOIN work_by_day w ON w.project_id = p.id {join}
-        WHERE p.centre_id = :centre AND w.day >= :since
+        WHERE """ + scope.project_sql("p") + """ AND w.day >= :since
         GROUP BY {group} HAVING sum(w.answers) > 0 ORDER BY {order}
         LIMIT :limit OFFSET :offset"""
-    params = {"centre": centre["id"], "since": since}
+    params = {**scope.bind(centre["id"], actor), "since": since}
     project_rows = list(db.query(select.format(extra="", join="", group="p.id",
                                                order="p.id"),
                                  {**params, "limit": 100, "offset": 0}))

@@ -15,8 +15,8 @@ import time
 import pytest
 
 from core import content
-from core import (importing, payment_details, payouts, projects, qualifications, quiz_attempts,
-                  quiz_bank, review, review_bulk, tasks)
+from core import (clients, importing, payment_details, payouts, projects, qualifications,
+                  quiz_attempts, quiz_bank, review, review_bulk, tasks)
 from core import db as coredb
 from core.clock import utcnow
 from core.db import one
@@ -117,6 +117,9 @@ ROUTES = {
     ("POST", "projects_admin.create"): ("/supervisor/projects/new", (302, 403, 403, 400, 400, 400), {}),
     ("GET", "projects_admin.edit"): ("/supervisor/projects/{pid}/edit", (302, 403, 403, 200, 404, 200), None),
     ("POST", "projects_admin.update"): ("/supervisor/projects/{pid}/edit", (302, 403, 403, 400, 404, 400), {}),
+    ("POST", "projects_admin.review_plan"): ("/supervisor/projects/{pid}/review-plan", (302, 403, 403, 400, 404, 400), {}),
+    ("POST", "projects_admin.watch"): ("/supervisor/projects/{pid}/watch/{u}", (302, 403, 403, 303, 404, 303), {}),
+    ("POST", "projects_admin.lift"): ("/supervisor/projects/{pid}/lift/{u}", (302, 403, 403, 303, 404, 303), {}),
     ("GET", "quiz_admin.index"): ("/supervisor/quiz/", SUPERVISOR, None),
     ("GET", "quiz_admin.project"): ("/supervisor/quiz/{pid}", (302, 403, 403, 200, 404, 200), None),
     ("POST", "quiz_admin.project"): ("/supervisor/quiz/{pid}", (302, 403, 403, 400, 404, 400), {}),
@@ -164,6 +167,18 @@ ROUTES = {
     ("POST", "taskdata.correct"): ("/supervisor/tasks/{t}/text", (302, 403, 403, 303, 404, 303), {"text": "Fixed"}),
     ("POST", "taskdata.release"): ("/supervisor/tasks/{t}/release", (302, 403, 403, 303, 404, 303), {}),
     ("POST", "taskdata.remove"): ("/supervisor/tasks/{t}/remove", (302, 403, 403, 303, 404, 303), {}),
+    ("GET", "clients.index"): ("/supervisor/clients", SUPERVISOR, None),
+    ("POST", "clients.add"): ("/supervisor/clients", (302, 403, 403, 303, 404, 303),
+                              {"name": "Agri Co", "centre": "{c}"}),
+    ("POST", "clients.rename"): ("/supervisor/clients/{cl}", (302, 403, 403, 303, 404, 303),
+                                 {"name": "Renamed Co"}),
+    ("POST", "clients.move_project"): ("/supervisor/clients/projects",
+                                       (302, 403, 403, 303, 404, 303),
+                                       {"project": "{pid}", "client": "{cl}"}),
+    ("POST", "clients.limit"): ("/supervisor/clients/supervisors/{lim}",
+                                (302, 403, 403, 303, 404, 303), {"clients": "{cl}"}),
+    ("GET", "clients.access"): ("/supervisor/access", SUPERVISOR, None),
+    ("GET", "clients.access_csv"): ("/supervisor/access.csv", SUPERVISOR, None),
     ("GET", "health.healthz"): ("/healthz", EVERYONE, None),
     ("GET", "pwa.manifest"): ("/manifest.webmanifest", EVERYONE, None),
     ("GET", "pwa.service_worker"): ("/sw.js", EVERYONE, None),
@@ -202,6 +217,20 @@ class World:
         self.media = self.assignment["media_id"]
         assert self.media
         self._more_rows(db)
+        self._other_client(db)
+
+    def _other_client(self, db):
+        """A second client of Karur with its own project, and a supervisor limited to it:
+        she must see nothing of the first client's project (#19)."""
+        admin = self.users["admin"]
+        self.client = self.project["client_id"]
+        other = clients.add_client(db, admin, self.project["centre_id"], "Other Co")
+        self.other_client_project = projects.create_project(
+            db, centre_id=self.project["centre_id"], slug="p-crop", task_type="yes_no",
+            name={"en": "Crop survey"}, pay_paise=50, client_id=other["id"])
+        projects.add_tasks(db, self.other_client_project["id"], [{"text": "Crop sentence"}])
+        self.users["limited"] = self.make_user(role="supervisor")
+        clients.limit_supervisor(db, admin, self.users["limited"]["id"], [other["id"]])
 
     def _more_rows(self, db):
         """The rows the supervisor's and trainee's screens act on, all in Karur."""
@@ -250,9 +279,9 @@ class World:
         self.draft_line = payouts.lines(db, self.draft)[0][0]["id"]
         # a bulk decision: the payee's one answer waiting, accepted with "accept all"
         payout_helpers.answers(db, payee, project, 1, review="pending", at=utcnow())
-        plan = review_bulk.preview(db, boss, {"annotator": payee["id"]})
-        self.bulk = review_bulk.accept(db, boss, {"annotator": payee["id"]}, plan["upto"],
-                                       plan)["id"]
+        every = {"annotator": payee["id"], "reason": "any"}
+        plan = review_bulk.preview(db, boss, every)
+        self.bulk = review_bulk.accept(db, boss, every, plan["upto"], plan)["id"]
         # her new payment details, waiting for a supervisor's confirmation
         self.details = payment_details.change(db, annotator, "vpa", upi_id="me@okaxis",
                                               account_name="MEENA R")["id"]
@@ -270,8 +299,8 @@ class World:
             sup=self.users["supervisor"]["id"], t=self.text_task, q=self.question,
             qm=self.quiz_media, att=self.attempt, r=self.review, ap=self.appeal,
             rej=self.rejected, po=self.draft, pa=self.approved, dl=self.draft_line,
-            al=self.approved_line, pd=self.details, imp=self.imported,
-            bk=self.bulk)
+            al=self.approved_line, pd=self.details, imp=self.imported, cl=self.client,
+            lim=self.users["limited"]["id"], bk=self.bulk)
 
     def body(self, body):
         if isinstance(body, dict):
@@ -493,3 +522,77 @@ def test_a_copied_cookie_stops_working_at_logout(world, role):
     assert copy.get(home).status_code == 200
     visitor.post("/logout")
     assert copy.get(home).status_code == 302
+
+
+# A URL with one of these names a row that hangs off a project: its task, answer, appeal,
+# picture, quiz question, import or bulk review decision (#19: clients as tenants).
+PROJECT_OWNED = ("{pid}", "{m}", "{t}", "{q}", "{qm}", "{r}", "{ap}", "{imp}", "{bk}")
+
+
+@pytest.mark.parametrize("route", sorted(
+    r for r in ROUTES if any(key in ROUTES[r][0] for key in PROJECT_OWNED)
+    and ROUTES[r][1][ROLES.index("supervisor")] != 403), ids=lambda r: f"{r[0]} {r[1]}")
+def test_a_supervisor_limited_to_another_client_reaches_nothing_of_this_project(world, route):
+    """Every page, export, picture and action on the first client's project answers her
+    404, as to a supervisor of another centre, and changes nothing."""
+    method, _endpoint = route
+    template, _statuses, body = ROUTES[route]
+    visitor = world.visitor("limited")
+    before = _fingerprint(world.db)
+    response = _send(visitor, method, world.path(template), world.body(body))
+    assert response.status_code == 404, f"{method} {template}: {response.status_code}"
+    if method != "GET":
+        assert _fingerprint(world.db) == before
+
+
+# Her lists: every supervisor page without a row in its path, and the person pages.
+LISTINGS = sorted({ROUTES[r][0] for r in ROUTES if r[0] == "GET"
+                   and ROUTES[r][1][ROLES.index("supervisor")] == 200
+                   and ROUTES[r][0].startswith("/supervisor") and "{" not in ROUTES[r][0]}
+                  | {"/supervisor/people/{u}", "/supervisor/?client={cl}"})
+
+
+def test_a_limited_supervisors_lists_never_name_another_clients_project(world):
+    visitor = world.visitor("limited")
+    secret = [world.project["slug"], "Reviews", "Sentence 1", "Sentence 2", "Imported one",
+              f"/supervisor/quality/{world.project['id']}\"",
+              f"/supervisor/projects/{world.project['id']}/"]
+    shown = {}
+    for template in LISTINGS:
+        path = world.path(template)
+        response = visitor.get(path)
+        if template.endswith("{cl}"):  # narrowed to the client she is not given: 404
+            assert response.status_code == 404, path
+            continue
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
+        shown[path] = page
+        leaks = [word for word in secret if word in page]
+        assert not leaks, f"{path} shows {leaks}"
+    # Her own client's project is there: the lists are narrowed, not empty.
+    assert "Crop survey" in shown["/supervisor/"] and "Crop survey" in shown["/supervisor/data"]
+    assert "p-crop" in shown["/supervisor/access"]
+
+
+def test_a_limited_supervisor_accepts_nothing_of_another_clients_project(world):
+    every = {"kind": "all", "reason": "any"}
+    # Her colleague without a limit is asked about the first client's answers; she, of none.
+    plan = review_bulk.preview(world.db, world.users["supervisor"], every)
+    assert plan["answers"]
+    assert review_bulk.preview(world.db, world.users["limited"], every)["answers"] == 0
+    waiting = one(world.db, "SELECT count(*) AS n FROM assignments"
+                            " WHERE review_state = 'pending'")["n"]
+    assert waiting
+    # Sent with the figures her colleague was shown, the bulk accept asks her again.
+    response = world.visitor("limited").post("/supervisor/review/accept-all", {
+        **every, "answers": plan["answers"], "paise": plan["paise"], "upto": plan["upto"],
+        "with_fast": "1"})
+    assert response.status_code == 409
+    assert review_bulk.history(world.db, world.users["limited"])["rows"] == []
+    assert one(world.db, "SELECT count(*) AS n FROM assignments"
+                         " WHERE review_state = 'pending'")["n"] == waiting
+
+
+def test_her_supervisor_without_a_limit_sees_both_clients(world):
+    page = world.visitor("supervisor").get("/supervisor/").get_data(as_text=True)
+    assert "Crop survey" in page and "Reviews" in page

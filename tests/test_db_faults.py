@@ -69,6 +69,7 @@ def test_a_read_only_database_gives_a_cannot_save_page_in_her_language(
 
     def read_only(path):  # as SQLite opens a file it may not write
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        coredb.register_functions(conn)  # as connect does: the triggers call them
         return Database(conn, execute_plugins=False)
     monkeypatch.setattr(coredb, "connect", read_only)
     _answer_is_refused_with(visitor, db, worker, CANNOT_SAVE_HI)

@@ -10,7 +10,7 @@ import time
 
 from bench.load import NEXT, Phone
 from core import db as coredb
-from core import projects, tasks, users
+from core import access_log, projects, tasks, users
 from core.clock import stamp, utcnow
 from core.db import one
 from tests import live
@@ -182,6 +182,18 @@ def test_answers_acknowledged_before_sigkills_are_stored_once_and_leases_recover
                    " count(*) FROM assignments a WHERE a.task_id = t.id AND a.state = 'active'"
                    " AND a.lease_expires_at > ?) > coalesce(t.wanted, ?)",
                    (now, REDUNDANCY))["n"] == 0
+    # The access log (#19) came through the kills as the answers did: every task she
+    # answered was shown to her, and that view is logged; no view is logged without the
+    # claim that showed it (one transaction, one commit).
+    access_log.flush(db)  # the rows not yet moved into the searchable table
+    for annotator, login in zip(annotators, logins):
+        for assignment_id, _answer in annotator.acked:
+            assert one(db, "SELECT count(*) AS n FROM access_log l JOIN assignments a"
+                           " ON a.task_id = l.task_id AND a.user_id = l.user_id"
+                           " WHERE a.id = ? AND l.kind = 'task'", (assignment_id,))["n"] >= 1
+    assert one(db, "SELECT count(*) AS n FROM access_log l WHERE NOT EXISTS (SELECT 1"
+                   " FROM assignments a WHERE a.task_id = l.task_id"
+                   " AND a.user_id = l.user_id)")["n"] == 0
     abandoned = one(db, "SELECT count(*) AS n FROM assignments WHERE state = 'active'")["n"]
     assert abandoned > 0  # leases left behind by requests the kills cut off
     # Leases recover: once they expire, two others finish every task, none stuck.

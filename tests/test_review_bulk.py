@@ -27,8 +27,14 @@ def queue(db, make_user, make_project):
                                   at=payout_helpers.LAST_WEEK_WED, seconds=30)
     fast = payout_helpers.answers(db, selvi, project, 2, review="pending",
                                   at=payout_helpers.LAST_WEEK_WED, seconds=3)
+    _drawn(db, slow + fast, "sample")  # the queue shows the drawn answers (core.review_plan)
     return {"project": project, "meena": make_user(role="supervisor"), "slow": slow,
             "fast": fast, "kavitha": kavitha, "selvi": selvi}
+
+
+def _drawn(db, ids, reason):
+    db.execute(f"UPDATE assignments SET review_reason = ? WHERE id IN"
+               f" ({','.join('?' * len(ids))})", (reason, *ids))
 
 
 def _states(db, ids):
@@ -223,8 +229,9 @@ def test_the_queue_sends_the_rows_after_one_without_the_page(visitor, db, queue)
 
 
 def test_a_long_queue_ends_in_a_place_for_the_next_rows(visitor, db, queue, make_user):
-    payout_helpers.answers(db, queue["kavitha"], queue["project"], review.QUEUE_PER_PAGE,
-                           review="pending", at=utcnow(), seconds=30)
+    _drawn(db, payout_helpers.answers(db, queue["kavitha"], queue["project"],
+                                      review.QUEUE_PER_PAGE, review="pending", at=utcnow(),
+                                      seconds=30), "sample")
     meena = make_user(role="supervisor", lang="ta")
     visitor.login(meena)
     body = visitor.get("/supervisor/review?kind=all").get_data(as_text=True)
@@ -250,3 +257,47 @@ def test_the_audit_log_leads_from_a_bulk_decision_to_its_undo(visitor, db, queue
     history = visitor.get("/supervisor/review/bulk").get_data(as_text=True)
     assert f'id="bulk{bulk["id"]}"' in history
     assert f'action="/supervisor/review/bulk/{bulk["id"]}/undo"' in history
+
+
+def test_accept_all_takes_the_reason_shown_and_never_the_missed_check_tasks(db, queue):
+    _drawn(db, queue["fast"], "fast")
+    plan = review_bulk.preview(db, queue["meena"], {"kind": "all", "reason": "sample"})
+    assert (plan["answers"], plan["too_fast"]) == (3, 0)
+    review_bulk.accept(db, queue["meena"], {"kind": "all", "reason": "sample"}, plan["upto"],
+                       plan)
+    assert _states(db, queue["slow"] + queue["fast"]) == ["accepted"] * 3 + ["pending"] * 2
+    # A missed check task is rejected already and looked at one by one: nothing to accept.
+    db.execute("UPDATE assignments SET review_state = 'rejected', review_reason = 'check'"
+               " WHERE id = ?", (queue["fast"][0],))
+    db.execute("UPDATE tasks SET gold_answer = 'yes' WHERE id = (SELECT task_id"
+               " FROM assignments WHERE id = ?)", (queue["fast"][0],))
+    for kind in ("all", "missed"):
+        check = {"kind": kind, "reason": "check"}
+        plan = review_bulk.preview(db, queue["meena"], check)
+        assert plan["answers"] == 0
+        with pytest.raises(Invalid):
+            review_bulk.accept(db, queue["meena"], check, queue["fast"][0],
+                               {"answers": 0, "paise": 0}, with_fast=True)
+    assert _states(db, queue["fast"]) == ["rejected", "pending"]
+
+
+def test_a_supervisor_limited_to_another_client_neither_sees_nor_undoes_a_bulk_decision(
+        db, queue, make_user, make_project):
+    from core import clients
+    admin = make_user(role="admin")
+    other = clients.add_client(db, admin, queue["project"]["centre_id"], "Seed Co")
+    seed = make_project(slug="p-seed", tasks=0, pay_paise=150)
+    clients.set_project_client(db, admin, seed["id"], other["id"])
+    _drawn(db, payout_helpers.answers(db, queue["selvi"], seed, 1, review="pending",
+                                      at=utcnow()), "sample")
+    limited = make_user(role="supervisor")
+    clients.limit_supervisor(db, admin, limited["id"], [other["id"]])
+    assert review_bulk.preview(db, limited, {"kind": "all"})["answers"] == 1
+    plan = review_bulk.preview(db, queue["meena"], {"kind": "all"})
+    assert plan["answers"] == 6
+    bulk = review_bulk.accept(db, queue["meena"], {"kind": "all"}, plan["upto"], plan,
+                              with_fast=True)
+    assert review_bulk.history(db, limited)["rows"] == []
+    with pytest.raises(NotFound):
+        review_bulk.undo(db, limited, bulk["id"])
+    assert review_bulk.history(db, queue["meena"])["rows"][0]["id"] == bulk["id"]

@@ -67,7 +67,7 @@ def test_every_task_type_walks_through_import_claim_answer_quiz_review_and_expor
 
     supervisor = Visitor(app.test_client())
     supervisor.login(make_user(role="supervisor"))
-    queue = supervisor.get(f"/supervisor/review?project={project['id']}")
+    queue = supervisor.get(f"/supervisor/review?project={project['id']}&reason=any")
     pending = one(db, "SELECT id FROM assignments WHERE review_state = 'pending'")
     with app.test_request_context():
         shown = render_template(f"tasktypes/{name}/_answer.html", value=given,

@@ -3,6 +3,7 @@ import threading
 
 from flask import current_app, g
 
+from core import access_log
 from core import db as coredb
 
 _thread_db = threading.local()
@@ -30,6 +31,7 @@ def close_db(_exc=None):
     db = g.pop("db", None)
     if db is None:
         return
+    access_log.detach(db)
     if db.conn.in_transaction:  # never hand a transaction on to the next request
         db.conn.execute("ROLLBACK")
     if current_app.config["VELAI_DB_REUSE"]:

@@ -85,6 +85,9 @@ MESSAGES = {
     "weak_pin": _l("This PIN is too easy to guess. Choose another or leave it empty."),
     "bad_code": _l("A centre code is 2 to 8 capital letters or digits."),
     "code_taken": _l("This centre code is taken."),
+    # Clients (core/clients.py).
+    "client_name": _l("A client's name is 1 to %(limit)s characters."),
+    "client_taken": _l("This centre already has a client by that name."),
     "bad_login": _l("A login is 3 to 32 small letters, digits, dots or dashes, "
                     "starting with a letter."),
     "login_taken": _l("This login is taken."),
@@ -131,6 +134,11 @@ MESSAGES = {
     "centre_fixed": _l("A project cannot move to another centre."),
     "bad_lease": _l("Minutes from 1 to 240."),
     "bad_gold": _l("A percentage from 0 to 100."),
+    # A project's review plan (core/review_plan.py).
+    "plan_invalid": _l("Not saved. Please correct what is marked below."),
+    "bad_review_share": _l("A percentage from 0 to 100, such as 10 or 2.5."),
+    "bad_review_first": _l("A whole number from 0 to 1000."),
+    "bad_watch_above": _l("A percentage from 1 to 99."),
     "bad_script": _l("Please choose one of the letters shown."),
     "script_needs_typed": _l("Only a project with typed answers can ask for letters."),
     # Task imports.

@@ -99,7 +99,7 @@ def _person(user_id, pin=None, status=200):
     person = people.get_person_or_404(db, g.user, user_id)
     response = page_or_fragment("supervisor/person.html", "supervisor/_person.html", status,
                                 person=person, pin=pin,
-                                projects=people.person_projects(db, person))
+                                projects=people.person_projects(db, person, g.user))
     return no_store(response) if pin else response
 
 

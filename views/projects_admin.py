@@ -1,7 +1,8 @@
 """Supervisors (and admins): create and edit her centre's projects on the web."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import format_percent, ngettext
 
-from core import people, projects
+from core import people, projects, review_plan
 from core.errors import Invalid
 
 from .db import get_db
@@ -11,15 +12,18 @@ from .messages import field_errors
 bp = Blueprint("projects_admin", __name__, url_prefix="/supervisor/projects")
 
 
-def _form(project, values, errors=None, status=200):
+def _form(project, values, errors=None, status=200, **plan):
     db = get_db()
+    if project:  # its review plan, a form of its own below
+        plan.setdefault("plan", review_plan.plan_values(project))
+        plan.setdefault("plan_errors", {})
     rows = values.get("labels") or []
     rows = list(rows) + [{}] * projects.FORM_LABEL_ROWS
     return render_template(
         "supervisor/project_form.html", project=project, values=values, errors=errors or {},
         label_rows=rows, centres=people.centres(db, g.user), task_types=projects.TASK_TYPES,
         statuses=projects.STATUSES, incomplete=projects.incomplete(db, project, values),
-        type_fixed=bool(project and projects.task_count(db, project["id"]))), status
+        type_fixed=bool(project and projects.task_count(db, project["id"])), **plan), status
 
 
 def _save(project=None):
@@ -51,7 +55,8 @@ def create():
 def edit(project_id):
     """Supervisor: the form to change one of her centre's projects."""
     project = projects.get_project_or_404(get_db(), g.user, project_id)
-    return _form(project, projects.form_values(get_db(), project))
+    return _form(project, projects.form_values(get_db(), project),
+                 plan_saved=request.args.get("plan") == "saved")
 
 
 @bp.post("/<id:project_id>/edit")
@@ -59,3 +64,47 @@ def edit(project_id):
 def update(project_id):
     """Supervisor: save the changes (a new pay counts for answers from now on)."""
     return _save(projects.get_project_or_404(get_db(), g.user, project_id))
+
+
+@bp.post("/<id:project_id>/review-plan", endpoint="review_plan")
+@staff
+def review_plan_save(project_id):
+    """Supervisor: save the project's review plan, or show it again with each error."""
+    project = projects.get_project_or_404(get_db(), g.user, project_id)
+    try:
+        review_plan.save_plan(get_db(), g.user, project_id, request.form)
+    except Invalid as refusal:
+        return _form(project, projects.form_values(get_db(), project), status=400,
+                     plan={**review_plan.plan_values(project), **request.form,
+                           **{k: k in request.form for k in ("disagree", "check", "fast")}},
+                     plan_errors=field_errors(refusal))
+    return redirect(url_for(".edit", project_id=project_id, plan="saved") + "#review-plan", 303)
+
+
+def checked_sentence(figures) -> str:
+    """Her error rate in the answers checked, with its 95% interval:
+    "12% wrong (4%–30%) of 20 checked" (core.review_plan.error_rates); "" if none."""
+    if not figures or not figures.get("checked"):
+        return ""
+    return ngettext("%(rate)s wrong (%(low)s–%(high)s) of %(num)d checked",
+                    "%(rate)s wrong (%(low)s–%(high)s) of %(num)d checked",
+                    figures["checked"], rate=format_percent(figures["rate"]),
+                    low=format_percent(figures["low"]), high=format_percent(figures["high"]))
+
+
+@bp.post("/<id:project_id>/watch/<id:user_id>")
+@staff
+def watch(project_id, user_id):
+    """Supervisor: put an annotator under watch in the project (all her answers reviewed)."""
+    review_plan.watch(get_db(), g.user, project_id, user_id)
+    return redirect(url_for("review.project_dashboard", project_id=project_id,
+                            watch="on") + f"#u{user_id}", 303)
+
+
+@bp.post("/<id:project_id>/lift/<id:user_id>")
+@staff
+def lift(project_id, user_id):
+    """Supervisor: lift an annotator's watch in the project, once asked and confirmed."""
+    review_plan.lift(get_db(), g.user, project_id, user_id)
+    return redirect(url_for("review.project_dashboard", project_id=project_id,
+                            watch="off") + f"#u{user_id}", 303)

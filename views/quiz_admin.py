@@ -64,7 +64,7 @@ def _render(template, status=200, **context):
 def index():
     """Supervisor: her centre's projects and their quizzes (admin: every centre)."""
     centre = scope.centre_of(g.user)
-    return _render("quiz_admin/index.html", projects=quiz_bank.overview(get_db(), centre))
+    return _render("quiz_admin/index.html", projects=quiz_bank.overview(get_db(), centre, g.user))
 
 
 @bp.route("/<id:project_id>", methods=["GET", "POST"])

@@ -2,10 +2,11 @@
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_decimal, lazy_gettext as _l
 
-from core import paging, quality, review, review_bulk, scope
+from core import clients, paging, quality, review, review_bulk
 from core.errors import NotFound, Refused
 
 from .db import get_db
+from .clients import client_filter
 from .guards import staff
 from .http import id_arg, private_picture, safe_next
 from .messages import message
@@ -20,6 +21,17 @@ REASONS = {
     "incomplete": _l("Incomplete answer"),
     "wrong_check": _l("Wrong answer on a check task"),
 }
+# Why an answer was drawn for review (core.review_plan), and the queue's filter on it.
+DRAWN_FOR = {
+    "watch": _l("Under watch"),
+    "first": _l("First answers"),
+    "sample": _l("Random sample"),
+    "check": _l("Missed check task"),
+    "disagree": _l("Disagrees with the majority"),
+    "fast": _l("Too fast"),
+}
+REASON_FILTERS = {"drawn": _l("Drawn for review"), **DRAWN_FOR,
+                  "any": _l("Every answer waiting")}
 KINDS = {"all": _l("All waiting"), "disagree": _l("Disagreement only"),
          "missed": _l("Missed check tasks"), "fast": _l("Too fast")}
 BANDS = {
@@ -37,6 +49,11 @@ def reject_reason(row) -> str:
     return str(REASONS.get(code, REASONS["wrong_answer"]))
 
 
+def drawn_for(code) -> str:
+    """Why an answer was drawn for review, in the reader's language ("" if it was not)."""
+    return str(DRAWN_FOR[code]) if code in DRAWN_FOR else ""
+
+
 def agreement_sentence(alpha) -> str:
     band = quality.agreement_band(alpha)
     text = BANDS[band]
@@ -44,15 +61,19 @@ def agreement_sentence(alpha) -> str:
 
 
 def _centre():
-    return scope.centre_of(g.user)
+    """Whom the review pages are bounded by: she herself (core.scope: her centre, and her
+    clients when she is limited to some)."""
+    return g.user
 
 
 def _filters() -> dict:
     kind = request.values.get("kind", "all")
+    kind = kind if kind in review.FILTERS else "all"
+    reason = review.default_reason({"kind": kind, "reason": request.values.get("reason")})
     return {"project": id_arg("project") if request.method == "GET" else _form_id("project"),
             "annotator": id_arg("annotator") if request.method == "GET"
             else _form_id("annotator"),
-            "kind": kind if kind in review.FILTERS else "all"}
+            "kind": kind, "reason": reason}
 
 
 def _form_id(name):
@@ -85,7 +106,8 @@ def queue():
         response = make_response(render_template("review/_rows.html", **context))
         response.vary.add("HX-Request")
         return response
-    return render_template("review/queue.html", kinds=KINDS, bulk=_bulk_note(), **context)
+    return render_template("review/queue.html", kinds=KINDS, reason_filters=REASON_FILTERS,
+                           bulk=_bulk_note(), **context)
 
 
 def _bulk_note():
@@ -202,8 +224,10 @@ def decide(appeal_id):
 @staff
 def centre_dashboard():
     """Supervisor: the centre's answers, agreement and check-task accuracy, 14 days."""
-    board = review.centre_dashboard(get_db(), g.user, _centre())
-    return render_template("review/dashboard.html", board=board, charts=charts(board["days"]))
+    client = client_filter()
+    board = review.centre_dashboard(get_db(), g.user, _centre(), client=client)
+    return render_template("review/dashboard.html", board=board, charts=charts(board["days"]),
+                           client=client, clients=clients.list_clients(get_db(), g.user))
 
 
 @bp.get("/quality/<id:project_id>")

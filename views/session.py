@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core import clock
-from core import languages, sessions
+from core import access_log, languages, sessions
 
 from .db import get_db
 
@@ -57,6 +57,7 @@ def load_user():
     users, and no write but once a day (an ended session, copied or not, finds nothing)."""
     sid = session.get("sid")
     g.user = sessions.user_for(get_db(), sid) if sid else None
+    access_log.attach(get_db(), sid if g.user else None, current_app.config["ACCESS_LOG"])
     if sid and g.user is None:
         session.pop("sid")  # ended (logout, new PIN, deactivated) or idle too long
     if g.user:

@@ -2,10 +2,11 @@
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    url_for)
 
-from core import disk, paging, people, projects, review, scope, supervisor_todo
+from core import clients, disk, paging, people, projects, review, scope, supervisor_todo
 from core.errors import Conflict, Invalid
 
 from .db import get_db
+from .clients import client_filter
 from .guards import admin, staff
 from .http import id_arg
 from .messages import field_errors, message
@@ -47,10 +48,13 @@ def overview():
     db = get_db()
     centre_id = centre_filter()
     page = paging.page_number(request.args.get("page"))
-    rows, more = projects.centre_overview(db, centre_id, page=page)
+    client = client_filter()
+    rows, more = projects.centre_overview(db, centre_id, page=page, viewer=g.user, client=client)
     return render_template("supervisor/overview.html", centre_id=centre_id,
-                           projects=rows, more=more, page=page,
-                           today=projects.centre_today(db, centre_id),
+                           projects=rows, more=more, page=page, client=client,
+                           clients=clients.list_clients(db, g.user, centre_id),
+                           today=projects.centre_today(db, centre_id, viewer=g.user,
+                                                       client=client),
                            waiting={**supervisor_todo.waiting(db, g.user, centre_id),
                                     "disk": _disk_warning()},
                            new_staff=people.new_staff(db, g.user),

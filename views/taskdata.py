@@ -7,10 +7,11 @@ from flask import Blueprint, Response, current_app, g, redirect, \
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import db as coredb
-from core import exporting, importing, paging, projects, scope, taskdata
+from core import access_log, clients, exporting, importing, paging, projects, scope, taskdata
 from core.errors import Invalid, Refused
 
 from .db import get_db
+from .clients import client_filter
 from .guards import staff
 from .http import private_picture
 from .messages import message
@@ -38,10 +39,12 @@ def _problems(report: dict) -> list[dict]:
 @staff
 def index():
     """Supervisor: her centre's projects, each with import, reported tasks and export."""
-    centre = scope.centre_of(g.user)
+    centre, client = scope.centre_of(g.user), client_filter()
     page = paging.page_number(request.args.get("page"))
-    rows, more = projects.centre_overview(get_db(), centre, page=page)
-    return render_template("taskdata/index.html", projects=rows, page=page, more=more)
+    rows, more = projects.centre_overview(get_db(), centre, page=page, viewer=g.user,
+                                          client=client)
+    return render_template("taskdata/index.html", projects=rows, page=page, more=more,
+                           client=client, clients=clients.list_clients(get_db(), g.user))
 
 
 @bp.get("/projects/<id:project_id>/import")
@@ -102,7 +105,8 @@ def reported(project_id):
     """Supervisor: tasks of one project that annotators reported broken or that are held."""
     db = get_db()
     project = projects.get_project_or_404(db, g.user, project_id)
-    found = taskdata.reported_tasks(db, project_id, paging.page_number(request.args.get("page")))
+    found = taskdata.reported_tasks(db, project_id, paging.page_number(request.args.get("page")),
+                                   viewer=g.user)
     return render_template("taskdata/reported.html", project=project, **found)
 
 
@@ -149,6 +153,7 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 def export(project_id, fmt):
     """Supervisor: download a project's tasks and answers, streamed as it is read."""
     project = projects.get_project_or_404(get_db(), g.user, project_id)
+    access_log.log_export(get_db(), g.user["id"], project["id"])
     secret, path = export_secret(), current_app.config["VELAI_DB"]
 
     def pieces():

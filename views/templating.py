@@ -6,8 +6,9 @@ from . import assets, formats
 from .gold import pause_note, time_left_note
 from .guards import home_url
 from .payouts import payout_state
+from .projects_admin import checked_sentence
 from .render import once, template_gettext
-from .review import agreement_sentence, reject_reason
+from .review import agreement_sentence, drawn_for, reject_reason
 from .session import csrf_token
 
 FILTERS = {"money": formats.money, "typed_rupees": typed_rupees, "when": formats.when,
@@ -21,6 +22,7 @@ GLOBALS = {
     "check_note": formats.check_note, "day_at_time": formats.day_at_time,
     "pause_note": pause_note, "time_left_note": time_left_note, "payout_state": payout_state,
     "reject_reason": reject_reason, "agreement_sentence": agreement_sentence,
+    "drawn_for": drawn_for, "checked_sentence": checked_sentence,
 }
 
 

@@ -7,10 +7,13 @@ import signal
 import sqlite3
 import time
 
+from core.db import register_functions
+
 
 def _lose(server, assignment_id):
     """What a restore from a replica a second behind does to her last answer."""
     conn = sqlite3.connect(server.db_path, timeout=10)
+    register_functions(conn)  # the quality triggers compare answers through it
     with conn:
         task = conn.execute("SELECT task_id FROM assignments WHERE id = ?",
                             (assignment_id,)).fetchone()[0]

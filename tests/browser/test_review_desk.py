@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 import time
 
+from core.db import register_functions
 from core.demo import ACCOUNTS
 
 SECRETS = {login: secret for login, secret, *_ in ACCOUNTS}
@@ -19,12 +20,19 @@ _FOCUSED_OPEN_ROW = ("() => { const e = document.activeElement; return !!e && e.
                      "'li.review:not([aria-busy])') && !!e.querySelector('.actions'); }")
 
 
+def _connect(server):
+    """A connection of the test's own, with the SQL functions the schema's triggers call."""
+    conn = sqlite3.connect(server.db_path, timeout=10)
+    register_functions(conn)
+    return conn
+
+
 def _answers_to_review(server, n):
-    """n answers waiting for review from a new Karur annotator, on new tasks of the demo's
-    Tamil project; her id."""
+    """n answers waiting for review from a new Karur annotator, drawn by the random
+    sample, on new tasks of the demo's Tamil project; her id."""
     who = server.add_annotator("9876500777", "Desk Test", "ta", "KRR")
     project = server.value("SELECT id FROM projects WHERE slug = ?", (SLUG,))
-    conn = sqlite3.connect(server.db_path, timeout=10)
+    conn = _connect(server)
     now = dt.datetime.now(dt.timezone.utc)
     with conn:
         for i in range(n):
@@ -33,8 +41,8 @@ def _answers_to_review(server, n):
                                 " VALUES (?, ?, ?)", (project, f"கருத்து எண் {i}", at)).lastrowid
             conn.execute("INSERT INTO assignments (task_id, user_id, project_id, state,"
                          " claimed_at, lease_expires_at, answer, submitted_at, seconds_spent,"
-                         " review_state, pay_paise) VALUES (?, ?, ?, 'submitted', ?, ?,"
-                         " 'positive', ?, 30, 'pending', 50)", (task, who, project, at, at, at))
+                         " review_state, review_reason, pay_paise) VALUES (?, ?, ?, 'submitted',"
+                         " ?, ?, 'positive', ?, 30, 'pending', 'sample', 50)", (task, who, project, at, at, at))
     conn.close()
     return who
 
@@ -148,7 +156,7 @@ def test_on_a_phone_the_queue_stays_one_answer_a_card(server, open_phone, checks
 def test_on_a_phone_accept_all_asks_says_and_undoes(server, open_phone, checks, lang_text):
     said = lang_text("ta")
     who = server.user_id("9876500777") or _answers_to_review(server, 3)
-    conn = sqlite3.connect(server.db_path, timeout=10)
+    conn = _connect(server)
     with conn:  # two of hers given in a second: under the project's minimum
         conn.execute("UPDATE assignments SET seconds_spent = 1 WHERE id IN (SELECT id FROM"
                      " assignments WHERE user_id = ? AND review_state = 'pending' LIMIT 2)",
