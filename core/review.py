@@ -26,6 +26,9 @@ FILTERS = ("all", "disagree", "missed", "fast")
 REASON_FILTERS = ("drawn", *review_plan.REASONS, "any")
 MAX_NOTE = 300
 PER_PAGE = 15
+# The queue's page: at desk width 30 rows of about 40 px, on a phone one card each; more
+# come in below (after=) as she works down the list, without a page load.
+QUEUE_PER_PAGE = 30
 
 
 def _norm_function(db) -> None:
@@ -115,29 +118,42 @@ def get_project_or_404(db, project_id: int, who) -> dict:
     return project
 
 
-def queue(db, who, filters: dict, page: int = 1, now: dt.datetime | None = None) -> dict:
+def queue(db, who, filters: dict, page: int = 1, now: dt.datetime | None = None,
+          after: int | None = None) -> dict:
     """Answers to review in `who`'s scope (a person, or a centre id, None: all; see
-    core.scope.params), oldest first, PER_PAGE a page.
+    core.scope.params), oldest first, QUEUE_PER_PAGE a page.
 
     filters: project, annotator (ids or None), kind: all (pending), disagree (pending on
     a settled task, against the majority or with none), missed (wrong on a check task),
     fast (pending, quicker than the project's minimum seconds); reason (REASON_FILTERS):
     drawn for review by any reason (the default), by one, or "any". Answers past their review
     window are accepted first (auto_accept). Returns rows, total, more, labels
-    ({project_id: {value: label row}}), projects and annotators for the filter form."""
+    ({project_id: {value: label row}}), projects and annotators for the filter form.
+
+    after: an answer's id: the rows that follow it in the queue's order instead of a page
+    (answers above it may have been decided meanwhile, which would shift an OFFSET); then
+    only rows, more, page and labels."""
     auto_accept(db, now)
     check_filters(db, who, filters)
     _norm_function(db)
     where, params = _where(who, filters)
     page = paging.page_number(page)
+    window = paging.window(page, QUEUE_PER_PAGE)
+    if after is not None:
+        where += (" AND (a.submitted_at, a.id) > (SELECT submitted_at, id FROM assignments"
+                  " WHERE id = :after)")
+        params, window = {**params, "after": after}, {**window, "offset": 0}
     rows, more = paging.split(db.query(
         f"{_ROW} WHERE {where} ORDER BY a.submitted_at, a.id LIMIT :limit OFFSET :offset",
-        {**params, **paging.window(page, PER_PAGE)}), PER_PAGE)
-    total = one(db, f"SELECT count(*) AS n {_count_from(filters)} WHERE {where}", params)["n"]
+        {**params, **window}), QUEUE_PER_PAGE)
+    labels = labels_for(db, {row["project_id"] for row in rows})
+    # Every answer shown is logged, on a page or in the rows that come in below it.
     access_log.record_now(db, scope.person_id(who), "task", access_log.task_items(
         [{**row, "id": row["task_id"]} for row in rows]), now)
-    return {"rows": rows, "more": more, "total": total,
-            "page": page, "labels": labels_for(db, {row["project_id"] for row in rows}),
+    if after is not None:
+        return {"rows": rows, "more": more, "page": page, "labels": labels}
+    total = one(db, f"SELECT count(*) AS n {_count_from(filters)} WHERE {where}", params)["n"]
+    return {"rows": rows, "more": more, "total": total, "page": page, "labels": labels,
             "projects": centre_projects(db, who),
             # Only those with answers waiting (and the one filtered on): a short list.
             "annotators": list(db.query(
@@ -240,30 +256,19 @@ def reject(db, assignment_id: int, actor: dict, reason, note=None,
     return get_review_or_404(db, assignment_id, centre)
 
 
-def accept_all(db, actor: dict, filters: dict, now: dt.datetime | None = None) -> int:
-    """Accept every pending answer the filter shows (all pages), in one transaction and
-    one audit entry. Returns how many."""
-    now = now or utcnow()
-    centre = _centre(actor)
-    if filters.get("reason") == "check":
-        return 0  # missed check tasks are rejected already, one by one
-    with write(db):
-        check_filters(db, centre, filters)
-        _norm_function(db)
-        where, params = _where(centre, {**filters, "kind": filters.get("kind")
-                                        if filters.get("kind") != "missed" else "all"})
-        ids = [row["id"] for row in db.query(
-            f"SELECT a.id {_QUEUE_FROM} WHERE {where} AND a.payout_id IS NULL", params)]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_by = ?,"
-                       f" reviewed_at = ? WHERE review_state = 'pending' AND id IN"
-                       f" ({','.join('?' * len(chunk))})", (actor["id"], stamp(now), *chunk))
-        if ids:
-            audit.record(db, actor["id"], "review.bulk_accept", f"centre:{scope.params(centre)['centre'] or 'all'}",
-                         count=len(ids), ids=ids, filters={k: v for k, v in filters.items()
-                                                           if v is not None})
-    return len(ids)
+def selection(db, who, filters: dict) -> tuple[str, dict]:
+    """FROM and WHERE of the waiting answers a filter shows on every page, as a bulk
+    decision takes them (core.review_bulk), in `who`'s scope (core.scope.params) and by
+    the filter's reason (default_reason): pending ones only (never in a payout: the
+    database puts only accepted answers in one), never the missed check tasks (those are
+    looked at one by one: the reason "check" selects none)."""
+    check_filters(db, who, filters)
+    _norm_function(db)
+    kind = filters.get("kind") if filters.get("kind") != "missed" else "all"
+    where, params = _where(who, {**filters, "kind": kind})
+    if default_reason(filters) == "check":
+        where += " AND 0"
+    return f"{_QUEUE_FROM} WHERE {where}", params
 
 
 def auto_accept(db, now: dt.datetime | None = None) -> int:

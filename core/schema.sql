@@ -365,6 +365,26 @@ CREATE TABLE quizzes (
             updated_at TEXT NOT NULL
         );
 
+CREATE TABLE review_bulk_items (
+    bulk_id INTEGER NOT NULL REFERENCES review_bulks(id),
+    assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+    PRIMARY KEY (bulk_id, assignment_id)
+) WITHOUT ROWID;
+
+CREATE TABLE review_bulks (
+    id INTEGER PRIMARY KEY,
+    actor_id INTEGER NOT NULL REFERENCES users(id),
+    centre_id INTEGER REFERENCES centres(id),
+    at TEXT NOT NULL,
+    answers INTEGER NOT NULL CHECK (answers > 0),
+    paise INTEGER NOT NULL CHECK (paise >= 0),
+    too_fast INTEGER NOT NULL DEFAULT 0 CHECK (too_fast BETWEEN 0 AND answers),
+    filters TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(filters)),
+    undone_at TEXT,
+    undone_by INTEGER REFERENCES users(id),
+    CHECK ((undone_at IS NULL) = (undone_by IS NULL))
+);
+
 CREATE TABLE review_people (
             project_id INTEGER NOT NULL REFERENCES projects(id),
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -530,6 +550,8 @@ CREATE INDEX quiz_attempts_user ON quiz_attempts(user_id, project_id, id);
 
 CREATE INDEX quiz_questions_project ON quiz_questions(project_id, id);
 
+CREATE INDEX review_bulks_centre ON review_bulks(centre_id, at);
+
 CREATE INDEX sessions_user ON sessions(user_id) WHERE ended_at IS NULL;
 
 CREATE INDEX tasks_attention ON tasks(project_id) WHERE status = 'held' OR reports_count > 0;
@@ -657,6 +679,13 @@ CREATE TRIGGER assignments_paid_answer_stands
 BEFORE UPDATE OF review_state, pay_paise, user_id ON assignments
 WHEN OLD.review_state = 'accepted' AND (NEW.review_state IS NOT OLD.review_state
     OR NEW.pay_paise <> OLD.pay_paise OR NEW.user_id <> OLD.user_id)
+    AND EXISTS (SELECT 1 FROM payout_items WHERE assignment_id = OLD.id AND live = 1)
+BEGIN SELECT RAISE(ABORT, 'an answer in a payout keeps its review and pay'); END;
+
+CREATE TRIGGER assignments_paid_review_stands
+BEFORE UPDATE OF reviewed_by, reviewed_at, reject_reason, review_note ON assignments
+WHEN (NEW.reviewed_by IS NOT OLD.reviewed_by OR NEW.reviewed_at IS NOT OLD.reviewed_at
+    OR NEW.reject_reason IS NOT OLD.reject_reason OR NEW.review_note IS NOT OLD.review_note)
     AND EXISTS (SELECT 1 FROM payout_items WHERE assignment_id = OLD.id AND live = 1)
 BEGIN SELECT RAISE(ABORT, 'an answer in a payout keeps its review and pay'); END;
 
@@ -1045,6 +1074,16 @@ CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
         BEGIN SELECT RAISE(ABORT, 'quiz answer already given'); END;
 
 CREATE TRIGGER quiz_questions_texts_gone AFTER DELETE ON quiz_questions BEGIN DELETE FROM texts WHERE kind = 'question' AND owner_id = OLD.id; END;
+
+CREATE TRIGGER review_bulks_undo_before_payout BEFORE UPDATE OF undone_at ON review_bulks
+WHEN NEW.undone_at IS NOT NULL AND EXISTS (SELECT 1 FROM review_bulk_items b
+    JOIN payout_items i ON i.assignment_id = b.assignment_id AND i.live = 1
+    WHERE b.bulk_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'an answer of this bulk decision is in a payout'); END;
+
+CREATE TRIGGER review_bulks_undone_once BEFORE UPDATE ON review_bulks
+WHEN OLD.undone_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a bulk decision is undone once'); END;
 
 CREATE TRIGGER tasks_by_status_delete AFTER DELETE ON tasks
         BEGIN INSERT INTO tasks_by_status (project_id, status, tasks)

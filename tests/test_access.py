@@ -16,7 +16,7 @@ import pytest
 
 from core import content
 from core import (clients, importing, payment_details, payouts, projects, qualifications,
-                  quiz_attempts, quiz_bank, review, tasks)
+                  quiz_attempts, quiz_bank, review, review_bulk, tasks)
 from core import db as coredb
 from core.clock import utcnow
 from core.db import one
@@ -140,7 +140,11 @@ ROUTES = {
     ("POST", "review.accept"): ("/supervisor/review/{r}/accept", (302, 403, 403, 303, 404, 303), {}),
     ("POST", "review.reject"): ("/supervisor/review/{r}/reject", (302, 403, 403, 303, 404, 303),
                                 {"reason": "wrong_answer", "note": "Look again."}),
-    ("POST", "review.accept_all"): ("/supervisor/review/accept-all", (302, 403, 403, 303, 303, 303), {}),
+    # Without the figures she was shown, the bulk accept asks again (409) and does nothing.
+    ("GET", "review.accept_all_confirm"): ("/supervisor/review/accept-all", SUPERVISOR, None),
+    ("POST", "review.accept_all"): ("/supervisor/review/accept-all", (302, 403, 403, 409, 409, 409), {}),
+    ("GET", "review.bulk_history"): ("/supervisor/review/bulk", SUPERVISOR, None),
+    ("POST", "review.undo_bulk"): ("/supervisor/review/bulk/{bk}/undo", (302, 403, 403, 303, 404, 303), {}),
     ("GET", "review.appeals"): ("/supervisor/appeals", SUPERVISOR, None),
     ("POST", "review.decide"): ("/supervisor/appeals/{ap}", (302, 403, 403, 303, 404, 303),
                                 {"outcome": "upheld", "note": "Fair."}),
@@ -282,6 +286,11 @@ class World:
         payout_helpers.answers(db, payee, project, 2)
         self.draft = payouts.draft(db, boss, *payout_helpers.PERIOD, now=payout_helpers.NOW)
         self.draft_line = payouts.lines(db, self.draft)[0][0]["id"]
+        # a bulk decision: the payee's one answer waiting, accepted with "accept all"
+        payout_helpers.answers(db, payee, project, 1, review="pending", at=utcnow())
+        every = {"annotator": payee["id"], "reason": "any"}
+        plan = review_bulk.preview(db, boss, every)
+        self.bulk = review_bulk.accept(db, boss, every, plan["upto"], plan)["id"]
         # her new payment details, waiting for a supervisor's confirmation
         self.details = payment_details.change(db, annotator, "vpa", upi_id="me@okaxis",
                                               account_name="MEENA R")["id"]
@@ -300,7 +309,7 @@ class World:
             qm=self.quiz_media, att=self.attempt, r=self.review, ap=self.appeal,
             rej=self.rejected, po=self.draft, pa=self.approved, dl=self.draft_line,
             al=self.approved_line, pd=self.details, imp=self.imported, cl=self.client,
-            lim=self.users["limited"]["id"])
+            lim=self.users["limited"]["id"], bk=self.bulk)
 
     def body(self, body):
         if isinstance(body, dict):
@@ -525,8 +534,8 @@ def test_a_copied_cookie_stops_working_at_logout(world, role):
 
 
 # A URL with one of these names a row that hangs off a project: its task, answer, appeal,
-# picture, quiz question or import (#19: clients as tenants).
-PROJECT_OWNED = ("{pid}", "{m}", "{t}", "{q}", "{qm}", "{r}", "{ap}", "{imp}")
+# picture, quiz question, import or bulk review decision (#19: clients as tenants).
+PROJECT_OWNED = ("{pid}", "{m}", "{t}", "{q}", "{qm}", "{r}", "{ap}", "{imp}", "{bk}")
 
 
 @pytest.mark.parametrize("route", sorted(
@@ -575,10 +584,20 @@ def test_a_limited_supervisors_lists_never_name_another_clients_project(world):
 
 
 def test_a_limited_supervisor_accepts_nothing_of_another_clients_project(world):
+    every = {"kind": "all", "reason": "any"}
+    # Her colleague without a limit is asked about the first client's answers; she, of none.
+    plan = review_bulk.preview(world.db, world.users["supervisor"], every)
+    assert plan["answers"]
+    assert review_bulk.preview(world.db, world.users["limited"], every)["answers"] == 0
     waiting = one(world.db, "SELECT count(*) AS n FROM assignments"
                             " WHERE review_state = 'pending'")["n"]
     assert waiting
-    assert world.visitor("limited").post("/supervisor/review/accept-all", {}).status_code == 303
+    # Sent with the figures her colleague was shown, the bulk accept asks her again.
+    response = world.visitor("limited").post("/supervisor/review/accept-all", {
+        **every, "answers": plan["answers"], "paise": plan["paise"], "upto": plan["upto"],
+        "with_fast": "1"})
+    assert response.status_code == 409
+    assert review_bulk.history(world.db, world.users["limited"])["rows"] == []
     assert one(world.db, "SELECT count(*) AS n FROM assignments"
                          " WHERE review_state = 'pending'")["n"] == waiting
 

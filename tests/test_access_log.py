@@ -14,6 +14,7 @@ from core import access_log, clients, projects, review, tasks
 from core import db as coredb
 from core.clock import stamp, utcnow
 from core.db import one, rows
+from tests import payout_helpers
 
 
 def _log(db, **where):
@@ -107,6 +108,21 @@ def test_the_review_queue_logs_each_answer_it_shows(db, visitor, make_user, make
     shown = _log(db, user_id=boss["id"], kind="task")
     pending = rows(db, "SELECT task_id FROM assignments WHERE review_state = 'pending'")
     assert sorted(r["task_id"] for r in shown) == sorted(r["task_id"] for r in pending)
+
+
+def test_the_rows_that_come_in_below_the_queue_are_logged_too(db, visitor, make_user,
+                                                              make_project):
+    project = make_project(tasks=0)
+    payout_helpers.answers(db, make_user(), project, 3, review="pending", at=utcnow())
+    first, *below = rows(db, "SELECT id, task_id FROM assignments"
+                             " WHERE review_state = 'pending' ORDER BY submitted_at, id")
+    boss = make_user(role="supervisor")
+    visitor.login(boss)
+    response = visitor.get(f"/supervisor/review?reason=any&after={first['id']}",
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    shown = _log(db, user_id=boss["id"], kind="task")
+    assert sorted(r["task_id"] for r in shown) == sorted(r["task_id"] for r in below)
 
 
 def test_an_export_is_one_row_with_its_task_count(db, visitor, make_user, make_project):

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from core import earnings, review, tasks
+from core import earnings, review, review_bulk, tasks
 from core.clock import utcnow
 from core.db import one
 from core.errors import Conflict, Invalid, NotFound
@@ -251,7 +251,9 @@ def test_bulk_accept_takes_the_whole_filtered_set_in_one_audit_entry(db, setup, 
     for _ in range(2):
         _split_task(db, make_user, project, ("pos", "neg", "neg"))
     assert review.queue(db, setup["meena"]["centre_id"], {})["total"] == 3
-    assert review.accept_all(db, setup["meena"], {"project": project["id"]}) == 3
+    plan = review_bulk.preview(db, setup["meena"], {"project": project["id"]})
+    assert review_bulk.accept(db, setup["meena"], {"project": project["id"]}, plan["upto"],
+                              plan, with_fast=True)["answers"] == 3
     assert review.queue(db, setup["meena"]["centre_id"], {})["total"] == 0
     entries = list(db.query("SELECT detail FROM audit_log WHERE action = 'review.bulk_accept'"))
     assert len(entries) == 1 and json.loads(entries[0]["detail"])["count"] == 3
@@ -294,13 +296,6 @@ def test_accept_without_javascript_goes_back_to_the_same_filter(visitor, db, set
                             {"next": here})
     assert response.status_code == 303 and response.headers["Location"] == here
     assert _state(db, setup["pending"]["id"])["review_state"] == "accepted"
-
-
-def test_bulk_accept_by_form_says_how_many(visitor, db, setup):
-    visitor.login(setup["meena"])
-    response = visitor.post("/supervisor/review/accept-all", {"kind": "all"},
-                            follow_redirects=True)
-    assert "1 answer accepted." in response.get_data(as_text=True)
 
 
 def test_an_appeal_overturned_on_the_web_pays_her(visitor, db, setup):

@@ -64,6 +64,12 @@ MESSAGES = {
     "bad_reject_reason": _l("Please choose why you are rejecting this answer."),
     "note_too_long": _l("The note is too long. Keep it under %(limit)s characters."),
     "in_payout": _l("This answer is in a payout already and cannot change."),
+    "bulk_changed": _l("Someone decided some of these answers meanwhile. Look again before"
+                       " you accept."),
+    "bulk_nothing": _l("Nothing was accepted: every answer left was given too fast, and the"
+                       " box was not ticked."),
+    "bulk_undone": _l("This was undone already."),
+    "bulk_in_payout": _l("Some of these answers are in a payout: this cannot be undone."),
     "bad_outcome": _l("Please choose: keep the rejection, or accept the answer."),
     "appeal_decided": _l("This appeal was decided already."),
     "not_a_supervisor_here": _l("Choose one of this centre's active supervisors."),

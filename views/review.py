@@ -1,13 +1,15 @@
 """Supervisors and admins: the review queue, appeals, and the quality dashboards."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_decimal, lazy_gettext as _l
 
-from core import clients, paging, quality, review
+from core import clients, paging, quality, review, review_bulk
+from core.errors import NotFound, Refused
 
 from .db import get_db
 from .clients import client_filter
 from .guards import staff
 from .http import id_arg, private_picture, safe_next
+from .messages import message
 from .render import htmx, page_or_fragment
 
 bp = Blueprint("review", __name__, url_prefix="/supervisor")
@@ -83,18 +85,38 @@ def _back(fallback_endpoint="review.queue"):
     return redirect(safe_next(request.form.get("next"), url_for(fallback_endpoint)), 303)
 
 
+def _shown(filters: dict) -> dict:
+    """The filters worth putting in a URL (those set)."""
+    return {k: v for k, v in filters.items() if v is not None}
+
+
 @bp.get("/review")
 @staff
 def queue():
-    """Supervisor: answers waiting for review in her centre, filtered and paged."""
+    """Supervisor: answers waiting for review in her centre, filtered and paged; with
+    after=<answer>, only the rows that follow it (htmx, as she works down the list)."""
     filters = _filters()
+    after = id_arg("after")
     result = review.queue(get_db(), _centre(), filters,
-                          paging.page_number(request.args.get("page")))
-    return render_template("review/queue.html", q=result, filters=filters, kinds=KINDS,
-                           reason_filters=REASON_FILTERS,
-                           reasons=review.REJECT_REASONS,
-                           here=request.full_path.rstrip("?"),
-                           done=request.args.get("accepted", type=int))
+                          paging.page_number(request.args.get("page")), after=after)
+    page = result["page"] if result["page"] > 1 else None
+    context = {"q": result, "filters": filters, "reasons": review.REJECT_REASONS,
+               "here": url_for(".queue", **_shown({**filters, "page": page}))}
+    if after is not None:
+        response = make_response(render_template("review/_rows.html", **context))
+        response.vary.add("HX-Request")
+        return response
+    return render_template("review/queue.html", kinds=KINDS, reason_filters=REASON_FILTERS,
+                           bulk=_bulk_note(), **context)
+
+
+def _bulk_note():
+    """The bulk decision just made (?bulk=), to say what it did and offer its undo."""
+    bulk_id = id_arg("bulk")
+    try:
+        return review_bulk.get(get_db(), bulk_id, _centre()) if bulk_id else None
+    except NotFound:
+        return None
 
 
 def _decided(row):
@@ -121,14 +143,55 @@ def reject(assignment_id):
                                   request.form.get("note")))
 
 
+def _confirm(filters: dict, refusal: Refused | None = None):
+    plan = review_bulk.preview(get_db(), g.user, filters)
+    return render_template("review/bulk_confirm.html", plan=plan, filters=filters,
+                           kinds=KINDS, error=message(refusal) if refusal else None), \
+        refusal.status if refusal else 200
+
+
+@bp.get("/review/accept-all")
+@staff
+def accept_all_confirm():
+    """Supervisor: what accepting every waiting answer the filter shows would do (how
+    many, how much money, how many too fast), and the question."""
+    return _confirm(_filters())
+
+
 @bp.post("/review/accept-all")
 @staff
 def accept_all():
-    """Supervisor: accept every waiting answer the filter shows, on every page."""
+    """Supervisor: accept what the question showed, the too-fast ones only if ticked."""
     filters = _filters()
-    count = review.accept_all(get_db(), g.user, filters)
-    return redirect(url_for(".queue", accepted=count,
-                            **{k: v for k, v in filters.items() if v is not None}), 303)
+    shown = {"answers": request.form.get("answers", type=int),
+             "paise": request.form.get("paise", type=int)}
+    try:
+        bulk = review_bulk.accept(get_db(), g.user, filters,
+                                  request.form.get("upto", 0, type=int), shown,
+                                  with_fast=request.form.get("with_fast") == "1")
+    except Refused as refusal:
+        if isinstance(refusal, NotFound):
+            raise
+        return _confirm(filters, refusal)
+    return redirect(url_for(".queue", bulk=bulk["id"], **_shown(filters)), 303)
+
+
+@bp.get("/review/bulk")
+@staff
+def bulk_history():
+    """Supervisor: the centre's bulk decisions, newest first, each undoable until one of
+    its answers is in a payout."""
+    result = review_bulk.history(get_db(), g.user, paging.page_number(request.args.get("page")))
+    return render_template("review/bulk_history.html", q=result, kinds=KINDS,
+                           undone=request.args.get("undone", type=int))
+
+
+@bp.post("/review/bulk/<id:bulk_id>/undo")
+@staff
+def undo_bulk(bulk_id):
+    """Supervisor: undo a bulk decision: its answers go back to the queue."""
+    bulk = review_bulk.undo(get_db(), g.user, bulk_id)
+    return redirect(url_for(".bulk_history", undone=bulk["returned"]), 303)
 
 
 @bp.get("/review/media/<id:media_id>")
