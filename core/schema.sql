@@ -266,7 +266,27 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, client_id INTEGER REFERENCES clients(id));
+, client_id INTEGER REFERENCES clients(id), retention_days INTEGER
+    CHECK (retention_days IS NULL OR retention_days BETWEEN 0 AND 3650), closed_at TEXT, purged_at TEXT);
+
+CREATE TABLE purges (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    slug TEXT NOT NULL,  -- the project's, kept in the record whatever becomes of it
+    status TEXT NOT NULL DEFAULT 'asked'
+        CHECK (status IN ('asked', 'approved', 'done', 'cancelled')),
+    asked_by INTEGER NOT NULL REFERENCES users(id),
+    asked_at TEXT NOT NULL,
+    approved_by INTEGER REFERENCES users(id),
+    approved_at TEXT,
+    done_at TEXT,
+    tasks INTEGER, answers INTEGER, media INTEGER, texts INTEGER,
+    content_bytes INTEGER,
+    sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+    CHECK (status IN ('asked', 'cancelled') OR (approved_by IS NOT NULL
+        AND approved_by <> asked_by AND approved_at IS NOT NULL)),
+    CHECK (status <> 'done' OR (done_at IS NOT NULL AND sha256 IS NOT NULL))
+);
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -452,6 +472,9 @@ CREATE INDEX payout_lines_user ON payout_lines(user_id, id);
 CREATE INDEX payouts_centre ON payouts(centre_id, id);
 
 CREATE INDEX projects_client ON projects(client_id);
+
+CREATE UNIQUE INDEX purges_one_open ON purges (project_id)
+    WHERE status IN ('asked', 'approved');
 
 CREATE UNIQUE INDEX quiz_attempts_open ON quiz_attempts(user_id, project_id) WHERE finished_at IS NULL;
 
@@ -731,6 +754,10 @@ CREATE TRIGGER projects_client_of_centre_update BEFORE UPDATE OF client_id, cent
                 OR (NEW.client_id IS NULL AND OLD.client_id IS NOT NULL)
             BEGIN SELECT RAISE(ABORT, 'a project belongs to a client of its own centre'); END;
 
+CREATE TRIGGER projects_closed_at AFTER UPDATE OF status ON projects
+WHEN NEW.status = 'closed' AND OLD.status <> 'closed'
+BEGIN UPDATE projects SET closed_at = datetime('now') WHERE id = NEW.id; END;
+
 CREATE TRIGGER projects_default_client AFTER INSERT ON projects
         WHEN NEW.client_id IS NULL BEGIN
         UPDATE projects SET client_id = (SELECT min(id) FROM clients
@@ -741,7 +768,33 @@ CREATE TRIGGER projects_languages_known_insert BEFORE INSERT ON projects BEGIN S
 
 CREATE TRIGGER projects_languages_known_update BEFORE UPDATE OF languages ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
+CREATE TRIGGER projects_purged_only_by_purge BEFORE UPDATE OF purged_at ON projects
+WHEN NEW.purged_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM purges p
+    WHERE p.project_id = NEW.id AND p.status = 'approved')
+BEGIN SELECT RAISE(ABORT, 'a project is purged only by an approved purge'); END;
+
+CREATE TRIGGER projects_reopened AFTER UPDATE OF status ON projects
+WHEN NEW.status <> 'closed' AND OLD.status = 'closed'
+BEGIN UPDATE projects SET closed_at = NULL WHERE id = NEW.id; END;
+
 CREATE TRIGGER projects_texts_gone AFTER DELETE ON projects BEGIN DELETE FROM texts WHERE kind = 'project' AND owner_id = OLD.id; END;
+
+CREATE TRIGGER purges_approved_by_another BEFORE UPDATE OF status ON purges
+WHEN NEW.status = 'approved' AND (OLD.status <> 'asked' OR NEW.approved_by IS OLD.asked_by
+    OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = NEW.approved_by AND u.active = 1
+                   AND u.role IN ('supervisor', 'admin')))
+BEGIN SELECT RAISE(ABORT, 'a purge is approved by another supervisor'); END;
+
+CREATE TRIGGER purges_done_after_approval BEFORE UPDATE OF status ON purges
+WHEN NEW.status = 'done' AND OLD.status <> 'approved'
+BEGIN SELECT RAISE(ABORT, 'only an approved purge is carried out'); END;
+
+CREATE TRIGGER purges_final BEFORE UPDATE ON purges
+WHEN OLD.status IN ('done', 'cancelled')
+BEGIN SELECT RAISE(ABORT, 'a deletion record is final'); END;
+
+CREATE TRIGGER purges_keep BEFORE DELETE ON purges
+BEGIN SELECT RAISE(ABORT, 'deletion records are never deleted'); END;
 
 CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
         ON quiz_attempt_questions WHEN OLD.answer IS NOT NULL
