@@ -104,7 +104,7 @@ CREATE TABLE clients (
         id INTEGER PRIMARY KEY,
         centre_id INTEGER NOT NULL REFERENCES centres(id),
         name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 80),
-        created_at TEXT NOT NULL,
+        created_at TEXT NOT NULL, watermark INTEGER NOT NULL DEFAULT 1 CHECK (watermark IN (0, 1)),
         UNIQUE (centre_id, name)
     );
 
@@ -267,7 +267,7 @@ CREATE TABLE "projects" (
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
 , client_id INTEGER REFERENCES clients(id), retention_days INTEGER
-    CHECK (retention_days IS NULL OR retention_days BETWEEN 0 AND 3650), closed_at TEXT, purged_at TEXT);
+    CHECK (retention_days IS NULL OR retention_days BETWEEN 0 AND 3650), closed_at TEXT, purged_at TEXT, personal_data TEXT NOT NULL DEFAULT 'mask' CHECK (personal_data IN ('mask', 'refuse')));
 
 CREATE TABLE purges (
     id INTEGER PRIMARY KEY,

@@ -150,3 +150,46 @@ def test_reset_replica_empties_a_local_replica(tmp_path):
     assert len(purge.reset_replica(str(replica))) == 1
     assert list(replica.iterdir()) == []
     assert purge.reset_replica("s3://bucket/velai") == []
+
+
+def test_pages_one_asks_another_approves_and_the_record_downloads(app, db, karur, visitor):
+    project_id = karur["project"]["id"]
+    url = f"/supervisor/projects/{project_id}/purge"
+    visitor.login(karur["meena"])
+    assert "Ask to delete" in visitor.get(url).get_data(as_text=True)
+    assert visitor.post(url).status_code == 303
+    page = visitor.get(url).get_data(as_text=True)
+    assert "Approve and delete" not in page and "Another supervisor" in page
+    purge_id = value(db, "SELECT id FROM purges WHERE project_id = ?", (project_id,))
+    refused = visitor.post(f"{url}/{purge_id}/approve")
+    assert refused.status_code == 409 and "Another supervisor" in refused.get_data(as_text=True)
+    visitor.post("/logout")
+    visitor.login(karur["anitha"])
+    assert visitor.post(f"{url}/{purge_id}/approve").status_code == 303
+    page = visitor.get(url).get_data(as_text=True)
+    record = coredb.one(db, "SELECT * FROM purges WHERE id = ?", (purge_id,))
+    assert record["status"] == "done" and record["sha256"] in page
+    download = visitor.get(f"{url}/{purge_id}/record.txt")
+    assert download.headers["Content-Type"].startswith("text/plain")
+    text = download.get_data(as_text=True)
+    assert record["sha256"] in text and karur["meena"]["name"] in text
+    assert value(db, "SELECT count(*) FROM tasks WHERE project_id = ? AND payload_text <> ''",
+                 (project_id,)) == 0
+
+
+def test_retention_and_personal_data_are_on_the_project_form(app, db, karur, visitor):
+    project_id = karur["project"]["id"]
+    visitor.login(karur["meena"])
+    page = visitor.get(f"/supervisor/projects/{project_id}/edit").get_data(as_text=True)
+    assert 'name="retention_days"' in page and 'name="personal_data"' in page
+    form = {"name_en": "Clinic", "first_language": "en", "languages": "en",
+            "task_type": "free_text", "redundancy": "3", "pay": "0.50", "lease_minutes": "15",
+            "gold_percent": "10", "status": "closed", "retention_days": "90",
+            "personal_data": "refuse"}
+    assert visitor.post(f"/supervisor/projects/{project_id}/edit", form).status_code == 303
+    saved = coredb.one(db, "SELECT retention_days, personal_data FROM projects WHERE id = ?",
+                       (project_id,))
+    assert saved == {"retention_days": 90, "personal_data": "refuse"}
+    bad = visitor.post(f"/supervisor/projects/{project_id}/edit",
+                       {**form, "retention_days": "-4"})
+    assert bad.status_code == 400 and "Whole days" in bad.get_data(as_text=True)

@@ -211,6 +211,15 @@ MESSAGES = {
     "approver_account_new": _l("Your account was created or its password reset by the one"
                                " who drafted this payout, or in the last 7 days. Another"
                                " supervisor or an admin must approve it."),
+    # Purges (core/purge.py).
+    "bad_retention": _l("Whole days from 0 to %(limit)s, or empty to keep."),
+    "bad_personal_data": _l("Please choose what to do with personal data."),
+    "purge_not_closed": _l("Close the project before deleting its content."),
+    "purge_done": _l("This deletion was already carried out or cancelled."),
+    "purge_asked": _l("A deletion of this project is already waiting for approval."),
+    "purge_same_person": _l("You asked for this deletion. Another supervisor or an admin"
+                            " must approve it."),
+    "purge_not_approved": _l("This deletion is not approved."),
     "failure_needs_second": _l("You reported this payment failed. Another supervisor or an"
                                " admin must confirm it, or import the bank's result file."),
 }
