@@ -13,7 +13,7 @@ import unicodedata
 import zipfile
 import zlib
 
-from . import audit, tasktypes
+from . import audit, personal_data, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -302,7 +302,8 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
             break
         if progress and report.rows % 1000 == 0:
             progress("check", min(line, total), total)
-        task = _check_row(line, row, report, gold_rule, archive, pictures_from)
+        task = _check_row(line, row, report, gold_rule, archive, pictures_from,
+                          project.get("personal_data", "mask"))
         if task is None:
             continue
         client_id = task["client_id"]
@@ -326,9 +327,16 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     return tasks, report
 
 
-def _check_row(line, row, report, gold_rule, archive, pictures_from) -> dict | None:
+def _check_row(line, row, report, gold_rule, archive, pictures_from,
+               pii="mask") -> dict | None:
     errors = report.error_count
     text = _text(row.get("text"))
+    # Personal data: every finding a problem of its line, or masked before it is stored.
+    if pii == "refuse":
+        for at, code in personal_data.problems(line, text):
+            report.error(at, code)
+    else:
+        text = personal_data.mask(text)
     image = _text(row.get("image"))
     gold = _text(row.get("gold"))
     client_id = _text(row.get("id")) or None

@@ -167,6 +167,14 @@ MESSAGES = {
     "unsafe_path": _l("The zip has a path that leads outside it: “%(name)s”."),
     "no_manifest": _l("The zip needs one list of tasks: a .csv or .jsonl file."),
     "many_manifests": _l("The zip has more than one .csv or .jsonl file. Keep only one."),
+    # Personal data found in a task's text (core/personal_data.py).
+    "pii_phone": _l("A phone number is in the text. Remove it, or let the project hide it."),
+    "pii_aadhaar": _l("An Aadhaar number is in the text. Remove it, or let the project hide"
+                      " it."),
+    "pii_pan": _l("A PAN is in the text. Remove it, or let the project hide it."),
+    "pii_email": _l("An e-mail address is in the text. Remove it, or let the project hide"
+                    " it."),
+    "pii_upi": _l("A UPI ID is in the text. Remove it, or let the project hide it."),
     # Payouts and payment details.
     "nothing_to_pay": _l("No accepted answers are waiting for a payout in this period."),
     "bad_period": _l("Please give a period that has begun, first day before last, at most"
