@@ -16,6 +16,7 @@ import threading
 from PIL import Image, ImageDraw, ImageFont
 
 from .clock import india_day
+from .errors import NotFound
 from .db import one
 from .exporting import pseudonym
 from .media import MAX_BYTES
@@ -89,3 +90,16 @@ def for_annotator(db, row: dict, user_id: int, secret: bytes, now=None) -> dict:
                 _cache_bytes[0] -= len(_cache.popitem(last=False)[1])
     return {**row, "data": data, "content_type": "image/webp",
             "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def set_for_client(db, actor: dict, client_id, on: bool) -> None:
+    """Turn marks on or off for one of the actor's clients (who manages clients). Audited."""
+    from . import audit, clients  # clients imports projects, which imports the media path
+    from .db import write
+
+    if not clients.may_manage(db, actor):
+        raise NotFound("not_found")
+    with write(db):
+        client = clients.get_client_or_404(db, actor, client_id)
+        db.execute("UPDATE clients SET watermark = ? WHERE id = ?", (int(on), client["id"]))
+        audit.record(db, actor["id"], "client.watermark", f"client:{client['id']}", on=on)

@@ -168,6 +168,8 @@ ROUTES = {
     ("GET", "clients.index"): ("/supervisor/clients", SUPERVISOR, None),
     ("POST", "clients.add"): ("/supervisor/clients", (302, 403, 403, 303, 404, 303),
                               {"name": "Agri Co", "centre": "{c}"}),
+    ("POST", "clients.watermark"): ("/supervisor/clients/{cl}/watermark", (302, 403, 403, 303, 404, 303),
+                                    {"watermark": "1"}),
     ("POST", "clients.rename"): ("/supervisor/clients/{cl}", (302, 403, 403, 303, 404, 303),
                                  {"name": "Renamed Co"}),
     ("POST", "clients.move_project"): ("/supervisor/clients/projects",

@@ -85,3 +85,19 @@ def test_render_cost_and_cache_hit(db, picture_task):
     assert cached < rendered / 10
     print(f"watermark render {rendered * 1000:.1f} ms, cache hit {cached * 1e6:.0f} µs,"
           f" {len(first['data'])} bytes (plain {len(media['data'])})")
+
+
+def test_the_clients_page_turns_marks_off_and_on(app, db, visitor, make_user, picture_task):
+    project, media = picture_task
+    client_id = one(db, "SELECT client_id FROM projects WHERE id = ?",
+                    (project["id"],))["client_id"]
+    visitor.login(make_user("supervisor"))
+    page = visitor.get("/supervisor/clients").get_data(as_text=True)
+    assert "faint mark" in page
+    assert visitor.post(f"/supervisor/clients/{client_id}/watermark", {}).status_code == 303
+    assert one(db, "SELECT watermark FROM clients WHERE id = ?", (client_id,))["watermark"] == 0
+    assert not watermark.wanted(db, project["id"])
+    visitor.post(f"/supervisor/clients/{client_id}/watermark", {"watermark": "1"})
+    assert watermark.wanted(db, project["id"])
+    assert one(db, "SELECT count(*) AS n FROM audit_log WHERE action = 'client.watermark'")[
+        "n"] == 2
