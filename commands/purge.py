@@ -25,7 +25,8 @@ def purge(reset_replica):
         record = corepurge.carry_out(database, purge_id)
         click.echo(f"Purged {record['slug']}: {record['tasks']} tasks, {record['answers']}"
                    f" answers, {record['media']} media; SHA-256 {record['sha256']}")
-    corepurge.scrub(database)
+    if not corepurge.scrub(database):
+        click.echo("The log was in use (Litestream?) and is not emptied yet: run again.")
     for project in corepurge.due(database):
         click.echo(f"Past its retention, to be purged (ask and approve on its page):"
                    f" {project['slug']} (closed {project['closed_at']},"

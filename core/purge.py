@@ -8,9 +8,12 @@ lines, the audit and access logs, the counters by day. One supervisor asks, anot
 approves (the database refuses the asker as approver, 0110_retention); approving carries
 it out. The finished purges row is the deletion record.
 
-Making the bytes unreadable: the deletion runs with PRAGMA secure_delete (freed space is
-overwritten with zeros), then VACUUM rebuilds the file and a TRUNCATE checkpoint empties
-the write-ahead log, whose old frames would otherwise still hold the deleted pages.
+Making the bytes unreadable: the deletion runs with PRAGMA secure_delete (deleted cells and
+freed pages are overwritten with zeros), then a TRUNCATE checkpoint empties the
+write-ahead log, whose old frames would otherwise still hold the deleted pages: from then
+on no deleted byte is in the file or its log. `flask purge` (at night) also VACUUMs, which
+rebuilds the file without its free pages; on a file of gigabytes that holds the write lock
+for minutes, so it is not done while annotators wait.
 Exports are streamed from the database and never cached on the server, so nothing else
 holds the content; a file replica is emptied by `flask purge --reset-replica`
 (reset_replica below), see docs/operations.md.
@@ -148,7 +151,7 @@ def digest(db, project_id: int) -> tuple[str, dict]:
 
 
 def carry_out(db, purge_id: int, now=None) -> dict:
-    """Delete an approved purge's content, write its record, then rebuild the file."""
+    """Delete an approved purge's content, write its record, then empty the log."""
     purge = one(db, "SELECT * FROM purges WHERE id = ?", (purge_id,))
     if purge is None or purge["status"] != "approved":
         raise Conflict("purge_not_approved")
@@ -175,21 +178,30 @@ def carry_out(db, purge_id: int, now=None) -> dict:
                         counts["bytes"], sha, purge_id))
             audit.record(db, purge["approved_by"], "purge.done", f"project:{project_id}",
                          purge=purge_id, sha256=sha)
-        scrub(db)
+        empty_log(db)
     finally:
         db.conn.execute("PRAGMA secure_delete = OFF")
     return one(db, "SELECT * FROM purges WHERE id = ?", (purge_id,))
 
 
-def scrub(db) -> None:
-    """Rebuild the file without free pages and empty the write-ahead log.
+def empty_log(db) -> bool:
+    """Copy the write-ahead log into the file and cut it to zero bytes, so that no old
+    frame (a page as it was before the deletion) survives in it. False when a reader
+    still inside the log (Litestream copying it) kept it from finishing within the busy
+    timeout: `flask purge` does it again."""
+    busy, _, _ = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
 
-    VACUUM writes every page anew (through the log); the TRUNCATE checkpoint then copies
-    the log into the file and cuts it to zero bytes, so no old frame survives in it. A
-    reader still inside the log (Litestream copying it) keeps the checkpoint from
-    finishing: `flask purge` runs it again later."""
-    db.conn.execute("VACUUM")
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+def scrub(db) -> bool:
+    """Rebuild the file without free pages (VACUUM writes every page anew), then empty the
+    log. For `flask purge`, at night: it holds the write lock while it runs."""
+    db.conn.execute("PRAGMA secure_delete = ON")
+    try:
+        db.conn.execute("VACUUM")
+    finally:
+        db.conn.execute("PRAGMA secure_delete = OFF")
+    return empty_log(db)
 
 
 def get(db, purge_id: int, actor: dict) -> dict:

@@ -93,7 +93,6 @@ def test_purge_leaves_no_content_in_the_file_and_pay_adds_up(db, karur):
     assert payouts.check_all(db) == []
     assert value(db, "SELECT count(*) FROM media") == 0
     assert value(db, "SELECT count(*) FROM assignments WHERE answer IS NOT NULL") == 0
-    assert value(db, "PRAGMA freelist_count") == 0
     text = purge.record_text(purge.get(db, purge_id, karur["meena"]))
     assert expected_sha in text and "Tasks: 4" in text and karur["anitha"]["name"] in text
 
@@ -193,3 +192,17 @@ def test_retention_and_personal_data_are_on_the_project_form(app, db, karur, vis
     bad = visitor.post(f"/supervisor/projects/{project_id}/edit",
                        {**form, "retention_days": "-4"})
     assert bad.status_code == 400 and "Whole days" in bad.get_data(as_text=True)
+
+
+def test_the_purge_command_finishes_an_approved_purge_and_vacuums(app, db, karur):
+    purge_id = purge.ask(db, karur["project"]["id"], karur["meena"])
+    # Approved, and the server stopped before it deleted anything.
+    db.execute("UPDATE purges SET status = 'approved', approved_by = ?, approved_at = ?"
+               " WHERE id = ?", (karur["anitha"]["id"], "2026-12-01 00:00:00", purge_id))
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "Purged clinic: 4 tasks, 4 answers, 1 media" in result.output
+    assert value(db, "PRAGMA freelist_count") == 0
+    found = [s[:20] for s in SECRETS if s in _file_bytes(db.velai_path)]
+    assert found == []
+    assert value(db, "SELECT status FROM purges WHERE id = ?", (purge_id,)) == "done"
