@@ -11,9 +11,9 @@ def connect():
 
 
 def init_app(app):
-    from . import data, payouts, people, setup  # each imports connect() from here
+    from . import data, payouts, people, purge, setup  # each imports connect() from here
 
-    for module in (setup, people, data):
+    for module in (setup, people, data, purge):
         for command in module.COMMANDS:
             app.cli.add_command(command)
     app.cli.add_command(payouts.group)

@@ -13,7 +13,7 @@ import unicodedata
 import zipfile
 import zlib
 
-from . import audit, tasktypes
+from . import audit, personal_data, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -343,6 +343,18 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     return tasks, report
 
 
+def _check_personal_data(line, task, report, ctx):
+    # Personal data: every finding a problem of its line, or masked before it is stored
+    # (the project's choice, core/personal_data.py).
+    if not task["text"]:
+        return
+    if ctx["project"].get("personal_data", "mask") == "refuse":
+        for at, code in personal_data.problems(line, task["text"]):
+            report.error(at, code)
+    else:
+        task["text"] = personal_data.mask(task["text"])
+
+
 def _check_text(line, task, report, ctx):
     if len(task["text"] or "") > MAX_TEXT_CHARS:
         report.error(line, "task_text_too_long", limit=MAX_TEXT_CHARS)
@@ -373,7 +385,7 @@ def _check_picture(line, task, report, ctx):
 # (`text`, `client_id`, `gold_cell` as typed; sets `gold`, `image`) and adds what is
 # wrong to the report's problems, by line, without stopping: the file's every problem
 # is named in one pass. Another check of task files goes here, with the same signature.
-ROW_CHECKS = (_check_text, _check_id, _check_gold, _check_picture)
+ROW_CHECKS = (_check_personal_data, _check_text, _check_id, _check_gold, _check_picture)
 
 
 def _check_row(line, row, report, ctx) -> dict | None:

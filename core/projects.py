@@ -6,7 +6,8 @@ import hashlib
 import json
 import re
 
-from . import audit, content, languages, money, paging, qualifications, scope, scripts, tasktypes
+from . import audit, content, languages, money, paging, purge, qualifications, scope, scripts, \
+    tasktypes
 from .clock import india_day, stamp, utcnow
 from .db import is_id, one, rows as all_rows, write
 from .errors import Invalid, NotFound
@@ -140,10 +141,13 @@ MAX_LABELS = 20
 FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
 DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
             "gold_share": 0.1, "status": "draft", "answer_script": None,
-            "batch_size": 20, "batch_lease_minutes": 120, "batch_percent": 20}
+            "batch_size": 20, "batch_lease_minutes": 120, "batch_percent": 20,
+            "retention_days": None, "personal_data": "mask"}
 FIELDS = ("slug", "centre", "task_type", "languages", "name", "instructions", "labels",
           "redundancy", "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent",
-          "status", "answer_script", "batch_size", "batch_lease_minutes", "batch_percent")
+          "status", "answer_script", "batch_size", "batch_lease_minutes", "batch_percent",
+          "retention_days", "personal_data")
+PERSONAL_DATA = ("mask", "refuse")  # what an import does with personal data it finds
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
@@ -303,6 +307,8 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     else:
         field("gold_share", lambda: _share(get("gold_share")))
     field("status", lambda: _status(get("status")))
+    field("retention_days", lambda: purge.parse_retention(get("retention_days")))
+    field("personal_data", lambda: _personal_data(get("personal_data")))
     # A script set earlier lapses when the type stops taking typed words; one sent is checked.
     typed = clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].typed
     script = data.get("answer_script", current.get("answer_script") if typed else None)
@@ -310,6 +316,12 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     if clean.get("status") == "live" and not errors:
         field("status", lambda: _ready_for(db, clean))
     return clean, errors
+
+
+def _personal_data(value) -> str:
+    if value not in PERSONAL_DATA:
+        raise Invalid("bad_personal_data")
+    return value
 
 
 def _ready_for(db, clean: dict) -> str:
@@ -403,7 +415,8 @@ def _as_data(db, project: dict) -> dict:
         "gold_share": project["gold_share"], "status": project["status"],
         "answer_script": project["answer_script"], "batch_size": project["batch_size"],
         "batch_lease_minutes": project["batch_lease_seconds"] // 60,
-        "batch_percent": project["batch_share_percent"]}
+        "batch_percent": project["batch_share_percent"],
+        "retention_days": project["retention_days"], "personal_data": project["personal_data"]}
 
 
 def form_data(form) -> dict:
@@ -411,7 +424,8 @@ def form_data(form) -> dict:
     data = {key: form.get(key) for key in ("slug", "task_type", "redundancy", "pay",
                                            "lease_minutes", "gold_percent", "status",
                                            "answer_script", "batch_size",
-                                           "batch_lease_minutes", "batch_percent")
+                                           "batch_lease_minutes", "batch_percent",
+                                           "retention_days", "personal_data")
             if form.get(key) is not None}
     centre = (form.get("centre") or "").strip()
     if centre:
@@ -463,7 +477,8 @@ def _columns(clean: dict) -> dict:
             "status": clean["status"], "answer_script": clean["answer_script"],
             "batch_size": clean["batch_size"],
             "batch_lease_seconds": clean["batch_lease_minutes"] * 60,
-            "batch_share_percent": clean["batch_percent"]}
+            "batch_share_percent": clean["batch_percent"],
+            "retention_days": clean["retention_days"], "personal_data": clean["personal_data"]}
 
 
 def _write_content(db, project_id: int, clean: dict) -> None:

@@ -112,7 +112,7 @@ CREATE TABLE clients (
         id INTEGER PRIMARY KEY,
         centre_id INTEGER NOT NULL REFERENCES centres(id),
         name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 80),
-        created_at TEXT NOT NULL,
+        created_at TEXT NOT NULL, watermark INTEGER NOT NULL DEFAULT 1 CHECK (watermark IN (0, 1)),
         UNIQUE (centre_id, name)
     );
 
@@ -298,7 +298,27 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), client_id INTEGER REFERENCES clients(id));
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), client_id INTEGER REFERENCES clients(id), retention_days INTEGER
+    CHECK (retention_days IS NULL OR retention_days BETWEEN 0 AND 3650), closed_at TEXT, purged_at TEXT, personal_data TEXT NOT NULL DEFAULT 'mask' CHECK (personal_data IN ('mask', 'refuse')));
+
+CREATE TABLE purges (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    slug TEXT NOT NULL,  -- the project's, kept in the record whatever becomes of it
+    status TEXT NOT NULL DEFAULT 'asked'
+        CHECK (status IN ('asked', 'approved', 'done', 'cancelled')),
+    asked_by INTEGER NOT NULL REFERENCES users(id),
+    asked_at TEXT NOT NULL,
+    approved_by INTEGER REFERENCES users(id),
+    approved_at TEXT,
+    done_at TEXT,
+    tasks INTEGER, answers INTEGER, media INTEGER, texts INTEGER,
+    content_bytes INTEGER,
+    sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+    CHECK (status IN ('asked', 'cancelled') OR (approved_by IS NOT NULL
+        AND approved_by <> asked_by AND approved_at IS NOT NULL)),
+    CHECK (status <> 'done' OR (done_at IS NOT NULL AND sha256 IS NOT NULL))
+);
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -543,6 +563,9 @@ CREATE INDEX payout_lines_user ON payout_lines(user_id, id);
 CREATE INDEX payouts_centre ON payouts(centre_id, id);
 
 CREATE INDEX projects_client ON projects(client_id);
+
+CREATE UNIQUE INDEX purges_one_open ON purges (project_id)
+    WHERE status IN ('asked', 'approved');
 
 CREATE UNIQUE INDEX quiz_attempts_open ON quiz_attempts(user_id, project_id) WHERE finished_at IS NULL;
 
@@ -928,6 +951,10 @@ CREATE TRIGGER projects_client_of_centre_update BEFORE UPDATE OF client_id, cent
                 OR (NEW.client_id IS NULL AND OLD.client_id IS NOT NULL)
             BEGIN SELECT RAISE(ABORT, 'a project belongs to a client of its own centre'); END;
 
+CREATE TRIGGER projects_closed_at AFTER UPDATE OF status ON projects
+WHEN NEW.status = 'closed' AND OLD.status <> 'closed'
+BEGIN UPDATE projects SET closed_at = datetime('now') WHERE id = NEW.id; END;
+
 CREATE TRIGGER projects_default_client AFTER INSERT ON projects
         WHEN NEW.client_id IS NULL BEGIN
         UPDATE projects SET client_id = (SELECT min(id) FROM clients
@@ -938,11 +965,37 @@ CREATE TRIGGER projects_languages_known_insert BEFORE INSERT ON projects BEGIN S
 
 CREATE TRIGGER projects_languages_known_update BEFORE UPDATE OF languages ON projects BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
+CREATE TRIGGER projects_purged_only_by_purge BEFORE UPDATE OF purged_at ON projects
+WHEN NEW.purged_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM purges p
+    WHERE p.project_id = NEW.id AND p.status = 'approved')
+BEGIN SELECT RAISE(ABORT, 'a project is purged only by an approved purge'); END;
+
+CREATE TRIGGER projects_reopened AFTER UPDATE OF status ON projects
+WHEN NEW.status <> 'closed' AND OLD.status = 'closed'
+BEGIN UPDATE projects SET closed_at = NULL WHERE id = NEW.id; END;
+
 CREATE TRIGGER projects_review_seed AFTER INSERT ON projects WHEN NEW.review_seed = 0
         BEGIN UPDATE projects SET review_seed = abs(random() % 2147483647) + 1
         WHERE id = NEW.id; END;
 
 CREATE TRIGGER projects_texts_gone AFTER DELETE ON projects BEGIN DELETE FROM texts WHERE kind = 'project' AND owner_id = OLD.id; END;
+
+CREATE TRIGGER purges_approved_by_another BEFORE UPDATE OF status ON purges
+WHEN NEW.status = 'approved' AND (OLD.status <> 'asked' OR NEW.approved_by IS OLD.asked_by
+    OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = NEW.approved_by AND u.active = 1
+                   AND u.role IN ('supervisor', 'admin')))
+BEGIN SELECT RAISE(ABORT, 'a purge is approved by another supervisor'); END;
+
+CREATE TRIGGER purges_done_after_approval BEFORE UPDATE OF status ON purges
+WHEN NEW.status = 'done' AND OLD.status <> 'approved'
+BEGIN SELECT RAISE(ABORT, 'only an approved purge is carried out'); END;
+
+CREATE TRIGGER purges_final BEFORE UPDATE ON purges
+WHEN OLD.status IN ('done', 'cancelled')
+BEGIN SELECT RAISE(ABORT, 'a deletion record is final'); END;
+
+CREATE TRIGGER purges_keep BEFORE DELETE ON purges
+BEGIN SELECT RAISE(ABORT, 'deletion records are never deleted'); END;
 
 CREATE TRIGGER quality_person_delete AFTER DELETE ON assignments
             WHEN OLD.state != 'active' BEGIN 

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 
 from core import access_log, clients, paging, review
 from core import db as coredb
+from core import watermark as marks
 from core.errors import Refused
 
 from .db import get_db
@@ -64,6 +65,14 @@ def rename(client_id):
     """Supervisor (not limited) or admin: rename a client."""
     return _done(lambda: clients.rename_client(get_db(), g.user, client_id,
                                                request.form.get("name")))
+
+
+@bp.post("/clients/<id:client_id>/watermark")
+@staff
+def watermark(client_id):
+    """Supervisor (not limited) or admin: whether annotators' pictures carry a mark."""
+    return _done(lambda: marks.set_for_client(get_db(), g.user, client_id,
+                                              request.form.get("watermark") == "1"))
 
 
 @bp.post("/clients/projects")

@@ -182,6 +182,14 @@ MESSAGES = {
     "unsafe_path": _l("The zip has a path that leads outside it: “%(name)s”."),
     "no_manifest": _l("The zip needs one list of tasks: a .csv or .jsonl file."),
     "many_manifests": _l("The zip has more than one .csv or .jsonl file. Keep only one."),
+    # Personal data found in a task's text (core/personal_data.py).
+    "pii_phone": _l("A phone number is in the text. Remove it, or let the project hide it."),
+    "pii_aadhaar": _l("An Aadhaar number is in the text. Remove it, or let the project hide"
+                      " it."),
+    "pii_pan": _l("A PAN is in the text. Remove it, or let the project hide it."),
+    "pii_email": _l("An e-mail address is in the text. Remove it, or let the project hide"
+                    " it."),
+    "pii_upi": _l("A UPI ID is in the text. Remove it, or let the project hide it."),
     # Payouts and payment details.
     "nothing_to_pay": _l("No accepted answers are waiting for a payout in this period."),
     "bad_period": _l("Please give a period that has begun, first day before last, at most"
@@ -226,6 +234,15 @@ MESSAGES = {
     "approver_account_new": _l("Your account was created or its password reset by the one"
                                " who drafted this payout, or in the last 7 days. Another"
                                " supervisor or an admin must approve it."),
+    # Purges (core/purge.py).
+    "bad_retention": _l("Whole days from 0 to %(limit)s, or empty to keep."),
+    "bad_personal_data": _l("Please choose what to do with personal data."),
+    "purge_not_closed": _l("Close the project before deleting its content."),
+    "purge_done": _l("This deletion was already carried out or cancelled."),
+    "purge_asked": _l("A deletion of this project is already waiting for approval."),
+    "purge_same_person": _l("You asked for this deletion. Another supervisor or an admin"
+                            " must approve it."),
+    "purge_not_approved": _l("This deletion is not approved."),
     "failure_needs_second": _l("You reported this payment failed. Another supervisor or an"
                                " admin must confirm it, or import the bank's result file."),
 }

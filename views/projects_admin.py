@@ -1,13 +1,14 @@
 """Supervisors (and admins): create and edit her centre's projects on the web."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_percent, ngettext
 
-from core import people, projects, review_plan
-from core.errors import Invalid
+from core import people, projects, purge, review_plan
+from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
 from .guards import staff
-from .messages import field_errors, said
+from .messages import field_errors, message, said
+from .step_up import fresh_login_required
 
 bp = Blueprint("projects_admin", __name__, url_prefix="/supervisor/projects")
 
@@ -109,3 +110,74 @@ def lift(project_id, user_id):
     review_plan.lift(get_db(), g.user, project_id, user_id)
     return redirect(url_for("review.project_dashboard", project_id=project_id,
                             watch="off") + f"#u{user_id}", 303)
+
+
+# -- deleting a closed project's content: one asks, another approves (core/purge.py) ----
+
+def _purges(project_id, error=None, status=200):
+    db = get_db()
+    project = projects.get_project_or_404(db, g.user, project_id)
+    return render_template("supervisor/purges.html", project=project, error=error,
+                           purges=purge.for_project(db, project_id)), status
+
+
+@bp.get("/<id:project_id>/purge")
+@staff
+def purges(project_id):
+    """Supervisor: the project's deletions: ask for one, approve another's, the records."""
+    return _purges(project_id)
+
+
+def _purge_act(project_id, action):
+    try:
+        action(get_db())
+    except NotFound:
+        raise
+    except Refused as refusal:
+        return _purges(project_id, message(refusal), refusal.status)
+    return redirect(url_for(".purges", project_id=project_id), 303)
+
+
+@bp.post("/<id:project_id>/purge")
+@staff
+@fresh_login_required
+def ask_purge(project_id):
+    """Supervisor: ask for the closed project's content to be deleted."""
+    return _purge_act(project_id, lambda db: purge.ask(db, project_id, g.user))
+
+
+@bp.post("/<id:project_id>/purge/<id:purge_id>/approve")
+@staff
+@fresh_login_required
+def approve_purge(project_id, purge_id):
+    """Another supervisor or an admin: approve, and so carry out, the deletion."""
+    return _purge_act(project_id, lambda db: purge.approve(db, _own(db, project_id, purge_id),
+                                                           g.user))
+
+
+@bp.post("/<id:project_id>/purge/<id:purge_id>/cancel")
+@staff
+def cancel_purge(project_id, purge_id):
+    """Supervisor: withdraw a deletion not yet approved."""
+    return _purge_act(project_id, lambda db: purge.cancel(db, _own(db, project_id, purge_id),
+                                                          g.user))
+
+
+def _own(db, project_id, purge_id) -> int:
+    if purge.get(db, purge_id, g.user)["project_id"] != project_id:
+        raise NotFound("not_found")
+    return purge_id
+
+
+@bp.get("/<id:project_id>/purge/<id:purge_id>/record.txt")
+@staff
+def purge_record(project_id, purge_id):
+    """Supervisor: the deletion record to give the client, as a text file."""
+    record = purge.get(get_db(), _own(get_db(), project_id, purge_id), g.user)
+    if record["status"] != "done":
+        raise NotFound("not_found")
+    response = make_response(purge.record_text(record))
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="deletion-{record["slug"]}-{record["id"]}.txt"')
+    return response

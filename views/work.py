@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from core import content, disk, earnings, gold, lease, paging, payment_details, projects, \
-    quality, quiz_attempts, receipts, review, tasks, tasktypes, welcome
+    quality, quiz_attempts, receipts, review, tasks, tasktypes, watermark, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
@@ -16,6 +16,7 @@ from .guards import annotator, same_site_only
 from .http import id_arg, private_picture
 from .messages import message
 from .render import htmx, page_or_fragment, refuse
+from .secret import export_secret
 
 MAX_SYNC = 200  # items in one sync: a phone holds one batch or a few, never more
 
@@ -246,7 +247,8 @@ def media(media_id):
         row = tasks.media_for_holder(get_db(), media_id, g.user["id"])
     except NotFound:  # the picture of a check task she missed, in the note that says so
         row = gold.missed_media(get_db(), media_id, g.user["id"])
-    return private_picture(row)
+    return private_picture(watermark.for_annotator(get_db(), row, g.user["id"],
+                                                   export_secret()))
 
 
 @bp.get("/earnings")
