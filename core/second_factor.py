@@ -65,14 +65,18 @@ def _verify(db, user_id: int, code: str, ip: str, now: dt.datetime) -> int:
                 if totp.verify(code, for_time=at, valid_window=0):
                     step = totp.timecode(at)
                     break
+        refusal = None
         if step is None or step <= (row["totp_last_step"] or -1):
+            # Counted in this transaction, the refusal raised after it commits.
             db.execute("INSERT INTO login_attempts (login, ip, at, ok, device, known)"
                        " VALUES (?, ?, ?, 0, NULL, 1)", (key, ip, stamp(now)))
             left = MAX_FAILURES - len(failures) - 1
-            if left <= 0:
-                raise _locked(stamp(now), now)
-            raise Invalid("bad_code" if step is None else "code_used", tries_left=left)
-        db.execute("UPDATE users SET totp_last_step = ? WHERE id = ?", (step, user_id))
+            refusal = _locked(stamp(now), now) if left <= 0 else \
+                Invalid("bad_code" if step is None else "code_used", tries_left=left)
+        else:
+            db.execute("UPDATE users SET totp_last_step = ? WHERE id = ?", (step, user_id))
+    if refusal:
+        raise refusal
     return step
 
 

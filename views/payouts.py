@@ -10,7 +10,7 @@ from core.errors import NotFound, Refused
 
 from .db import get_db
 from .guards import admin, annotator, staff
-from .messages import field_errors, message
+from .messages import REFUSAL_LINKS, field_errors, message
 from .render import page_or_fragment
 from .step_up import fresh_login_required
 
@@ -66,7 +66,8 @@ def draft():
     return redirect(url_for(".show", payout_id=payout_id), 303)
 
 
-def _show(payout_id, template="payouts/show.html", error=None, errors=None, status=200):
+def _show(payout_id, template="payouts/show.html", error=None, errors=None, status=200,
+          link=None):
     db = get_db()
     payout = payouts.get_payout_or_404(db, payout_id, g.user)
     page = _page()
@@ -75,7 +76,8 @@ def _show(payout_id, template="payouts/show.html", error=None, errors=None, stat
         if payout["status"] == "draft" else []
     return page_or_fragment(template, "payouts/_lines.html", status, payout=payout,
                             lines=lines, more=more, lines_page=page, held=held, error=error,
-                            errors=errors or {}, formats=list(payout_files.FORMATS))
+                            errors=errors or {}, formats=list(payout_files.FORMATS),
+                            error_link=link)
 
 
 @bp.get("/supervisor/payouts/<id:payout_id>")
@@ -99,8 +101,10 @@ def _act(payout_id, action):
     except NotFound:
         raise
     except Refused as refusal:
+        link = REFUSAL_LINKS[refusal.code](refusal.detail) \
+            if refusal.code in REFUSAL_LINKS else None  # second factor: where to turn it on
         return _show(payout_id, error=message(refusal), errors=field_errors(refusal),
-                     status=refusal.status)
+                     status=refusal.status, link=link)
     return redirect(url_for(".show", payout_id=payout_id), 303)
 
 
