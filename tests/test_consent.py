@@ -19,7 +19,7 @@ def test_first_login_asks_for_consent_in_her_language_and_work_waits(visitor, ma
     assert home.status_code == 302 and home.headers["Location"] == "/account/consent"
     assert visitor.get("/home", htmx=True).headers["HX-Redirect"] == "/account/consent"
     page = visitor.get("/account/consent").get_data(as_text=True)
-    assert "வேலையில் உங்கள் தரவு" in page or "உங்கள் தரவு" in page  # her language
+    assert "வேலையில் உங்கள் டேட்டா" in page and "ஒப்புக்கொள்கிறேன்" in page  # her language
     assert "400" in page  # the access log's retention, as configured
     # She can read her own data and log out before agreeing.
     assert visitor.get("/account/data").status_code == 200
