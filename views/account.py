@@ -24,7 +24,7 @@ bp = Blueprint("account", __name__)
 def consent_page():
     """Any user: what Velai keeps about her, why, how long, who sees it; "I agree"."""
     if request.method == "POST":
-        if consent.needed(g.user) or (g.user.get("consent_version") or 0) < consent.VERSION:
+        if (g.user.get("consent_version") or 0) < consent.VERSION:  # staff may agree too
             consent.record(get_db(), g.user["id"], session.get("sid"))
         return redirect(home_url(g.user), 303)
     return render_template("auth/consent.html", retention=consent.retention(),

@@ -45,7 +45,6 @@ def role_required(*roles):
                 return _redirect(url_for("account.consent_page"))
             return view(**kwargs)
         guarded.roles = roles
-        guarded.before_consent = getattr(view, "before_consent", False)
         return guarded
     return decorate
 
