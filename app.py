@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Every view of a task's content or media is logged (core.access_log); off only to
         # measure what the log costs (FLASK_ACCESS_LOG=false, bench/loadtest.py).
         ACCESS_LOG=True,
+        # A supervisor's or admin's session ends after this long unused (core.sessions).
+        STAFF_IDLE_MINUTES=30,
         PROXY_COUNT=0,  # proxies in front (nginx: 1), so login throttling sees real addresses
         # Catalogs where core.languages finds the languages: one list for both.
         BABEL_TRANSLATION_DIRECTORIES=";".join(str(d) for d in languages.directories()),
@@ -60,8 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     sys.setswitchinterval(app.config["SWITCH_INTERVAL"])
 
-    from views import (appeal, assets, auth, clients, gold, health, http, payouts, people,
-                       projects_admin, pwa, quiz, quiz_admin, review, session, supervisor,
+    from views import (account, appeal, assets, auth, clients, gold, health, http, payouts,
+                       people, projects_admin, pwa, quiz, quiz_admin, review, session, supervisor,
                        taskdata, web, work)
 
     Babel(app, locale_selector=session.select_locale, timezone_selector=lambda: "Asia/Kolkata")
@@ -71,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     assets.init_app(app)
     for module in (auth, work, supervisor, people, projects_admin, taskdata, health, pwa,
-                   payouts, gold, quiz, quiz_admin, review, appeal, clients):
+                   payouts, gold, quiz, quiz_admin, review, appeal, clients, account):
         app.register_blueprint(module.bp)
     commands.init_app(app)
     if app.config["PROXY_COUNT"]:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 import brotli
 
 from core import db as coredb
-from core import content, projects, users
+from core import consent, content, projects, users
 
 SLUG = "bench-sentiment"
 CENTRE = "BNC"
@@ -57,9 +57,10 @@ def prepare(db_path: str, source_slug: str, annotators: int = ANNOTATORS,
         logins = []
         for i in range(annotators):
             login = f"98765{i + 90000:05d}"
-            users.create_user(db, login=login, password=PIN, role="annotator",
-                              name=f"Bench {i + 1}", centre=CENTRE, lang="ta",
-                              hash_method="pbkdf2:sha256:1000")
+            worker = users.create_user(db, login=login, password=PIN, role="annotator",
+                                       name=f"Bench {i + 1}", centre=CENTRE, lang="ta",
+                                       hash_method="pbkdf2:sha256:1000")
+            consent.record(db, worker["id"], None)  # agreed at her first login
             logins.append(login)
         return logins, [value for value, _ in labels]
     finally:

@@ -1,7 +1,7 @@
 """Task-data pages for `make bench`, weighed in Meena's Tamil: the list, the import form,
 the import result and the reported tasks (with reports in it, so the page is full)."""
 from core import db as coredb
-from core import importing, qualifications, tasks, taskdata, users
+from core import consent, importing, qualifications, tasks, taskdata, users
 from tests import live
 
 MEENA = {"login": "meena", "password": "velai-demo", "lang": "ta"}
@@ -19,6 +19,7 @@ def _prepare(db) -> tuple[int, int]:
         worker = users.create_user(db, login=f"98700{n:05d}", password=live.DEMO["ta"][1],
                                    role="annotator", name=f"Bench {n}", centre=code,
                                    lang="ta", hash_method="pbkdf2:sha256:1000")
+        consent.record(db, worker["id"], None)  # agreed at her first login
         qualifications.set_status(db, worker["id"], project["id"], "qualified")  # the quiz
         for _ in range(taskdata.PER_PAGE):
             assignment = tasks.claim_next(db, worker["id"], project)

@@ -8,7 +8,7 @@ that language being in the demo."""
 import sys
 
 from core import db as coredb
-from core import languages, qualifications, users
+from core import consent, languages, qualifications, users
 from tests import live
 
 NEW = ("kn", "te")  # the languages weighed here: the others are weighed by every module
@@ -25,6 +25,7 @@ def _reader(db, login, role, lang) -> dict:
                                 role=role, name=f"{languages.name(lang)} {role}",
                                 centre=CENTRE, lang=lang, hash_method="pbkdf2:sha256:1000")
         if role == "annotator":
+            consent.record(db, row["id"], None)  # agreed at her first login
             qualifications.qualify_for(
                 db, row["id"], qualifications.projects_to_qualify(db, CENTRE, ["all"]))
     return row

@@ -7,7 +7,8 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import clients, payment_details, projects, qualifications, quiz_bank, review, tasks, users
+from . import (clients, consent, payment_details, projects, qualifications, quiz_bank, review,
+               tasks, users)
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .media import prepare_image
@@ -221,6 +222,10 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     for login, secret, role, name, lang, centre in TRAINEES:
         users.create_user(db, login=login, password=secret, role=role, name=name,
                           centre=centre, lang=lang, hash_method=hash_method)
+    # The demo's annotators agreed at their first login, as the people they stand for
+    # would have; anyone a supervisor adds is asked (core.consent).
+    for row in db.query("SELECT id FROM users WHERE role IN ('annotator')"):
+        consent.record(db, row["id"], None)
     return [(login, secret, role, lang) for login, secret, role, _, lang, _ in
             ACCOUNTS + TRAINEES]
 

@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import re
 
-from . import audit, money, paging, payment_details, payout_files, scope
+from . import audit, money, paging, payment_details, payout_files, scope, second_factor
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -352,6 +352,7 @@ def approve(db, payout_id: int, actor: dict, now=None, version: int | None = Non
             raise Conflict("not_draft")
         if payout["drafted_by"] == actor["id"]:
             raise Conflict("own_draft")
+        second_factor.require(db, actor, payout["centre_id"])
         if version is not None and version != payout["version"]:
             raise Conflict("changed")
         if one(db, "SELECT 1 AS x FROM payout_lines WHERE payout_id = ? AND amount_set_by = ?"

@@ -23,7 +23,7 @@ import hashlib
 import os
 import shutil
 
-from . import audit, scope
+from . import audit, scope, second_factor
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, rows, write
 from .errors import Conflict, Invalid, NotFound
@@ -97,6 +97,9 @@ def approve(db, purge_id: int, actor: dict, now=None) -> dict:
         raise Conflict("purge_done")
     if purge["asked_by"] == actor["id"]:
         raise Conflict("purge_same_person")
+    # The centre may ask for a second factor before data is deleted, as before money moves.
+    second_factor.require(db, actor, one(db, "SELECT centre_id FROM projects WHERE id = ?",
+                                         (purge["project_id"],))["centre_id"])
     with write(db):
         db.execute("UPDATE purges SET status = 'approved', approved_by = ?, approved_at = ?"
                    " WHERE id = ?", (actor["id"], stamp(now or utcnow()), purge_id))

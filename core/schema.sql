@@ -106,7 +106,7 @@ CREATE TABLE centres (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL
-, min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages) AND json_type(languages) = 'array' AND json_array_length(languages) >= 1), appeals_by INTEGER REFERENCES users(id));
+, min_wage_paise_per_hour INTEGER NOT NULL DEFAULT 0 CHECK (min_wage_paise_per_hour >= 0), languages TEXT NOT NULL DEFAULT '["en"]' CHECK (json_valid(languages) AND json_type(languages) = 'array' AND json_array_length(languages) >= 1), appeals_by INTEGER REFERENCES users(id), second_factor_for_money INTEGER NOT NULL DEFAULT 0 CHECK (second_factor_for_money IN (0, 1)));
 
 CREATE TABLE clients (
         id INTEGER PRIMARY KEY,
@@ -114,6 +114,14 @@ CREATE TABLE clients (
         name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 80),
         created_at TEXT NOT NULL, watermark INTEGER NOT NULL DEFAULT 1 CHECK (watermark IN (0, 1)),
         UNIQUE (centre_id, name)
+    );
+
+CREATE TABLE consents (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        at TEXT NOT NULL,
+        session TEXT  -- a digest of the session id, as the access log keeps it
     );
 
 CREATE TABLE disagreement_by_day (
@@ -432,7 +440,7 @@ CREATE TABLE sessions (
             created_at TEXT NOT NULL,
             last_seen TEXT NOT NULL,
             ended_at TEXT
-        , authed_at TEXT) WITHOUT ROWID;
+        , authed_at TEXT, device TEXT) WITHOUT ROWID;
 
 CREATE TABLE "tasks" (
             id INTEGER PRIMARY KEY,
@@ -494,7 +502,7 @@ CREATE TABLE "users" (
     active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     welcomed_at TEXT, offline_key TEXT, guess_locked_at TEXT, guess_unlocked_at TEXT
-, created_by INTEGER REFERENCES users(id), password_set_by INTEGER REFERENCES users(id), password_set_at TEXT);
+, created_by INTEGER REFERENCES users(id), password_set_by INTEGER REFERENCES users(id), password_set_at TEXT, consent_version INTEGER, totp_secret TEXT, totp_on_at TEXT, totp_last_step INTEGER);
 
 CREATE TABLE work_by_day (
             project_id INTEGER NOT NULL REFERENCES projects(id),
@@ -543,6 +551,8 @@ CREATE INDEX audit_log_actor ON audit_log(actor_id, at);
 CREATE INDEX audit_log_at ON audit_log(at);
 
 CREATE INDEX audit_log_subject ON audit_log(subject, action, at);
+
+CREATE INDEX consents_user ON consents(user_id, id);
 
 CREATE INDEX gold_stats_project ON gold_stats(project_id);
 
@@ -730,6 +740,15 @@ CREATE TRIGGER centres_languages_known_insert BEFORE INSERT ON centres BEGIN SEL
 
 CREATE TRIGGER centres_languages_known_update BEFORE UPDATE OF languages ON centres BEGIN SELECT RAISE(ABORT, 'unknown language') WHERE EXISTS (SELECT 1 FROM json_each(NEW.languages) WHERE value NOT IN (SELECT code FROM languages)); END;
 
+CREATE TRIGGER consents_mark_user AFTER INSERT ON consents
+        BEGIN UPDATE users SET consent_version = NEW.version WHERE id = NEW.user_id; END;
+
+CREATE TRIGGER consents_no_delete BEFORE DELETE ON consents
+        BEGIN SELECT RAISE(ABORT, 'consents are append-only'); END;
+
+CREATE TRIGGER consents_no_update BEFORE UPDATE ON consents
+        BEGIN SELECT RAISE(ABORT, 'consents are append-only'); END;
+
 CREATE TRIGGER labels_bump_delete AFTER DELETE ON labels BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = OLD.project_id; END;
 
 CREATE TRIGGER labels_bump_insert AFTER INSERT ON labels BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = NEW.project_id; END;
@@ -903,6 +922,13 @@ WHEN NEW.status = 'approved' AND EXISTS (SELECT 1 FROM users u WHERE u.id = NEW.
              AND u.password_set_at > datetime(NEW.approved_at, '-7 days'))))
 BEGIN SELECT RAISE(ABORT,
     'an account the drafter made or reset, or a new one, may not approve'); END;
+
+CREATE TRIGGER payouts_approver_second_factor
+        BEFORE UPDATE OF status ON payouts
+        WHEN NEW.status = 'approved'
+          AND (SELECT second_factor_for_money FROM centres WHERE id = NEW.centre_id) = 1
+          AND (SELECT totp_on_at FROM users WHERE id = NEW.approved_by) IS NULL
+        BEGIN SELECT RAISE(ABORT, 'approving needs a second factor'); END;
 
 CREATE TRIGGER payouts_exact_on_approval BEFORE UPDATE OF status ON payouts
 WHEN NEW.status = 'approved' AND (

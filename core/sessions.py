@@ -13,17 +13,38 @@ from .db import one
 IDLE = dt.timedelta(days=14)  # unused this long, a session ends (as the cookie's lifetime)
 TOUCH_EVERY = dt.timedelta(days=1)  # last_seen is written at most this often: no write per task
 STEP_UP_AFTER = dt.timedelta(minutes=15)
+STAFF = ("supervisor", "admin")
+# Staff sessions end after this long without a request (the app's STAFF_IDLE_MINUTES);
+# their last_seen is written at most once a STAFF_TOUCH_EVERY, which bounds the error.
+STAFF_IDLE = dt.timedelta(minutes=30)
+STAFF_TOUCH_EVERY = dt.timedelta(minutes=1)
+
+_BROWSERS = (("SamsungBrowser", "Samsung Internet"), ("Edg/", "Edge"), ("OPR/", "Opera"),
+             ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+            ("Windows", "Windows"), ("Mac OS X", "Mac"), ("Linux", "Linux"))
 
 
-def start(db, user_id: int, now: dt.datetime | None = None, replaces: str | None = None) -> str:
+def device_hint(user_agent: str | None) -> str:
+    """A coarse hint of the device for her own list of logins ("Chrome on Android"):
+    the browser and system names only, not the whole string (less to keep about her)."""
+    agent = user_agent or ""
+    browser = next((name for key, name in _BROWSERS if key in agent), "")
+    system = next((name for key, name in _SYSTEMS if key in agent), "")
+    return " / ".join(part for part in (browser, system) if part)[:40]
+
+
+def start(db, user_id: int, now: dt.datetime | None = None, replaces: str | None = None,
+          device: str | None = None) -> str:
     """A new session for her; its id. `replaces`: a session this browser held before,
     ended so that no id survives a login (no fixation)."""
     now = now or utcnow()
     sid = secrets.token_urlsafe(16)  # 128 bits; short, as it rides on every request
     if replaces:
         end(db, replaces, now=now)
-    db.execute("INSERT INTO sessions (id, user_id, created_at, last_seen, authed_at)"
-               " VALUES (?, ?, ?, ?, ?)", (sid, user_id, stamp(now), stamp(now), stamp(now)))
+    db.execute("INSERT INTO sessions (id, user_id, created_at, last_seen, authed_at, device)"
+               " VALUES (?, ?, ?, ?, ?, ?)",
+               (sid, user_id, stamp(now), stamp(now), stamp(now), device))
     return sid
 
 
@@ -44,10 +65,22 @@ def user_for(db, sid, now: dt.datetime | None = None) -> dict | None:
                (sid, stamp(now - IDLE)))
 
 
-def touch(db, sid: str, last_seen: str, now: dt.datetime | None = None) -> bool:
-    """Mark the session seen when it was last marked a day ago or more; True if written."""
+def idle_staff(user: dict, idle: dt.timedelta = STAFF_IDLE,
+               now: dt.datetime | None = None) -> bool:
+    """True when a supervisor's or admin's session went unused longer than `idle`: a
+    laptop left open in a centre stops working for whoever sits down at it next.
+    Annotators' sessions keep IDLE (their phone is theirs; logging in on 2G is slow)."""
+    return user["role"] in STAFF and \
+        (user.get("session_seen") or "") <= stamp((now or utcnow()) - idle)
+
+
+def touch(db, sid: str, last_seen: str, now: dt.datetime | None = None,
+          every: dt.timedelta = TOUCH_EVERY) -> bool:
+    """Mark the session seen when it was last marked `every` ago or more (a day for
+    annotators: no write per task; a minute for staff, whose idle time counts);
+    True if written."""
     now = now or utcnow()
-    if last_seen > stamp(now - TOUCH_EVERY):
+    if last_seen > stamp(now - every):
         return False
     db.execute("UPDATE sessions SET last_seen = ? WHERE id = ? AND ended_at IS NULL",
                (stamp(now), sid))

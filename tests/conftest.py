@@ -8,7 +8,7 @@ import pytest
 
 from app import create_app
 from core import db as coredb
-from core import migrations, projects, tasktypes, users
+from core import consent, migrations, projects, tasktypes, users
 from tests import live
 
 CHEAP_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of logins
@@ -156,12 +156,16 @@ def user_maker(db):
     """make(role, lang, centre, password): a new user of `db`, each with her own login."""
     counter = iter(range(1, 10_000))
 
-    def make(role="annotator", lang="en", centre="KRR", password=None):
+    def make(role="annotator", lang="en", centre="KRR", password=None, consented=True):
         n = next(counter)
-        return users.create_user(db, login=f"98765{n:05d}",
+        user = users.create_user(db, login=f"98765{n:05d}",
                                  password=password or default_secret(role), role=role,
                                  name=f"Worker {n}", centre=centre, lang=lang,
                                  hash_method=CHEAP_HASH)
+        if consented and consent.needed(user):  # she agreed at her first login
+            consent.record(db, user["id"], None)
+            user = users.get_user(db, user["id"])
+        return user
     return make
 
 

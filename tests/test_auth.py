@@ -189,7 +189,7 @@ def test_each_role_reaches_only_its_pages(visitor, make_user, role, url, status)
         assert "This page is not for your role." in response.get_data(as_text=True)
 
 
-PUBLIC = {"auth.login", "auth.set_lang", "auth.index", "health.healthz", "pwa.manifest",
+PUBLIC = {"auth.login", "auth.login_code", "auth.set_lang", "auth.index", "health.healthz", "pwa.manifest",
           "pwa.service_worker", "pwa.offline"}
 
 

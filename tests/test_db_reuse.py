@@ -4,7 +4,7 @@ import pytest
 
 from app import create_app
 from core import db as coredb
-from core import migrations
+from core import consent, migrations
 from core.db import one
 from tests.conftest import CHEAP_HASH, Visitor
 
@@ -58,8 +58,10 @@ def make_user_in():
     def make(app, name):
         db = coredb.connect(app.config["VELAI_DB"])
         try:
-            return users.create_user(db, login="9876512345", password=PIN, role="annotator",
+            user = users.create_user(db, login="9876512345", password=PIN, role="annotator",
                                      name=name, centre="KRR", hash_method=CHEAP_HASH)
+            consent.record(db, user["id"], None)  # she agreed at her first login
+            return user
         finally:
             db.close()
     return make

@@ -10,7 +10,7 @@ import time
 
 from bench.load import NEXT, Phone
 from core import db as coredb
-from core import access_log, projects, tasks, users
+from core import access_log, consent, projects, tasks, users
 from core.clock import stamp, utcnow
 from core.db import one
 from tests import live
@@ -37,9 +37,11 @@ def _prepare(db_path: str):
         projects.add_tasks(db, project["id"], [{"text": f"Is {i} even?"} for i in range(1500)])
         logins = []
         for i in range(CLIENTS + 2):
-            logins.append(users.create_user(
+            worker = users.create_user(
                 db, login=f"98700{i:05d}", password=PIN, role="annotator", name=f"F{i}",
-                centre="FLT", hash_method=CHEAP_HASH)["login"])
+                centre="FLT", hash_method=CHEAP_HASH)
+            consent.record(db, worker["id"], None)  # she agreed at her first login
+            logins.append(worker["login"])
         return project, logins
     finally:
         db.conn.close()

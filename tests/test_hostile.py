@@ -12,7 +12,7 @@ import pytest
 from markupsafe import escape
 
 from core import content
-from core import projects, users
+from core import consent, projects, users
 from core.db import one
 from tests.conftest import CHEAP_HASH, PIN, Visitor
 
@@ -59,6 +59,7 @@ def _named(world, payload):
     world.annotator = users.create_user(
         world.db, login="9000000077", password=PIN, role="annotator", name=payload,
         centre="KRR", hash_method=CHEAP_HASH)
+    consent.record(world.db, world.annotator["id"], None)
     world.project()
 
 

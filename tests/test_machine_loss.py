@@ -12,7 +12,7 @@ import time
 
 from bench.load import NEXT, Phone
 from core import db as coredb
-from core import projects, users
+from core import consent, projects, users
 from core.db import one, rows
 from tests import live
 from tests.conftest import CHEAP_HASH
@@ -115,9 +115,12 @@ def _prepare(db_path):
     projects.add_tasks(db, projects.create_project(
         db, centre_id=centre["id"], slug="loss", task_type="yes_no", name={"en": "Loss"},
         redundancy=1, pay_paise=50)["id"], [{"text": f"Task {i}"} for i in range(5000)])
-    logins = [users.create_user(db, login=f"98711{i:05d}", password=PIN, role="annotator",
-                                name=f"L{i}", centre="LOS", hash_method=CHEAP_HASH)["login"]
-              for i in range(PHONES + 1)]
+    workers = [users.create_user(db, login=f"98711{i:05d}", password=PIN, role="annotator",
+                                 name=f"L{i}", centre="LOS", hash_method=CHEAP_HASH)
+               for i in range(PHONES + 1)]
+    for worker in workers:
+        consent.record(db, worker["id"], None)  # they agreed at their first login
+    logins = [worker["login"] for worker in workers]
     db.conn.close()
     return logins
 

@@ -10,7 +10,7 @@ import pytest
 from core import clock, payouts
 from core import db as coredb
 from core import purge
-from core.errors import Conflict
+from core.errors import Conflict, Refused
 from payout_helpers import NOW, PERIOD, answers, paid_to, value
 
 SECRET_TEXT = "Zebra-Quokka-7731 patient record"
@@ -206,3 +206,18 @@ def test_the_purge_command_finishes_an_approved_purge_and_vacuums(app, db, karur
     found = [s[:20] for s in SECRETS if s in _file_bytes(db.velai_path)]
     assert found == []
     assert value(db, "SELECT status FROM purges WHERE id = ?", (purge_id,)) == "done"
+
+
+def test_a_centre_asking_for_a_second_factor_refuses_a_purge_without_one(db, karur):
+    """As for money: with the centre's rule on, an approver without an authenticator code
+    deletes nothing; with one, the purge goes ahead."""
+    db.execute("UPDATE centres SET second_factor_for_money = 1 WHERE id = ?",
+               (karur["project"]["centre_id"],))
+    purge_id = purge.ask(db, karur["project"]["id"], karur["meena"])
+    with pytest.raises(Refused) as refused:
+        purge.approve(db, purge_id, karur["anitha"])
+    assert refused.value.code == "second_factor_needed"
+    assert value(db, "SELECT status FROM purges WHERE id = ?", (purge_id,)) == "asked"
+    assert value(db, "SELECT count(*) FROM tasks WHERE payload_text LIKE 'Zebra%'") == 4
+    purge.approve(db, purge_id, {**karur["anitha"], "totp_on_at": "2026-12-01 00:00:00"})
+    assert value(db, "SELECT count(*) FROM tasks WHERE payload_text LIKE 'Zebra%'") == 0

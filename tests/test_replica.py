@@ -8,7 +8,7 @@ import time
 
 from bench.load import NEXT, Phone
 from core import db as coredb
-from core import projects, users
+from core import consent, projects, users
 from tests import live
 from tests.conftest import CHEAP_HASH
 
@@ -49,8 +49,9 @@ def test_a_lost_database_comes_back_from_the_replica_with_every_acknowledged_ans
         db, centre_id=centre["id"], slug="backup", task_type="yes_no",
         name={"en": "Backup"}, redundancy=1, pay_paise=50)["id"],
         [{"text": f"Task {i}"} for i in range(60)])
-    users.create_user(db, login="9870099999", password=PIN, role="annotator", name="B",
-                      centre="BKP", hash_method=CHEAP_HASH)
+    worker = users.create_user(db, login="9870099999", password=PIN, role="annotator",
+                               name="B", centre="BKP", hash_method=CHEAP_HASH)
+    consent.record(db, worker["id"], None)  # she agreed at her first login
     db.conn.close()
 
     replicator = subprocess.Popen(

@@ -1,16 +1,17 @@
 """Everyone: log in, log out, change PIN, choose a language, the menu page."""
 import secrets
+import time
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, \
     url_for
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, gettext as _, ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from core import languages, lease, sessions, users
+from core import languages, lease, second_factor, sessions, users
 from core.errors import Invalid
 
 from .db import get_db
-from .guards import anyone, home_url, public
+from .guards import anyone, before_consent, home_url, public
 from .http import safe_next
 from .formats import data_today
 from .messages import message, said
@@ -51,13 +52,17 @@ def _remember_device(response, device: dict, user: dict):
     return response
 
 
+CODE_WAIT = 300  # seconds between a right password and its authenticator code
+
+
 def _start_session(user: dict):
     """A new session id for this browser (never the one it came with), the old ended."""
     db = get_db()
     old = session.get("sid")
     session.clear()
     session.permanent = True
-    session["sid"] = sessions.start(db, user["id"], replaces=old)
+    session["sid"] = sessions.start(db, user["id"], replaces=old,
+                                    device=sessions.device_hint(request.user_agent.string))
 
 
 def _refusal_status(refusal) -> int:
@@ -85,6 +90,10 @@ def login():
         user, refusal = users.authenticate(
             get_db(), typed, request.form.get("password", ""), request.remote_addr or "-",
             device=device["d"], device_users=device["u"])
+        if user and second_factor.enrolled(user):
+            # The password was right; the session starts only with her code too.
+            session["code_for"] = [user["id"], int(time.time()), request.args.get("next")]
+            return _remember_device(redirect(url_for(".login_code"), 303), device, user)
         if user:
             _start_session(user)
             response = redirect(safe_next(request.args.get("next"), home_url(user)), 303)
@@ -94,12 +103,41 @@ def login():
             error = ngettext("Wrong login or password. %(num)d try left.",
                              "Wrong login or password. %(num)d tries left.",
                              refusal.detail["tries_left"])
+    if request.method == "GET" and session.pop("ended", None) == "idle":
+        error = _("You were away too long, so you were logged out. Please log in again.")
     return render_template("auth/login.html", error=error, login_value=typed,
                            with_name=with_name), status
 
 
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def login_code():
+    """Staff with an authenticator: the code, after a right password, within CODE_WAIT."""
+    pending = session.get("code_for")
+    if not isinstance(pending, list) or len(pending) != 3 \
+            or time.time() - pending[1] > CODE_WAIT:
+        session.pop("code_for", None)
+        return redirect(url_for(".login"), 303)
+    user = users.get_user(get_db(), pending[0])
+    if user is None or not user["active"] or not second_factor.enrolled(user):
+        session.pop("code_for", None)
+        return redirect(url_for(".login"), 303)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            second_factor.check(get_db(), user, request.form.get("code", ""),
+                                request.remote_addr or "-")
+        except Invalid as refusal:
+            error, status = message(refusal), _refusal_status(refusal)
+        else:
+            _start_session(user)
+            return redirect(safe_next(pending[2], home_url(user)), 303)
+    return render_template("auth/code.html", error=error), status
+
+
 @bp.post("/logout")
 @anyone
+@before_consent
 def logout():
     """Any user: end the session, on the server too (a copied cookie stops working)."""
     lang = g.user["lang"]
@@ -114,6 +152,7 @@ def logout():
 
 @bp.route("/account/pin", methods=["GET", "POST"])
 @anyone
+@before_consent
 def change_pin():
     """Any user: change her own PIN (supervisors: password): old once, new twice.
     Every other session of hers ends."""

@@ -4,7 +4,7 @@ import functools
 
 from flask import abort, g, make_response, redirect, request, url_for
 
-from core import users
+from core import consent, users
 
 from .http import cross_site
 from .render import htmx
@@ -16,20 +16,33 @@ def public(view):
     return view
 
 
+def _redirect(url: str):
+    if htmx:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def before_consent(view):
+    """Open to her before she has agreed to the consent text: the text itself, her own
+    data, logging out. Goes under the role guard."""
+    view.before_consent = True
+    return view
+
+
 def role_required(*roles):
     """Let in only logged-in users with one of `roles`; others go to login or get 403."""
     def decorate(view):
         @functools.wraps(view)
         def guarded(**kwargs):
             if g.user is None:
-                login = url_for("auth.login", next=request.full_path.rstrip("?"))
-                if htmx:
-                    response = make_response("", 200)
-                    response.headers["HX-Redirect"] = login
-                    return response
-                return redirect(login)
+                return _redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if g.user["role"] not in roles:
                 abort(403)
+            if consent.needed(g.user) and not getattr(view, "before_consent", False):
+                # She reads what is kept about her and agrees before any work.
+                return _redirect(url_for("account.consent_page"))
             return view(**kwargs)
         guarded.roles = roles
         return guarded

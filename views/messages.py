@@ -245,6 +245,10 @@ MESSAGES = {
     "purge_not_approved": _l("This deletion is not approved."),
     "failure_needs_second": _l("You reported this payment failed. Another supervisor or an"
                                " admin must confirm it, or import the bank's result file."),
+    # Staff second factor (core/second_factor.py).
+    "second_factor_needed": _l("This centre asks for a second factor before money moves or"
+                               " data is deleted. Turn on your authenticator code first."),
+    "no_pending_code": _l("Start again: add the key to your authenticator app first."),
 }
 
 # code -> function(detail) giving (url, button text): where a refusal leads her
@@ -252,6 +256,8 @@ MESSAGES = {
 REFUSAL_LINKS = {
     "needs_quiz": lambda detail: (url_for("quiz.overview", slug=detail["slug"]),
                                   _("Go to the quiz")),
+    "second_factor_needed": lambda detail: (url_for("account.second_factor"),
+                                            _("Turn on the authenticator code")),
 }
 
 # What a finished action says on the next page, in her language (flashed after the 303):
@@ -285,6 +291,13 @@ def message(refusal: Refused) -> str:
     if refusal.code == "locked":
         return ngettext("Too many wrong tries. Try again in %(num)d minute.",
                         "Too many wrong tries. Try again in %(num)d minutes.", detail["minutes"])
+    if refusal.code == "bad_code":
+        return ngettext("Wrong code. %(num)d try left.", "Wrong code. %(num)d tries left.",
+                        detail["tries_left"])
+    if refusal.code == "code_used":
+        return ngettext("This code was used already. Wait for the next one. %(num)d try left.",
+                        "This code was used already. Wait for the next one."
+                        " %(num)d tries left.", detail["tries_left"])
     text = MESSAGES.get(refusal.code, MESSAGES["bad_request"])
     return str(text) % detail if detail else str(text)
 

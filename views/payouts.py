@@ -11,7 +11,7 @@ from core.errors import NotFound, Refused
 from .db import get_db
 from .guards import admin, annotator, staff
 from .formats import money
-from .messages import field_errors, message, said
+from .messages import REFUSAL_LINKS, field_errors, message, said
 from .render import page_or_fragment
 from .step_up import fresh_login_required
 
@@ -67,7 +67,8 @@ def draft():
     return redirect(url_for(".show", payout_id=payout_id), 303)
 
 
-def _show(payout_id, template="payouts/show.html", error=None, errors=None, status=200):
+def _show(payout_id, template="payouts/show.html", error=None, errors=None, status=200,
+          link=None):
     db = get_db()
     payout = payouts.get_payout_or_404(db, payout_id, g.user)
     page = _page()
@@ -76,7 +77,8 @@ def _show(payout_id, template="payouts/show.html", error=None, errors=None, stat
         if payout["status"] == "draft" else []
     return page_or_fragment(template, "payouts/_lines.html", status, payout=payout,
                             lines=lines, more=more, lines_page=page, held=held, error=error,
-                            errors=errors or {}, formats=list(payout_files.FORMATS))
+                            errors=errors or {}, formats=list(payout_files.FORMATS),
+                            error_link=link)
 
 
 @bp.get("/supervisor/payouts/<id:payout_id>")
@@ -101,8 +103,10 @@ def _act(payout_id, action, done=None):
     except NotFound:
         raise
     except Refused as refusal:
+        link = REFUSAL_LINKS[refusal.code](refusal.detail) \
+            if refusal.code in REFUSAL_LINKS else None  # second factor: where to turn it on
         return _show(payout_id, error=message(refusal), errors=field_errors(refusal),
-                     status=refusal.status)
+                     status=refusal.status, link=link)
     if done:
         done(result)
     return redirect(url_for(".show", payout_id=payout_id), 303)

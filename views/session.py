@@ -1,5 +1,6 @@
 """Who is asking: the signed session cookie, her account, her language, her CSRF token."""
 import copy
+import datetime as dt
 import functools
 import time
 
@@ -60,8 +61,16 @@ def load_user():
     access_log.attach(get_db(), sid if g.user else None, current_app.config["ACCESS_LOG"])
     if sid and g.user is None:
         session.pop("sid")  # ended (logout, new PIN, deactivated) or idle too long
+    if g.user and sessions.idle_staff(
+            g.user, dt.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])):
+        sessions.end(get_db(), sid)
+        session.pop("sid")
+        g.user = None
+        session["ended"] = "idle"  # the login page says why
     if g.user:
-        sessions.touch(get_db(), sid, g.user["session_seen"])
+        staff = g.user["role"] in sessions.STAFF
+        sessions.touch(get_db(), sid, g.user["session_seen"],
+                       every=sessions.STAFF_TOUCH_EVERY if staff else sessions.TOUCH_EVERY)
         # Renew the session cookie once a day, not on every task (see app.py).
         day = clock.india_day()
         if session.get("day") != day:

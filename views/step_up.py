@@ -13,12 +13,14 @@ import hashlib
 from flask import g, render_template, request, session
 from flask_babel import ngettext
 
-from core import sessions, users
+from core import second_factor, sessions, users
+from core.errors import Invalid
 
 from .db import get_db
 from .messages import message
 
 FIELD = "step_up_password"
+CODE_FIELD = "step_up_code"  # her authenticator code, when her second factor is on
 
 
 def _session_device() -> str:
@@ -36,9 +38,17 @@ def fresh_login_required(view):
             return view(**kwargs)
         error = None
         password = request.form.get(FIELD)
+        enrolled = second_factor.enrolled(g.user)
         if password is not None:
-            refusal = users.step_up(get_db(), session["sid"], g.user, password,
-                                    request.remote_addr or "-", _session_device())
+            refusal = None
+            if enrolled:  # the code first: a right password alone renews nothing
+                try:
+                    second_factor.check(get_db(), g.user, request.form.get(CODE_FIELD, ""),
+                                        request.remote_addr or "-")
+                except Invalid as wrong:
+                    refusal = wrong
+            refusal = refusal or users.step_up(get_db(), session["sid"], g.user, password,
+                                               request.remote_addr or "-", _session_device())
             if refusal is None:
                 return view(**kwargs)
             error = ngettext("Wrong password. %(num)d try left.",
@@ -46,7 +56,8 @@ def fresh_login_required(view):
                              refusal.detail["tries_left"]) \
                 if refusal.code == "bad_credentials" else message(refusal)
         kept = [(name, value) for name, value in request.form.items(multi=True)
-                if name not in (FIELD, "csrf_token")]
+                if name not in (FIELD, CODE_FIELD, "csrf_token")]
         return render_template("auth/step_up.html", error=error, kept=kept, field=FIELD,
+                               code_field=CODE_FIELD if enrolled else None,
                                files=list(request.files)), 401
     return guarded

@@ -112,14 +112,25 @@ class Server:
                           " AND state = 'submitted' AND submitted_at >= datetime('now', '-1 day')",
                           (user_id,))
 
-    def add_annotator(self, login, name, lang, centre, qualified_for=("all",)):
+    def add_annotator(self, login, name, lang, centre, qualified_for=("all",),
+                      consented=True):
         """A new annotator (the demo PIN), through the app's own command line; her id.
         Ready to work on her centre's projects unless `qualified_for` says otherwise
-        (empty: a trainee wherever a quiz is on)."""
+        (empty: a trainee wherever a quiz is on); `consented`: she agreed to the consent
+        text already (False: her first login asks)."""
         extra = [arg for slug in qualified_for for arg in ("--qualified-for", slug)]
         self.flask("create-user", "--login", login, "--password", DEMO_PIN, "--role",
                    "annotator", "--name", name, "--lang", lang, "--centre", centre, *extra)
-        return self.user_id(login)
+        user_id = self.user_id(login)
+        if consented:
+            from core import consent
+            from core import db as coredb
+            db = coredb.connect(self.db_path)
+            try:
+                consent.record(db, user_id, None)
+            finally:
+                db.close()
+        return user_id
 
     def flask(self, *args):
         """The app's command line against this server's database (as live.server runs it)."""

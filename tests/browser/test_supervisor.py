@@ -48,7 +48,10 @@ def test_meena_adds_an_annotator_who_works_then_resets_her_forgotten_pin(
 
     # Selvi, on her own phone, logs in with that PIN and answers a task.
     selvi = open_phone("ta")
-    log_in(selvi, server.url, "9876512345", pin, lands="/home")
+    # Her first login: what Velai keeps about her, in Tamil; she agrees, then works.
+    log_in(selvi, server.url, "9876512345", pin, lands="/account/consent")
+    selvi.locator("form.card button.primary").tap()
+    selvi.wait_for_url("**/home")
     selvi.locator(f'a.button.primary[href="/tasks/{PROJECT}/next"]').tap()
     selvi.wait_for_url(f"**/tasks/{PROJECT}/next")
     selvi.locator("#task form.answers button[name=answer]").first.tap()
