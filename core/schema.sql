@@ -232,7 +232,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-);
+, max_record_seconds INTEGER NOT NULL DEFAULT 15 CHECK (max_record_seconds BETWEEN 2 AND 120), verified_by_project_id INTEGER REFERENCES projects(id));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -308,7 +308,7 @@ CREATE TABLE "tasks" (
             reports_count INTEGER NOT NULL DEFAULT 0,
             aggregate TEXT,
             confidence REAL,
-            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1),
+            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1), recording_assignment_id INTEGER REFERENCES assignments(id),
             CHECK (payload_text IS NOT NULL OR media_id IS NOT NULL)
         );
 
@@ -337,6 +337,24 @@ CREATE TABLE traffic (
             bytes INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (user_id, day)
         );
+
+CREATE TABLE uploads (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size > 0),
+        received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= size),
+        data BLOB NOT NULL DEFAULT x'',
+        media_id INTEGER REFERENCES media(id),
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        CHECK ((media_id IS NULL) = (done_at IS NULL)),
+        CHECK (media_id IS NULL OR received = size),
+        -- The bytes in so far; once complete they live in media.original, not here.
+        CHECK (length(data) = CASE WHEN media_id IS NULL THEN received ELSE 0 END)
+    );
 
 CREATE TABLE "users" (
     id INTEGER PRIMARY KEY,
@@ -415,7 +433,13 @@ CREATE UNIQUE INDEX tasks_client_id ON tasks(project_id, client_id) WHERE client
 
 CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NOT NULL;
 
+CREATE UNIQUE INDEX tasks_one_per_recording ON tasks(recording_assignment_id) WHERE recording_assignment_id IS NOT NULL;
+
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
+
+CREATE INDEX uploads_assignment ON uploads(assignment_id);
+
+CREATE UNIQUE INDEX uploads_done_once ON uploads(assignment_id) WHERE media_id IS NOT NULL;
 
 CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
 
@@ -683,6 +707,10 @@ CREATE TRIGGER texts_bump_delete AFTER DELETE ON texts WHEN OLD.kind IN ('projec
 CREATE TRIGGER texts_bump_insert AFTER INSERT ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
 
 CREATE TRIGGER texts_bump_update AFTER UPDATE ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
+
+CREATE TRIGGER uploads_done_stays BEFORE UPDATE ON uploads
+        WHEN OLD.media_id IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'upload_done: a completed upload does not change'); END;
 
 CREATE TRIGGER users_offline_key AFTER INSERT ON users WHEN NEW.offline_key IS NULL
         BEGIN
