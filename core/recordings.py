@@ -68,6 +68,23 @@ def held_media(db, assignment: dict) -> dict | None:
     return one(db, "SELECT id, sha256 FROM media WHERE id = ?", (int(answer),))
 
 
+CARD_BYTES = 2_000  # a task card and its answer, as `make bench` measures them
+RECORD_BYTES_PER_S = 3_000  # the phone records Opus at 24 kbit/s
+LISTEN_SECONDS = 10  # a typical sentence read aloud
+
+
+def data_per_task(project: dict) -> int | None:
+    """About how many bytes one task of this project costs her on the phone, both ways,
+    when sound is part of it (None: a task of text and small pictures)."""
+    from . import audio, tasktypes
+    task_type = tasktypes.of(project)
+    if task_type.capture == "audio":  # at most this long, sent once
+        return CARD_BYTES + project["max_record_seconds"] * RECORD_BYTES_PER_S
+    if "audio" in task_type.media:  # the listening copy, fetched once
+        return CARD_BYTES + LISTEN_SECONDS * audio.LISTEN_KBPS * 1000 // 8
+    return None
+
+
 def link(db, project: dict, verifier: dict) -> None:
     """Have `verifier` (a project whose tasks play a recording) judge the recordings of
     `project` (a project whose answers are recordings), in the same centre.

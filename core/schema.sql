@@ -684,6 +684,17 @@ CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
 
 CREATE TRIGGER quiz_questions_texts_gone AFTER DELETE ON quiz_questions BEGIN DELETE FROM texts WHERE kind = 'question' AND owner_id = OLD.id; END;
 
+CREATE TRIGGER recordings_accepted_when_verified
+        BEFORE UPDATE OF review_state ON assignments
+        WHEN NEW.review_state = 'accepted' AND OLD.review_state IS NOT 'accepted'
+            AND NEW.reviewed_by IS NULL
+            AND EXISTS (SELECT 1 FROM projects p WHERE p.id = NEW.project_id
+                        AND p.verified_by_project_id IS NOT NULL)
+            AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.recording_assignment_id = NEW.id
+                            AND t.status = 'done' AND t.aggregate = 'yes')
+        BEGIN SELECT RAISE(ABORT, 'recording_unverified: its listeners have not said yes');
+        END;
+
 CREATE TRIGGER tasks_by_status_delete AFTER DELETE ON tasks
         BEGIN INSERT INTO tasks_by_status (project_id, status, tasks)
     VALUES (OLD.project_id, OLD.status, -1)

@@ -17,6 +17,9 @@ REASONS = {
     "too_fast": _l("Answered too fast"),
     "incomplete": _l("Incomplete answer"),
     "wrong_check": _l("Wrong answer on a check task"),
+    # core.recordings.NOT_VERIFIED: the listeners' majority, not a supervisor's pick.
+    "not_verified": _l("Listeners said the recording does not match the sentence or is"
+                       " not clear"),
 }
 KINDS = {"all": _l("All waiting"), "disagree": _l("Disagreement only"),
          "missed": _l("Missed check tasks"), "fast": _l("Too fast")}
