@@ -196,9 +196,14 @@ def _raise(refusal, *step_args):
 @annotator
 def upload_start(assignment_id):
     """Annotator's phone: begin (or find again) the upload of her recording; JSON."""
-    return _upload_reply(lambda db: uploads.start(
-        db, assignment_id, g.user["id"], request.form.get("size", type=int),
-        request.form.get("type", "")))
+    def start(db):
+        state = uploads.start(db, assignment_id, g.user["id"],
+                              request.form.get("size", type=int), request.form.get("type", ""))
+        if state["done"]:  # stored already; the reply to its last piece was lost
+            state["next"] = url_for(".next_task", slug=tasks.get_assignment(
+                db, assignment_id, g.user["id"])["slug"])
+        return state
+    return _upload_reply(start)
 
 
 @bp.get("/uploads/<key>")
