@@ -1,5 +1,6 @@
-// The recorder and the listener, loaded only on pages of tasks that record or play
-// speech. A recording is kept on the phone (IndexedDB), encrypted under her own key as
+// The recorder, the photo scaler and the listener, loaded only on pages of tasks that
+// record, take photos or play speech. Messages go to the form's [data-state]; its
+// data-sending and data-waiting (or its .recorder's) say what to show meanwhile. A recording is kept on the phone (IndexedDB), encrypted under her own key as
 // app.js keeps unsent answers, until the server says it is stored; it goes in 16 KB
 // pieces, and after a dropped link it goes on from where the server is (core/uploads.py).
 (function () {
@@ -49,11 +50,11 @@
   }
   // Send one kept recording; resolves true when stored (or refused for good).
   function send(x, buf) {
-    var form = d.querySelector('form[action="/answers/' + x.id + '"]'), box = form && $(form, '.recorder');
+    var form = d.querySelector('form[action="/answers/' + x.id + '"]'), box = form && ($(form, '.recorder') || form);
     var f = new FormData();
     f.append('size', buf.byteLength);
     f.append('type', x.t);
-    if (box) say(form, box.dataset.sending);
+    if (box && box.dataset.sending) say(form, box.dataset.sending);
     function step(s) {
       if (s.status != 200) {  // refused: what she sent cannot be taken, she records again
         if (form) { say(form, s.message); show($(form, '[data-act=again]'), true); }
@@ -82,10 +83,29 @@
         });
       }, Promise.resolve());
     }).catch(function () {  // no signal: the recordings wait; try again soon
-      var form = d.querySelector('form[data-capture]'), box = form && $(form, '.recorder');
-      if (box) say(form, box.dataset.waiting);
+      var form = d.querySelector('form[data-capture]'), box = form && ($(form, '.recorder') || form);
+      if (box && box.dataset.waiting) say(form, box.dataset.waiting);
       setTimeout(flush, 10000);
     }).then(function () { busy = false; });
+  }
+  // A photo: scaled on a canvas to the form's data-max-px, then JPEG at falling quality
+  // until it fits data-max-bytes; it goes the same way as a recording.
+  function photo(form, file) {
+    var img = new Image(), max = +form.dataset.maxPx || 1280, limit = +form.dataset.maxBytes || 204800;
+    img.onload = function () {
+      var k = Math.min(1, max / Math.max(img.width, img.height)), c = d.createElement('canvas'), q = 0.8;
+      c.width = Math.round(img.width * k);
+      c.height = Math.round(img.height * k);
+      c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+      (function fit() {
+        c.toBlob(function (b) {
+          if (b.size > limit && q > 0.3) { q -= 0.15; return fit(); }
+          clip = b;
+          keep(form);
+        }, 'image/jpeg', q);
+      })();
+    };
+    img.src = URL.createObjectURL(file);
   }
   function keep(form) {
     var id = +form.action.match(/(\d+)$/)[1];
@@ -153,6 +173,13 @@
     if (act == 'stop' && rec) rec.stop();
     if (act == 'send' && clip) keep(form);
   });
+  d.addEventListener('submit', function (e) {
+    var form = e.target, input = form.querySelector('input[type=file]');
+    if (form.dataset.capture != 'photo' || !input || !input.files[0] || !window.indexedDB) return;
+    e.preventDefault();
+    e.stopPropagation();  // htmx must not send the full-size file
+    photo(form, input.files[0]);
+  }, true);
   d.addEventListener('htmx:load', init);
   window.addEventListener('online', flush);
   if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', init); else init();

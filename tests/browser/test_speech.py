@@ -74,7 +74,7 @@ def _set_listeners(server, redundancy):
 
 
 def test_five_recordings_with_a_dropped_link_are_stored_once_verified_and_paid(
-        server, microphone_browser, lang_text):
+        server, microphone_browser, lang_text, checks):
     ta = lang_text("ta")
     kavitha = server.user_id(RECORDER)
     page = _phone(microphone_browser, server, RECORDER)
@@ -84,6 +84,7 @@ def test_five_recordings_with_a_dropped_link_are_stored_once_verified_and_paid(
     assert page.locator(".recorder").is_visible()
     assert page.locator(".no-recorder").is_hidden()
     assert ta._("Record") in page.locator('[data-act="rec"]').inner_text()
+    checks.page(page, "ta", "record card")
 
     state = {"uploads": 0, "dropped": False}
 
@@ -153,6 +154,7 @@ def test_five_recordings_with_a_dropped_link_are_stored_once_verified_and_paid(
     malar = server.user_id(LISTENER)
     listener = _phone(microphone_browser, server, LISTENER)
     listener.goto(server.url + f"/tasks/{CHECK}/next")
+    checks.page(listener, "ta", "listening card")
     for _ in range(8):  # the demo's three recordings, and Kavitha's five
         before = listener.locator("#task .payload").inner_text()
         listener.wait_for_function("() => document.querySelector('audio.listen').readyState >= 1")
