@@ -124,9 +124,10 @@ def prepare_recording(data: bytes, content_type: str, max_seconds: int) -> dict:
 
 
 def speechlike_wav(seconds: float = 3.0, rate: int = 48_000, level: float = 0.3,
-                   silent: bool = False) -> bytes:
+                   silent: bool = False, pauses: bool = True) -> bytes:
     """A WAV that voice activity detection takes for speech (a voiced buzz with syllable
-    rhythm), for tests, the benchmark and the browser's fake microphone."""
+    rhythm), for tests, the benchmark and the browser's fake microphone. Without `pauses`
+    the syllables run together: a phone's encoder then sends a steady bit rate."""
     import wave
     pcm = array("h")
     for n in range(int(seconds * rate)):
@@ -135,6 +136,7 @@ def speechlike_wav(seconds: float = 3.0, rate: int = 48_000, level: float = 0.3,
             pcm.append(0)
             continue
         envelope = max(0.0, math.sin(2 * math.pi * 3 * t)) ** 0.5  # three syllables a second
+        envelope = envelope if pauses else 0.5 + envelope / 2
         pitch = 120 + 20 * math.sin(2 * math.pi * 0.5 * t)
         voice = sum(math.sin(2 * math.pi * pitch * k * t) / k for k in range(1, 12))
         pcm.append(int(max(-1.0, min(1.0, level * envelope * voice / 2)) * 32767))
