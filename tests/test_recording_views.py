@@ -150,3 +150,18 @@ def test_her_earnings_page_says_why_a_recording_was_not_paid(app, db, make_user,
     _verify_all(db, verify, [make_user()], ["no"])
     page = she.get("/earnings").get_data(as_text=True)
     assert "கேட்டவர்கள்" in page  # "the listeners said", in Tamil
+
+
+def test_a_record_card_sent_without_a_file_asks_for_the_recording(app, db, make_user,
+                                                                  make_project):
+    record, _ = _speech_projects(db, make_project)
+    user, she = _worker(app, make_user)
+    she.get(f"/tasks/{record['slug']}/next")
+    assignment = one(db, "SELECT id FROM assignments WHERE user_id = ?", (user["id"],))
+    for data in ({}, {"file": (io.BytesIO(b""), "", "application/octet-stream")}):
+        refused = she.post(f"/answers/{assignment['id']}", data,
+                           content_type="multipart/form-data", htmx=True)
+        assert refused.status_code == 400
+        assert "வாக்கியத்தைப் படித்துப் பதிவு செய்து" in refused.get_data(as_text=True)
+    assert one(db, "SELECT state FROM assignments WHERE id = ?",
+               (assignment["id"],))["state"] == "active"

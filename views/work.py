@@ -167,7 +167,10 @@ def answer(assignment_id):
 
 def _file_step(assignment_id):
     """A capture task's answer step from the form's `file`, or None for other types.
-    A refused file is a step that raises its refusal, so the card says why."""
+    A refused file is a step that raises its refusal, so the card says why. A form with
+    no file costs nothing more (the hot path); a capture type's clean() refuses it."""
+    if "file" not in request.files:
+        return None
     db = get_db()
     try:
         assignment = tasks.get_assignment(db, assignment_id, g.user["id"])
@@ -177,8 +180,8 @@ def _file_step(assignment_id):
     if not task_type.capture:
         return None
     g.count_request = True  # her upload counts on her data meter
-    sent = request.files.get("file")
-    data = sent.read() if sent else b""
+    sent = request.files["file"]
+    data = sent.read()
     try:
         if not data:
             raise Invalid("needs_recording")
