@@ -1,4 +1,4 @@
-"""The demo: four centres, accounts in each language, eight projects, drawn images."""
+"""The demo: four centres, accounts in each language, ten projects, drawn images."""
 import datetime as dt
 import io
 import math
@@ -7,7 +7,8 @@ import random
 from PIL import Image, ImageDraw
 
 from . import demo_data as data
-from . import clients, payment_details, projects, qualifications, quiz_bank, review, tasks, users
+from . import audio, clients, payment_details, projects, qualifications, quiz_bank, recordings, \
+    review, tasks, users
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .media import prepare_image
@@ -217,6 +218,7 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
     _quizzes(db, rng)
+    _speech(db, karur)
     _past_views(db)
     for login, secret, role, name, lang, centre in TRAINEES:
         users.create_user(db, login=login, password=secret, role=role, name=name,
@@ -241,6 +243,30 @@ LAST_WEEK = {
     "9876500002": (("hindi-headline-topic", 6, 1),),
     "9876500003": (("english-to-tamil", 4, 1), ("leaf-health-photos", 4, 0)),
 }
+
+
+def _speech(db, centre_id) -> None:
+    """A Tamil project of sentences to read aloud and the project whose listeners check
+    its recordings, linked; three sentences recorded already (a voiced buzz standing in
+    for a voice), so the check has work too."""
+    made = {}
+    for slug, task_type, pay, redundancy in (("tamil-read-aloud", "record", 300, 1),
+                                             ("tamil-recording-check", "verify_recording", 40,
+                                              3)):
+        info = data.SPEECH_PROJECTS[slug]
+        made[slug] = projects.create_project(
+            db, centre_id=centre_id, slug=slug, task_type=task_type, name=info["name"],
+            instructions=info["instructions"], labels=(), pay_paise=pay,
+            redundancy=redundancy)
+    record = made["tamil-read-aloud"]
+    projects.add_tasks(db, record["id"], [{"text": t} for t in data.TAMIL_SENTENCES])
+    recordings.link(db, record, made["tamil-recording-check"])
+    record = db["projects"].get(record["id"])
+    selvi = one(db, "SELECT * FROM users WHERE login = ?", ("9876500021",))
+    for seconds in (3.0, 4.0, 3.5):
+        assignment = tasks.claim_next(db, selvi["id"], record)
+        fields = audio.prepare_recording(audio.speechlike_wav(seconds), "audio/wav", 15)
+        tasks.record(db, assignment["id"], selvi["id"], tasks.capture_step(fields))
 
 
 def _last_week(db, now=None) -> None:

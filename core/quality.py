@@ -6,7 +6,7 @@ Pure Python over the database; nothing here imports Flask or core.tasks.
 import datetime as dt
 from collections import Counter, defaultdict
 
-from . import paging, room
+from . import paging, room, tasktypes
 from .clock import IST, stamp, utcnow
 from .db import rows as all_rows
 # When two answers are the same: the one rule, kept with the task types.
@@ -41,6 +41,12 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
         " JOIN tasks t ON t.id = a.task_id WHERE a.task_id = ? AND a.state = 'submitted'",
         (task_id,))
     if len(rows) < room.wanted(rows[0], project):
+        return []
+    if tasktypes.of(project).capture:
+        # Files made by different people are never the same answer: no vote. The task
+        # is done; each answer waits for its listeners (core.recordings) or a supervisor.
+        db.execute("UPDATE tasks SET status = 'done' WHERE id = ? AND status = 'open'",
+                   (task_id,))
         return []
     result = vote([row["answer"] for row in rows])
     confident = not result["tie"] and result["agreement"] >= project["agreement_threshold"]

@@ -273,7 +273,9 @@ def auto_accept(db, now: dt.datetime | None = None) -> int:
     per project. Returns how many were accepted."""
     now = now or utcnow()
     due = []
-    for project in db.query("SELECT id, review_window_days FROM projects"):
+    # Recordings that listeners verify wait for them, or for a person (core.recordings).
+    for project in db.query("SELECT id, review_window_days FROM projects"
+                            " WHERE verified_by_project_id IS NULL"):
         cutoff = stamp(now - dt.timedelta(days=project["review_window_days"]))
         if one(db, "SELECT 1 AS x FROM assignments WHERE project_id = ?"
                    " AND review_state = 'pending' AND submitted_at <= ? LIMIT 1",

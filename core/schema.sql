@@ -298,7 +298,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), client_id INTEGER REFERENCES clients(id));
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), max_record_seconds INTEGER NOT NULL DEFAULT 15 CHECK (max_record_seconds BETWEEN 2 AND 120), verified_by_project_id INTEGER REFERENCES projects(id), client_id INTEGER REFERENCES clients(id));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -407,7 +407,7 @@ CREATE TABLE "tasks" (
             reports_count INTEGER NOT NULL DEFAULT 0,
             aggregate TEXT,
             confidence REAL,
-            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1),
+            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1), recording_assignment_id INTEGER REFERENCES assignments(id),
             CHECK (payload_text IS NOT NULL OR media_id IS NOT NULL)
         );
 
@@ -436,6 +436,24 @@ CREATE TABLE traffic (
             bytes INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (user_id, day)
         );
+
+CREATE TABLE uploads (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size > 0),
+        received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= size),
+        data BLOB NOT NULL DEFAULT x'',
+        media_id INTEGER REFERENCES media(id),
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        CHECK ((media_id IS NULL) = (done_at IS NULL)),
+        CHECK (media_id IS NULL OR received = size),
+        -- The bytes in so far; once complete they live in media.original, not here.
+        CHECK (length(data) = CASE WHEN media_id IS NULL THEN received ELSE 0 END)
+    );
 
 CREATE TABLE user_clients (
         user_id INTEGER NOT NULL REFERENCES users(id),
@@ -538,7 +556,13 @@ CREATE UNIQUE INDEX tasks_client_id ON tasks(project_id, client_id) WHERE client
 
 CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NOT NULL;
 
+CREATE UNIQUE INDEX tasks_one_per_recording ON tasks(recording_assignment_id) WHERE recording_assignment_id IS NOT NULL;
+
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
+
+CREATE INDEX uploads_assignment ON uploads(assignment_id);
+
+CREATE UNIQUE INDEX uploads_done_once ON uploads(assignment_id) WHERE media_id IS NOT NULL;
 
 CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
 
@@ -1046,6 +1070,17 @@ CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
 
 CREATE TRIGGER quiz_questions_texts_gone AFTER DELETE ON quiz_questions BEGIN DELETE FROM texts WHERE kind = 'question' AND owner_id = OLD.id; END;
 
+CREATE TRIGGER recordings_accepted_when_verified
+        BEFORE UPDATE OF review_state ON assignments
+        WHEN NEW.review_state = 'accepted' AND OLD.review_state IS NOT 'accepted'
+            AND NEW.reviewed_by IS NULL
+            AND EXISTS (SELECT 1 FROM projects p WHERE p.id = NEW.project_id
+                        AND p.verified_by_project_id IS NOT NULL)
+            AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.recording_assignment_id = NEW.id
+                            AND t.status = 'done' AND t.aggregate = 'yes')
+        BEGIN SELECT RAISE(ABORT, 'recording_unverified: its listeners have not said yes');
+        END;
+
 CREATE TRIGGER tasks_by_status_delete AFTER DELETE ON tasks
         BEGIN INSERT INTO tasks_by_status (project_id, status, tasks)
     VALUES (OLD.project_id, OLD.status, -1)
@@ -1069,6 +1104,10 @@ CREATE TRIGGER texts_bump_delete AFTER DELETE ON texts WHEN OLD.kind IN ('projec
 CREATE TRIGGER texts_bump_insert AFTER INSERT ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
 
 CREATE TRIGGER texts_bump_update AFTER UPDATE ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
+
+CREATE TRIGGER uploads_done_stays BEFORE UPDATE ON uploads
+        WHEN OLD.media_id IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'upload_done: a completed upload does not change'); END;
 
 CREATE TRIGGER user_clients_same_centre BEFORE INSERT ON user_clients
         WHEN NOT EXISTS (SELECT 1 FROM users u JOIN clients c ON c.centre_id = u.centre_id

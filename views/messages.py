@@ -38,6 +38,18 @@ MESSAGES = {
                   "in a minute."),
     "db_unwritable": _l("Velai cannot save right now. Nothing was saved. "
                         "Please try again later and tell your supervisor."),
+    # Recording speech (core/audio.py, core/uploads.py).
+    "needs_recording": _l("Please record the sentence and send the recording."),
+    "recording_too_short": _l("Your recording is too short. Please read the whole sentence."),
+    "recording_silent": _l("We could not hear a voice in your recording. Please record again"
+                           " in a quiet place, with the phone near your mouth."),
+    "recording_clipped": _l("Your recording is too loud and sounds broken. Please record again"
+                            " with the phone a little further away."),
+    "not_audio": _l("This file is not a recording we can play. Please record again."),
+    "recording_too_big": _l("This recording is too big to send. Please record a shorter one."),
+    "upload_incomplete": _l("Your recording did not arrive completely. It will be sent again."),
+    "no_upload": _l("This recording was not found. Please record again."),
+    "bad_verifier": _l("Choose a project in the same centre whose tasks play recordings."),
     "disk_low": _l("No new tasks for now: the server is almost out of storage space. Your"
                    " saved answers are safe. Please try again later."),
     # Logging in, and her own PIN or password.
@@ -262,6 +274,10 @@ def message(refusal: Refused) -> str:
     if refusal.code == "locked":
         return ngettext("Too many wrong tries. Try again in %(num)d minute.",
                         "Too many wrong tries. Try again in %(num)d minutes.", detail["minutes"])
+    if refusal.code == "recording_too_long":
+        return ngettext("Your recording is too long. Keep it under %(num)d second.",
+                        "Your recording is too long. Keep it under %(num)d seconds.",
+                        detail.get("limit", 0))
     text = MESSAGES.get(refusal.code, MESSAGES["bad_request"])
     return str(text) % detail if detail else str(text)
 

@@ -4,9 +4,12 @@ CHECK constraint in a migration (README: "Adding a task type")."""
 from .base import TaskType, normalise, same
 from .choice import SingleChoice
 from .free_text import MAX_TEXT, FreeText
+from .record import Record
+from .verify_recording import VerifyRecording
 from .yes_no import YES_NO, YesNo
 
-TYPES: dict[str, TaskType] = {t.name: t for t in (SingleChoice(), YesNo(), FreeText())}
+TYPES: dict[str, TaskType] = {t.name: t for t in (SingleChoice(), YesNo(), FreeText(),
+                                                  Record(), VerifyRecording())}
 NAMES = tuple(TYPES)
 
 

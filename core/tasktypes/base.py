@@ -40,6 +40,7 @@ class TaskType:
     media = ("image",)  # what a task of this type may show besides its text
     needs_labels = False  # a project of this type needs at least two labels
     typed = False  # her answer is words she typed: a refusal gives them back to her
+    capture = None  # "audio" or "photo": her answer is a file made on the phone
 
     def choices(self, db, project: dict) -> list[str] | None:
         """The answers allowed (None: any words)."""
@@ -69,6 +70,12 @@ class TaskType:
     def export(self, answer: str | None):
         """An answer (or gold, or majority) as an export file carries it: as stored."""
         return answer
+
+    def receive(self, db, project: dict, data: bytes, content_type: str) -> dict:
+        """Check and prepare what she sent (raise Invalid, in her language, when refused);
+        return the media row's fields: kind, content_type, width, height, duration_ms,
+        sha256, data (the small copy phones get), original, original_type."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"<TaskType {self.name}>"
