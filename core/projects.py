@@ -49,13 +49,16 @@ def create_project(db, *, centre_id, slug, task_type, name, instructions=None, l
     return one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
 
 
-def add_media(db, project_id: int, image: dict) -> int:
-    """Store a prepared image (see core.media.prepare_image); returns its id."""
+def add_media(db, project_id: int, media: dict, user_id: int | None = None) -> int:
+    """Store prepared media (core.media.prepare_image, core.photos, core.clips: a picture,
+    a photo she took or a clip); `user_id`: its maker, None when imported. Returns its id."""
     cursor = db.execute(
-        "INSERT INTO media (project_id, content_type, width, height, sha256, data)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (project_id, image["content_type"], image["width"], image["height"],
-         hashlib.sha256(image["data"]).hexdigest(), image["data"]),
+        "INSERT INTO media (project_id, content_type, width, height, sha256, data, kind,"
+        " duration_ms, original, original_type, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (project_id, media["content_type"], media["width"], media["height"],
+         media.get("sha256") or hashlib.sha256(media["data"]).hexdigest(), media["data"],
+         media.get("kind", "image"), media.get("duration_ms"), media.get("original"),
+         media.get("original_type"), user_id),
     )
     return cursor.lastrowid
 

@@ -7,22 +7,11 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 
-from . import paging, room
+from . import paging, room, tasktypes
 from .clock import IST, stamp, utcnow
 from .db import rows as all_rows
 # When two answers are the same: the one rule, kept with the task types.
 from .tasktypes import normalise, same
-
-
-def vote(answers: list[str]) -> dict:
-    """Majority vote over normalised answers: {"top": the first answer of the largest
-    group, as typed; "count"; "n"; "tie": two groups as large; "agreement": count / n}."""
-    groups = Counter(normalise(a) for a in answers)
-    ranked = groups.most_common(2)
-    key, count = ranked[0]
-    return {"top": next(a for a in answers if normalise(a) == key), "count": count,
-            "n": len(answers), "tie": len(ranked) > 1 and ranked[1][1] == count,
-            "agreement": count / len(answers)}
 
 
 def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
@@ -40,7 +29,8 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
         (task_id,))
     if len(rows) < room.wanted(rows[0], project):
         return []
-    result = vote([row["answer"] for row in rows])
+    task_type = tasktypes.of(project)
+    result = task_type.settle([row["answer"] for row in rows])
     confident = not result["tie"] and result["agreement"] >= project["agreement_threshold"]
     if not confident and result["n"] < max(project["max_answers"], project["redundancy"]):
         # One more answer, please: the task goes (back) to the pool.
@@ -52,7 +42,7 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
                " status = CASE status WHEN 'open' THEN 'done' ELSE status END WHERE id = ?",
                (None if result["tie"] else result["top"], result["agreement"], task_id))
     agreeing = [row["id"] for row in rows if confident and row["review_state"] == "pending"
-                and same(row["answer"], result["top"])]
+                and task_type.same(row["answer"], result["top"])]
     if agreeing:
         db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_at = ?"
                    f" WHERE review_state = 'pending' AND id IN"

@@ -232,7 +232,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-);
+, photo_max_px INTEGER NOT NULL DEFAULT 1280 CHECK (photo_max_px BETWEEN 320 AND 4096), photo_max_bytes INTEGER NOT NULL DEFAULT 204800 CHECK (photo_max_bytes BETWEEN 20480 AND 2097152), keep_location INTEGER NOT NULL DEFAULT 0 CHECK (keep_location IN (0, 1)), cer_threshold REAL NOT NULL DEFAULT 0.1 CHECK (cer_threshold >= 0 AND cer_threshold <= 0.5));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),

@@ -23,7 +23,8 @@ def _an_answer(db, task_type, project) -> str:
     return allowed[0] if allowed else "வணக்கம்"
 
 
-@pytest.mark.parametrize("name", tasktypes.NAMES)
+# A type whose answer is a file made on the phone (capture) walks through its own test.
+@pytest.mark.parametrize("name", [n for n in tasktypes.NAMES if not tasktypes.TYPES[n].capture])
 def test_every_task_type_walks_through_import_claim_answer_quiz_review_and_export(
         app, db, make_user, make_project, name):
     task_type = tasktypes.TYPES[name]
@@ -122,7 +123,7 @@ def test_a_quiz_refuses_empty_words_as_the_task_does(db, make_user, make_project
 
 @pytest.mark.parametrize("a, b", [("Yes.", " yes"), ("हाँ।", "हाँ"), ("caf\u0065\u0301", "café")])
 def test_every_type_compares_answers_by_the_one_rule(a, b):
-    for task_type in tasktypes.TYPES.values():
+    for task_type in (t for t in tasktypes.TYPES.values() if not t.capture):
         assert task_type.same(a, b) and tasktypes.same(a, b)
         assert task_type.judge(a, b) == "accepted" and task_type.judge(a, "no") == "rejected"
 
@@ -130,7 +131,8 @@ def test_every_type_compares_answers_by_the_one_rule(a, b):
 def test_no_screen_or_rule_outside_the_registry_names_a_task_type():
     """A new type is its module and partials: nothing else branches on a type's name.
     (core/db.py's CHECK constraint and the demo's data name them, as data.)"""
-    names = re.compile("|".join(tasktypes.NAMES))
+    # A name as a string, as a branch on it would be written ("photo" is also a word).
+    names = re.compile("[\"']({})[\"']".format("|".join(tasktypes.NAMES)))
     found = []
     for path in [*ROOT.glob("views/*.py"), *ROOT.glob("core/*.py"),
                  *ROOT.glob("templates/**/*.html")]:
