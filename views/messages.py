@@ -26,6 +26,11 @@ MESSAGES = {
     "script_knda": _l("Please write in Kannada letters."),
     "script_telu": _l("Please write in Telugu letters."),
     "script_latn": _l("Please write in English letters."),
+    # A photo task (core/photos.py): what she sent, said to her.
+    "no_photo": _l("Please take a photo first."),
+    "not_a_photo": _l("This file is not a photo. Please take a photo with the camera."),
+    "photo_too_large": _l("This photo is too large: at most %(limit)s megapixels."),
+    "photo_too_big": _l("This photo is too big to send: at most %(limit_mb)s MB."),
     "expired": _l("Time for this task ran out and it went back to the pool. "
                   "Your answer was not saved."),
     "already_skipped": _l("You already skipped this task."),
