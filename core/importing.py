@@ -1,6 +1,7 @@
-"""Loading a client's tasks from a file: CSV, JSON Lines, or a zip of pictures with either
-as its manifest. Everything is checked first and every problem listed with its line; then
-all rows go in, in one transaction, or none do. Pictures are shrunk for phones on the way in.
+"""Loading a client's tasks from a file: CSV, JSON Lines, or a zip of pictures or sound
+clips with either as its manifest. Everything is checked first and every problem listed
+with its line; then all rows go in, in one transaction, or none do. Pictures are shrunk
+for phones on the way in, clips made small Opus copies (core.clips).
 """
 import csv
 import hashlib
@@ -13,7 +14,7 @@ import unicodedata
 import zipfile
 import zlib
 
-from . import audit, tasktypes
+from . import audit, clips, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -24,12 +25,15 @@ from .projects import add_media
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the file as uploaded or given to the command
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # everything a zip holds, once expanded
 MAX_PICTURE_BYTES = 10 * 1024 * 1024  # one picture in a zip, before it is shrunk
+MAX_CLIP_BYTES = 20 * 1024 * 1024  # one sound clip in a zip, before it is made small
+MAX_MEMBERS = 210_000  # files in a zip: a task's each, and room for a few others
 MAX_ROWS = 200_000
 MAX_LINE_CHARS = 20_000  # one line of the file
 MAX_TEXT_CHARS = 5_000  # a task's text
 MAX_ID_CHARS = 200
 MAX_ERRORS = 200  # listed; counting goes on
-COLUMNS = ("id", "text", "image", "gold")
+COLUMNS = ("id", "text", "image", "file", "gold")
+ALIASES = {"client_id": "id"}  # the same column under the name a client's file may use
 MANIFESTS = (".csv", ".jsonl", ".ndjson", ".json")
 DELIMITERS = (",", ";", "\t", "|")
 _CHUNK = 64 * 1024
@@ -114,13 +118,14 @@ def _csv_rows(text: str, report: Report):
             report.error(None, "empty_file")
             return
         names = [cell.strip().lower() for cell in header]
+        names = [ALIASES.get(name, name) for name in names]
         line = reader.line_num
         for name in names:
             if name not in COLUMNS:
                 report.error(line, "unknown_column", name=name or "?")
         for name in {n for n in names if names.count(n) > 1}:
             report.error(line, "repeated_column", name=name)
-        if "text" not in names and "image" not in names:
+        if not {"text", "image", "file"} & set(names):
             report.error(line, "missing_column")
         if report.error_count:
             return
@@ -157,6 +162,7 @@ def _jsonl_rows(text: str, report: Report):
         if any(isinstance(value, (dict, list)) for value in row.values()):
             report.error(number, "bad_json")
             continue
+        row = {ALIASES.get(key, key): value for key, value in row.items()}
         unknown = [key for key in row if key not in COLUMNS]
         for key in unknown:
             report.error(number, "unknown_column", name=str(key)[:40])
@@ -211,6 +217,8 @@ class _Zip:
         for info in infos:
             if not _safe_name(info.filename):
                 report.error(None, "unsafe_path", name=info.filename[:80])
+        if len(infos) > MAX_MEMBERS:
+            report.error(None, "zip_too_many_files", limit=MAX_MEMBERS)
         if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
             report.error(None, "zip_too_big", limit_mb=MAX_UNZIPPED_BYTES // 1024 // 1024)
         if report.error_count:
@@ -228,11 +236,11 @@ class _Zip:
     def read(self, name: str, limit: int) -> bytes:
         return _read_member(self.archive, self.files[name], self.budget, limit)
 
-    def picture(self, path: str) -> bytes | None:
+    def picture(self, path: str, limit: int = MAX_PICTURE_BYTES) -> bytes | None:
         name = posixpath.normpath(posixpath.join(self.base, path.replace("\\", "/")))
         if name not in self.files:
             return None
-        return self.read(name, MAX_PICTURE_BYTES)
+        return self.read(name, limit)
 
 
 # -- checking rows --------------------------------------------------------------------
@@ -289,6 +297,7 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     if text is None:
         return [], report
     gold_rule = _gold_rule(db, project)
+    kinds = tasktypes.of(project).media
     taken = {row["client_id"] for row in db.query(
         "SELECT client_id FROM tasks WHERE project_id = ? AND client_id IS NOT NULL",
         (project["id"],))}
@@ -302,7 +311,7 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
             break
         if progress and report.rows % 1000 == 0:
             progress("check", min(line, total), total)
-        task = _check_row(line, row, report, gold_rule, archive, pictures_from)
+        task = _check_row(line, row, report, gold_rule, archive, pictures_from, kinds)
         if task is None:
             continue
         client_id = task["client_id"]
@@ -326,30 +335,57 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     return tasks, report
 
 
-def _check_row(line, row, report, gold_rule, archive, pictures_from) -> dict | None:
+def _check_row(line, row, report, gold_rule, archive, pictures_from, kinds) -> dict | None:
     errors = report.error_count
     text = _text(row.get("text"))
     image = _text(row.get("image"))
+    clip = _text(row.get("file"))
     gold = _text(row.get("gold"))
     client_id = _text(row.get("id")) or None
     if len(text) > MAX_TEXT_CHARS:
         report.error(line, "task_text_too_long", limit=MAX_TEXT_CHARS)
     if client_id and len(client_id) > MAX_ID_CHARS:
         report.error(line, "id_too_long", limit=MAX_ID_CHARS)
-    if not text and not image:
+    if "audio" in kinds and not clip:
+        report.error(line, "clip_needed")  # she is to hear something
+    elif not text and not image and not clip:
         report.error(line, "empty_task")
+    if clip and "audio" not in kinds:
+        report.error(line, "no_clips_here", name=clip[:80])
     stored_gold = None
     if gold:
         stored_gold = gold_rule[0](gold)
         if stored_gold is None:
             report.error(line, "unknown_gold", gold=gold[:40], allowed=gold_rule[1])
-    picture = None
+    media = None
     if image:
-        picture = _picture(line, image, report, archive, pictures_from)
+        media = _picture(line, image, report, archive, pictures_from)
+    elif clip and "audio" in kinds and report.error_count == errors:
+        media = _clip(line, clip, report, archive)
     if report.error_count > errors:
         return None
-    return {"client_id": client_id, "text": text or None, "image": picture,
-            "image_ref": image or None, "gold": stored_gold}
+    return {"client_id": client_id, "text": text or None, "image": media,
+            "image_ref": image or clip or None, "gold": stored_gold}
+
+
+def _clip(line, path, report, archive) -> dict | None:
+    """A clip named by the manifest, decoded and made small; its problems by line."""
+    if archive is None:
+        report.error(line, "clip_needs_zip")
+        return None
+    try:
+        data = archive.picture(path, MAX_CLIP_BYTES)
+        if data is None:
+            report.error(line, "missing_clip", name=path[:80])
+            return None
+        return clips.prepare_clip(data)
+    except Invalid as refusal:
+        code = {"picture_too_big": "clip_too_big", "not_audio": "bad_clip"}.get(
+            refusal.code, refusal.code)
+        report.error(line, code, name=path[:80], **refusal.detail)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):  # a member that lies
+        report.error(line, "bad_clip", name=path[:80])
+    return None
 
 
 def _picture(line, path, report, archive, pictures_from) -> dict | None:

@@ -1,14 +1,16 @@
 """The task-type registry: every registered type walks through import, claim, answer,
 quiz question, review and export; one rule says when two answers are the same; no
 screen or rule outside the registry names a type."""
+import io
 import json
 import pathlib
 import re
+import zipfile
 
 import pytest
 from flask import render_template
 
-from core import importing, projects, quiz_attempts, quiz_bank, tasks, tasktypes
+from core import clips, importing, projects, quiz_attempts, quiz_bank, tasks, tasktypes
 from core.db import one
 from tests.conftest import Visitor
 from tests.quiz_helpers import EXPLAIN, add_quiz
@@ -23,6 +25,19 @@ def _an_answer(db, task_type, project) -> str:
     return allowed[0] if allowed else "வணக்கம்"
 
 
+def _import(db, project, csv_text: str, name: str) -> None:
+    """Import the rows; for a type whose tasks are heard, each with a clip, in a zip."""
+    if "audio" not in tasktypes.of(project).media:
+        importing.import_tasks(db, project, csv_text.encode(), name)
+        return
+    header, *rows = csv_text.splitlines()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, "\n".join([header + ",file", *(r + ",a.wav" for r in rows)]))
+        archive.writestr("a.wav", clips.tone(1))
+    importing.import_tasks(db, project, out.getvalue(), name + ".zip")
+
+
 # A type whose answer is a file made on the phone (capture) walks through its own test.
 @pytest.mark.parametrize("name", [n for n in tasktypes.NAMES if not tasktypes.TYPES[n].capture])
 def test_every_task_type_walks_through_import_claim_answer_quiz_review_and_export(
@@ -30,9 +45,8 @@ def test_every_task_type_walks_through_import_claim_answer_quiz_review_and_expor
     task_type = tasktypes.TYPES[name]
     project = make_project(task_type=name, tasks=0, redundancy=2)
     given = _an_answer(db, task_type, project)
-    importing.import_tasks(db, project, b"id,text,gold\nc-1,Sentence one,\n", "t.csv")
-    importing.import_tasks(db, project, f"id,text,gold\nc-2,Check one,{given}\n".encode(),
-                           "g.csv")
+    _import(db, project, "id,text,gold\nc-1,Sentence one,\n", "t.csv")
+    _import(db, project, f"id,text,gold\nc-2,Check one,{given}\n", "g.csv")
     assert one(db, "SELECT gold_answer FROM tasks WHERE client_id = 'c-2'")["gold_answer"] \
         == given
 
