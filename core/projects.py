@@ -605,3 +605,22 @@ def list_projects(db) -> list[dict]:
         "SELECT p.slug, c.code AS centre, p.task_type, p.status, p.pay_paise,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS tasks"
         " FROM projects p JOIN centres c ON c.id = p.centre_id ORDER BY c.code, p.slug"))
+
+
+def accepted_speech(db, centre_id: int | None) -> list[dict]:
+    """Recordings her verifiers accepted, per language (a project's first language is
+    the one it records in), for a centre (all when None): [{"language", "ms"}], most
+    first. Read from the recording projects' accepted answers and their media rows."""
+    kinds = [name for name, task_type in tasktypes.TYPES.items() if task_type.capture == "audio"]
+    if not kinds:
+        return []
+    return list(db.query(
+        "SELECT json_extract(p.languages, '$[0]') AS language,"
+        " sum(m.duration_ms) AS ms FROM projects p"
+        " JOIN assignments a ON a.project_id = p.id AND a.state = 'submitted'"
+        " JOIN media m ON m.id = CAST(a.answer AS INTEGER) AND m.project_id = p.id"
+        f" WHERE p.task_type IN ({','.join('?' * len(kinds))})"
+        " AND a.review_state = 'accepted' AND m.kind = 'audio'"
+        " AND (? IS NULL OR p.centre_id = ?)"
+        " GROUP BY language HAVING ms > 0 ORDER BY ms DESC",
+        (*kinds, centre_id, centre_id)))

@@ -105,27 +105,32 @@ def project_agreement(db, project_id: int) -> dict:
 
 # -- per annotator -----------------------------------------------------------------------
 
-def _people(rows) -> dict:
+def _people(rows, same_rule=same) -> dict:
     """Per user: figures over her assignments (rows with state, answer, seconds_spent,
-    aggregate, gold_answer)."""
+    aggregate, gold_answer, review_state); `same_rule`: the project's type's."""
     people = defaultdict(lambda: {"answers": 0, "skips": 0, "agree": 0, "compared": 0,
-                                  "gold_right": 0, "gold": 0, "seconds": [], "fast": 0})
+                                  "gold_right": 0, "gold": 0, "seconds": [], "fast": 0,
+                                  "accepted": 0, "judged": 0})
     for row in rows:
         person = people[row["user_id"]]
         if row["state"] in ("skipped", "reported"):
             person["skips"] += 1
             continue
         person["answers"] += 1
+        # Reviewed or verified: for a photo or a recording, the measure of her work.
+        if row["review_state"] in ("accepted", "rejected"):
+            person["judged"] += 1
+            person["accepted"] += row["review_state"] == "accepted"
         if row["seconds_spent"] is not None:
             person["seconds"].append(row["seconds_spent"])
             if row["seconds_spent"] < row["min_seconds"]:
                 person["fast"] += 1
         if row["gold_answer"] is not None:
             person["gold"] += 1
-            person["gold_right"] += same(row["answer"], row["gold_answer"])
+            person["gold_right"] += same_rule(row["answer"], row["gold_answer"])
         elif row["aggregate"] is not None:
             person["compared"] += 1
-            person["agree"] += same(row["answer"], row["aggregate"])
+            person["agree"] += same_rule(row["answer"], row["aggregate"])
     return people
 
 
@@ -135,13 +140,15 @@ def _figures(person: dict, min_seconds: int) -> dict:
     return {**{k: v for k, v in person.items() if k != "seconds"},
             "agreement": person["agree"] / person["compared"] if person["compared"] else None,
             "gold_accuracy": person["gold_right"] / person["gold"] if person["gold"] else None,
+            "accepted_share": person["accepted"] / person["judged"] if person["judged"] else None,
             "median_seconds": median,
             "skip_share": person["skips"] / seen if seen else 0.0,
             "too_fast": median is not None and median < min_seconds}
 
 
 _PERSON_ROWS = """
-SELECT a.user_id, a.state, a.answer, a.seconds_spent, t.aggregate, t.gold_answer,
+SELECT a.user_id, a.state, a.answer, a.seconds_spent, a.review_state, t.aggregate,
+       t.gold_answer,
        p.min_seconds, a.project_id
 FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN projects p ON p.id = a.project_id
 WHERE a.state != 'active' AND {where}
@@ -153,7 +160,7 @@ def annotator_stats(db, project: dict, page: int = 1, per_page: int = 20) -> tup
     majority, gold accuracy, median seconds, share of skips, too_fast (median under the
     project's min_seconds). And whether another page follows."""
     rows = db.query(_PERSON_ROWS.format(where="a.project_id = ?"), (project["id"],))
-    people = _people(rows)
+    people = _people(rows, tasktypes.of(project).same)
     names = {row["id"]: row["name"] for row in db.query(
         f"SELECT id, name FROM users WHERE id IN ({','.join('?' * len(people))})",
         tuple(people))} if people else {}
@@ -174,11 +181,11 @@ def her_quality(db, user_id: int) -> list[dict]:
         by_project[row["project_id"]].append(row)
     out = []
     for project_id, project_rows in sorted(by_project.items()):
-        person = _people(project_rows)[user_id]
+        project = next(db.query("SELECT id, languages, content_version, task_type,"
+                                " cer_threshold FROM projects WHERE id = ?", (project_id,)))
+        person = _people(project_rows, tasktypes.of(project).same)[user_id]
         if not person["answers"]:
             continue
-        project = next(db.query("SELECT id, languages, content_version FROM projects"
-                                " WHERE id = ?", (project_id,)))
         out.append({"project": project, **_figures(person, project_rows[0]["min_seconds"])})
     return out
 

@@ -51,6 +51,7 @@ def overview():
     return render_template("supervisor/overview.html", centre_id=centre_id,
                            projects=rows, more=more, page=page,
                            today=projects.centre_today(db, centre_id),
+                           speech=projects.accepted_speech(db, centre_id),
                            waiting={**supervisor_todo.waiting(db, g.user, centre_id),
                                     "disk": _disk_warning()},
                            new_staff=people.new_staff(db, g.user),
