@@ -111,7 +111,7 @@ def test_her_answer_is_a_photo_of_this_project_and_waits_for_review(db, make_use
 
 
 @pytest.mark.parametrize("keep, said", [
-    (0, "இடமும் உங்கள் போனின் விவரங்களும்"), (1, "இடத்தை")])
+    (0, "இடமும் உங்கள் மொபைலின் விவரங்களும்"), (1, "இடத்தை")])
 def test_the_card_opens_the_camera_and_says_in_her_language_what_is_kept(
         app, db, make_user, make_project, keep, said):
     project = make_project(task_type="photo", tasks=1, redundancy=1)
