@@ -71,3 +71,39 @@ def test_a_threshold_outside_what_makes_sense_is_refused_by_the_database(db, mak
     project = make_project(task_type="transcribe", tasks=0)
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE projects SET cer_threshold = 0.9 WHERE id = ?", (project["id"],))
+
+
+def _clip_project(db, make_project):
+    import io
+    import zipfile
+
+    from core import clips, importing
+    project = make_project(task_type="transcribe", tasks=0, redundancy=2)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("m.csv", "file,id\na.wav,c-1\n")
+        archive.writestr("a.wav", clips.tone(1))
+    importing.import_tasks(db, project, out.getvalue(), "clips.zip")
+    return project
+
+
+def test_her_card_plays_the_clip_and_a_reviewer_hears_it_too(app, db, make_user,
+                                                             make_project):
+    from tests.conftest import Visitor
+    project = _clip_project(db, make_project)
+    worker = Visitor(app.test_client())
+    worker.login(make_user(lang="ta"))
+    page = worker.get(f"/tasks/{project['slug']}/next").get_data(as_text=True)
+    media_id = one(db, "SELECT media_id FROM tasks")["media_id"]
+    assert f'<audio controls preload="none" src="/media/{media_id}">' in page
+    assert "<img" not in page[page.index('id="task"'):]
+    clip = worker.get(f"/media/{media_id}")
+    assert clip.status_code == 200 and clip.mimetype == "audio/ogg"
+    assert "max-age" in clip.headers["Cache-Control"]
+    assert Visitor(app.test_client()).get(f"/media/{media_id}").status_code != 200
+    assignment_id = one(db, "SELECT id FROM assignments")["id"]
+    worker.post(f"/answers/{assignment_id}", {"answer": SENTENCE})
+    reviewer = Visitor(app.test_client())
+    reviewer.login(make_user(role="supervisor"))
+    queue = reviewer.get("/supervisor/review").get_data(as_text=True)
+    assert f'<audio controls preload="none" src="/supervisor/review/media/{media_id}">' in queue
