@@ -137,10 +137,12 @@ MAX_INSTRUCTIONS = 4000
 MAX_LABELS = 20
 FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
 DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
-            "gold_share": 0.1, "status": "draft", "answer_script": None}
+            "gold_share": 0.1, "status": "draft", "answer_script": None,
+            "photo_max_px": 1280, "keep_location": 0, "cer_threshold": 0.1}
 FIELDS = ("slug", "centre", "task_type", "languages", "name", "instructions", "labels",
           "redundancy", "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent",
-          "status", "answer_script")
+          "status", "answer_script", "photo_max_px", "keep_location", "cer_threshold",
+          "cer_percent")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _TYPED_PAY_BELOW = 10_000_00  # four digits of rupees at most: more is no pay typed
@@ -300,6 +302,14 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     typed = clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].typed
     script = data.get("answer_script", current.get("answer_script") if typed else None)
     field("answer_script", lambda: _answer_script(script, typed))
+    # Photos (#18): their size, and whether their location is kept (she is told so).
+    field("photo_max_px", lambda: _whole(get("photo_max_px"), 320, 4096, "bad_photo_px"))
+    field("keep_location", lambda: _whole(get("keep_location"), 0, 1, "bad_keep_location"))
+    # Transcripts: how far apart two may be and still say the same (core.cer).
+    if "cer_percent" in data:
+        field("cer_threshold", lambda: _whole(data["cer_percent"], 0, 50, "bad_cer") / 100)
+    else:
+        field("cer_threshold", lambda: _cer(get("cer_threshold")))
     if clean.get("status") == "live" and not errors:
         field("status", lambda: _ready_for(db, clean))
     return clean, errors
@@ -342,6 +352,12 @@ def _centre(db, value) -> int:
 def _share(value) -> float:
     if type(value) not in (int, float) or not 0 <= value <= 1:
         raise Invalid("bad_gold")
+    return float(value)
+
+
+def _cer(value) -> float:
+    if type(value) not in (int, float) or not 0 <= value <= 0.5:
+        raise Invalid("bad_cer")
     return float(value)
 
 
@@ -394,14 +410,16 @@ def _as_data(db, project: dict) -> dict:
         "redundancy": project["redundancy"], "pay_paise": project["pay_paise"],
         "lease_minutes": max(1, project["lease_seconds"] // 60),
         "gold_share": project["gold_share"], "status": project["status"],
-        "answer_script": project["answer_script"]}
+        "answer_script": project["answer_script"], "photo_max_px": project["photo_max_px"],
+        "keep_location": project["keep_location"], "cer_threshold": project["cer_threshold"]}
 
 
 def form_data(form) -> dict:
     """The project form's fields (any mapping with .get) in the file's shape."""
     data = {key: form.get(key) for key in ("slug", "task_type", "redundancy", "pay",
                                            "lease_minutes", "gold_percent", "status",
-                                           "answer_script")
+                                           "answer_script", "photo_max_px", "keep_location",
+                                           "cer_percent")
             if form.get(key) is not None}
     centre = (form.get("centre") or "").strip()
     if centre:
@@ -429,7 +447,8 @@ def form_values(db, project: dict | None) -> dict:
                                                   "task_type": TASK_TYPES[0],
                                                   "languages": [languages.FALLBACK]}
     return {**data, "pay": money.rupees(data["pay_paise"]),
-            "gold_percent": round(data["gold_share"] * 100)}
+            "gold_percent": round(data["gold_share"] * 100),
+            "cer_percent": round(data["cer_threshold"] * 100)}
 
 
 def incomplete(db, project: dict | None, values: dict) -> dict:
@@ -450,7 +469,9 @@ def _columns(clean: dict) -> dict:
     return {"task_type": clean["task_type"], "languages": json.dumps(clean["languages"]),
             "redundancy": clean["redundancy"], "pay_paise": clean["pay"],
             "lease_seconds": clean["lease_minutes"] * 60, "gold_share": clean["gold_share"],
-            "status": clean["status"], "answer_script": clean["answer_script"]}
+            "status": clean["status"], "answer_script": clean["answer_script"],
+            "photo_max_px": clean["photo_max_px"], "keep_location": clean["keep_location"],
+            "cer_threshold": clean["cer_threshold"]}
 
 
 def _write_content(db, project_id: int, clean: dict) -> None:

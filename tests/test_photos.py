@@ -130,3 +130,26 @@ def test_photo_sizes_outside_what_a_phone_can_send_are_refused_by_the_database(
                           ("keep_location", 2)):
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(f"UPDATE projects SET {column} = ? WHERE id = ?", (value, project["id"]))
+
+
+def test_a_supervisor_sets_photo_size_location_and_transcript_tolerance_on_the_form(
+        visitor, db, make_user):
+    from tests.test_projects_admin import form
+    meena = make_user(role="supervisor", password="long-password")
+    visitor.login(meena, password="long-password")
+    page = visitor.get("/supervisor/projects/new").get_data(as_text=True)
+    assert 'name="keep_location" value="0" checked' in page.replace("\n", " ") or \
+        'value="0" checked' in page
+    response = visitor.post("/supervisor/projects/new", form(
+        task_type="photo", status="draft", keep_location="1", photo_max_px="800",
+        cer_percent="5"))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    saved = one(db, "SELECT keep_location, photo_max_px, cer_threshold FROM projects")
+    assert saved == {"keep_location": 1, "photo_max_px": 800, "cer_threshold": 0.05}
+    refused = visitor.post("/supervisor/projects/new", form(
+        slug="other-photos", task_type="photo", keep_location="2", photo_max_px="99999",
+        cer_percent="90"))
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    for name in ("keep_location", "photo_max_px", "cer_percent"):
+        assert f'id="{name}-error"' in body, name

@@ -130,6 +130,9 @@ MESSAGES = {
     "centre_fixed": _l("A project cannot move to another centre."),
     "bad_lease": _l("Minutes from 1 to 240."),
     "bad_gold": _l("A percentage from 0 to 100."),
+    "bad_photo_px": _l("Pixels from 320 to 4096."),
+    "bad_keep_location": _l("Please choose whether the location is kept."),
+    "bad_cer": _l("A percentage from 0 to 50."),
     "bad_script": _l("Please choose one of the letters shown."),
     "script_needs_typed": _l("Only a project with typed answers can ask for letters."),
     # Task imports.
