@@ -38,9 +38,11 @@ def distance(a: list[str], b: list[str]) -> int:
     previous = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (x != y)))
+        left = i
+        for j, y in enumerate(b):
+            # min of: delete, insert, replace (or keep, when the letters are the same)
+            left = min(previous[j + 1] + 1, left + 1, previous[j] + (x != y))
+            current.append(left)
         previous = current
     return previous[-1]
 
@@ -62,14 +64,35 @@ def close(a: str, b: str, threshold: float = DEFAULT_THRESHOLD) -> bool:
     """Whether two normalised transcripts say the same: a rate at most `threshold`, or a
     single slip in a text of ONE_SLIP_FROM letters or more (unless the threshold is 0:
     letter for letter)."""
-    n_edits, n = edits(a, b)
-    if n_edits == 0:
-        return True
-    return n_edits <= threshold * n or (threshold > 0 and n_edits == 1 and n >= ONE_SLIP_FROM)
+    return _near(*edits(a, b), threshold)
+
+
+def _near(n_edits: int, n: int, threshold: float) -> bool:
+    return n_edits == 0 or n_edits <= threshold * n or (
+        threshold > 0 and n_edits == 1 and n >= ONE_SLIP_FROM)
+
+
+def settle(texts: list[str], threshold: float = DEFAULT_THRESHOLD) -> tuple[int, int]:
+    """(index of the medoid: the text closest to all the others, least total rate, the
+    first of equals; how many texts are close to it). Each pair is measured once."""
+    letters = [graphemes(t) for t in texts]
+    n = len(texts)
+    totals = [0.0] * n
+    pairs = {}
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = distance(letters[i], letters[j])
+            longest = max(len(letters[i]), len(letters[j]))
+            pairs[i, j] = (d, longest)
+            totals[i] += d / longest if longest else 0.0
+            totals[j] += d / longest if longest else 0.0
+    top = min(range(n), key=totals.__getitem__)
+
+    return top, sum(j == top or _near(*pairs[min(top, j), max(top, j)], threshold)
+                    for j in range(n))
 
 
 def medoid(texts: list[str]) -> int:
     """The index of the text closest to all the others (least total rate); the first of
     equals, so the earliest answer wins a tie."""
-    totals = [sum(rate(t, u) for u in texts) for t in texts]
-    return min(range(len(texts)), key=totals.__getitem__)
+    return settle(texts)[0]

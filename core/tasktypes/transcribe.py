@@ -32,8 +32,6 @@ class Transcribe(FreeText):
     def settle(self, answers: list[str]) -> dict:
         """The transcript closest to the others (the medoid) and how many agree with it
         (same as vote in core.quality: top, count, n, tie, agreement)."""
-        texts = [normalise(a) for a in answers]
-        top = cer.medoid(texts)
-        count = sum(cer.close(texts[top], t, self.threshold) for t in texts)
+        top, count = cer.settle([normalise(a) for a in answers], self.threshold)
         return {"top": answers[top], "count": count, "n": len(answers), "tie": False,
                 "agreement": count / len(answers)}
