@@ -456,6 +456,16 @@ CREATE TRIGGER appeals_decided_once BEFORE UPDATE ON appeals
         WHEN OLD.status != 'open'
         BEGIN SELECT RAISE(ABORT, 'appeal_decided: a decided appeal does not change'); END;
 
+CREATE TRIGGER assignments_capture_is_hers
+        BEFORE UPDATE OF answer ON assignments
+        WHEN NEW.answer IS NOT NULL AND NEW.answer IS NOT OLD.answer
+          AND (SELECT task_type FROM projects WHERE id = NEW.project_id) IN ('photo', 'record')
+          AND NOT EXISTS (SELECT 1 FROM media m WHERE m.id = CAST(NEW.answer AS INTEGER)
+                          AND m.project_id = NEW.project_id AND m.user_id = NEW.user_id)
+        BEGIN
+            SELECT RAISE(ABORT, 'capture_not_hers');
+        END;
+
 CREATE TRIGGER assignments_paid_answer_stands
 BEFORE UPDATE OF review_state, pay_paise, user_id ON assignments
 WHEN OLD.review_state = 'accepted' AND (NEW.review_state IS NOT OLD.review_state

@@ -153,3 +153,19 @@ def test_a_supervisor_sets_photo_size_location_and_transcript_tolerance_on_the_f
     assert refused.status_code == 400
     for name in ("keep_location", "photo_max_px", "cer_percent"):
         assert f'id="{name}-error"' in body, name
+
+
+def test_a_photo_answer_naming_someone_elses_photo_is_refused_by_the_database(
+        db, make_user, make_project):
+    project = make_project(task_type="photo", tasks=1, redundancy=1)
+    her, other = make_user(), make_user()
+    media = photos.prepare_photo(camera_jpeg((400, 300)), 1280, 204800, False)
+    theirs = projects.add_media(db, project["id"], media, user_id=other["id"])
+    mine = projects.add_media(db, project["id"], media, user_id=her["id"])
+    held = tasks.claim_next(db, her["id"], project)
+    with pytest.raises(sqlite3.IntegrityError, match="capture_not_hers"):
+        db.execute("UPDATE assignments SET answer = ? WHERE id = ?", (str(theirs), held["id"]))
+    with pytest.raises(sqlite3.IntegrityError, match="capture_not_hers"):
+        db.execute("UPDATE assignments SET answer = 'x' WHERE id = ?", (held["id"],))
+    db.execute("UPDATE assignments SET answer = ? WHERE id = ?", (str(mine), held["id"]))
+    assert one(db, "SELECT answer FROM assignments")["answer"] == str(mine)
