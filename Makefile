@@ -96,6 +96,7 @@ bench: setup chromium
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.speech
+	$(BIN)/python -m bench.media
 
 # Import 100,000 rows and export 100,000 answers: time and peak memory (a few seconds).
 bench-data: setup

@@ -1,4 +1,5 @@
-"""The demo: four centres, accounts in each language, ten projects, drawn images."""
+"""The demo: four centres, accounts in each language, twelve projects, drawn images,
+clips and recordings."""
 import datetime as dt
 import io
 import math
@@ -6,7 +7,7 @@ import random
 
 from PIL import Image, ImageDraw
 
-from . import demo_data as data
+from . import demo_data as data, demo_media
 from . import audio, clients, payment_details, projects, qualifications, quiz_bank, recordings, \
     review, tasks, users
 from .clock import IST, stamp, utcnow
@@ -214,6 +215,7 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,
                   ("9876500023", "9876500024", "9876500026"))
     _south(db, random.Random(17))  # its own draws: the others keep their pictures
+    demo_media.seed(db, karur)  # listening and photos (#18)
     review.auto_accept(db)  # the oldest are past their review window already
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))

@@ -87,7 +87,8 @@ def _count_from(filters: dict) -> str:
 _ROW = f"""SELECT a.id, a.task_id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
   a.review_reason, a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
   u.name AS annotator,
-  t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
+  t.payload_text, t.media_id, (SELECT m.kind FROM media m WHERE m.id = t.media_id)
+  AS media_kind, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
   t.status AS task_status, p.task_type, p.min_seconds, {content.project_name()}
 {_QUEUE_FROM}"""
 

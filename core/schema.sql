@@ -298,7 +298,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), max_record_seconds INTEGER NOT NULL DEFAULT 15 CHECK (max_record_seconds BETWEEN 2 AND 120), verified_by_project_id INTEGER REFERENCES projects(id), client_id INTEGER REFERENCES clients(id));
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), max_record_seconds INTEGER NOT NULL DEFAULT 15 CHECK (max_record_seconds BETWEEN 2 AND 120), verified_by_project_id INTEGER REFERENCES projects(id), photo_max_px INTEGER NOT NULL DEFAULT 1280 CHECK (photo_max_px BETWEEN 320 AND 4096), photo_max_bytes INTEGER NOT NULL DEFAULT 204800 CHECK (photo_max_bytes BETWEEN 20480 AND 2097152), keep_location INTEGER NOT NULL DEFAULT 0 CHECK (keep_location IN (0, 1)), cer_threshold REAL NOT NULL DEFAULT 0.1 CHECK (cer_threshold >= 0 AND cer_threshold <= 0.5), client_id INTEGER REFERENCES clients(id));
 
 CREATE TABLE qualifications (
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -676,6 +676,16 @@ CREATE TRIGGER appeals_decided_by_a_decider BEFORE UPDATE OF decided_by ON appea
 CREATE TRIGGER appeals_decided_once BEFORE UPDATE ON appeals
         WHEN OLD.status != 'open'
         BEGIN SELECT RAISE(ABORT, 'appeal_decided: a decided appeal does not change'); END;
+
+CREATE TRIGGER assignments_capture_is_hers
+        BEFORE UPDATE OF answer ON assignments
+        WHEN NEW.answer IS NOT NULL AND NEW.answer IS NOT OLD.answer
+          AND (SELECT task_type FROM projects WHERE id = NEW.project_id) IN ('photo', 'record')
+          AND NOT EXISTS (SELECT 1 FROM media m WHERE m.id = CAST(NEW.answer AS INTEGER)
+                          AND m.project_id = NEW.project_id AND m.user_id = NEW.user_id)
+        BEGIN
+            SELECT RAISE(ABORT, 'capture_not_hers');
+        END;
 
 CREATE TRIGGER assignments_paid_answer_stands
 BEFORE UPDATE OF review_state, pay_paise, user_id ON assignments

@@ -1,18 +1,20 @@
 """Scripts and the demo: create-user --qualified-for, seed-demo's quizzes and trainees."""
 from core import db as coredb
-from core import demo, tasks, users
+from core import demo, demo_media, tasks, users
 from core.db import one
 from tests.conftest import PIN
 
 
-# Reading aloud and listening have no right answer to quiz on: the demo opens them to
-# everyone in Karur without a quiz.
+# Karur's projects with no quiz, open to every annotator of the centre: reading aloud and
+# listening have no right answer to quiz on, and no quiz asks for a transcript or a photo.
 SPEECH = ("tamil-read-aloud", "tamil-recording-check")
+COLLECTION = (demo_media.TRANSCRIBE["slug"], demo_media.PHOTO["slug"])
+UNQUIZZED = (*SPEECH, *COLLECTION)
 
 
 def _quizzed(db, user) -> list[dict]:
-    """Her projects, the quiz-free speech ones aside."""
-    return [p for p in tasks.worker_projects(db, user) if p["slug"] not in SPEECH]
+    """Her projects, those without a quiz aside."""
+    return [p for p in tasks.worker_projects(db, user) if p["slug"] not in UNQUIZZED]
 
 
 def _seeded(app):
@@ -24,8 +26,9 @@ def _seeded(app):
 def test_seed_demo_puts_a_quiz_on_every_project_and_keeps_demo_annotators_at_work(app):
     db = _seeded(app)
     quizzes_on = one(db, "SELECT count(*) AS n FROM quizzes WHERE active = 1")["n"]
-    assert quizzes_on == one(db, "SELECT count(*) AS n FROM projects WHERE slug NOT IN (?, ?)",
-                             SPEECH)["n"] == 8
+    # Karur's speech, transcription and photo projects have none.
+    assert quizzes_on == one(db, "SELECT count(*) AS n FROM projects WHERE slug NOT IN"
+                             " (?, ?, ?, ?)", UNQUIZZED)["n"] == 8
     # Every question explained in each of its project's languages.
     assert one(db, "SELECT count(*) AS n FROM quiz_questions q JOIN projects p"
                    " ON p.id = q.project_id, json_each(p.languages) l WHERE NOT EXISTS"
@@ -38,6 +41,8 @@ def test_seed_demo_puts_a_quiz_on_every_project_and_keeps_demo_annotators_at_wor
     for login, _pin, _role, _name, lang, centre in demo.TRAINEES:
         user = one(db, "SELECT * FROM users WHERE login = ?", (login,))
         assert user["lang"] == lang and _quizzed(db, user) == []
+        assert {p["slug"] for p in tasks.worker_projects(db, user)} <= set(
+            UNQUIZZED if centre == "KRR" else ())
 
 
 def _create(app, *extra):
@@ -67,6 +72,7 @@ def test_create_user_without_qualified_for_is_a_trainee_where_a_quiz_is_on(app):
     assert _create(app).exit_code == 0
     user = one(db, "SELECT * FROM users WHERE login = '9000000009'")
     assert _quizzed(db, user) == []
+    assert {p["slug"] for p in tasks.worker_projects(db, user)} == set(UNQUIZZED)
 
 
 def test_create_user_refuses_a_project_of_another_centre_and_writes_nothing(app):
