@@ -1,6 +1,6 @@
 """Scripts and the demo: create-user --qualified-for, seed-demo's quizzes and trainees."""
 from core import db as coredb
-from core import demo, demo_media, tasks, users
+from core import demo, demo_media, projects, tasks, users
 from core.db import one
 from tests.conftest import PIN
 
@@ -29,6 +29,8 @@ def test_seed_demo_puts_a_quiz_on_every_project_and_keeps_demo_annotators_at_wor
     # Karur's speech, transcription and photo projects have none.
     assert quizzes_on == one(db, "SELECT count(*) AS n FROM projects WHERE slug NOT IN"
                              " (?, ?, ?, ?)", UNQUIZZED)["n"] == 8
+    # Listeners accepted one of the demo's recordings: the home page has speech to show.
+    assert [line["language"] for line in projects.accepted_speech(db, None)] == ["ta"]
     # Every question explained in each of its project's languages.
     assert one(db, "SELECT count(*) AS n FROM quiz_questions q JOIN projects p"
                    " ON p.id = q.project_id, json_each(p.languages) l WHERE NOT EXISTS"
