@@ -19,7 +19,8 @@ def test_a_tamil_annotator_transcribes_clips_on_a_phone(server, open_phone, chec
     typed = ["நாளை காலை மழை பெய்யும்", "கிணற்று நீரைக் காய்ச்சிக் குடியுங்கள்",
              "வணக்கம்"]
     clip_sizes = []
-    for n, words in enumerate(typed, 1):
+    done_today = server.submitted(server.user_id(LOGIN))  # the demo's recordings, today
+    for n, words in enumerate(typed, done_today + 1):
         audio = page.locator("#task audio")
         assert audio.count() == 1 and audio.get_attribute("preload") == "none"
         playable = page.evaluate(
