@@ -105,9 +105,10 @@ def security_headers(response):
         return response
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        # blob: her own recording, played back on the phone before she sends it.
-        "media-src 'self' blob:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        # blob: her own photo, read from the camera's file to be scaled on the phone, and
+        # her own recording, played back before she sends it.
+        "img-src 'self' data: blob:; media-src 'self' blob:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
