@@ -230,7 +230,11 @@ def test_the_access_log_page_is_paged(db, visitor, make_user, make_project):
     project = make_project(tasks=0)
     projects.add_tasks(db, project["id"], [{"text": f"T {i}"} for i in range(40)])
     worker = make_user()
-    batch = tasks.claim_batch(db, worker["id"], project, size=35)
+    # A batch of 35 tasks: the project's batch size, all of its open tasks may go.
+    db.execute("UPDATE projects SET batch_size = 35, batch_share_percent = 100 WHERE id = ?",
+               (project["id"],))
+    project = {**project, "batch_size": 35, "batch_share_percent": 100}
+    batch = tasks.claim_batch(db, worker["id"], project)
     assert len(batch) == 35
     boss = make_user(role="supervisor")
     visitor.login(boss)
