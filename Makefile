@@ -95,10 +95,13 @@ test: setup chromium front-tools $(AXE)
 bench: setup chromium
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.speech
+	$(BIN)/python -m bench.media
 
 # Import 100,000 rows and export 100,000 answers: time and peak memory (a few seconds).
 bench-data: setup
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.speech
 
 # A centre of 450 annotators, 90+ days, over 10 million answers: built once into .cache/
 # (bench/volume_build.py, several minutes), then every supervisor page, a week's payout

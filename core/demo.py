@@ -1,4 +1,5 @@
-"""The demo: four centres, accounts in each language, eight projects, drawn images."""
+"""The demo: four centres, accounts in each language, twelve projects, drawn images,
+clips and recordings."""
 import datetime as dt
 import io
 import math
@@ -6,9 +7,9 @@ import random
 
 from PIL import Image, ImageDraw
 
-from . import demo_data as data
-from . import (clients, consent, payment_details, projects, qualifications, quiz_bank, review,
-               tasks, users)
+from . import demo_data as data, demo_media
+from . import (audio, clients, consent, payment_details, projects, qualifications, quiz_bank,
+               recordings, review, tasks, users)
 from .clock import IST, stamp, utcnow
 from .db import one, write
 from .media import prepare_image
@@ -214,14 +215,17 @@ def seed(db, hash_method="scrypt") -> list[tuple]:
     _past_answers(db, topic, data.HINDI_HEADLINES, data.TOPIC_LABELS,
                   ("9876500023", "9876500024", "9876500026"))
     _south(db, random.Random(17))  # its own draws: the others keep their pictures
+    demo_media.seed(db, karur)  # listening and photos (#18)
     review.auto_accept(db)  # the oldest are past their review window already
     _last_week(db)
     _held_task(db, sentiment, data.BROKEN_REVIEW, ("9876500001", "9876500003"))
     _quizzes(db, rng)
+    _speech(db, karur)
     _past_views(db)
     for login, secret, role, name, lang, centre in TRAINEES:
         users.create_user(db, login=login, password=secret, role=role, name=name,
                           centre=centre, lang=lang, hash_method=hash_method)
+    _listened(db)
     # The demo's annotators agreed at their first login, as the people they stand for
     # would have; anyone a supervisor adds is asked (core.consent).
     for row in db.query("SELECT id FROM users WHERE role IN ('annotator')"):
@@ -246,6 +250,47 @@ LAST_WEEK = {
     "9876500002": (("hindi-headline-topic", 6, 1),),
     "9876500003": (("english-to-tamil", 4, 1), ("leaf-health-photos", 4, 0)),
 }
+
+
+def _speech(db, centre_id) -> None:
+    """A Tamil project of sentences to read aloud and the project whose listeners check
+    its recordings, linked; three sentences recorded already (a voiced buzz standing in
+    for a voice), so the check has work too."""
+    made = {}
+    for slug, task_type, pay, redundancy in (("tamil-read-aloud", "record", 300, 1),
+                                             ("tamil-recording-check", "verify_recording", 40,
+                                              3)):
+        info = data.SPEECH_PROJECTS[slug]
+        made[slug] = projects.create_project(
+            db, centre_id=centre_id, slug=slug, task_type=task_type, name=info["name"],
+            instructions=info["instructions"], labels=(), pay_paise=pay,
+            redundancy=redundancy,  # Tamil first: the language it records in
+            langs=["ta", *(lang for lang in info["name"] if lang != "ta")])
+    record = made["tamil-read-aloud"]
+    projects.add_tasks(db, record["id"], [{"text": t} for t in data.TAMIL_SENTENCES])
+    recordings.link(db, record, made["tamil-recording-check"])
+    record = db["projects"].get(record["id"])
+    selvi = one(db, "SELECT * FROM users WHERE login = ?", ("9876500021",))
+    for seconds in (3.0, 4.0, 3.5):
+        assignment = tasks.claim_next(db, selvi["id"], record)
+        fields = audio.prepare_recording(audio.speechlike_wav(seconds), "audio/wav", 15)
+        tasks.record(db, assignment["id"], selvi["id"], tasks.capture_step(fields))
+
+
+def _listened(db) -> None:
+    """Three listeners found the first demo recording clear: it is accepted, and the
+    supervisors' home page has accepted speech to show; the others wait for listeners.
+    Karur annotators whose day the other screens do not count on (two of them trainees:
+    the listening project has no quiz)."""
+    check = one(db, "SELECT * FROM projects WHERE slug = 'tamil-recording-check'")
+    first = one(db, "SELECT id FROM tasks WHERE project_id = ? ORDER BY id LIMIT 1",
+                (check["id"],))["id"]
+    for login in ("9876500025", "9876500011", "9876500013"):
+        listener = one(db, "SELECT * FROM users WHERE login = ?", (login,))
+        held = tasks.claim_next(db, listener["id"], check)
+        if held is None or held["task_id"] != first:
+            break  # the pool hands out another first: the recordings all wait
+        tasks.record_answer(db, held["id"], listener["id"], "yes")
 
 
 def _last_week(db, now=None) -> None:

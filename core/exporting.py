@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import io
 import json
+import zipfile
 
 from . import tasktypes
 from .db import one
@@ -37,10 +38,11 @@ def _image_ref(task: dict):
     return task["image_ref"] or f"media/{task['media_id']}"
 
 
-def tasks_with_answers(db, project_id: int, secret: bytes):
+def tasks_with_answers(db, project_id: int, secret: bytes, raw_answers: bool = False):
     """Each task of the project in id order, with its submitted answers: a generator that
     reads a slice of tasks at a time. Answers, gold and majority travel as the
-    project's task type writes them to a file."""
+    project's task type writes them to a file; `raw_answers`: each answer also carries
+    its stored value as `media_id` (a type whose answers are files she made)."""
     cell = tasktypes.of(one(db, "SELECT task_type FROM projects WHERE id = ?",
                             (project_id,))).export
     last = 0
@@ -60,7 +62,8 @@ def tasks_with_answers(db, project_id: int, secret: bytes):
             answers.setdefault(row["task_id"], []).append({
                 "annotator": pseudonym(secret, project_id, row["user_id"]),
                 "answer": cell(row["answer"]), "seconds": row["seconds_spent"],
-                "review_state": row["review_state"], "answered_at": row["submitted_at"]})
+                "review_state": row["review_state"], "answered_at": row["submitted_at"],
+                **({"media_id": row["answer"]} if raw_answers else {})})
         for task in tasks:
             yield {"task_id": task["id"], "client_id": task["client_id"],
                    "text": task["payload_text"], "image": _image_ref(task),
@@ -104,3 +107,120 @@ def export(db, project_id: int, fmt: str, secret: bytes):
     items = tasks_with_answers(db, project_id, secret)
     return _csv_lines(items) if fmt == "csv" else _jsonl_lines(items)
 
+
+
+# -- a zip of the files she made, with its manifest --------------------------------------
+
+ZIP_COLUMNS = (*CSV_COLUMNS, "file", "duration_ms")
+_EXTENSIONS = {"image/jpeg": "jpg", "image/webp": "webp", "audio/ogg": "ogg",
+               "audio/webm": "webm", "audio/mp4": "m4a", "audio/wav": "wav"}
+
+
+class _Pipe:
+    """What zipfile writes, handed on in pieces: a stream with no tell() makes zipfile
+    write each member's sizes after its bytes (data descriptors), so nothing is sought."""
+
+    def __init__(self):
+        self.pieces = []
+
+    def write(self, data) -> int:
+        self.pieces.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self) -> bytes:
+        out, self.pieces = b"".join(self.pieces), []
+        return out
+
+
+def media_path(media: dict) -> str:
+    """Where a file she made sits in the export zip: photos/ or recordings/, by id."""
+    kind = media["original_type"] or media["content_type"]
+    ext = _EXTENSIONS.get(kind.split(";")[0].strip(), "bin")
+    return f"{'photos' if media['kind'] == 'image' else 'recordings'}/{media['id']}.{ext}"
+
+
+def _with_media(db, batch, project_id):
+    """The media rows (without their bytes) of a slice of tasks' answers, by id."""
+    ids = [int(a["media_id"]) for t in batch for a in t["answers"] if a.get("media_id")]
+    found = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        found.update({row["id"]: row for row in db.query(
+            "SELECT id, kind, content_type, original_type, duration_ms FROM media"
+            f" WHERE project_id = ? AND id IN ({','.join('?' * len(part))})",
+            (project_id, *part))})
+    return found
+
+
+def _manifest(db, project_id: int, secret: bytes, made: bool):
+    """manifest.csv in pieces of text: one row per answer with its file and length."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow(ZIP_COLUMNS)
+    batch = []
+    items = tasks_with_answers(db, project_id, secret, raw_answers=made)
+    for task in [*items, None]:
+        if task is not None:
+            batch.append(task)
+        if len(batch) < 200 and task is not None:
+            continue
+        media = _with_media(db, batch, project_id)
+        for done in batch:
+            head = [done[c] for c in CSV_COLUMNS[:8]]
+            for answer in done["answers"] or [{}]:
+                row = media.get(int(answer["media_id"])) if answer.get("media_id") else None
+                writer.writerow([safe_cell(v) for v in head + [
+                    answer.get(c) for c in CSV_COLUMNS[8:]] + [
+                    media_path(row) if row else None, row["duration_ms"] if row else None]])
+        batch = []
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _files(db, project_id: int):
+    """(path, bytes) of each photo or recording answered in the project, one at a time."""
+    last = 0
+    while True:
+        rows = list(db.query(
+            "SELECT a.id AS answer_id, m.id, m.kind, m.content_type, m.original_type,"
+            " coalesce(m.original, m.data) AS bytes FROM assignments a"
+            " JOIN media m ON m.id = CAST(a.answer AS INTEGER) AND m.project_id = a.project_id"
+            " WHERE a.project_id = ? AND a.state = 'submitted' AND a.id > ?"
+            " ORDER BY a.id LIMIT 50", (project_id, last)))
+        if not rows:
+            return
+        for row in rows:
+            yield media_path(row), row["bytes"]
+        last = rows[-1]["answer_id"]
+
+
+def export_zip(db, project_id: int, secret: bytes):
+    """The project's export as a zip, in pieces of bytes: manifest.csv first, one row per
+    answer with its file, length, check (gold), review state (her reviewer's or her
+    verifiers' verdict) and the task's settled answer; then each photo or recording she
+    made (photos as kept, stripped; recordings as received) under photos/ or recordings/.
+    zipfile writes to a stream it cannot seek, so each piece goes as soon as it is made
+    and no project sits whole in memory."""
+    project = one(db, "SELECT task_type FROM projects WHERE id = ?", (project_id,))
+    made = tasktypes.of(project).capture is not None
+    pipe = _Pipe()
+    when = (2026, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
+        listing = zipfile.ZipInfo("manifest.csv", when)
+        listing.compress_type = zipfile.ZIP_DEFLATED  # text: it shrinks
+        with archive.open(listing, "w", force_zip64=True) as manifest:
+            for piece in _manifest(db, project_id, secret, made):
+                manifest.write(piece.encode("utf-8"))
+                yield pipe.take()
+        if made:
+            for path, data in _files(db, project_id):
+                # Photos and Opus are compressed already: stored, not deflated again.
+                archive.writestr(zipfile.ZipInfo(path, when), data,
+                                 compress_type=zipfile.ZIP_STORED)
+                yield pipe.take()
+    yield pipe.take()

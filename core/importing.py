@@ -1,6 +1,7 @@
-"""Loading a client's tasks from a file: CSV, JSON Lines, or a zip of pictures with either
-as its manifest. Everything is checked first and every problem listed with its line; then
-all rows go in, in one transaction, or none do. Pictures are shrunk for phones on the way in.
+"""Loading a client's tasks from a file: CSV, JSON Lines, or a zip of pictures or sound
+clips with either as its manifest. Everything is checked first and every problem listed
+with its line; then all rows go in, in one transaction, or none do. Pictures are shrunk
+for phones on the way in, clips made small Opus copies (core.clips).
 """
 import csv
 import hashlib
@@ -13,7 +14,7 @@ import unicodedata
 import zipfile
 import zlib
 
-from . import audit, personal_data, tasktypes
+from . import audit, clips, personal_data, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -24,12 +25,15 @@ from .projects import add_media
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the file as uploaded or given to the command
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # everything a zip holds, once expanded
 MAX_PICTURE_BYTES = 10 * 1024 * 1024  # one picture in a zip, before it is shrunk
+MAX_CLIP_BYTES = 20 * 1024 * 1024  # one sound clip in a zip, before it is made small
+MAX_MEMBERS = 210_000  # files in a zip: a task's each, and room for a few others
 MAX_ROWS = 200_000
 MAX_LINE_CHARS = 20_000  # one line of the file
 MAX_TEXT_CHARS = 5_000  # a task's text
 MAX_ID_CHARS = 200
 MAX_ERRORS = 200  # listed; counting goes on
-COLUMNS = ("id", "text", "image", "gold")
+COLUMNS = ("id", "text", "image", "file", "gold")
+ALIASES = {"client_id": "id"}  # the same column under the name a client's file may use
 MANIFESTS = (".csv", ".jsonl", ".ndjson", ".json")
 DELIMITERS = (",", ";", "\t", "|")
 _CHUNK = 64 * 1024
@@ -132,13 +136,14 @@ def _csv_rows(text: str, report: Report):
         report.error(None, "empty_file")
         return
     names = [cell.strip().lower() for cell in header]
+    names = [ALIASES.get(name, name) for name in names]
     line = reader.line_num
     for name in names:
         if name not in COLUMNS:
             report.error(line, "unknown_column", name=name or "?")
     for name in sorted({n for n in names if names.count(n) > 1}):
         report.error(line, "repeated_column", name=name)
-    if "text" not in names and "image" not in names:
+    if not {"text", "image", "file"} & set(names):
         report.error(line, "missing_column")
     # An unknown or repeated column is left out of the rows (said once, above).
     known = [name if name in COLUMNS and names.count(name) == 1 else None for name in names]
@@ -173,6 +178,7 @@ def _jsonl_rows(text: str, report: Report):
         if any(isinstance(value, (dict, list)) for value in row.values()):
             report.error(number, "bad_json")
             continue
+        row = {ALIASES.get(key, key): value for key, value in row.items()}
         for key in row:
             if key not in COLUMNS:
                 report.error(number, "unknown_column", name=str(key)[:40])
@@ -226,6 +232,8 @@ class _Zip:
         for info in infos:
             if not _safe_name(info.filename):
                 report.error(None, "unsafe_path", name=info.filename[:80])
+        if len(infos) > MAX_MEMBERS:
+            report.error(None, "zip_too_many_files", limit=MAX_MEMBERS)
         if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
             report.error(None, "zip_too_big", limit_mb=MAX_UNZIPPED_BYTES // 1024 // 1024)
         if report.error_count:
@@ -243,11 +251,11 @@ class _Zip:
     def read(self, name: str, limit: int) -> bytes:
         return _read_member(self.archive, self.files[name], self.budget, limit)
 
-    def picture(self, path: str) -> bytes | None:
+    def picture(self, path: str, limit: int = MAX_PICTURE_BYTES) -> bytes | None:
         name = posixpath.normpath(posixpath.join(self.base, path.replace("\\", "/")))
         if name not in self.files:
             return None
-        return self.read(name, MAX_PICTURE_BYTES)
+        return self.read(name, limit)
 
 
 # -- checking rows --------------------------------------------------------------------
@@ -304,7 +312,8 @@ def check(db, project: dict, data: bytes, name: str, *, skip_duplicates=False,
     if text is None:
         return [], report
     ctx = {"db": db, "project": project, "gold_rule": _gold_rule(db, project),
-           "archive": archive, "pictures_from": pictures_from}
+           "archive": archive, "pictures_from": pictures_from,
+           "kinds": tasktypes.of(project).media}
     taken = {row["client_id"] for row in db.query(
         "SELECT client_id FROM tasks WHERE project_id = ? AND client_id IS NOT NULL",
         (project["id"],))}
@@ -358,8 +367,13 @@ def _check_personal_data(line, task, report, ctx):
 def _check_text(line, task, report, ctx):
     if len(task["text"] or "") > MAX_TEXT_CHARS:
         report.error(line, "task_text_too_long", limit=MAX_TEXT_CHARS)
-    if not task["text"] and not task["image_ref"] and task["has_columns"]:
-        report.error(line, "empty_task")  # not when the header has neither: said once
+    if "audio" in ctx["kinds"] and not task["clip_ref"]:
+        report.error(line, "clip_needed")  # she is to hear something
+    elif not task["text"] and not task["image_ref"] and not task["clip_ref"] \
+            and task["has_columns"]:
+        report.error(line, "empty_task")  # not when the header has none: said once
+    if task["clip_ref"] and "audio" not in ctx["kinds"]:
+        report.error(line, "no_clips_here", name=task["clip_ref"][:80])
 
 
 def _check_id(line, task, report, ctx):
@@ -376,15 +390,19 @@ def _check_gold(line, task, report, ctx):
 
 
 def _check_picture(line, task, report, ctx):
+    """Its picture, or its clip (decoded only when nothing else is wrong with the row)."""
     if task["image_ref"]:
         task["image"] = _picture(line, task["image_ref"], report, ctx["archive"],
                                  ctx["pictures_from"])
+    elif task["clip_ref"] and "audio" in ctx["kinds"] and report.error_count == task["errors"]:
+        task["image"] = _clip(line, task["clip_ref"], report, ctx["archive"])
 
 
 # Every check a row goes through, in order: each reads and may complete the task
-# (`text`, `client_id`, `gold_cell` as typed; sets `gold`, `image`) and adds what is
-# wrong to the report's problems, by line, without stopping: the file's every problem
-# is named in one pass. Another check of task files goes here, with the same signature.
+# (`text`, `client_id`, `gold_cell`, `image_ref`, `clip_ref` as typed; sets `gold`, `image`)
+# and adds what is wrong to the report's problems, by line, without stopping: the file's
+# every problem is named in one pass. Another check of task files goes here, with the
+# same signature.
 ROW_CHECKS = (_check_personal_data, _check_text, _check_id, _check_gold, _check_picture)
 
 
@@ -392,11 +410,37 @@ def _check_row(line, row, report, ctx) -> dict | None:
     """The task a row makes, or None when any check found a problem in it (reported)."""
     errors = report.error_count
     task = {"client_id": _text(row.get("id")) or None, "text": _text(row.get("text")) or None,
-            "image_ref": _text(row.get("image")) or None, "gold_cell": _text(row.get("gold")),
-            "gold": None, "image": None, "has_columns": "text" in row or "image" in row}
+            "image_ref": _text(row.get("image")) or None, "clip_ref": _text(row.get("file")),
+            "gold_cell": _text(row.get("gold")), "gold": None, "image": None,
+            "has_columns": "text" in row or "image" in row or "file" in row, "errors": errors}
     for check in ROW_CHECKS:
         check(line, task, report, ctx)
-    return task if report.error_count == errors else None
+    if report.error_count != errors:
+        return None
+    clip = task.pop("clip_ref")
+    task.pop("errors")
+    task["image_ref"] = task["image_ref"] or clip or None
+    return task
+
+
+def _clip(line, path, report, archive) -> dict | None:
+    """A clip named by the manifest, decoded and made small; its problems by line."""
+    if archive is None:
+        report.error(line, "clip_needs_zip")
+        return None
+    try:
+        data = archive.picture(path, MAX_CLIP_BYTES)
+        if data is None:
+            report.error(line, "missing_clip", name=path[:80])
+            return None
+        return clips.prepare_clip(data)
+    except Invalid as refusal:
+        code = {"picture_too_big": "clip_too_big", "not_audio": "bad_clip"}.get(
+            refusal.code, refusal.code)
+        report.error(line, code, name=path[:80], **refusal.detail)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):  # a member that lies
+        report.error(line, "bad_clip", name=path[:80])
+    return None
 
 
 def _picture(line, path, report, archive, pictures_from) -> dict | None:

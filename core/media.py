@@ -18,13 +18,10 @@ MAX_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-def prepare_image(data: bytes) -> dict:
-    """Decode any image Pillow reads; return WebP at most 360 px wide and 40 KB.
-
-    Raises Invalid("bad_image") for bytes that are not an image, and
-    Invalid("image_too_large", limit=megapixels) for one of more than MAX_PIXELS,
-    before decoding it.
-    """
+def open_image(data: bytes) -> Image.Image:
+    """Open an image by its header alone, refusing a pixel bomb before any pixel is
+    decoded: Invalid("bad_image") for bytes that are not an image,
+    Invalid("image_too_large", limit=megapixels) for one of more than MAX_PIXELS."""
     try:
         with warnings.catch_warnings():
             # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse alike.
@@ -36,13 +33,35 @@ def prepare_image(data: bytes) -> dict:
         raise Invalid("bad_image") from exc
     if image.width * image.height > MAX_PIXELS:
         raise Invalid("image_too_large", limit=MAX_PIXELS // 1_000_000)
+    return image
+
+
+def prepare_image(data: bytes) -> dict:
+    """Decode any image Pillow reads; return WebP at most 360 px wide and 40 KB.
+
+    Raises Invalid("bad_image") for bytes that are not an image, and
+    Invalid("image_too_large", limit=megapixels) for one of more than MAX_PIXELS,
+    before decoding it.
+    """
+    image = open_image(data)
     try:
         image.draft("RGB", (MAX_WIDTH * 2, MAX_HEIGHT * 2))  # a JPEG decodes scaled down
         image = ImageOps.exif_transpose(image)
         image.load()
     except Exception as exc:  # Pillow raises many types for broken files
         raise Invalid("bad_image") from exc
-    image = image.convert("RGB")
+    return shrink(image)
+
+
+def pixels_only(image: Image.Image) -> Image.Image:
+    """The image's RGB pixels in a new image: no EXIF, XMP, ICC profile, comment or
+    thumbnail can follow it into a file saved from it."""
+    return Image.frombytes("RGB", image.size, image.convert("RGB").tobytes())
+
+
+def shrink(image: Image.Image) -> dict:
+    """A decoded, upright image as WebP at most 360 px wide and 40 KB, with no metadata."""
+    image = pixels_only(image)
     image.thumbnail((MAX_WIDTH, MAX_HEIGHT))
     for quality in (75, 60, 45, 30, 20):
         out = io.BytesIO()

@@ -51,13 +51,16 @@ def create_project(db, *, centre_id, slug, task_type, name, instructions=None, l
     return one(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
 
 
-def add_media(db, project_id: int, image: dict) -> int:
-    """Store a prepared image (see core.media.prepare_image); returns its id."""
+def add_media(db, project_id: int, media: dict, user_id: int | None = None) -> int:
+    """Store prepared media (core.media.prepare_image, core.photos, core.clips: a picture,
+    a photo she took or a clip); `user_id`: its maker, None when imported. Returns its id."""
     cursor = db.execute(
-        "INSERT INTO media (project_id, content_type, width, height, sha256, data)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (project_id, image["content_type"], image["width"], image["height"],
-         hashlib.sha256(image["data"]).hexdigest(), image["data"]),
+        "INSERT INTO media (project_id, content_type, width, height, sha256, data, kind,"
+        " duration_ms, original, original_type, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (project_id, media["content_type"], media["width"], media["height"],
+         media.get("sha256") or hashlib.sha256(media["data"]).hexdigest(), media["data"],
+         media.get("kind", "image"), media.get("duration_ms"), media.get("original"),
+         media.get("original_type"), user_id),
     )
     return cursor.lastrowid
 
@@ -142,11 +145,13 @@ FORM_LABEL_ROWS = 3  # empty label rows the form offers beyond those saved
 DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 15,
             "gold_share": 0.1, "status": "draft", "answer_script": None,
             "batch_size": 20, "batch_lease_minutes": 120, "batch_percent": 20,
-            "retention_days": None, "personal_data": "mask"}
+            "retention_days": None, "personal_data": "mask",
+            "photo_max_px": 1280, "keep_location": 0, "cer_threshold": 0.1}
 FIELDS = ("slug", "centre", "task_type", "languages", "name", "instructions", "labels",
           "redundancy", "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent",
           "status", "answer_script", "batch_size", "batch_lease_minutes", "batch_percent",
-          "retention_days", "personal_data")
+          "retention_days", "personal_data", "photo_max_px", "keep_location", "cer_threshold",
+          "cer_percent")
 PERSONAL_DATA = ("mask", "refuse")  # what an import does with personal data it finds
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -313,6 +318,14 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
     typed = clean.get("task_type") in TASK_TYPES and tasktypes.TYPES[clean["task_type"]].typed
     script = data.get("answer_script", current.get("answer_script") if typed else None)
     field("answer_script", lambda: _answer_script(script, typed))
+    # Photos (#18): their size, and whether their location is kept (she is told so).
+    field("photo_max_px", lambda: _whole(get("photo_max_px"), 320, 4096, "bad_photo_px"))
+    field("keep_location", lambda: _whole(get("keep_location"), 0, 1, "bad_keep_location"))
+    # Transcripts: how far apart two may be and still say the same (core.cer).
+    if "cer_percent" in data:
+        field("cer_threshold", lambda: _whole(data["cer_percent"], 0, 50, "bad_cer") / 100)
+    else:
+        field("cer_threshold", lambda: _cer(get("cer_threshold")))
     if clean.get("status") == "live" and not errors:
         field("status", lambda: _ready_for(db, clean))
     return clean, errors
@@ -361,6 +374,12 @@ def _centre(db, value) -> int:
 def _share(value) -> float:
     if type(value) not in (int, float) or not 0 <= value <= 1:
         raise Invalid("bad_gold")
+    return float(value)
+
+
+def _cer(value) -> float:
+    if type(value) not in (int, float) or not 0 <= value <= 0.5:
+        raise Invalid("bad_cer")
     return float(value)
 
 
@@ -416,7 +435,9 @@ def _as_data(db, project: dict) -> dict:
         "answer_script": project["answer_script"], "batch_size": project["batch_size"],
         "batch_lease_minutes": project["batch_lease_seconds"] // 60,
         "batch_percent": project["batch_share_percent"],
-        "retention_days": project["retention_days"], "personal_data": project["personal_data"]}
+        "retention_days": project["retention_days"], "personal_data": project["personal_data"],
+        "photo_max_px": project["photo_max_px"], "keep_location": project["keep_location"],
+        "cer_threshold": project["cer_threshold"]}
 
 
 def form_data(form) -> dict:
@@ -425,7 +446,8 @@ def form_data(form) -> dict:
                                            "lease_minutes", "gold_percent", "status",
                                            "answer_script", "batch_size",
                                            "batch_lease_minutes", "batch_percent",
-                                           "retention_days", "personal_data")
+                                           "retention_days", "personal_data",
+                                           "photo_max_px", "keep_location", "cer_percent")
             if form.get(key) is not None}
     centre = (form.get("centre") or "").strip()
     if centre:
@@ -453,7 +475,8 @@ def form_values(db, project: dict | None) -> dict:
                                                   "task_type": TASK_TYPES[0],
                                                   "languages": [languages.FALLBACK]}
     return {**data, "pay": money.rupees(data["pay_paise"]),
-            "gold_percent": round(data["gold_share"] * 100)}
+            "gold_percent": round(data["gold_share"] * 100),
+            "cer_percent": round(data["cer_threshold"] * 100)}
 
 
 def incomplete(db, project: dict | None, values: dict) -> dict:
@@ -478,7 +501,9 @@ def _columns(clean: dict) -> dict:
             "batch_size": clean["batch_size"],
             "batch_lease_seconds": clean["batch_lease_minutes"] * 60,
             "batch_share_percent": clean["batch_percent"],
-            "retention_days": clean["retention_days"], "personal_data": clean["personal_data"]}
+            "retention_days": clean["retention_days"], "personal_data": clean["personal_data"],
+            "photo_max_px": clean["photo_max_px"], "keep_location": clean["keep_location"],
+            "cer_threshold": clean["cer_threshold"]}
 
 
 def _write_content(db, project_id: int, clean: dict) -> None:
@@ -646,3 +671,25 @@ def list_projects(db) -> list[dict]:
         "SELECT p.slug, c.code AS centre, p.task_type, p.status, p.pay_paise,"
         " (SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS tasks"
         " FROM projects p JOIN centres c ON c.id = p.centre_id ORDER BY c.code, p.slug"))
+
+
+def accepted_speech(db, centre_id: int | None, viewer: dict | None = None,
+                    client: int | None = None) -> list[dict]:
+    """Recordings her verifiers accepted, per language (a project's first language is
+    the one it records in), for a centre (all when None), in the projects `viewer` may
+    see (and of `client` when given): [{"language", "ms"}], most first. Read from the
+    recording projects' accepted answers and their media rows."""
+    kinds = [name for name, task_type in tasktypes.TYPES.items() if task_type.capture == "audio"]
+    if not kinds:
+        return []
+    return list(db.query(
+        "SELECT json_extract(p.languages, '$[0]') AS language,"
+        " sum(m.duration_ms) AS ms FROM projects p"
+        " JOIN assignments a ON a.project_id = p.id AND a.state = 'submitted'"
+        " JOIN media m ON m.id = CAST(a.answer AS INTEGER) AND m.project_id = p.id"
+        f" WHERE p.task_type IN ({','.join(f':kind{i}' for i in range(len(kinds)))})"
+        " AND a.review_state = 'accepted' AND m.kind = 'audio'"
+        f" AND {scope.project_sql('p')} AND (:client IS NULL OR p.client_id = :client)"
+        " GROUP BY language HAVING ms > 0 ORDER BY ms DESC",
+        {**scope.bind(centre_id, viewer), "client": client,
+         **{f"kind{i}": kind for i, kind in enumerate(kinds)}}))

@@ -6,22 +6,11 @@ Pure Python over the database; nothing here imports Flask or core.tasks.
 import datetime as dt
 from collections import Counter, defaultdict
 
-from . import paging, room
+from . import paging, room, tasktypes
 from .clock import IST, stamp, utcnow
 from .db import rows as all_rows
 # When two answers are the same: the one rule, kept with the task types.
-from .tasktypes import normalise, same
-
-
-def vote(answers: list[str]) -> dict:
-    """Majority vote over normalised answers: {"top": the first answer of the largest
-    group, as typed; "count"; "n"; "tie": two groups as large; "agreement": count / n}."""
-    groups = Counter(normalise(a) for a in answers)
-    ranked = groups.most_common(2)
-    key, count = ranked[0]
-    return {"top": next(a for a in answers if normalise(a) == key), "count": count,
-            "n": len(answers), "tie": len(ranked) > 1 and ranked[1][1] == count,
-            "agreement": count / len(answers)}
+from .tasktypes import normalise, same  # noqa: F401  (read as quality.same and .normalise)
 
 
 def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
@@ -42,7 +31,14 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
         (task_id,))
     if len(rows) < room.wanted(rows[0], project):
         return []
-    result = vote([row["answer"] for row in rows])
+    task_type = tasktypes.of(project)
+    if task_type.capture:
+        # Files made by different people are never the same answer: no vote. The task
+        # is done; each answer waits for its listeners (core.recordings) or a supervisor.
+        db.execute("UPDATE tasks SET status = 'done' WHERE id = ? AND status = 'open'",
+                   (task_id,))
+        return []
+    result = task_type.settle([row["answer"] for row in rows])
     confident = not result["tie"] and result["agreement"] >= project["agreement_threshold"]
     if not confident and result["n"] < max(project["max_answers"], project["redundancy"]):
         # One more answer, please: the task goes (back) to the pool.
@@ -55,7 +51,8 @@ def settle_task(db, task_id: int, project: dict, now: dt.datetime) -> list[int]:
                (None if result["tie"] else result["top"], result["agreement"], task_id))
     undrawn = [row for row in rows if row["review_state"] == "pending"
                and row["review_reason"] is None]
-    agreeing = [row["id"] for row in undrawn if confident and same(row["answer"], result["top"])]
+    agreeing = [row["id"] for row in undrawn
+                if confident and task_type.same(row["answer"], result["top"])]
     if agreeing:
         db.execute(f"UPDATE assignments SET review_state = 'accepted', reviewed_at = ?"
                    f" WHERE review_state = 'pending' AND id IN"
@@ -159,9 +156,46 @@ def _median(histogram: list[tuple[int, int]]) -> float | int | None:
     return low
 
 
-def _summary_figures(db, project_id: int, rows: list[dict], min_seconds: int) -> list[dict]:
+def _judged(db, project: dict, rows: list[dict]) -> None:
+    """Each row's `accepted` and `judged` (her answers reviewed or verified: for a photo or
+    a recording, the measure of her work); for a type that compares answers its own way
+    (a transcript's error rate), her agreement and check tasks again by that rule, as the
+    summaries compare by normalise. Only the page's people are read."""
+    for row in rows:
+        row.update(accepted=0, judged=0)
+    if not rows:
+        return
+    by_user = {row["user_id"]: row for row in rows}
+    marks = ",".join("?" * len(by_user))
+    for user_id, accepted, judged in db.conn.execute(
+            f"SELECT user_id, sum(review_state = 'accepted'),"
+            f" sum(review_state IN ('accepted', 'rejected')) FROM assignments"
+            f" WHERE project_id = ? AND user_id IN ({marks}) AND state = 'submitted'"
+            f" GROUP BY user_id", (project["id"], *by_user)):
+        by_user[user_id].update(accepted=accepted, judged=judged)
+    task_type = tasktypes.of(project)
+    if type(task_type).same is tasktypes.TaskType.same:
+        return
+    for row in rows:
+        row.update(agree=0, compared=0, gold_right=0, gold=0)
+    for user_id, answer, aggregate, gold in db.conn.execute(
+            f"SELECT a.user_id, a.answer, t.aggregate, t.gold_answer FROM assignments a"
+            f" JOIN tasks t ON t.id = a.task_id WHERE a.project_id = ?"
+            f" AND a.user_id IN ({marks}) AND a.state = 'submitted'", (project["id"], *by_user)):
+        row = by_user[user_id]
+        if gold is not None:
+            row["gold"] += 1
+            row["gold_right"] += task_type.same(answer, gold)
+        elif aggregate is not None:
+            row["compared"] += 1
+            row["agree"] += task_type.same(answer, aggregate)
+
+
+def _summary_figures(db, project: dict, rows: list[dict]) -> list[dict]:
     """Rows of quality_by_person with each one's seconds (seconds_by_person) read for
-    the median and the answers under `min_seconds`, as _figures gives them."""
+    the median and the answers under the project's min_seconds, as _figures gives them."""
+    project_id, min_seconds = project["id"], project["min_seconds"]
+    _judged(db, project, rows)
     seconds: dict = defaultdict(list)
     if rows:
         for user_id, secs, n in db.conn.execute(
@@ -177,6 +211,7 @@ def _summary_figures(db, project_id: int, rows: list[dict], min_seconds: int) ->
         out.append({**row, "fast": sum(n for secs, n in histogram if secs < min_seconds),
                     "agreement": row["agree"] / row["compared"] if row["compared"] else None,
                     "gold_accuracy": row["gold_right"] / row["gold"] if row["gold"] else None,
+                    "accepted_share": row["accepted"] / row["judged"] if row["judged"] else None,
                     "median_seconds": median,
                     "skip_share": row["skips"] / seen if seen else 0.0,
                     "too_fast": median is not None and median < min_seconds})
@@ -190,8 +225,9 @@ _PERSON = """SELECT q.user_id, q.project_id, q.answers, q.skips, q.agree, q.comp
 def annotator_stats(db, project: dict, page: int = 1, per_page: int = 20) -> tuple[list, bool]:
     """Each annotator of the project, most answers first: answers, agreement with the
     majority, gold accuracy, median seconds, share of skips, too_fast (median under the
-    project's min_seconds). And whether another page follows. Read from the figures
-    migration 0021's triggers keep per person (not from her every answer)."""
+    project's min_seconds), accepted_share (of her reviewed answers). And whether another
+    page follows. Read from the figures migration 0021's triggers keep per person (not
+    from her every answer), and for the page's people their reviewed answers."""
     rows = list(db.query(
         _PERSON.replace("SELECT", "SELECT u.name,", 1)
         + " JOIN users u ON u.id = q.user_id WHERE q.project_id = :project"
@@ -199,7 +235,7 @@ def annotator_stats(db, project: dict, page: int = 1, per_page: int = 20) -> tup
         " LIMIT :limit OFFSET :offset", {"project": project["id"], **paging.window(page, per_page)}))
     rows, more = paging.split(rows, per_page)
     stats = [{k: v for k, v in row.items() if k != "project_id"}
-             for row in _summary_figures(db, project["id"], rows, project["min_seconds"])]
+             for row in _summary_figures(db, project, rows)]
     return stats, more
 
 
@@ -208,9 +244,10 @@ def her_quality(db, user_id: int) -> list[dict]:
     out = []
     for row in db.query(_PERSON + " WHERE q.user_id = ? AND q.answers > 0"
                         " ORDER BY q.project_id", (user_id,)):
-        project = next(db.query("SELECT id, languages, content_version, min_seconds"
-                                " FROM projects WHERE id = ?", (row["project_id"],)))
-        figures = _summary_figures(db, project["id"], [row], project["min_seconds"])[0]
+        project = next(db.query("SELECT id, languages, content_version, min_seconds,"
+                                " task_type, cer_threshold FROM projects WHERE id = ?",
+                                (row["project_id"],)))
+        figures = _summary_figures(db, project, [row])[0]
         figures.pop("project_id")
         figures.pop("user_id")
         out.append({"project": {k: project[k] for k in ("id", "languages", "content_version")},

@@ -90,7 +90,8 @@ def _count_from(filters: dict) -> str:
 _ROW = f"""SELECT a.id, a.task_id, a.answer, a.seconds_spent, a.submitted_at, a.review_state,
   a.review_reason, a.user_id, a.project_id, a.reject_reason, a.review_note, a.reviewed_by, a.reviewed_at,
   u.name AS annotator,
-  t.payload_text, t.media_id, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
+  t.payload_text, t.media_id, (SELECT m.kind FROM media m WHERE m.id = t.media_id)
+  AS media_kind, t.gold_answer, t.aggregate, t.confidence, t.answers_count,
   t.status AS task_status, p.task_type, p.min_seconds, {content.project_name()}
 {_QUEUE_FROM}"""
 
@@ -278,7 +279,9 @@ def auto_accept(db, now: dt.datetime | None = None) -> int:
     per project. Returns how many were accepted."""
     now = now or utcnow()
     due = []
-    for project in db.query("SELECT id, review_window_days FROM projects"):
+    # Recordings that listeners verify wait for them, or for a person (core.recordings).
+    for project in db.query("SELECT id, review_window_days FROM projects"
+                            " WHERE verified_by_project_id IS NULL"):
         cutoff = stamp(now - dt.timedelta(days=project["review_window_days"]))
         if one(db, "SELECT 1 AS x FROM assignments WHERE project_id = ?"
                    " AND review_state = 'pending' AND submitted_at <= ? LIMIT 1",

@@ -306,7 +306,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), client_id INTEGER REFERENCES clients(id), retention_days INTEGER
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), max_record_seconds INTEGER NOT NULL DEFAULT 15 CHECK (max_record_seconds BETWEEN 2 AND 120), verified_by_project_id INTEGER REFERENCES projects(id), photo_max_px INTEGER NOT NULL DEFAULT 1280 CHECK (photo_max_px BETWEEN 320 AND 4096), photo_max_bytes INTEGER NOT NULL DEFAULT 204800 CHECK (photo_max_bytes BETWEEN 20480 AND 2097152), keep_location INTEGER NOT NULL DEFAULT 0 CHECK (keep_location IN (0, 1)), cer_threshold REAL NOT NULL DEFAULT 0.1 CHECK (cer_threshold >= 0 AND cer_threshold <= 0.5), client_id INTEGER REFERENCES clients(id), retention_days INTEGER
     CHECK (retention_days IS NULL OR retention_days BETWEEN 0 AND 3650), closed_at TEXT, purged_at TEXT, personal_data TEXT NOT NULL DEFAULT 'mask' CHECK (personal_data IN ('mask', 'refuse')));
 
 CREATE TABLE purges (
@@ -455,7 +455,7 @@ CREATE TABLE "tasks" (
             reports_count INTEGER NOT NULL DEFAULT 0,
             aggregate TEXT,
             confidence REAL,
-            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1),
+            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1), recording_assignment_id INTEGER REFERENCES assignments(id),
             CHECK (payload_text IS NOT NULL OR media_id IS NOT NULL)
         );
 
@@ -484,6 +484,24 @@ CREATE TABLE traffic (
             bytes INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (user_id, day)
         );
+
+CREATE TABLE uploads (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size > 0),
+        received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= size),
+        data BLOB NOT NULL DEFAULT x'',
+        media_id INTEGER REFERENCES media(id),
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        CHECK ((media_id IS NULL) = (done_at IS NULL)),
+        CHECK (media_id IS NULL OR received = size),
+        -- The bytes in so far; once complete they live in media.original, not here.
+        CHECK (length(data) = CASE WHEN media_id IS NULL THEN received ELSE 0 END)
+    );
 
 CREATE TABLE user_clients (
         user_id INTEGER NOT NULL REFERENCES users(id),
@@ -593,7 +611,13 @@ CREATE UNIQUE INDEX tasks_client_id ON tasks(project_id, client_id) WHERE client
 
 CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NOT NULL;
 
+CREATE UNIQUE INDEX tasks_one_per_recording ON tasks(recording_assignment_id) WHERE recording_assignment_id IS NOT NULL;
+
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
+
+CREATE INDEX uploads_assignment ON uploads(assignment_id);
+
+CREATE UNIQUE INDEX uploads_done_once ON uploads(assignment_id) WHERE media_id IS NOT NULL;
 
 CREATE INDEX work_by_day_user ON work_by_day(user_id, project_id);
 
@@ -707,6 +731,16 @@ CREATE TRIGGER appeals_decided_by_a_decider BEFORE UPDATE OF decided_by ON appea
 CREATE TRIGGER appeals_decided_once BEFORE UPDATE ON appeals
         WHEN OLD.status != 'open'
         BEGIN SELECT RAISE(ABORT, 'appeal_decided: a decided appeal does not change'); END;
+
+CREATE TRIGGER assignments_capture_is_hers
+        BEFORE UPDATE OF answer ON assignments
+        WHEN NEW.answer IS NOT NULL AND NEW.answer IS NOT OLD.answer
+          AND (SELECT task_type FROM projects WHERE id = NEW.project_id) IN ('photo', 'record')
+          AND NOT EXISTS (SELECT 1 FROM media m WHERE m.id = CAST(NEW.answer AS INTEGER)
+                          AND m.project_id = NEW.project_id AND m.user_id = NEW.user_id)
+        BEGIN
+            SELECT RAISE(ABORT, 'capture_not_hers');
+        END;
 
 CREATE TRIGGER assignments_paid_answer_stands
 BEFORE UPDATE OF review_state, pay_paise, user_id ON assignments
@@ -1154,6 +1188,17 @@ CREATE TRIGGER quiz_answer_stands BEFORE UPDATE OF answer, correct
 
 CREATE TRIGGER quiz_questions_texts_gone AFTER DELETE ON quiz_questions BEGIN DELETE FROM texts WHERE kind = 'question' AND owner_id = OLD.id; END;
 
+CREATE TRIGGER recordings_accepted_when_verified
+        BEFORE UPDATE OF review_state ON assignments
+        WHEN NEW.review_state = 'accepted' AND OLD.review_state IS NOT 'accepted'
+            AND NEW.reviewed_by IS NULL
+            AND EXISTS (SELECT 1 FROM projects p WHERE p.id = NEW.project_id
+                        AND p.verified_by_project_id IS NOT NULL)
+            AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.recording_assignment_id = NEW.id
+                            AND t.status = 'done' AND t.aggregate = 'yes')
+        BEGIN SELECT RAISE(ABORT, 'recording_unverified: its listeners have not said yes');
+        END;
+
 CREATE TRIGGER review_bulks_undo_before_payout BEFORE UPDATE OF undone_at ON review_bulks
 WHEN NEW.undone_at IS NOT NULL AND EXISTS (SELECT 1 FROM review_bulk_items b
     JOIN payout_items i ON i.assignment_id = b.assignment_id AND i.live = 1
@@ -1187,6 +1232,10 @@ CREATE TRIGGER texts_bump_delete AFTER DELETE ON texts WHEN OLD.kind IN ('projec
 CREATE TRIGGER texts_bump_insert AFTER INSERT ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
 
 CREATE TRIGGER texts_bump_update AFTER UPDATE ON texts WHEN NEW.kind IN ('project', 'label') BEGIN UPDATE projects SET content_version = content_version + 1 WHERE id = CASE NEW.kind WHEN 'project' THEN NEW.owner_id WHEN 'label' THEN (SELECT project_id FROM labels WHERE id = NEW.owner_id) END; END;
+
+CREATE TRIGGER uploads_done_stays BEFORE UPDATE ON uploads
+        WHEN OLD.media_id IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'upload_done: a completed upload does not change'); END;
 
 CREATE TRIGGER user_clients_same_centre BEFORE INSERT ON user_clients
         WHEN NOT EXISTS (SELECT 1 FROM users u JOIN clients c ON c.centre_id = u.centre_id

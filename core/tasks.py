@@ -2,7 +2,7 @@
 import datetime as dt
 
 from . import gold as check_tasks
-from . import access_log, content, quality, review_plan, tasktypes
+from . import access_log, content, quality, recordings, review_plan, tasktypes
 from .clock import parse_stamp, stamp, utcnow
 from .db import is_id, one, write
 from .errors import Conflict, Invalid, NotFound
@@ -151,7 +151,8 @@ def get_assignment(db, assignment_id: int, user_id: int) -> dict:
     Raises NotFound("no_task") when it does not exist or is someone else's.
     """
     row = one(db, "SELECT a.*, t.payload_text, t.media_id, t.gold_answer,"
-                  " m.width AS media_width, m.height AS media_height, p.slug, p.task_type"
+                  " t.recording_assignment_id, m.width AS media_width,"
+                  " m.height AS media_height, m.kind AS media_kind, p.slug, p.task_type"
                   " FROM assignments a JOIN tasks t ON t.id = a.task_id"
                   " JOIN projects p ON p.id = a.project_id"
                   " LEFT JOIN media m ON m.id = t.media_id"
@@ -238,6 +239,8 @@ def store_answer(db, assignment: dict, project: dict, answer: str, seconds,
         check_tasks.record(db, assignment["user_id"], project, review == "accepted", now)
     if assignment["id"] in quality.settle_task(db, assignment["task_id"], project, now):
         assignment.update(review_state="accepted", reviewed_at=stamp(now))
+    if project["verified_by_project_id"] or assignment.get("recording_assignment_id"):
+        recordings.after_answer(db, assignment, project, now)  # speech: core.recordings
     return assignment
 
 
@@ -269,6 +272,28 @@ def answer_step(raw_answer, seconds=None):
     """Her answer, for then_next."""
     return lambda db, assignment, project, now: _answer(db, assignment, project, raw_answer,
                                                         seconds, now)
+
+
+def capture_step(fields: dict):
+    """Her answer that is a file (TaskType.receive's fields), for then_next or record: a
+    media row made by her, its id her answer. The same file sent again answers the same;
+    another file for a task she answered already is refused (Conflict)."""
+    return lambda db, assignment, project, now: _capture(db, assignment, project, fields, now)
+
+
+def _capture(db, assignment: dict, project: dict | None, fields: dict,
+             now: dt.datetime) -> dict:
+    if assignment["state"] == "submitted":
+        held = recordings.held_media(db, assignment)
+        if held and held["sha256"] == fields["sha256"]:
+            return assignment
+        raise Conflict("already_answered")
+    _check_held(assignment, now)
+    project = project or check_open_to(db, assignment["user_id"], assignment["project_id"])
+    if not tasktypes.of(project).capture:
+        raise Invalid("bad_request")
+    media_id = recordings.add_media(db, project["id"], assignment["user_id"], fields)
+    return store_answer(db, assignment, project, str(media_id), None, now)
 
 
 def skip_step(reason):

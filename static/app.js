@@ -193,7 +193,12 @@
   addEventListener('online', sync);
 
   var batch = d.querySelector('.batch');
-  if (batch) nextCard(batch);
+  if (batch) {
+    nextCard(batch);
+    // A saved batch's clips: fetched now, so the service worker keeps them for no
+    // signal (the player itself asks only when she taps play).
+    batch.querySelectorAll('audio').forEach(function (a) { fetch(a.src); });
+  }
   ready.then(function () { queueNote(); sync(); });
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js');

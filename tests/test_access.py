@@ -68,6 +68,12 @@ ROUTES = {
     ("POST", "work.sync"): ("/answers/sync", (302, 200, 200, 403, 403, 403),
                             ("json", {"items": []})),
     ("GET", "work.media"): ("/media/{m}", PAID, None),
+    # {a} is no recording task: her upload of it is refused (400), another's is not found.
+    ("POST", "work.upload_start"): ("/answers/{a}/upload", (302, 404, 400, 403, 403, 403),
+                                    {"size": "10", "type": "audio/webm"}),
+    ("GET", "work.upload_status"): ("/uploads/nokey", (302, 404, 404, 403, 403, 403), None),
+    ("POST", "work.upload_piece"): ("/uploads/nokey?offset=0", (302, 404, 404, 403, 403, 403),
+                                    {}),
     ("GET", "work.earnings_page"): ("/earnings", WORKER, None),
     ("GET", "supervisor.overview"): ("/supervisor/", SUPERVISOR, None),
     ("GET", "work.help_page"): ("/help", WORKER, None),

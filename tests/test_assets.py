@@ -15,7 +15,7 @@ def test_lean_script_drops_whole_line_and_trailing_comments_but_keeps_code_and_s
 
 
 def test_no_string_in_our_scripts_holds_what_reads_as_a_trailing_comment():
-    for name in ("static/app.js", "static/sw.js", "static/review.js"):
+    for name in ("static/app.js", "static/sw.js", "static/review.js", "static/capture.js"):
         with open(name, encoding="utf-8") as f:
             for line in f:
                 if line.lstrip().startswith("//") or "  // " not in line:
@@ -44,3 +44,9 @@ def test_every_page_keeps_our_own_script_under_three_kilobytes(visitor, make_use
     assert worker == ["app"] and queue == ["review"]
     for names in (worker, queue):
         assert _sent(f"{n}.js" for n in names) <= 3 * 1024, names
+
+
+def test_the_recording_pages_own_script_stays_under_4_kb_compressed():
+    with open("static/capture.js", encoding="utf-8") as f:
+        lean = lean_js(f.read()).encode("utf-8")
+    assert len(brotli.compress(lean, quality=11)) <= 4 * 1024

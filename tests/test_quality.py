@@ -37,7 +37,8 @@ def _settings(db, project, **values):
 ])
 def test_free_text_answers_agree_after_normalising(a, b):
     assert quality.normalise(a) == quality.normalise(b)
-    assert all(task_type.same(a, b) for task_type in tasktypes.TYPES.values())
+    # Typed answers (a photo is an id, compared as one).
+    assert all(t.same(a, b) for t in tasktypes.TYPES.values() if not t.capture)
 
 
 def test_normalising_keeps_different_words_apart():

@@ -13,8 +13,8 @@ import brotli
 from flask import current_app
 from whitenoise import WhiteNoise
 
-ASSETS = ("app.css", "app.js", "review.js", "vendor/htmx-2.0.11.min.js", "icon.svg", "icon-192.png",
-          "icon-512.png")
+ASSETS = ("app.css", "app.js", "review.js", "capture.js", "vendor/htmx-2.0.11.min.js",
+          "icon.svg", "icon-192.png", "icon-512.png")
 _HASHED = re.compile(r"\.[0-9a-f]{10}\.\w+$")
 
 

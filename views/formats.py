@@ -8,7 +8,7 @@ from flask_babel import format_datetime, format_decimal, get_locale, gettext as 
 
 from markupsafe import Markup
 
-from core import content, projects, tasktypes, traffic
+from core import content, projects, recordings, tasktypes, traffic
 from core.clock import parse_stamp
 from core.money import format_money
 
@@ -115,6 +115,15 @@ def check_note(missed: dict) -> str:
     given that assignment: the right answer, as the buttons showed it to her."""
     return _("Check task: the right answer was “%(answer)s”. This answer is not paid.",
              answer=right_answer(missed))
+
+
+def data_per_task(project) -> str:
+    """What one task of a sound project costs her in data, before she starts ('' for
+    other projects)."""
+    size = recordings.data_per_task(project)
+    if size is None:
+        return ""
+    return _("Each task uses about %(kb)s KB of data.", kb=format_decimal(size / 1024, "#,##0"))
 
 
 def data_today() -> str:

@@ -105,7 +105,10 @@ def security_headers(response):
         return response
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        # blob: her own photo, read from the camera's file to be scaled on the phone, and
+        # her own recording, played back before she sends it.
+        "img-src 'self' data: blob:; media-src 'self' blob:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -124,6 +127,8 @@ def count_traffic(response):
     if user and user["role"] == "annotator":
         headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
         body = 0 if response.is_streamed else response.calculate_content_length() or 0
+        if g.get("count_request"):  # a file she sent (a recording): her data both ways
+            body += request.content_length or 0
         try:
             traffic.add(get_db(), user["id"], body + headers + 17,  # 17: the status line
                         every=current_app.config["TRAFFIC_WRITE_SECONDS"])

@@ -26,6 +26,11 @@ MESSAGES = {
     "script_knda": _l("Please write in Kannada letters."),
     "script_telu": _l("Please write in Telugu letters."),
     "script_latn": _l("Please write in English letters."),
+    # A photo task (core/photos.py): what she sent, said to her.
+    "no_photo": _l("Please take a photo first."),
+    "not_a_photo": _l("This file is not a photo. Please take a photo with the camera."),
+    "photo_too_large": _l("This photo is too large: at most %(limit)s megapixels."),
+    "photo_too_big": _l("This photo is too big to send: at most %(limit_mb)s MB."),
     "expired": _l("Time for this task ran out and it went back to the pool. "
                   "Your answer was not saved."),
     "already_skipped": _l("You already skipped this task."),
@@ -38,6 +43,18 @@ MESSAGES = {
                   "in a minute."),
     "db_unwritable": _l("Velai cannot save right now. Nothing was saved. "
                         "Please try again later and tell your supervisor."),
+    # Recording speech (core/audio.py, core/uploads.py).
+    "needs_recording": _l("Please record the sentence and send the recording."),
+    "recording_too_short": _l("Your recording is too short. Please read the whole sentence."),
+    "recording_silent": _l("We could not hear a voice in your recording. Please record again"
+                           " in a quiet place, with the phone near your mouth."),
+    "recording_clipped": _l("Your recording is too loud and sounds broken. Please record again"
+                            " with the phone a little further away."),
+    "not_audio": _l("This file is not a recording we can play. Please record again."),
+    "recording_too_big": _l("This recording is too big to send. Please record a shorter one."),
+    "upload_incomplete": _l("Your recording did not arrive completely. It will be sent again."),
+    "no_upload": _l("This recording was not found. Please record again."),
+    "bad_verifier": _l("Choose a project in the same centre whose tasks play recordings."),
     "disk_low": _l("No new tasks for now: the server is almost out of storage space. Your"
                    " saved answers are safe. Please try again later."),
     # Logging in, and her own PIN or password.
@@ -138,6 +155,9 @@ MESSAGES = {
     "bad_batch_lease": _l("Minutes from 10 to 720."),
     "bad_batch_percent": _l("A percentage from 1 to 100."),
     "bad_gold": _l("A percentage from 0 to 100."),
+    "bad_photo_px": _l("Pixels from 320 to 4096."),
+    "bad_keep_location": _l("Please choose whether the location is kept."),
+    "bad_cer": _l("A percentage from 0 to 50."),
     # A project's review plan (core/review_plan.py).
     "plan_invalid": _l("Not saved. Please correct what is marked below."),
     "bad_review_share": _l("A percentage from 0 to 100, such as 10 or 2.5."),
@@ -156,9 +176,10 @@ MESSAGES = {
     "no_rows": _l("The file has a header row but no tasks."),
     "bad_encoding": _l("This line is not UTF-8 text. In Excel, save as “CSV UTF-8”."),
     "line_too_long": _l("This line is too long: at most %(limit)s characters."),
-    "unknown_column": _l("Unknown column “%(name)s”. Columns can be id, text, image, gold."),
+    "unknown_column": _l("Unknown column “%(name)s”. Columns can be id, text, image, file, "
+                         "gold."),
     "repeated_column": _l("The column “%(name)s” is there twice."),
-    "missing_column": _l("A column named text or image is needed."),
+    "missing_column": _l("A column named text, image or file is needed."),
     "extra_cells": _l("This row has %(cells)s cells, but the header has %(columns)s."),
     "bad_csv": _l("This line cannot be read. Check its quote marks."),
     "bad_json": _l("This line is not a JSON object."),
@@ -190,6 +211,16 @@ MESSAGES = {
     "pii_email": _l("An e-mail address is in the text. Remove it, or let the project hide"
                     " it."),
     "pii_upi": _l("A UPI ID is in the text. Remove it, or let the project hide it."),
+    "zip_too_many_files": _l("The zip has too many files: at most %(limit)s."),
+    # Sound clips for a transcription project (core/clips.py), one problem by line.
+    "clip_needed": _l("This row needs a sound clip in its file column."),
+    "no_clips_here": _l("This project does not take sound clips: “%(name)s”."),
+    "clip_needs_zip": _l("Put the sound clips and this list in one zip file, "
+                         "and import the zip."),
+    "missing_clip": _l("The sound clip “%(name)s” is not in the zip."),
+    "bad_clip": _l("The sound clip “%(name)s” cannot be played."),
+    "clip_too_big": _l("The sound clip “%(name)s” is too big: at most %(limit_mb)s MB."),
+    "clip_too_long": _l("The sound clip “%(name)s” is too long: at most %(limit)s seconds."),
     # Payouts and payment details.
     "nothing_to_pay": _l("No accepted answers are waiting for a payout in this period."),
     "bad_period": _l("Please give a period that has begun, first day before last, at most"
@@ -298,6 +329,10 @@ def message(refusal: Refused) -> str:
         return ngettext("This code was used already. Wait for the next one. %(num)d try left.",
                         "This code was used already. Wait for the next one."
                         " %(num)d tries left.", detail["tries_left"])
+    if refusal.code == "recording_too_long":
+        return ngettext("Your recording is too long. Keep it under %(num)d second.",
+                        "Your recording is too long. Keep it under %(num)d seconds.",
+                        detail.get("limit", 0))
     text = MESSAGES.get(refusal.code, MESSAGES["bad_request"])
     return str(text) % detail if detail else str(text)
 

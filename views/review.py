@@ -20,6 +20,9 @@ REASONS = {
     "too_fast": _l("Answered too fast"),
     "incomplete": _l("Incomplete answer"),
     "wrong_check": _l("Wrong answer on a check task"),
+    # core.recordings.NOT_VERIFIED: the listeners' majority, not a supervisor's pick.
+    "not_verified": _l("Listeners said the recording does not match the sentence or is"
+                       " not clear"),
 }
 # Why an answer was drawn for review (core.review_plan), and the queue's filter on it.
 DRAWN_FOR = {

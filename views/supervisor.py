@@ -55,6 +55,8 @@ def overview():
                            clients=clients.list_clients(db, g.user, centre_id),
                            today=projects.centre_today(db, centre_id, viewer=g.user,
                                                        client=client),
+                           speech=projects.accepted_speech(db, centre_id, viewer=g.user,
+                                                           client=client),
                            waiting={**supervisor_todo.waiting(db, g.user, centre_id),
                                     "disk": _disk_warning()},
                            new_staff=people.new_staff(db, g.user),

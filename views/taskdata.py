@@ -161,10 +161,10 @@ def media(media_id):
     return private_picture(row)
 
 
-MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
+MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson", "zip": "application/zip"}
 
 
-@bp.get("/projects/<id:project_id>/export.<any(csv, jsonl):fmt>")
+@bp.get("/projects/<id:project_id>/export.<any(csv, jsonl, zip):fmt>")
 @staff
 def export(project_id, fmt):
     """Supervisor: download a project's tasks and answers, streamed as it is read."""
@@ -177,13 +177,17 @@ def export(project_id, fmt):
         # file is still being read then.
         db = coredb.connect(path)
         try:
+            if fmt == "zip":  # the files she made, with a manifest: bytes already
+                yield from exporting.export_zip(db, project["id"], secret)
+                return
             for piece in exporting.export(db, project["id"], fmt, secret):
                 yield piece.encode("utf-8")
         finally:
             db.close()
 
-    # text/csv and application/x-ndjson are not in COMPRESS_MIMETYPES, so Flask-Compress
-    # passes the stream through untouched (tests/test_taskdata_web.py checks it).
+    # text/csv, application/x-ndjson and application/zip are not in COMPRESS_MIMETYPES,
+    # so Flask-Compress passes the stream through untouched (tests/test_taskdata_web.py
+    # checks it).
     response = Response(stream_with_context(pieces()), mimetype=MIMETYPES[fmt])
     name = re.sub(r"[^A-Za-z0-9_-]", "_", project["slug"])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -1,5 +1,5 @@
 """Every filter and global a template may use, registered in one place."""
-from core import content, languages
+from core import content, languages, tasktypes
 from core.money import typed_rupees
 
 from . import assets, formats
@@ -19,10 +19,12 @@ GLOBALS = {
     "content_langs": content.langs_of,  # a project's content languages, first first
     "lang": formats.lang, "localized": formats.localized,
     "shown_in": formats.shown_in, "data_today": formats.data_today,
+    "data_per_task": formats.data_per_task,
     "check_note": formats.check_note, "day_at_time": formats.day_at_time,
     "pause_note": pause_note, "time_left_note": time_left_note, "payout_state": payout_state,
     "reject_reason": reject_reason, "agreement_sentence": agreement_sentence,
     "drawn_for": drawn_for, "checked_sentence": checked_sentence,
+    "task_type": tasktypes.of,  # a project's type: what its card captures or plays
 }
 
 

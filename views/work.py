@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from core import content, disk, earnings, gold, lease, paging, payment_details, projects, \
-    quality, quiz_attempts, receipts, review, tasks, tasktypes, watermark, welcome
+    quality, quiz_attempts, receipts, review, tasks, tasktypes, uploads, watermark, welcome
 from core.errors import Invalid, NotFound, Refused
 
 from .db import get_db
@@ -160,9 +160,89 @@ def next_task(slug):
 @bp.post("/answers/<id:assignment_id>")
 @annotator
 def answer(assignment_id):
-    """Annotator: record her answer once; reply with the next task."""
-    return _after_write(assignment_id, tasks.answer_step(
+    """Annotator: record her answer once; reply with the next task. A recording or a
+    photo comes as the form's file (the page without JavaScript)."""
+    step = _file_step(assignment_id)
+    return _after_write(assignment_id, step or tasks.answer_step(
         request.form.get("answer"), request.form.get("seconds", type=int)))
+
+
+def _file_step(assignment_id):
+    """A capture task's answer step from the form's `file`, or None for other types.
+    A refused file is a step that raises its refusal, so the card says why. A form with
+    no file costs nothing more (the hot path); a capture type's clean() refuses it."""
+    if "file" not in request.files:
+        return None
+    db = get_db()
+    try:
+        assignment = tasks.get_assignment(db, assignment_id, g.user["id"])
+    except NotFound:
+        return None  # _after_write says so
+    task_type = tasktypes.TYPES[assignment["task_type"]]
+    if not task_type.capture:
+        return None
+    g.count_request = True  # her upload counts on her data meter
+    sent = request.files["file"]
+    data = sent.read()
+    try:
+        if not data:
+            raise Invalid("needs_recording")
+        project = projects.project_for_worker(db, g.user, assignment["slug"])
+        return tasks.capture_step(task_type.receive(db, project, data, sent.mimetype))
+    except Invalid as refusal:
+        return partial(_raise, refusal)
+
+
+def _raise(refusal, *step_args):
+    raise refusal
+
+
+@bp.post("/answers/<id:assignment_id>/upload")
+@annotator
+def upload_start(assignment_id):
+    """Annotator's phone: begin (or find again) the upload of her recording; JSON."""
+    def start(db):
+        state = uploads.start(db, assignment_id, g.user["id"],
+                              request.form.get("size", type=int), request.form.get("type", ""))
+        if state["done"]:  # stored already; the reply to its last piece was lost
+            state["next"] = url_for(".next_task", slug=tasks.get_assignment(
+                db, assignment_id, g.user["id"])["slug"])
+        return state
+    return _upload_reply(start)
+
+
+@bp.get("/uploads/<key>")
+@annotator
+def upload_status(key):
+    """Annotator's phone: how much of her upload the server has (after a dropped link)."""
+    return _upload_reply(lambda db: uploads.status(db, key, g.user["id"]))
+
+
+@bp.post("/uploads/<key>")
+@annotator
+def upload_piece(key):
+    """Annotator's phone: one piece of her upload at ?offset=; the last one makes it her
+    answer. JSON: where the server is, and when done the next task's address."""
+    g.count_request = True
+
+    def put(db):
+        state = uploads.put(db, key, g.user["id"], request.args.get("offset", type=int),
+                            request.get_data(cache=False))
+        if state["offset"] == state["size"]:
+            done = uploads.finish(db, key, g.user["id"])
+            state.update(done=True, next=url_for(".next_task", slug=done["slug"]))
+        return state
+    return _upload_reply(put)
+
+
+def _upload_reply(call):
+    """The upload's state as JSON, or its refusal in her language (`retry`: the file
+    itself was refused, she records again)."""
+    try:
+        return call(get_db())
+    except Refused as refusal:
+        return {"message": message(refusal), "code": refusal.code,
+                "retry": refusal.status == 400}, refusal.status
 
 
 @bp.post("/assignments/<id:assignment_id>/skip")

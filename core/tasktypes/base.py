@@ -2,6 +2,7 @@
 overrides (core.tasktypes holds the registry)."""
 import re
 import unicodedata
+from collections import Counter
 
 from ..errors import Invalid
 
@@ -30,6 +31,17 @@ def same(answer: str | None, expected: str | None) -> bool:
         normalise(answer) == normalise(expected)
 
 
+def vote(answers: list[str]) -> dict:
+    """Majority vote over normalised answers: {"top": the first answer of the largest
+    group, as typed; "count"; "n"; "tie": two groups as large; "agreement": count / n}."""
+    groups = Counter(normalise(a) for a in answers)
+    ranked = groups.most_common(2)
+    key, count = ranked[0]
+    return {"top": next(a for a in answers if normalise(a) == key), "count": count,
+            "n": len(answers), "tie": len(ranked) > 1 and ranked[1][1] == count,
+            "agreement": count / len(answers)}
+
+
 class TaskType:
     """One kind of task: how an answer is cleaned, compared and judged, what media a
     task carries, how an answer reads and travels in a file. Templates: its partials in
@@ -40,6 +52,7 @@ class TaskType:
     media = ("image",)  # what a task of this type may show besides its text
     needs_labels = False  # a project of this type needs at least two labels
     typed = False  # her answer is words she typed: a refusal gives them back to her
+    capture = None  # "audio" or "photo": her answer is a file made on the phone
 
     def choices(self, db, project: dict) -> list[str] | None:
         """The answers allowed (None: any words)."""
@@ -54,7 +67,21 @@ class TaskType:
             raise Invalid("unknown_label")
         return raw
 
+    def receive(self, db, project: dict, data: bytes, content_type: str) -> dict:
+        """Check and prepare what she sent (raise Invalid, in her language, when refused);
+        return the media row's fields: kind, content_type, width, height, duration_ms,
+        sha256, data (the small copy phones get), original, original_type."""
+        raise NotImplementedError
+
+    def for_project(self, project: dict) -> "TaskType":
+        """This type with the project's own settings, for a type that has any."""
+        return self
+
     same = staticmethod(same)
+
+    def settle(self, answers: list[str]) -> dict:
+        """What a task's answers come to (as vote): the majority, for most types."""
+        return vote(answers)
 
     def judge(self, answer: str, gold: str) -> str:
         """A check task's review state for this answer."""
