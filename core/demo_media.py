@@ -62,6 +62,8 @@ def seed(db, centre_id: int) -> None:
     photo = projects.create_project(
         db, centre_id=centre_id, slug=PHOTO["slug"], task_type="photo", name=PHOTO["name"],
         instructions=PHOTO["instructions"], pay_paise=300, redundancy=1)
+    # Nothing votes between two photos: the demo's plan draws every one for review.
+    db["projects"].update(photo["id"], {"review_share": 1.0})
     importing.import_tasks(db, photo, json_lines({"text": p} for p in PROMPTS),
                            "karur-prompts.jsonl")
 
