@@ -104,8 +104,10 @@ def chromium_available() -> bool:
     return os.path.exists(CHROMIUM) and shutil.which(CHROMIUM) is not None
 
 
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def launch(playwright, *extra_args):
+    """Debian's Chromium with the suite's flags, plus `extra_args` (a fake microphone...)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM,
+                                      args=[*CHROMIUM_ARGS, *extra_args])
 
 
 class Wire:

@@ -47,12 +47,35 @@ def _chromium_present():
 
 
 @pytest.fixture(scope="session")
-def browser(_chromium_present):
+def playwright(_chromium_present):
+    """The one Playwright of the process. The sync API runs its own event loop: a second
+    sync_playwright() while this one lives fails ("Sync API inside the asyncio loop"), and
+    under pytest-xdist several browser modules share a worker. Every browser comes from here."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = live.launch(playwright)
-        yield chromium
+    with sync_playwright() as playwright_:
+        yield playwright_
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    chromium = live.launch(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser_with(playwright):
+    """Launch a Chromium of the module's own with extra flags (a fake microphone, say):
+    `browser_with("--flag", ...)`. Closed when the module is done."""
+    launched = []
+
+    def launch(*extra_args):
+        launched.append(live.launch(playwright, *extra_args))
+        return launched[-1]
+
+    yield launch
+    for chromium in launched:
         chromium.close()
 
 

@@ -16,19 +16,13 @@ RECORDER, LISTENER = "9876500001", "9876500022"  # Kavitha and Malar, both Tamil
 
 
 @pytest.fixture(scope="module")
-def microphone_browser(tmp_path_factory, _chromium_present):
-    """Chromium whose microphone plays a voiced buzz the server's checks take for speech."""
-    from playwright.sync_api import sync_playwright
-
+def microphone_browser(tmp_path_factory, browser_with):
+    """Chromium whose microphone plays a voiced buzz the server's checks take for speech
+    (from the suite's one Playwright, so the module can share a worker with others)."""
     wav = tmp_path_factory.mktemp("mic") / "voice.wav"
     wav.write_bytes(audio.speechlike_wav(10.0, level=0.15, pauses=False))  # steady bit rate
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=live.CHROMIUM,
-            args=[*live.CHROMIUM_ARGS, "--use-fake-device-for-media-stream",
-                  "--use-fake-ui-for-media-stream", f"--use-file-for-fake-audio-capture={wav}"])
-        yield chromium
-        chromium.close()
+    return browser_with("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                        f"--use-file-for-fake-audio-capture={wav}")
 
 
 def _phone(browser, server, login):
