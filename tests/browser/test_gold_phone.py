@@ -104,9 +104,13 @@ def test_on_a_shared_phone_her_unsent_text_is_unreadable_and_still_sent(
                            ".includes('\"c\"')")
     stored = _storage(page)
     assert "Secret" not in stored and "முகவரி" not in stored and first_key not in stored
-    # Still no signal while she logs out (through her menu, a page of its own), then
-    # the signal returns for the next person.
+    # Still no signal while she logs out (through her menu, a page of its own): she is
+    # asked first, as her answer is unsent, and goes on; then the signal returns for the
+    # next person.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     log_out(page)  # she hands the phone on
+    assert asked and asked[0].startswith(said.waiting(1))
     page.wait_for_url("**/login")
     page.unroute("**/answers/*")
     phone_tools.log_in(page, server.url, second_login)

@@ -29,8 +29,10 @@ def _connect(server):
 
 def _answers_to_review(server, n):
     """n answers waiting for review from a new Karur annotator, drawn by the random
-    sample, on new tasks of the demo's Tamil project; her id."""
-    who = server.add_annotator("9876500777", "Desk Test", "ta", "KRR")
+    sample, on new tasks of the demo's Tamil project (added to hers when another test
+    made her already); her id."""
+    who = server.user_id("9876500777") or server.add_annotator(
+        "9876500777", "Desk Test", "ta", "KRR")
     project = server.value("SELECT id FROM projects WHERE slug = ?", (SLUG,))
     conn = _connect(server)
     now = dt.datetime.now(dt.timezone.utc)
@@ -155,7 +157,8 @@ def test_on_a_phone_the_queue_stays_one_answer_a_card(server, open_phone, checks
 
 def test_on_a_phone_accept_all_asks_says_and_undoes(server, open_phone, checks, lang_text):
     said = lang_text("ta")
-    who = server.user_id("9876500777") or _answers_to_review(server, 3)
+    # Three more of hers waiting, whatever the tests before decided of hers.
+    who = _answers_to_review(server, 3)
     conn = _connect(server)
     with conn:  # two of hers given in a second: under the project's minimum
         conn.execute("UPDATE assignments SET seconds_spent = 1 WHERE id IN (SELECT id FROM"

@@ -1,5 +1,5 @@
 """Step-up for money at 360 px (#16): Anitha's login is older than 15 minutes, so
-approving asks for her password again, in Tamil, on a phone with JavaScript off; the
+approving (once she has said yes on the page that asks first) asks for her password again, in Tamil, on a phone with JavaScript off; the
 right password approves at once. Marking it paid later, with JavaScript on, asks again."""
 import datetime as dt
 import sqlite3
@@ -40,6 +40,8 @@ def test_money_asks_her_password_again_with_and_without_javascript(
     _age_logins(server)
     with anitha.expect_navigation():
         anitha.locator("button", has_text=said._("Approve payout")).tap()
+    with anitha.expect_navigation():  # the page that asks first, then the step-up
+        anitha.locator("button", has_text=said._("Yes, approve")).tap()
     assert said._("Type your password again") in anitha.inner_text("h1")
     # axe-core needs scripts: it checks this form on the phone with JavaScript below.
     assert anitha.evaluate("document.documentElement.scrollWidth") <= 360
@@ -62,6 +64,8 @@ def test_money_asks_her_password_again_with_and_without_javascript(
     again.fill("#utr", "SBIN626112345678")
     with again.expect_navigation():
         again.locator("button", has_text=said._("Mark all paid")).tap()
+    with again.expect_navigation():
+        again.locator("button", has_text=said._("Yes, mark paid")).tap()
     checks.page(again, "ta", "step-up form, JavaScript on")
     again.fill("#step_up_password", SUPERVISOR_PASSWORD)
     with again.expect_navigation():
