@@ -343,14 +343,20 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
 
 
 RECORD_SECONDS = (2, 120)  # the database's CHECK on projects.max_record_seconds (0070)
-# A record project's links: (field, the task type of the project it names, refusal).
-LINKS = (("verified_by_project_id", "verify_recording", "bad_verifier"),
-         ("transcribed_by_project_id", "transcribe", "bad_transcriber"))
+# A record project's links: (field, whether the project it names has its answers typed, a
+# transcription, or chosen, a listening project (both play a recording), refusal).
+LINKS = (("verified_by_project_id", False, "bad_verifier"),
+         ("transcribed_by_project_id", True, "bad_transcriber"))
 
 
-def _linked(db, value, records: bool, kind: str, centre_id, code: str) -> int | None:
+def _plays_audio(typed: bool) -> list[str]:
+    """The task types whose tasks play a recording, with typed answers or not."""
+    return [name for name, t in tasktypes.TYPES.items() if "audio" in t.media and t.typed == typed]
+
+
+def _linked(db, value, records: bool, kind: bool, centre_id, code: str) -> int | None:
     """The project a record project sends its recordings to: a slug (the file) or an id
-    (the form), a project of task type `kind` in the same centre; None for none. Only a
+    (the form), a project playing recordings (answers typed: `kind`) in the same centre; None for none. Only a
     project whose answers are recordings names one. Raises Invalid(code)."""
     if value in (None, ""):
         return None
@@ -363,19 +369,22 @@ def _linked(db, value, records: bool, kind: str, centre_id, code: str) -> int | 
                   (value.strip(),))
     else:
         row = None
-    if not records or row is None or row["task_type"] != kind or row["centre_id"] != centre_id:
+    if not records or row is None or row["task_type"] not in _plays_audio(kind) \
+            or row["centre_id"] != centre_id:
         raise Invalid(code)
     return row["id"]
 
 
 def link_choices(db, centre_id: int | None) -> dict:
-    """{task type: [projects]} a record project of the centre (all when None) may send its
+    """{field: [projects]} a record project of the centre (all when None) may send its
     recordings to (LINKS), each with its name, for the project form's selects."""
-    return {kind: list(db.query(
+    return {name: list(db.query(
         f"SELECT p.id, p.slug, {content.project_name()} FROM projects p"
-        " WHERE p.task_type = :kind AND (:centre IS NULL OR p.centre_id = :centre)"
-        " AND p.status <> 'closed' ORDER BY p.id", {"kind": kind, "centre": centre_id}))
-        for _, kind, _ in LINKS}
+        " WHERE p.task_type IN (SELECT value FROM json_each(:kinds))"
+        " AND (:centre IS NULL OR p.centre_id = :centre)"
+        " AND p.status <> 'closed' ORDER BY p.id",
+        {"kinds": json.dumps(_plays_audio(kind)), "centre": centre_id}))
+        for name, kind, _ in LINKS}
 
 
 def _personal_data(value) -> str:
