@@ -55,7 +55,7 @@ def tasks_with_answers(db, project_id: int, secret: bytes, raw_answers: bool = F
             return
         answers = {}
         for row in db.query(
-                "SELECT task_id, user_id, answer, seconds_spent, review_state, submitted_at"
+                "SELECT id, task_id, user_id, answer, seconds_spent, review_state, submitted_at"
                 " FROM assignments WHERE project_id = ? AND task_id BETWEEN ? AND ?"
                 " AND state = 'submitted' ORDER BY task_id, id",
                 (project_id, tasks[0]["id"], tasks[-1]["id"])):
@@ -63,7 +63,8 @@ def tasks_with_answers(db, project_id: int, secret: bytes, raw_answers: bool = F
                 "annotator": pseudonym(secret, project_id, row["user_id"]),
                 "answer": cell(row["answer"]), "seconds": row["seconds_spent"],
                 "review_state": row["review_state"], "answered_at": row["submitted_at"],
-                **({"media_id": row["answer"]} if raw_answers else {})})
+                **({"media_id": row["answer"], "assignment_id": row["id"]}
+                   if raw_answers else {})})
         for task in tasks:
             yield {"task_id": task["id"], "client_id": task["client_id"],
                    "text": task["payload_text"], "image": _image_ref(task),
@@ -111,7 +112,11 @@ def export(db, project_id: int, fmt: str, secret: bytes):
 
 # -- a zip of the files she made, with its manifest --------------------------------------
 
-ZIP_COLUMNS = (*CSV_COLUMNS, "file", "duration_ms")
+# A recording's row carries its listeners' verdicts (how many said it matches, how many
+# not, and what they settled on); a transcription task made from a recording names that
+# recording's file, as it sits in the export of the project that recorded it.
+ZIP_COLUMNS = (*CSV_COLUMNS, "file", "duration_ms", "verified_yes", "verified_no", "verdict",
+               "recording")
 _EXTENSIONS = {"image/jpeg": "jpg", "image/webp": "webp", "audio/ogg": "ogg",
                "audio/webm": "webm", "audio/mp4": "m4a", "audio/wav": "wav"}
 
@@ -155,6 +160,33 @@ def _with_media(db, batch, project_id):
     return found
 
 
+def _in(db, sql: str, ids: list, head: tuple = ()):
+    """Rows of `sql` (its `{}` the placeholders) for `ids`, 500 at a time."""
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        yield from db.query(sql.format(",".join("?" * len(part))), (*head, *part))
+
+
+def _verifications(db, batch) -> dict:
+    """{recording's assignment id: its verification task's yes, no and verdict}."""
+    ids = [a["assignment_id"] for t in batch for a in t["answers"] if a.get("assignment_id")]
+    return {row["recording"]: row for row in _in(
+        db, "SELECT t.recording_assignment_id AS recording, t.aggregate AS verdict,"
+            " count(CASE WHEN a.answer = 'yes' THEN 1 END) AS yes,"
+            " count(CASE WHEN a.answer = 'no' THEN 1 END) AS no"
+            " FROM tasks t LEFT JOIN assignments a ON a.task_id = t.id AND a.state = 'submitted'"
+            " WHERE t.recording_assignment_id IN ({}) GROUP BY t.id", ids)}
+
+
+def _recordings(db, batch) -> dict:
+    """{task id: its recording's file} for the tasks made from a recording (a transcript)."""
+    return {row["task_id"]: media_path(row) for row in _in(
+        db, "SELECT t.id AS task_id, m.id, m.kind, m.content_type, m.original_type"
+            " FROM tasks t JOIN media m ON m.id = t.media_id"
+            " WHERE t.transcribes_assignment_id IS NOT NULL AND t.id IN ({})",
+        [t["task_id"] for t in batch])}
+
+
 def _manifest(db, project_id: int, secret: bytes, made: bool):
     """manifest.csv in pieces of text: one row per answer with its file and length."""
     buffer = io.StringIO()
@@ -169,13 +201,17 @@ def _manifest(db, project_id: int, secret: bytes, made: bool):
         if len(batch) < 200 and task is not None:
             continue
         media = _with_media(db, batch, project_id)
+        heard, played = _verifications(db, batch), _recordings(db, batch)
         for done in batch:
             head = [done[c] for c in CSV_COLUMNS[:8]]
             for answer in done["answers"] or [{}]:
                 row = media.get(int(answer["media_id"])) if answer.get("media_id") else None
+                check = heard.get(answer.get("assignment_id")) or {}
                 writer.writerow([safe_cell(v) for v in head + [
                     answer.get(c) for c in CSV_COLUMNS[8:]] + [
-                    media_path(row) if row else None, row["duration_ms"] if row else None]])
+                    media_path(row) if row else None, row["duration_ms"] if row else None,
+                    check.get("yes"), check.get("no"), check.get("verdict"),
+                    played.get(done["task_id"])]])
         batch = []
         yield buffer.getvalue()
         buffer.seek(0)

@@ -146,12 +146,15 @@ DEFAULTS = {"instructions": {}, "labels": [], "redundancy": 3, "lease_minutes": 
             "gold_share": 0.1, "status": "draft", "answer_script": None,
             "batch_size": 20, "batch_lease_minutes": 120, "batch_percent": 20,
             "retention_days": None, "personal_data": "mask",
-            "photo_max_px": 1280, "keep_location": 0, "cer_threshold": 0.1}
+            "photo_max_px": 1280, "keep_location": 0, "cer_threshold": 0.1,
+            "max_record_seconds": 15, "verified_by_project_id": None,
+            "transcribed_by_project_id": None}
 FIELDS = ("slug", "centre", "task_type", "languages", "name", "instructions", "labels",
           "redundancy", "pay_paise", "pay", "lease_minutes", "gold_share", "gold_percent",
           "status", "answer_script", "batch_size", "batch_lease_minutes", "batch_percent",
           "retention_days", "personal_data", "photo_max_px", "keep_location", "cer_threshold",
-          "cer_percent")
+          "cer_percent", "max_record_seconds", "verified_by_project_id",
+          "transcribed_by_project_id")
 PERSONAL_DATA = ("mask", "refuse")  # what an import does with personal data it finds
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -326,9 +329,62 @@ def check_project(db, data: dict, project: dict | None = None) -> tuple[dict, di
         field("cer_threshold", lambda: _whole(data["cer_percent"], 0, 50, "bad_cer") / 100)
     else:
         field("cer_threshold", lambda: _cer(get("cer_threshold")))
+    # Recordings (#18): how long one may be, who listens to them, who transcribes them.
+    field("max_record_seconds", lambda: _whole(get("max_record_seconds"), *RECORD_SECONDS,
+                                               "bad_record_seconds"))
+    records = clean.get("task_type") in TASK_TYPES \
+        and tasktypes.TYPES[clean["task_type"]].capture == "audio"
+    for name, kind, code in LINKS:
+        field(name, lambda name=name, kind=kind, code=code: _linked(
+            db, get(name), records, kind, clean.get("centre"), code))
     if clean.get("status") == "live" and not errors:
         field("status", lambda: _ready_for(db, clean))
     return clean, errors
+
+
+RECORD_SECONDS = (2, 120)  # the database's CHECK on projects.max_record_seconds (0070)
+# A record project's links: (field, whether the project it names has its answers typed, a
+# transcription, or chosen, a listening project (both play a recording), refusal).
+LINKS = (("verified_by_project_id", False, "bad_verifier"),
+         ("transcribed_by_project_id", True, "bad_transcriber"))
+
+
+def _plays_audio(typed: bool) -> list[str]:
+    """The task types whose tasks play a recording, with typed answers or not."""
+    return [name for name, t in tasktypes.TYPES.items() if "audio" in t.media and t.typed == typed]
+
+
+def _linked(db, value, records: bool, kind: bool, centre_id, code: str) -> int | None:
+    """The project a record project sends its recordings to: a slug (the file) or an id
+    (the form), a project playing recordings (answers typed: `kind`) in the same centre; None for none. Only a
+    project whose answers are recordings names one. Raises Invalid(code)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if is_id(value):
+        row = one(db, "SELECT id, centre_id, task_type FROM projects WHERE id = ?", (value,))
+    elif isinstance(value, str):
+        row = one(db, "SELECT id, centre_id, task_type FROM projects WHERE slug = ?",
+                  (value.strip(),))
+    else:
+        row = None
+    if not records or row is None or row["task_type"] not in _plays_audio(kind) \
+            or row["centre_id"] != centre_id:
+        raise Invalid(code)
+    return row["id"]
+
+
+def link_choices(db, centre_id: int | None) -> dict:
+    """{field: [projects]} a record project of the centre (all when None) may send its
+    recordings to (LINKS), each with its name, for the project form's selects."""
+    return {name: list(db.query(
+        f"SELECT p.id, p.slug, {content.project_name()} FROM projects p"
+        " WHERE p.task_type IN (SELECT value FROM json_each(:kinds))"
+        " AND (:centre IS NULL OR p.centre_id = :centre)"
+        " AND p.status <> 'closed' ORDER BY p.id",
+        {"kinds": json.dumps(_plays_audio(kind)), "centre": centre_id}))
+        for name, kind, _ in LINKS}
 
 
 def _personal_data(value) -> str:
@@ -437,7 +493,10 @@ def _as_data(db, project: dict) -> dict:
         "batch_percent": project["batch_share_percent"],
         "retention_days": project["retention_days"], "personal_data": project["personal_data"],
         "photo_max_px": project["photo_max_px"], "keep_location": project["keep_location"],
-        "cer_threshold": project["cer_threshold"]}
+        "cer_threshold": project["cer_threshold"],
+        "max_record_seconds": project["max_record_seconds"],
+        "verified_by_project_id": project["verified_by_project_id"],
+        "transcribed_by_project_id": project["transcribed_by_project_id"]}
 
 
 def form_data(form) -> dict:
@@ -447,7 +506,9 @@ def form_data(form) -> dict:
                                            "answer_script", "batch_size",
                                            "batch_lease_minutes", "batch_percent",
                                            "retention_days", "personal_data",
-                                           "photo_max_px", "keep_location", "cer_percent")
+                                           "photo_max_px", "keep_location", "cer_percent",
+                                           "max_record_seconds", "verified_by_project_id",
+                                           "transcribed_by_project_id")
             if form.get(key) is not None}
     centre = (form.get("centre") or "").strip()
     if centre:
@@ -503,7 +564,10 @@ def _columns(clean: dict) -> dict:
             "batch_share_percent": clean["batch_percent"],
             "retention_days": clean["retention_days"], "personal_data": clean["personal_data"],
             "photo_max_px": clean["photo_max_px"], "keep_location": clean["keep_location"],
-            "cer_threshold": clean["cer_threshold"]}
+            "cer_threshold": clean["cer_threshold"],
+            "max_record_seconds": clean["max_record_seconds"],
+            "verified_by_project_id": clean["verified_by_project_id"],
+            "transcribed_by_project_id": clean["transcribed_by_project_id"]}
 
 
 def _write_content(db, project_id: int, clean: dict) -> None:

@@ -1,7 +1,8 @@
 """Recordings and their listeners: a recording submitted in a record project becomes a
 task of the project that verifies it (projects.verified_by_project_id); when that task
 settles (core.quality: majority, dynamic overlap) its answer decides the recording's
-review state, and so its pay. A tie waits for a supervisor. The database holds the money
+review state, and so its pay. A tie waits for a supervisor. A recording accepted goes on,
+when its project names one (projects.transcribed_by_project_id), to be transcribed. The database holds the money
 side of it (trigger recordings_accepted_when_verified, migration 0070)."""
 import datetime as dt
 
@@ -49,6 +50,24 @@ def decide(db, task_id: int, now: dt.datetime) -> None:
                " WHERE id = ? AND review_state = 'pending'",
                ("accepted" if accepted else "rejected", stamp(now),
                 None if accepted else NOT_VERIFIED, task["recording_assignment_id"]))
+    to_transcribe(db, task["recording_assignment_id"], now)
+
+
+def to_transcribe(db, recording_id: int, now: dt.datetime) -> None:
+    """An accepted recording (the recorder's assignment `recording_id`) as a task of the
+    project that transcribes its project's recordings, if any: its listening copy as the
+    media and no text, so the sentence read is not handed to the transcriber as the answer
+    (transcripts are compared among transcribers, core.cer). Once only (unique index
+    tasks_one_transcript_per_recording)."""
+    db.execute(
+        "INSERT INTO tasks (project_id, media_id, transcribes_assignment_id, created_at)"
+        " SELECT p.transcribed_by_project_id, m.id, a.id, ? FROM assignments a"
+        " JOIN projects p ON p.id = a.project_id"
+        " JOIN media m ON m.id = CAST(a.answer AS INTEGER) AND m.project_id = p.id"
+        " WHERE a.id = ? AND a.review_state = 'accepted' AND a.state = 'submitted'"
+        " AND p.transcribed_by_project_id IS NOT NULL AND m.kind = 'audio'"
+        " ON CONFLICT DO NOTHING",
+        (stamp(now), recording_id))
 
 
 def after_answer(db, assignment: dict, project: dict, now: dt.datetime) -> None:

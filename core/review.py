@@ -11,7 +11,7 @@ review_state 'accepted' earns (payouts read that and assignments.pay_paise).
 """
 import datetime as dt
 
-from . import access_log, audit, content, paging, quality, review_plan, scope
+from . import access_log, audit, content, paging, quality, recordings, review_plan, scope
 from .clock import parse_stamp, stamp, utcnow
 from .db import one, write
 from .errors import Conflict, Invalid, NotFound
@@ -223,6 +223,7 @@ def accept(db, assignment_id: int, actor: dict, now: dt.datetime | None = None) 
         db.execute("UPDATE assignments SET review_state = 'accepted', reviewed_by = ?,"
                    " reviewed_at = ?, reject_reason = NULL, review_note = NULL WHERE id = ?",
                    (actor["id"], stamp(now), assignment_id))
+        recordings.to_transcribe(db, assignment_id, now)  # a recording she accepted
         audit.record(db, actor["id"], "review.accept", f"assignment:{assignment_id}",
                      before=row["review_state"])
     return get_review_or_404(db, assignment_id, centre)
@@ -487,6 +488,7 @@ def decide_appeal(db, appeal_id: int, actor: dict, outcome, note=None,
             db.execute("UPDATE assignments SET review_state = 'accepted', reviewed_by = ?,"
                        " reviewed_at = ? WHERE id = ?",
                        (actor["id"], stamp(now), row["assignment_id"]))
+            recordings.to_transcribe(db, row["assignment_id"], now)
         audit.record(db, actor["id"], f"appeal.{outcome}", f"assignment:{row['assignment_id']}",
                      appeal=appeal_id, note=note)
     return get_appeal_or_404(db, appeal_id, centre)

@@ -306,7 +306,7 @@ CREATE TABLE "projects" (
     answer_script TEXT CHECK (answer_script IS NULL OR
         (answer_script IN ('Taml', 'Deva', 'Knda', 'Telu', 'Latn')
          AND task_type IN ('free_text', 'transcribe')))
-, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), max_record_seconds INTEGER NOT NULL DEFAULT 15 CHECK (max_record_seconds BETWEEN 2 AND 120), verified_by_project_id INTEGER REFERENCES projects(id), photo_max_px INTEGER NOT NULL DEFAULT 1280 CHECK (photo_max_px BETWEEN 320 AND 4096), photo_max_bytes INTEGER NOT NULL DEFAULT 204800 CHECK (photo_max_bytes BETWEEN 20480 AND 2097152), keep_location INTEGER NOT NULL DEFAULT 0 CHECK (keep_location IN (0, 1)), cer_threshold REAL NOT NULL DEFAULT 0.1 CHECK (cer_threshold >= 0 AND cer_threshold <= 0.5), client_id INTEGER REFERENCES clients(id), retention_days INTEGER
+, review_share REAL NOT NULL DEFAULT 0 CHECK (review_share >= 0 AND review_share <= 1), review_first INTEGER NOT NULL DEFAULT 0 CHECK (review_first >= 0 AND review_first <= 1000), review_disagree INTEGER NOT NULL DEFAULT 1 CHECK (review_disagree IN (0, 1)), review_check INTEGER NOT NULL DEFAULT 1 CHECK (review_check IN (0, 1)), review_fast INTEGER NOT NULL DEFAULT 0 CHECK (review_fast IN (0, 1)), watch_above REAL NOT NULL DEFAULT 0.25 CHECK (watch_above > 0 AND watch_above < 1), review_seed INTEGER NOT NULL DEFAULT 0, batch_size INTEGER NOT NULL DEFAULT 20 CHECK (batch_size BETWEEN 1 AND 100), batch_lease_seconds INTEGER NOT NULL DEFAULT 7200 CHECK (batch_lease_seconds BETWEEN 600 AND 43200), batch_share_percent INTEGER NOT NULL DEFAULT 20 CHECK (batch_share_percent BETWEEN 1 AND 100), max_record_seconds INTEGER NOT NULL DEFAULT 15 CHECK (max_record_seconds BETWEEN 2 AND 120), verified_by_project_id INTEGER REFERENCES projects(id), transcribed_by_project_id INTEGER REFERENCES projects(id), photo_max_px INTEGER NOT NULL DEFAULT 1280 CHECK (photo_max_px BETWEEN 320 AND 4096), photo_max_bytes INTEGER NOT NULL DEFAULT 204800 CHECK (photo_max_bytes BETWEEN 20480 AND 2097152), keep_location INTEGER NOT NULL DEFAULT 0 CHECK (keep_location IN (0, 1)), cer_threshold REAL NOT NULL DEFAULT 0.1 CHECK (cer_threshold >= 0 AND cer_threshold <= 0.5), client_id INTEGER REFERENCES clients(id), retention_days INTEGER
     CHECK (retention_days IS NULL OR retention_days BETWEEN 0 AND 3650), closed_at TEXT, purged_at TEXT, personal_data TEXT NOT NULL DEFAULT 'mask' CHECK (personal_data IN ('mask', 'refuse')));
 
 CREATE TABLE purges (
@@ -455,7 +455,7 @@ CREATE TABLE "tasks" (
             reports_count INTEGER NOT NULL DEFAULT 0,
             aggregate TEXT,
             confidence REAL,
-            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1), recording_assignment_id INTEGER REFERENCES assignments(id),
+            created_at TEXT NOT NULL, image_ref TEXT, wanted INTEGER CHECK (wanted IS NULL OR wanted >= 1), recording_assignment_id INTEGER REFERENCES assignments(id), transcribes_assignment_id INTEGER REFERENCES assignments(id),
             CHECK (payload_text IS NOT NULL OR media_id IS NOT NULL)
         );
 
@@ -612,6 +612,8 @@ CREATE UNIQUE INDEX tasks_client_id ON tasks(project_id, client_id) WHERE client
 CREATE INDEX tasks_gold ON tasks(project_id, status, id) WHERE gold_answer IS NOT NULL;
 
 CREATE UNIQUE INDEX tasks_one_per_recording ON tasks(recording_assignment_id) WHERE recording_assignment_id IS NOT NULL;
+
+CREATE UNIQUE INDEX tasks_one_transcript_per_recording ON tasks(transcribes_assignment_id) WHERE transcribes_assignment_id IS NOT NULL;
 
 CREATE INDEX tasks_open ON tasks(project_id, status, id);
 

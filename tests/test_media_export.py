@@ -80,3 +80,33 @@ def test_a_supervisor_downloads_the_zip_uncompressed_by_the_app(visitor, db, mak
     assert names == ["manifest.csv", *(f"photos/{m}.jpg" for m in made)]
     visitor.login(make_user(role="supervisor", centre="STP"))
     assert visitor.get(f"/supervisor/projects/{project['id']}/export.zip").status_code == 404
+
+
+def _manifest(db, project_id):
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(
+        exporting.export_zip(db, project_id, b"k" * 32))))
+    return list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+
+
+def test_each_recording_carries_its_verifications_and_its_transcript_task_its_file(
+        db, make_user, make_project):
+    from tests.test_recordings import _send, _speech_projects, _transcribed, _verify_all
+    record, verify = _speech_projects(db, make_project, redundancy=3)
+    record, write_it = _transcribed(db, make_project, record)
+    she = make_user()
+    good, bad = _send(db, she, record), _send(db, she, record)
+    listeners = [make_user() for _ in range(3)]
+    _verify_all(db, verify, listeners, ["yes", "yes", "no"])
+    _verify_all(db, verify, listeners, ["no", "no", "no"])
+    rows = {r["file"]: r for r in _manifest(db, record["id"])}
+    kept = {m: exporting.media_path(one(db, "SELECT * FROM media WHERE id = ?", (m,)))
+            for m in (int(good["answer"]), int(bad["answer"]))}
+    assert [tuple(rows[kept[int(a["answer"])]][c] for c in (
+        "verified_yes", "verified_no", "verdict", "review_state")) for a in (good, bad)] == [
+        ("2", "1", "yes", "accepted"), ("0", "3", "no", "rejected")]
+    writer = make_user()
+    held = tasks.claim_next(db, writer["id"], write_it)
+    tasks.record_answer(db, held["id"], writer["id"], "வணக்கம்")
+    transcripts = _manifest(db, write_it["id"])
+    assert [(r["recording"], r["answer"], r["text"]) for r in transcripts] == [
+        (kept[int(good["answer"])], "வணக்கம்", "")]

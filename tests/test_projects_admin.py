@@ -251,3 +251,58 @@ def test_create_project_update_applies_the_file_to_the_same_slug(app, tmp_path):
     moved = runner.invoke(args=["create-project", "--update", str(path)])
     assert moved.exit_code != 0 and "cannot move to another centre" in moved.output
     assert one(database, "SELECT pay_paise FROM projects")["pay_paise"] == 65
+
+
+def _record_form(**changes):
+    return form(**{"task_type": "record", "label_0_value": None, "label_0_en": None,
+                   "label_0_ta": None, "label_0_hi": None, "label_1_value": None,
+                   "label_1_en": None, "label_1_ta": None, "label_1_hi": None,
+                   "status": "draft", **changes})
+
+
+def test_a_record_project_sets_its_length_listeners_and_transcribers_on_the_form(
+        visitor, db, meena, make_project):
+    listen = make_project(task_type="verify_recording", tasks=0, slug="listen")
+    write_it = make_project(task_type="transcribe", tasks=0, slug="write-it")
+    other = make_project(task_type="verify_recording", tasks=0, slug="far", centre="STP")
+    visitor.login(meena, password="long-password")
+    body = visitor.get("/supervisor/projects/new").get_data(as_text=True)
+    assert f'<option value="{listen["id"]}">' in body and f'<option value="{other["id"]}"' not in body
+    response = visitor.post("/supervisor/projects/new", _record_form(
+        max_record_seconds="30", verified_by_project_id=str(listen["id"]),
+        transcribed_by_project_id=str(write_it["id"])))
+    assert response.status_code == 303
+    project = one(db, "SELECT * FROM projects WHERE slug = 'kadai-reviews'")
+    assert (project["max_record_seconds"], project["verified_by_project_id"],
+            project["transcribed_by_project_id"]) == (30, listen["id"], write_it["id"])
+    body = visitor.get(f"/supervisor/projects/{project['id']}/edit").get_data(as_text=True)
+    assert f'<option value="{listen["id"]}" selected>' in body and 'value="30"' in body
+
+
+def test_a_bad_length_or_link_is_refused_by_field_in_her_language(visitor, db, make_user,
+                                                                  make_project):
+    meena = make_user(role="supervisor", lang="ta", password="long-password")
+    listen = make_project(task_type="verify_recording", tasks=0, slug="listen")
+    far = make_project(task_type="transcribe", tasks=0, slug="far", centre="STP")
+    visitor.login(meena, password="long-password")
+    response = visitor.post("/supervisor/projects/new", _record_form(
+        max_record_seconds="121", verified_by_project_id=str(far["id"]),
+        transcribed_by_project_id=str(listen["id"])))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and db["projects"].count == 2
+    for field in ("max_record_seconds", "verified_by_project_id", "transcribed_by_project_id"):
+        assert f'id="{field}-error"' in body, field
+    assert "2 முதல் 120" in body
+    # Only a project whose answers are recordings sends them anywhere.
+    _, errors = projects.check_project(db, {**FILE, "verified_by_project_id": "listen"})
+    assert set(errors) == {"verified_by_project_id"}
+
+
+def test_the_project_file_names_its_listeners_by_slug(db, make_project):
+    listen = make_project(task_type="verify_recording", tasks=0, slug="listen")
+    project, _ = projects.save_project_file(db, {
+        "slug": "read-aloud", "centre": "KRR", "task_type": "record",
+        "name": {"en": "Read aloud"}, "pay_paise": 300, "max_record_seconds": 20,
+        "verified_by_project_id": "listen"})
+    assert (project["max_record_seconds"], project["verified_by_project_id"]) == (
+        20, listen["id"])

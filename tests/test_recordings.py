@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from core import audio, recordings, review, tasks, uploads
+from core.clock import utcnow
 from core.db import one, rows
 from core.errors import Conflict, Invalid
 
@@ -223,3 +224,53 @@ def test_the_same_file_sent_again_answers_the_same_and_another_is_refused(
     with pytest.raises(Conflict):
         tasks.record(db, assignment["id"], she["id"], tasks.capture_step(other))
     assert one(db, "SELECT count(*) AS n FROM media WHERE kind = 'audio'")["n"] == 1
+
+
+def _transcribed(db, make_project, record):
+    write_it = make_project(task_type="transcribe", tasks=0, redundancy=2, pay_paise=60,
+                            slug="write-it")
+    db.execute("UPDATE projects SET transcribed_by_project_id = ? WHERE id = ?",
+               (write_it["id"], record["id"]))
+    return one(db, "SELECT * FROM projects WHERE id = ?", (record["id"],)), write_it
+
+
+def test_an_accepted_recording_becomes_one_transcription_task_without_its_sentence(
+        db, make_user, make_project):
+    record, verify = _speech_projects(db, make_project, redundancy=3)
+    record, write_it = _transcribed(db, make_project, record)
+    she = make_user()
+    good = _send(db, she, record)
+    bad = _send(db, she, record)
+    assert db["tasks"].count_where("project_id = ?", [write_it["id"]]) == 0  # not yet heard
+    listeners = [make_user() for _ in range(3)]
+    _verify_all(db, verify, listeners, ["yes", "yes", "no"])
+    _verify_all(db, verify, listeners, ["no", "no", "no"])
+    made = rows(db, "SELECT media_id, payload_text, gold_answer, transcribes_assignment_id"
+                    " FROM tasks WHERE project_id = ?", (write_it["id"],))
+    assert made == [{"media_id": int(good["answer"]), "payload_text": None,
+                     "gold_answer": None, "transcribes_assignment_id": good["id"]}]
+    # Decided again (a supervisor, an appeal): still one task; the database holds it.
+    recordings.to_transcribe(db, good["id"], utcnow())
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO tasks (project_id, media_id, transcribes_assignment_id,"
+                   " created_at) VALUES (?, ?, ?, '2026-01-01T00:00:00Z')",
+                   (write_it["id"], int(good["answer"]), good["id"]))
+    assert db["tasks"].count_where("project_id = ?", [write_it["id"]]) == 1
+    # The transcriber hears the listening copy, and the sentence read is not on her card.
+    writer = make_user()
+    task = tasks.claim_next(db, writer["id"], write_it)
+    assert task["media_id"] == int(good["answer"]) and not task.get("payload_text")
+    assert bad["id"] not in {row["transcribes_assignment_id"] for row in made}
+
+
+def test_a_recording_accepted_on_appeal_is_transcribed(db, make_user, make_project):
+    record, verify = _speech_projects(db, make_project, redundancy=1)
+    record, write_it = _transcribed(db, make_project, record)
+    she = make_user()
+    done = _send(db, she, record)
+    _verify_all(db, verify, [make_user()], ["no"])
+    review.appeal(db, done["id"], she["id"], "I read it right, please listen again.")
+    appeal_id = one(db, "SELECT id FROM appeals WHERE assignment_id = ?", (done["id"],))["id"]
+    review.decide_appeal(db, appeal_id, make_user(role="supervisor"), "overturned", "Clear.")
+    assert one(db, "SELECT transcribes_assignment_id AS a FROM tasks WHERE project_id = ?",
+               (write_it["id"],)) == {"a": done["id"]}

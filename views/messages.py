@@ -54,7 +54,8 @@ MESSAGES = {
     "recording_too_big": _l("This recording is too big to send. Please record a shorter one."),
     "upload_incomplete": _l("Your recording did not arrive completely. It will be sent again."),
     "no_upload": _l("This recording was not found. Please record again."),
-    "bad_verifier": _l("Choose a project in the same centre whose tasks play recordings."),
+    "bad_verifier": _l("Choose a listening project of the same centre, for a recording"
+                       " project only."),
     "disk_low": _l("No new tasks for now: the server is almost out of storage space. Your"
                    " saved answers are safe. Please try again later."),
     # Logging in, and her own PIN or password.
@@ -158,6 +159,9 @@ MESSAGES = {
     "bad_photo_px": _l("Pixels from 320 to 4096."),
     "bad_keep_location": _l("Please choose whether the location is kept."),
     "bad_cer": _l("A percentage from 0 to 50."),
+    "bad_record_seconds": _l("Seconds from 2 to 120."),
+    "bad_transcriber": _l("Choose a transcription project of the same centre, for a recording"
+                          " project only."),
     # A project's review plan (core/review_plan.py).
     "plan_invalid": _l("Not saved. Please correct what is marked below."),
     "bad_review_share": _l("A percentage from 0 to 100, such as 10 or 2.5."),

@@ -24,7 +24,9 @@ def _form(project, values, errors=None, status=200, **plan):
         "supervisor/project_form.html", project=project, values=values, errors=errors or {},
         label_rows=rows, centres=people.centres(db, g.user), task_types=projects.TASK_TYPES,
         statuses=projects.STATUSES, incomplete=projects.incomplete(db, project, values),
-        type_fixed=bool(project and projects.task_count(db, project["id"])), **plan), status
+        type_fixed=bool(project and projects.task_count(db, project["id"])),
+        links=projects.link_choices(db, project["centre_id"] if project else g.user["centre_id"]),
+        **plan), status
 
 
 def _save(project=None):
