@@ -88,7 +88,9 @@ def test_at_a_desk_home_people_and_payouts_use_the_width(server, browser, capsys
         assert page.locator("table.projects thead").is_visible()
         rows = page.locator("table.projects tbody tr")
         heights = [row.bounding_box()["height"] for row in rows.all()]
-        assert rows.count() >= 3 and max(heights) <= 120, heights
+        # One row per project: its name, figures and task screens' links (a data-collection
+        # project has one more) on at most three short lines.
+        assert rows.count() >= 3 and max(heights) <= 160, heights
         waiting, today = _box(page, ".cols > :nth-child(1)"), _box(page, ".cols > :nth-child(2)")
         assert waiting["x"] + waiting["width"] <= today["x"], "home: not two columns"
 
