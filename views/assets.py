@@ -33,7 +33,11 @@ def lean_js(text: str) -> str:
 def build(static_dir: str) -> dict:
     """Write versioned, compressed copies of ASSETS; return logical -> built name."""
     out_dir = os.path.join(static_dir, "build")
+    # Half-written copies live beside build/, not in it: another worker starting at the
+    # same moment lists build/ (WhiteNoise) and must never see a file vanish under it.
+    tmp_dir = os.path.join(static_dir, ".build-tmp")
     os.makedirs(out_dir, exist_ok=True)
+    os.makedirs(tmp_dir, exist_ok=True)
     manifest = {}
     for name in ASSETS:
         with open(os.path.join(static_dir, name), "rb") as f:
@@ -46,7 +50,7 @@ def build(static_dir: str) -> dict:
         if not os.path.exists(target):
             for suffix, body in (("", data), (".gz", gzip.compress(data, 9, mtime=0)),
                                  (".br", brotli.compress(data, quality=11))):
-                tmp = f"{target}{suffix}.{os.getpid()}.tmp"
+                tmp = os.path.join(tmp_dir, f"{built}{suffix}.{os.getpid()}.tmp")
                 with open(tmp, "wb") as f:
                     f.write(body)
                 os.replace(tmp, target + suffix)  # atomic: workers may race at start

@@ -46,8 +46,9 @@ def _record(page, seconds):
     page.locator('[data-act="rec"]').tap()
     page.wait_for_selector('[data-act="stop"]:not([hidden])')
     page.wait_for_timeout(seconds * 1000)
-    if page.locator('[data-act="stop"]').is_visible():  # else it stopped at the limit
-        page.locator('[data-act="stop"]').tap()
+    # Stop, unless it stopped itself at the limit meanwhile (one step in the page: a slow
+    # machine may pass the limit between a look and a tap).
+    page.evaluate("() => document.querySelector('[data-act=\"stop\"]:not([hidden])')?.click()")
     page.wait_for_selector('.recorder audio:not([hidden])')
     page.wait_for_function("() => document.querySelector('.recorder audio').duration > 0"
                            " || document.querySelector('.recorder audio').readyState > 0")
